@@ -1,0 +1,49 @@
+import { readFileSync } from 'node:fs';
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga } from 'graphql-yoga';
+import { schemaPath } from '../config/index.js';
+import { type AppDeps, createRequestContext } from './context.js';
+import { JSONScalar } from './resolvers/json-scalar.js';
+import { knowledgeResolvers } from './resolvers/knowledge.js';
+import { runResolvers } from './resolvers/runs.js';
+
+/**
+ * The GraphQL app, built SDL-first from schema.graphql. GraphiQL is served
+ * from the package itself (offline); `/health` answers with the store kind.
+ * Use `app.fetch` in tests (no port) or pass `app` to node:http.
+ *
+ * @example const app = createApp({ store, ingest, profileFor });
+ */
+export function createApp(deps: AppDeps) {
+  const schema = makeExecutableSchema({
+    typeDefs: readFileSync(schemaPath(), 'utf8'),
+    resolvers: [
+      { JSON: JSONScalar },
+      knowledgeResolvers,
+      runResolvers,
+    ],
+  });
+  return createYoga({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    renderGraphiQL,
+    graphiql: { title: 'traindx', defaultQuery: DEFAULT_QUERY },
+    context: () => createRequestContext(deps),
+  });
+}
+
+const DEFAULT_QUERY = `# Why do gradients explode, and what fixes it?
+{
+  symptom(id: "exploding_gradients") {
+    name
+    causes {
+      weight
+      rationale
+      source { title }
+      cause { id name remedies { effectiveness remedy { id name snippets { keras pytorch tfjs } } } }
+    }
+  }
+}`;

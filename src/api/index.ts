@@ -1,0 +1,2 @@
+export type { AppDeps } from './context.js';
+export { createApp } from './create-app.js';

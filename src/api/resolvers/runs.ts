@@ -1,0 +1,53 @@
+import { GraphQLError } from 'graphql';
+import { ALL_FAMILIES, createDetectorSet } from '../../detect/index.js';
+import { diagnoseRun } from '../../reason/index.js';
+import type { StoredRun } from '../../store/index.js';
+import { TraceError } from '../../trace/index.js';
+import type { RequestContext } from '../context.js';
+
+type Ctx = RequestContext;
+type RunParent = StoredRun & { id: string };
+
+/** Runs, their diagnosis, and ingest. */
+export const runResolvers = {
+  Query: {
+    runs: (_: unknown, __: unknown, ctx: Ctx) => ctx.store.listRuns(),
+    run: async (_: unknown, args: { id: string }, ctx: Ctx): Promise<RunParent | null> => {
+      const stored = await ctx.store.getRun(args.id);
+      return stored ? { ...stored, id: args.id } : null;
+    },
+  },
+  Mutation: {
+    ingest: async (_: unknown, args: { runId: string; batchId: string; events: unknown[] }, ctx: Ctx) => {
+      try {
+        const result = await ctx.ingest(args.runId, args.batchId, args.events);
+        return { ...result, symptoms: result.symptoms.map(({ symptomId, ...o }) => ({ id: symptomId, ...o })) };
+      } catch (err) {
+        if (err instanceof TraceError) throw new GraphQLError(err.message.replace(/^event (\d+)/, 'events[$1]'), { extensions: { code: 'BAD_TRACE' } });
+        if ((err as Error).name === 'RunNotFoundError') {
+          throw new GraphQLError(`${(err as Error).message} Its first batch must start with its 'run' event.`, {
+            extensions: { code: 'RUN_NOT_FOUND' },
+          });
+        }
+        throw err;
+      }
+    },
+  },
+  Run: {
+    name: (r: RunParent) => r.run.name ?? null,
+    spec: (r: RunParent) => r.run,
+    diagnosis: async (r: RunParent, _: unknown, ctx: Ctx) => {
+      const profile = await ctx.profileFor(r.run);
+      const set = createDetectorSet({ run: r.run, profile: profile.values, families: ALL_FAMILIES, saved: r.detectorState });
+      const occurrences = await ctx.store.readOccurrences(r.id);
+      const knowledge = await ctx.store.knowledgeAround([...new Set(occurrences.map((o) => o.symptomId))]);
+      return diagnoseRun({
+        run: r.run,
+        progress: { eventCount: r.eventCount, lastStep: r.lastStep, status: r.status, profile: profile.name },
+        occurrences,
+        missingSignals: set.missingSignals(),
+        knowledge,
+      });
+    },
+  },
+};

@@ -1,0 +1,2 @@
+export { CONFIG_ENV, Config, ConfigError, loadConfig, requireNeo4j } from './load-config.js';
+export { packageRoot, schemaPath, seedDir } from './package-paths.js';

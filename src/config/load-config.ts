@@ -1,0 +1,64 @@
+import { z } from 'zod';
+
+/**
+ * Every setting of traindx, from the environment; flags of the CLI override
+ * these. This is the only module that reads process.env.
+ */
+export const Config = z.object({
+  store: z.enum(['memory', 'neo4j']).default('memory'),
+  port: z.coerce.number().int().min(0).max(65535).default(4000),
+  host: z.string().default('127.0.0.1'),
+  dataDir: z.string().default('.traindx'),
+  neo4jUri: z.string().default('bolt://127.0.0.1:7687'),
+  neo4jUser: z.string().default('neo4j'),
+  neo4jPassword: z.string().default(''),
+  neo4jDatabase: z.string().default('neo4j'),
+  profile: z.string().optional(),
+  logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+});
+export type Config = z.infer<typeof Config>;
+
+const ENV_KEYS: Record<keyof Config, string> = {
+  store: 'TRAINDX_STORE',
+  port: 'TRAINDX_PORT',
+  host: 'TRAINDX_HOST',
+  dataDir: 'TRAINDX_DATA_DIR',
+  neo4jUri: 'NEO4J_URI',
+  neo4jUser: 'NEO4J_USER',
+  neo4jPassword: 'NEO4J_PASSWORD',
+  neo4jDatabase: 'NEO4J_DATABASE',
+  profile: 'TRAINDX_PROFILE',
+  logLevel: 'TRAINDX_LOG_LEVEL',
+};
+
+export class ConfigError extends Error {}
+
+/**
+ * Reads the config from an environment map, then applies overrides (CLI flags).
+ * Lists every bad variable at once.
+ *
+ * @example loadConfig(process.env, { port: 4001 })
+ */
+export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
+  const raw: Record<string, unknown> = {};
+  for (const [key, envKey] of Object.entries(ENV_KEYS)) {
+    const value = env[envKey];
+    if (value !== undefined && value !== '') raw[key] = value;
+  }
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) raw[key] = value;
+  const result = Config.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => {
+      const key = String(i.path[0]) as keyof Config;
+      return `${ENV_KEYS[key] ?? key} (or --${key}): ${i.message}`;
+    });
+    throw new ConfigError(`Invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return result.data;
+}
+
+/** Whether tests must fail, not skip, when Neo4j cannot be reached. */
+export const requireNeo4j = (env: NodeJS.ProcessEnv): boolean => env.TRAINDX_REQUIRE_NEO4J === '1';
+
+/** The table of settings for `--help` and the README. */
+export const CONFIG_ENV = ENV_KEYS;

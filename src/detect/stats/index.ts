@@ -1,0 +1,3 @@
+export * from './ring-window.js';
+export * from './robust.js';
+export * from './running-stats.js';

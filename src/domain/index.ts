@@ -1,0 +1,4 @@
+export * from './diagnosis.js';
+export * from './knowledge.js';
+export * from './numbers.js';
+export * from './trace-events.js';

@@ -1,0 +1,84 @@
+import { z } from 'zod';
+
+// The knowledge graph's nodes and links as they live in graph-seed/ and in a
+// store. Ids of vocabulary symptoms and causes are fixed by spec/vocabulary.md.
+
+const Id = z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a snake_case id');
+const SourceId = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'expected a kebab-case source id');
+const Weight = z.number().min(0).max(1);
+
+export const Source = z.object({
+  id: SourceId,
+  title: z.string().min(1),
+  url: z.string().optional(),
+  note: z.string().optional(),
+});
+export type Source = z.infer<typeof Source>;
+
+export const SymptomKind = z.enum(['dynamic', 'static', 'data']);
+export type SymptomKind = z.infer<typeof SymptomKind>;
+
+export const Symptom = z.object({
+  id: Id,
+  name: z.string().min(1),
+  description: z.string().min(1),
+  kind: SymptomKind,
+  aliases: z.array(z.string()).default([]),
+});
+export type Symptom = z.infer<typeof Symptom>;
+
+export const Cause = z.object({
+  id: Id,
+  name: z.string().min(1),
+  description: z.string().min(1),
+  category: z.string().min(1),
+});
+export type Cause = z.infer<typeof Cause>;
+
+/** A concrete change to the model's structure or training setup. */
+export const StructureEdit = z.looseObject({ op: z.string().min(1) });
+export type StructureEdit = z.infer<typeof StructureEdit>;
+
+export const Snippets = z.object({ tfjs: z.string(), keras: z.string(), pytorch: z.string() });
+export type Snippets = z.infer<typeof Snippets>;
+
+export const Remedy = z.object({
+  id: Id,
+  name: z.string().min(1),
+  description: z.string().min(1),
+  structural: z.boolean(),
+  edit: StructureEdit.optional(),
+  snippets: Snippets,
+});
+export type Remedy = z.infer<typeof Remedy>;
+
+export const SuggestsLink = z.object({
+  symptom: Id,
+  cause: Id,
+  weight: Weight,
+  rationale: z.string().min(1),
+  source: SourceId,
+});
+export type SuggestsLink = z.infer<typeof SuggestsLink>;
+
+export const FixedByLink = z.object({
+  cause: Id,
+  remedy: Id,
+  effectiveness: Weight,
+  rationale: z.string().min(1),
+  source: SourceId,
+  // Outcome counts learned from runs that applied the remedy; seeds start at 0.
+  tries: z.number().int().nonnegative().default(0),
+  successes: z.number().int().nonnegative().default(0),
+});
+export type FixedByLink = z.infer<typeof FixedByLink>;
+
+export const KnowledgeSeed = z.object({
+  sources: z.array(Source),
+  symptoms: z.array(Symptom),
+  causes: z.array(Cause),
+  remedies: z.array(Remedy),
+  suggests: z.array(SuggestsLink),
+  fixedBy: z.array(FixedByLink),
+});
+export type KnowledgeSeed = z.infer<typeof KnowledgeSeed>;

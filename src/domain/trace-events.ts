@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { AnyNumber, Count, Metrics } from './numbers.js';
+
+// Shapes of trace format v1 (../shared/spec/trace-format.md). Objects are
+// loose: unknown keys are kept so writers may add fields and nothing is lost
+// when a trace is read and written back.
+
+export const LayerInfo = z.looseObject({
+  name: z.string().min(1),
+  type: z.string().optional(),
+  activation: z.string().optional(),
+  units: Count.optional(),
+  params: Count.optional(),
+  trainable: z.boolean().optional(),
+  kernelInitializer: z.string().optional(),
+  biasInitializer: z.string().optional(),
+  outputShape: z.array(z.number().int().nullable()).optional(),
+});
+export type LayerInfo = z.infer<typeof LayerInfo>;
+
+export const ModelInfo = z.looseObject({
+  params: Count.optional(),
+  trainableParams: Count.optional(),
+  layers: z.array(LayerInfo).default([]),
+});
+export type ModelInfo = z.infer<typeof ModelInfo>;
+
+export const OptimizerInfo = z.looseObject({
+  name: z.string(),
+  learningRate: AnyNumber.optional(),
+  momentum: AnyNumber.optional(),
+  weightDecay: AnyNumber.optional(),
+  clipNorm: AnyNumber.optional(),
+});
+export type OptimizerInfo = z.infer<typeof OptimizerInfo>;
+
+export const ValueStats = z.looseObject({
+  mean: AnyNumber.optional(),
+  std: AnyNumber.optional(),
+  min: AnyNumber.optional(),
+  max: AnyNumber.optional(),
+  nanCount: z.number().nonnegative().optional(),
+});
+export type ValueStats = z.infer<typeof ValueStats>;
+
+export const DatasetInfo = z.looseObject({
+  trainSize: Count.optional(),
+  valSize: Count.optional(),
+  numClasses: Count.optional(),
+  classCounts: z.array(z.number().nonnegative()).optional(),
+  inputStats: ValueStats.optional(),
+  labelStats: ValueStats.optional(),
+});
+export type DatasetInfo = z.infer<typeof DatasetInfo>;
+
+export const RunEvent = z.looseObject({
+  type: z.literal('run'),
+  formatVersion: z.literal(1),
+  id: z.string().min(1),
+  name: z.string().optional(),
+  framework: z.string().optional(),
+  task: z.string().optional(),
+  parentRunId: z.string().optional(),
+  appliedRemedies: z.array(z.string()).optional(),
+  model: ModelInfo.optional(),
+  optimizer: OptimizerInfo.optional(),
+  loss: z.string().optional(),
+  fromLogits: z.boolean().optional(),
+  batchSize: Count.optional(),
+  epochs: Count.optional(),
+  dataset: DatasetInfo.optional(),
+  tags: z.record(z.string(), z.string()).optional(),
+});
+export type RunEvent = z.infer<typeof RunEvent>;
+
+export const LayerStats = z.looseObject({
+  gradNorm: AnyNumber.optional(),
+  gradMean: AnyNumber.optional(),
+  gradStd: AnyNumber.optional(),
+  gradMaxAbs: AnyNumber.optional(),
+  weightNorm: AnyNumber.optional(),
+  weightMean: AnyNumber.optional(),
+  weightStd: AnyNumber.optional(),
+  weightMaxAbs: AnyNumber.optional(),
+  biasMean: AnyNumber.optional(),
+  biasStd: AnyNumber.optional(),
+  updateRatio: AnyNumber.optional(),
+  actMean: AnyNumber.optional(),
+  actStd: AnyNumber.optional(),
+  deadFraction: AnyNumber.optional(),
+  saturatedFraction: AnyNumber.optional(),
+  zeroGradFraction: AnyNumber.optional(),
+  nanCount: z.number().nonnegative().optional(),
+});
+export type LayerStats = z.infer<typeof LayerStats>;
+
+export const StepEvent = z.looseObject({
+  type: z.literal('step'),
+  step: z.number().int().nonnegative(),
+  epoch: Count.optional(),
+  loss: AnyNumber.optional(),
+  learningRate: AnyNumber.optional(),
+  metrics: Metrics.optional(),
+  gradNorm: AnyNumber.optional(),
+  layers: z.record(z.string(), LayerStats).optional(),
+});
+export type StepEvent = z.infer<typeof StepEvent>;
+
+export const EpochEvent = z.looseObject({
+  type: z.literal('epoch'),
+  epoch: Count,
+  step: z.number().int().nonnegative().optional(),
+  train: Metrics.optional(),
+  val: Metrics.optional(),
+  durationMs: z.number().nonnegative().optional(),
+});
+export type EpochEvent = z.infer<typeof EpochEvent>;
+
+export const EvalEvent = z.looseObject({
+  type: z.literal('eval'),
+  step: z.number().int().nonnegative().optional(),
+  split: z.string().default('test'),
+  metrics: Metrics.default({}),
+  confusion: z.array(z.array(z.number().nonnegative())).optional(),
+  predictedClassCounts: z.array(z.number().nonnegative()).optional(),
+});
+export type EvalEvent = z.infer<typeof EvalEvent>;
+
+export const EndStatus = z.enum(['completed', 'diverged', 'crashed', 'stopped']);
+export const EndEvent = z.looseObject({
+  type: z.literal('end'),
+  step: z.number().int().nonnegative().optional(),
+  status: EndStatus,
+  reason: z.string().optional(),
+});
+export type EndEvent = z.infer<typeof EndEvent>;
+
+/** Any event after the `run` line. */
+export const BodyEvent = z.discriminatedUnion('type', [StepEvent, EpochEvent, EvalEvent, EndEvent]);
+export type BodyEvent = z.infer<typeof BodyEvent>;
+
+export const TraceEvent = z.discriminatedUnion('type', [RunEvent, StepEvent, EpochEvent, EvalEvent, EndEvent]);
+export type TraceEvent = z.infer<typeof TraceEvent>;
+
+export const EVENT_TYPES = ['run', 'step', 'epoch', 'eval', 'end'] as const;

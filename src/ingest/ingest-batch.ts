@@ -1,0 +1,109 @@
+import type { RunEvent, SymptomOccurrence, TraceEvent } from '../domain/index.js';
+import { ALL_FAMILIES, createDetectorSet, type ProfileValues } from '../detect/index.js';
+import { BatchConflictError, type GraphStore, RunNotFoundError } from '../store/index.js';
+import { createSequenceState, TraceError, validateEvent } from '../trace/index.js';
+import { toSeries } from './to-series.js';
+
+export interface IngestResult {
+  runId: string;
+  batchId: string;
+  accepted: boolean;
+  eventCount: number;
+  lastStep?: number;
+  symptoms: SymptomOccurrence[];
+}
+
+export interface IngestDeps {
+  store: GraphStore;
+  /** Thresholds for a run: by its tags.profile, or the server's default profile. */
+  profileFor(run: RunEvent): Promise<ProfileValues>;
+}
+
+/**
+ * Ingests one batch of a run's events: validates every event (errors name
+ * `events[i].field`), runs the detectors from the state saved with the
+ * previous batch, and stores events (as series), occurrences and the new
+ * detector state in one transaction. A batch whose id was stored before is
+ * acknowledged without effect, so clients can resend safely. Batches of one
+ * run are processed one at a time (per-run queue).
+ *
+ * @example await ingestBatch(deps, 'run-1', 'b-0', [runEvent, ...steps]);
+ */
+export function createIngestor(deps: IngestDeps) {
+  const queues = new Map<string, Promise<unknown>>();
+  return function ingestBatch(runId: string, batchId: string, rawEvents: unknown[]): Promise<IngestResult> {
+    const prev = queues.get(runId) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(() => ingestWithRetry(deps, runId, batchId, rawEvents));
+    queues.set(runId, next);
+    void next.finally(() => {
+      if (queues.get(runId) === next) queues.delete(runId);
+    });
+    return next;
+  };
+}
+
+// Another replica may append to the same run between our read and our write;
+// the store refuses then and we recompute from its newer state.
+async function ingestWithRetry(deps: IngestDeps, runId: string, batchId: string, rawEvents: unknown[]) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await ingestNow(deps, runId, batchId, rawEvents);
+    } catch (err) {
+      if (!(err instanceof BatchConflictError) || attempt >= 5) throw err;
+    }
+  }
+}
+
+async function ingestNow(deps: IngestDeps, runId: string, batchId: string, rawEvents: unknown[]): Promise<IngestResult> {
+  const { store } = deps;
+  let stored = await store.getRun(runId);
+  if (stored && (await store.hasBatch(runId, batchId))) {
+    return {
+      runId,
+      batchId,
+      accepted: false,
+      eventCount: stored.eventCount,
+      lastStep: stored.lastStep,
+      symptoms: await store.readOccurrences(runId),
+    };
+  }
+  const state = createSequenceState({ seenRun: stored !== null, lastStep: stored?.lastStep });
+  const events: TraceEvent[] = rawEvents.map((raw, i) => validateEvent(raw, { event: i }, state));
+  const runEvent = events[0]?.type === 'run' ? events[0] : undefined;
+  if (runEvent && runEvent.id !== runId) {
+    throw new TraceError({ event: 0 }, 'id', `the run event's id '${runEvent.id}' differs from runId '${runId}'`);
+  }
+  if (!stored) {
+    if (!runEvent) throw new RunNotFoundError(runId);
+    await store.putRun(runEvent);
+    stored = (await store.getRun(runId))!;
+  }
+  const set = createDetectorSet({
+    run: stored.run,
+    profile: await deps.profileFor(stored.run),
+    families: ALL_FAMILIES,
+    saved: stored.detectorState,
+  });
+  const body = events.filter((e) => e.type !== 'run');
+  for (const e of body) set.feed(e);
+  const end = body.find((e) => e.type === 'end');
+  const lastStep = state.lastStep;
+  const { accepted } = await store.appendBatch(runId, {
+    batchId,
+    expectedBatchCount: stored.batchCount,
+    eventCount: events.length,
+    lastStep,
+    series: toSeries(body),
+    occurrences: set.takeChanged(),
+    detectorState: set.save(),
+    status: end?.type === 'end' ? end.status : undefined,
+  });
+  return {
+    runId,
+    batchId,
+    accepted,
+    eventCount: stored.eventCount + (accepted ? events.length : 0),
+    lastStep: lastStep ?? stored.lastStep,
+    symptoms: set.occurrences(),
+  };
+}

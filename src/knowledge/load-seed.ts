@@ -1,0 +1,82 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { z } from 'zod';
+import { Cause, FixedByLink, type KnowledgeSeed, Remedy, Source, SuggestsLink, Symptom } from '../domain/index.js';
+import { checkSeedIntegrity } from './check-integrity.js';
+import { SeedError } from './seed-error.js';
+
+// Where each part of the seed lives inside a seed folder.
+const PARTS = {
+  sources: { file: 'sources.yaml', schema: Source, key: (e: Source) => e.id },
+  symptoms: { file: 'symptoms.yaml', schema: Symptom, key: (e: Symptom) => e.id },
+  causes: { file: 'causes.yaml', schema: Cause, key: (e: Cause) => e.id },
+  remedies: { file: 'remedies.yaml', schema: Remedy, key: (e: Remedy) => e.id },
+  suggests: { file: 'links/suggests.yaml', schema: SuggestsLink, key: (e: SuggestsLink) => `${e.symptom}->${e.cause}` },
+  fixedBy: { file: 'links/fixed-by.yaml', schema: FixedByLink, key: (e: FixedByLink) => `${e.cause}->${e.remedy}` },
+} as const;
+
+/**
+ * Loads and validates a seed folder (graph-seed/ or a user's own with the same
+ * layout; missing files count as empty). Later folders add to or override
+ * earlier ones by id, so a user's rules can refine the shipped ones. Every
+ * problem is reported by file and id, all at once.
+ *
+ * @example const seed = await loadSeed([seedDir()]);
+ */
+export async function loadSeed(dirs: string[]): Promise<KnowledgeSeed> {
+  const problems: string[] = [];
+  const seed: KnowledgeSeed = { sources: [], symptoms: [], causes: [], remedies: [], suggests: [], fixedBy: [] };
+  for (const dir of dirs) {
+    for (const [part, spec] of Object.entries(PARTS) as [keyof KnowledgeSeed, (typeof PARTS)[keyof KnowledgeSeed]][]) {
+      const file = join(dir, spec.file);
+      if (!existsSync(file)) continue;
+      const entries = await readEntries(file, problems);
+      const merged = new Map<string, unknown>(
+        (seed[part] as unknown[]).map((e) => [(spec.key as (x: unknown) => string)(e), e]),
+      );
+      entries.forEach((entry, index) => {
+        const parsed = (spec.schema as z.ZodType).safeParse(entry);
+        const label = entryLabel(entry, index);
+        if (!parsed.success) {
+          for (const issue of parsed.error.issues) {
+            problems.push(`${file}: ${label}: field '${issue.path.join('.')}': ${issue.message}`);
+          }
+          return;
+        }
+        const key = (spec.key as (x: unknown) => string)(parsed.data);
+        if (merged.has(key) && dirs.length === 1) problems.push(`${file}: ${label}: duplicate entry '${key}'`);
+        merged.set(key, parsed.data);
+      });
+      (seed as Record<string, unknown[]>)[part] = [...merged.values()];
+    }
+  }
+  problems.push(...checkSeedIntegrity(seed));
+  if (problems.length) throw new SeedError(problems);
+  return seed;
+}
+
+async function readEntries(file: string, problems: string[]): Promise<unknown[]> {
+  let doc: unknown;
+  try {
+    doc = parse(await readFile(file, 'utf8'));
+  } catch (err) {
+    problems.push(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
+    return [];
+  }
+  if (doc == null) return [];
+  if (!Array.isArray(doc)) {
+    problems.push(`${file}: expected a list of entries at the top level`);
+    return [];
+  }
+  return doc;
+}
+
+function entryLabel(entry: unknown, index: number): string {
+  const e = entry as Record<string, unknown> | null;
+  if (e && typeof e.id === 'string') return `entry '${e.id}'`;
+  if (e && typeof e.symptom === 'string') return `link '${e.symptom}->${String(e.cause)}'`;
+  if (e && typeof e.cause === 'string') return `link '${e.cause}->${String(e.remedy)}'`;
+  return `entry #${index + 1}`;
+}

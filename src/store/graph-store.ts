@@ -1,0 +1,120 @@
+import type { KnowledgeSeed, RunEvent, SymptomOccurrence } from '../domain/index.js';
+
+/** A slice of one time series (`loss`, `layers.dense.gradNorm`, `val.loss`, ...). */
+export interface SeriesChunk {
+  key: string;
+  steps: number[];
+  values: number[];
+}
+
+/**
+ * What one acknowledged ingest batch leaves in the store. It is written in one
+ * transaction: either all of it (events as series, occurrences, the detectors'
+ * state after the batch) or none, and a `batchId` already stored is ignored,
+ * so a client may resend a batch whose answer it did not get.
+ */
+export interface StoredBatch {
+  batchId: string;
+  /**
+   * Optimistic concurrency: the run's batch count the detector state was
+   * computed from. If another writer stored a batch in between, the store
+   * refuses with BatchConflictError and the caller recomputes.
+   */
+  expectedBatchCount?: number;
+  eventCount: number;
+  lastStep?: number;
+  series: SeriesChunk[];
+  occurrences: SymptomOccurrence[];
+  /** Serialised detector state after this batch (JSON), so another process can resume. */
+  detectorState?: string;
+  /** Set when the batch carried the run's `end` event. */
+  status?: string;
+}
+
+export interface StoredRun {
+  run: RunEvent;
+  status?: string;
+  lastStep?: number;
+  eventCount: number;
+  batchCount: number;
+  detectorState?: string;
+}
+
+export interface RunSummary {
+  id: string;
+  name?: string;
+  status?: string;
+  lastStep?: number;
+  eventCount: number;
+}
+
+export interface KnowledgeCounts {
+  symptoms: number;
+  causes: number;
+  remedies: number;
+  sources: number;
+  suggests: number;
+  fixedBy: number;
+}
+
+/**
+ * The port every stage talks to. Two adapters implement it (memory, neo4j) and
+ * both pass the same contract suite (test/store/contract.ts). Reasoning is not
+ * here: the store returns plain data and `reason` works on it.
+ */
+export interface GraphStore {
+  readonly kind: 'memory' | 'neo4j';
+  /** One line for the start-up log: what is stored where. */
+  readonly description: string;
+  close(): Promise<void>;
+
+  /** The whole knowledge graph (symptoms, causes, remedies, links, sources). */
+  readKnowledge(): Promise<KnowledgeSeed>;
+  /** Inserts or updates (by id, or by the pair of ids of a link) everything given; removes nothing. */
+  upsertKnowledge(part: KnowledgeSeed): Promise<void>;
+  countKnowledge(): Promise<KnowledgeCounts>;
+  /** The given symptoms, the causes they suggest, the remedies of those causes, and the links between. */
+  knowledgeAround(symptomIds: string[]): Promise<KnowledgeSeed>;
+
+  /** Stores a run's `run` event; a second call with the same id keeps the first and says so. */
+  putRun(run: RunEvent): Promise<{ created: boolean }>;
+  getRun(runId: string): Promise<StoredRun | null>;
+  listRuns(): Promise<RunSummary[]>;
+  /** Whether a batch of this id was stored for the run. */
+  hasBatch(runId: string, batchId: string): Promise<boolean>;
+  /** Atomic and idempotent by `batchId` (see StoredBatch). */
+  appendBatch(runId: string, batch: StoredBatch): Promise<{ accepted: boolean }>;
+  /** A run's series, chunks merged and ordered by step; one key or all. */
+  readSeries(runId: string, key?: string): Promise<SeriesChunk[]>;
+  /** A run's symptom occurrences; a later write of the same (symptom, layer, firstStep) replaces the earlier. */
+  readOccurrences(runId: string): Promise<SymptomOccurrence[]>;
+}
+
+/** The key that makes an occurrence unique within a run. */
+export const occurrenceKey = (o: SymptomOccurrence): string => `${o.symptomId}|${o.layer ?? ''}|${o.firstStep}`;
+
+/** Joins chunks of the same key in step order. */
+export function mergeChunks(chunks: SeriesChunk[]): SeriesChunk[] {
+  const byKey = new Map<string, SeriesChunk[]>();
+  for (const c of chunks) byKey.set(c.key, [...(byKey.get(c.key) ?? []), c]);
+  return [...byKey.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([key, parts]) => {
+      parts.sort((a, b) => (a.steps[0] ?? 0) - (b.steps[0] ?? 0));
+      return { key, steps: parts.flatMap((p) => p.steps), values: parts.flatMap((p) => p.values) };
+    });
+}
+
+export class RunNotFoundError extends Error {
+  constructor(readonly runId: string) {
+    super(`Run '${runId}' does not exist.`);
+    this.name = 'RunNotFoundError';
+  }
+}
+
+export class BatchConflictError extends Error {
+  constructor(readonly runId: string, expected: number, actual: number) {
+    super(`Run '${runId}' has ${actual} batches, expected ${expected}: another writer appended first.`);
+    this.name = 'BatchConflictError';
+  }
+}

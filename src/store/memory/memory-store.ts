@@ -1,0 +1,123 @@
+import type { KnowledgeSeed, RunEvent, SymptomOccurrence } from '../../domain/index.js';
+import {
+  BatchConflictError,
+  type GraphStore,
+  type KnowledgeCounts,
+  mergeChunks,
+  occurrenceKey,
+  RunNotFoundError,
+  type RunSummary,
+  type SeriesChunk,
+  type StoredBatch,
+  type StoredRun,
+} from '../graph-store.js';
+import { Journal } from './journal.js';
+import { emptyKnowledge, knowledgeAround, upsertInto } from './knowledge-maps.js';
+
+interface RunState extends StoredRun {
+  batchIds: Set<string>;
+  chunks: SeriesChunk[];
+  occurrences: Map<string, SymptomOccurrence>;
+}
+
+type JournalRecord =
+  | { op: 'knowledge'; part: KnowledgeSeed }
+  | { op: 'run'; run: RunEvent }
+  | { op: 'batch'; runId: string; batch: StoredBatch };
+
+/**
+ * The embedded store: everything in process memory, every acknowledged write
+ * also appended to a journal under the data directory and replayed on open,
+ * so a restarted process finds its runs again. Pass `dataDir: null` for a
+ * purely in-memory store (tests, one-shot `diagnose`).
+ */
+export async function openMemoryStore(options: { dataDir: string | null }): Promise<GraphStore> {
+  const knowledge = emptyKnowledge();
+  const runs = new Map<string, RunState>();
+  const journal = options.dataDir ? await Journal.open(options.dataDir) : undefined;
+
+  const apply = (record: JournalRecord): boolean => {
+    if (record.op === 'knowledge') {
+      upsertInto(knowledge, record.part);
+      return true;
+    }
+    if (record.op === 'run') {
+      if (runs.has(record.run.id)) return false;
+      runs.set(record.run.id, {
+        run: record.run,
+        eventCount: 0,
+        batchCount: 0,
+        batchIds: new Set(),
+        chunks: [],
+        occurrences: new Map(),
+      });
+      return true;
+    }
+    const run = runs.get(record.runId);
+    if (!run) throw new RunNotFoundError(record.runId);
+    if (run.batchIds.has(record.batch.batchId)) return false;
+    const b = record.batch;
+    if (b.expectedBatchCount !== undefined && b.expectedBatchCount !== run.batchCount) {
+      throw new BatchConflictError(record.runId, b.expectedBatchCount, run.batchCount);
+    }
+    run.batchIds.add(b.batchId);
+    run.batchCount++;
+    run.eventCount += b.eventCount;
+    if (b.lastStep !== undefined) run.lastStep = Math.max(run.lastStep ?? b.lastStep, b.lastStep);
+    if (b.status) run.status = b.status;
+    if (b.detectorState !== undefined) run.detectorState = b.detectorState;
+    run.chunks.push(...b.series);
+    for (const o of b.occurrences) run.occurrences.set(occurrenceKey(o), o);
+    return true;
+  };
+
+  if (journal) for await (const record of journal.replay()) apply(record as JournalRecord);
+
+  // Apply first (it validates, e.g. the run exists), then make it durable.
+  const write = async (record: JournalRecord): Promise<boolean> => {
+    const changed = apply(record);
+    if (changed && journal) await journal.append(record);
+    return changed;
+  };
+
+  return {
+    kind: 'memory',
+    description: journal ? `memory store, journal at ${journal.path}` : 'memory store (in-memory only, nothing persisted)',
+    close: async () => journal?.close(),
+
+    readKnowledge: async () => structuredClone(knowledge.seed()),
+    upsertKnowledge: async (part) => {
+      await write({ op: 'knowledge', part });
+    },
+    countKnowledge: async (): Promise<KnowledgeCounts> => knowledge.counts(),
+    knowledgeAround: async (ids) => structuredClone(knowledgeAround(knowledge, ids)),
+
+    putRun: async (run) => ({ created: await write({ op: 'run', run }) }),
+    getRun: async (runId) => {
+      const r = runs.get(runId);
+      if (!r) return null;
+      const { batchIds: _b, chunks: _c, occurrences: _o, ...stored } = r;
+      return structuredClone(stored);
+    },
+    listRuns: async (): Promise<RunSummary[]> =>
+      [...runs.values()].map((r) => ({
+        id: r.run.id,
+        name: r.run.name,
+        status: r.status,
+        lastStep: r.lastStep,
+        eventCount: r.eventCount,
+      })),
+    hasBatch: async (runId, batchId) => runs.get(runId)?.batchIds.has(batchId) ?? false,
+    appendBatch: async (runId, batch) => ({ accepted: await write({ op: 'batch', runId, batch }) }),
+    readSeries: async (runId, key) => {
+      const r = runs.get(runId);
+      if (!r) throw new RunNotFoundError(runId);
+      return mergeChunks(key ? r.chunks.filter((c) => c.key === key) : r.chunks);
+    },
+    readOccurrences: async (runId) => {
+      const r = runs.get(runId);
+      if (!r) throw new RunNotFoundError(runId);
+      return structuredClone([...r.occurrences.values()]);
+    },
+  };
+}

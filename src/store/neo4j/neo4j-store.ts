@@ -1,0 +1,290 @@
+import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import type { FixedByLink, KnowledgeSeed, Remedy, RunEvent, SuggestsLink, SymptomOccurrence } from '../../domain/index.js';
+import {
+  BatchConflictError,
+  type GraphStore,
+  type KnowledgeCounts,
+  mergeChunks,
+  occurrenceKey,
+  RunNotFoundError,
+  type SeriesChunk,
+} from '../graph-store.js';
+import * as Q from './queries.js';
+
+export interface Neo4jOptions {
+  uri: string;
+  user: string;
+  password: string;
+  database: string;
+}
+
+const int = (n: number | undefined | null) => (n === undefined || n === null ? null : neo4j.int(Math.trunc(n)));
+
+/**
+ * The Neo4j adapter. One driver per store; integers come back as JS numbers
+ * (`disableLosslessIntegers`) and go in as `neo4j.int` where the value is an
+ * integer, so no `Integer` object leaks out and counters stay integers in the
+ * graph. Writes run in transaction functions, which the driver retries on
+ * transient errors.
+ */
+export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore> {
+  const auth = options.password ? neo4j.auth.basic(options.user, options.password) : undefined;
+  const driver: Driver = neo4j.driver(options.uri, auth, {
+    disableLosslessIntegers: true,
+    connectionAcquisitionTimeout: 10_000,
+    maxConnectionPoolSize: 20,
+  });
+  try {
+    await driver.verifyConnectivity({ database: options.database });
+    for (const statement of Q.SCHEMA) await driver.executeQuery(statement, {}, { database: options.database });
+  } catch (err) {
+    await driver.close();
+    throw new Error(`Cannot reach Neo4j at ${options.uri}: ${(err as Error).message}`);
+  }
+  const db = { database: options.database };
+  const read = async <T>(query: string, params: Record<string, unknown>, key: string): Promise<T[]> => {
+    const { records } = await driver.executeQuery(query, params, { ...db, routing: neo4j.routing.READ });
+    return records.map((r) => r.get(key) as T);
+  };
+
+  return {
+    kind: 'neo4j',
+    description: `neo4j store at ${options.uri} (database ${options.database})`,
+    close: () => driver.close(),
+
+    async readKnowledge() {
+      const [sources, symptoms, causes, remedies, suggests, fixedBy] = await Promise.all([
+        read<KnowledgeSeed['sources'][number]>(Q.READ_SOURCES, {}, 'n'),
+        read<KnowledgeSeed['symptoms'][number]>(Q.READ_SYMPTOMS, {}, 'n'),
+        read<KnowledgeSeed['causes'][number]>(Q.READ_CAUSES, {}, 'n'),
+        read<Record<string, unknown>>(Q.READ_REMEDIES, {}, 'n'),
+        read<SuggestsLink>(Q.READ_SUGGESTS, {}, 'l'),
+        read<FixedByLink>(Q.READ_FIXED_BY, {}, 'l'),
+      ]);
+      return {
+        sources: sources.map(dropNulls),
+        symptoms: symptoms.map((s) => ({ ...s, aliases: s.aliases ?? [] })),
+        causes,
+        remedies: remedies.map(remedyFromNode),
+        suggests,
+        fixedBy,
+      } as KnowledgeSeed;
+    },
+
+    async upsertKnowledge(part) {
+      const session = driver.session(db);
+      try {
+        await session.executeWrite(async (tx) => {
+          const run = (q: string, rows: unknown[]) => (rows.length ? tx.run(q, { rows }) : undefined);
+          await run(Q.UPSERT_SOURCES, part.sources.map((s) => ({ url: null, note: null, ...s })));
+          await run(Q.UPSERT_SYMPTOMS, part.symptoms);
+          await run(Q.UPSERT_CAUSES, part.causes);
+          await run(Q.UPSERT_REMEDIES, part.remedies.map(remedyToRow));
+          await run(Q.UPSERT_SUGGESTS, part.suggests);
+          await run(
+            Q.UPSERT_FIXED_BY,
+            part.fixedBy.map((l) => ({ ...l, tries: int(l.tries), successes: int(l.successes) })),
+          );
+        });
+      } finally {
+        await session.close();
+      }
+    },
+
+    async countKnowledge() {
+      const { records } = await driver.executeQuery(Q.COUNT_KNOWLEDGE, {}, { ...db, routing: neo4j.routing.READ });
+      return records[0]!.toObject() as unknown as KnowledgeCounts;
+    },
+
+    async knowledgeAround(ids) {
+      const { records } = await driver.executeQuery(Q.KNOWLEDGE_AROUND, { ids }, { ...db, routing: neo4j.routing.READ });
+      const r = records[0];
+      if (!r) return { sources: [], symptoms: [], causes: [], remedies: [], suggests: [], fixedBy: [] };
+      const suggests = r.get('suggests') as SuggestsLink[];
+      const fixedBy = r.get('fixedBy') as FixedByLink[];
+      const sourceIds = [...new Set([...suggests, ...fixedBy].map((l) => l.source))];
+      const sources = sourceIds.length
+        ? (await read<KnowledgeSeed['sources'][number]>(Q.READ_SOURCES, {}, 'n'))
+            .filter((s) => sourceIds.includes(s.id))
+            .map(dropNulls)
+        : [];
+      return {
+        symptoms: (r.get('symptoms') as KnowledgeSeed['symptoms']).map((s) => ({ ...s, aliases: s.aliases ?? [] })),
+        causes: r.get('causes') as KnowledgeSeed['causes'],
+        remedies: (r.get('remedies') as Record<string, unknown>[]).map(remedyFromNode),
+        sources,
+        suggests,
+        fixedBy,
+      };
+    },
+
+    async putRun(run: RunEvent) {
+      const layers = (run.model?.layers ?? []).map((l, index) => ({
+        name: l.name,
+        index: int(index),
+        type: l.type ?? null,
+        activation: l.activation ?? null,
+        units: int(l.units),
+      }));
+      const { records } = await driver.executeQuery(
+        Q.PUT_RUN,
+        {
+          id: run.id,
+          name: run.name ?? null,
+          runJson: JSON.stringify(run),
+          layers,
+          parentRunId: run.parentRunId ?? null,
+        },
+        db,
+      );
+      return { created: records[0]?.get('created') === true };
+    },
+
+    async getRun(runId) {
+      const { records } = await driver.executeQuery(Q.GET_RUN, { id: runId }, { ...db, routing: neo4j.routing.READ });
+      const r = records[0];
+      if (!r) return null;
+      return {
+        run: JSON.parse(r.get('runJson') as string) as RunEvent,
+        status: (r.get('status') as string | null) ?? undefined,
+        lastStep: (r.get('lastStep') as number | null) ?? undefined,
+        eventCount: r.get('eventCount') as number,
+        batchCount: r.get('batchCount') as number,
+        detectorState: (r.get('detectorState') as string | null) ?? undefined,
+      };
+    },
+
+    async listRuns() {
+      const { records } = await driver.executeQuery(Q.LIST_RUNS, {}, { ...db, routing: neo4j.routing.READ });
+      return records.map((r) => ({
+        id: r.get('id') as string,
+        name: (r.get('name') as string | null) ?? undefined,
+        status: (r.get('status') as string | null) ?? undefined,
+        lastStep: (r.get('lastStep') as number | null) ?? undefined,
+        eventCount: r.get('eventCount') as number,
+      }));
+    },
+
+    async hasBatch(runId, batchId) {
+      const [n] = await read<number>(Q.BATCH_EXISTS, { key: `${runId}/${batchId}` }, 'n');
+      return (n ?? 0) > 0;
+    },
+
+    async appendBatch(runId, batch) {
+      const session = driver.session(db);
+      try {
+        return await session.executeWrite(async (tx) => {
+          const key = `${runId}/${batch.batchId}`;
+          const head = await tx.run(Q.RUN_BATCH_HEAD, { id: runId, key });
+          const row = head.records[0];
+          if (!row) throw new RunNotFoundError(runId);
+          if ((row.get('seen') as number) > 0) return { accepted: false };
+          const actual = row.get('batchCount') as number;
+          if (batch.expectedBatchCount !== undefined && batch.expectedBatchCount !== actual) {
+            throw new BatchConflictError(runId, batch.expectedBatchCount, actual);
+          }
+          await recordBatch(tx, runId, key, batch);
+          return { accepted: true };
+        });
+      } catch (err) {
+        // A concurrent writer stored the same batch first: the constraint rejected ours.
+        if ((err as { code?: string }).code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
+          return { accepted: false };
+        }
+        throw err;
+      } finally {
+        await session.close();
+      }
+    },
+
+    async readSeries(runId, key) {
+      await assertRun(runId);
+      const { records } = await driver.executeQuery(
+        Q.READ_SERIES,
+        { runId, key: key ?? null },
+        { ...db, routing: neo4j.routing.READ },
+      );
+      return mergeChunks(records.map((r) => ({ key: r.get('key'), steps: r.get('steps'), values: r.get('values') })));
+    },
+
+    async readOccurrences(runId) {
+      await assertRun(runId);
+      const rows = await read<Record<string, unknown>>(Q.READ_OCCURRENCES, { runId }, 'o');
+      return rows.map((o) => dropNulls(o) as unknown as SymptomOccurrence);
+    },
+  };
+
+  async function assertRun(runId: string): Promise<void> {
+    const [n] = await read<number>(Q.RUN_EXISTS, { id: runId }, 'n');
+    if (!n) throw new RunNotFoundError(runId);
+  }
+}
+
+async function recordBatch(
+  tx: ManagedTransaction,
+  runId: string,
+  key: string,
+  batch: Parameters<GraphStore['appendBatch']>[1],
+): Promise<void> {
+  await tx.run(Q.RECORD_BATCH, {
+    runId,
+    key,
+    batchId: batch.batchId,
+    eventCount: int(batch.eventCount),
+    lastStep: int(batch.lastStep),
+    status: batch.status ?? null,
+    detectorState: batch.detectorState ?? null,
+  });
+  if (batch.series.length) {
+    await tx.run(Q.APPEND_SERIES, { runId, chunks: batch.series.map(chunkToRow) });
+  }
+  if (batch.occurrences.length) {
+    const rows = batch.occurrences.map((o) => ({
+      key: occurrenceKey(o),
+      symptomId: o.symptomId,
+      firstStep: int(o.firstStep),
+      lastStep: int(o.lastStep),
+      layer: o.layer ?? null,
+      severity: o.severity,
+      confidence: o.confidence,
+      evidence: o.evidence,
+    }));
+    await tx.run(Q.UPSERT_OCCURRENCES, { runId, rows });
+  }
+}
+
+function chunkToRow(c: SeriesChunk) {
+  return { key: c.key, firstStep: int(c.steps[0] ?? 0), steps: c.steps.map((s) => int(s)), values: c.values };
+}
+
+function remedyToRow(r: Remedy) {
+  return {
+    id: r.id,
+    name: r.name,
+    description: r.description,
+    structural: r.structural,
+    editJson: r.edit ? JSON.stringify(r.edit) : null,
+    snippetTfjs: r.snippets.tfjs,
+    snippetKeras: r.snippets.keras,
+    snippetPytorch: r.snippets.pytorch,
+  };
+}
+
+function remedyFromNode(n: Record<string, unknown>): Remedy {
+  return {
+    id: n.id as string,
+    name: n.name as string,
+    description: n.description as string,
+    structural: n.structural as boolean,
+    ...(n.editJson ? { edit: JSON.parse(n.editJson as string) } : {}),
+    snippets: {
+      tfjs: n.snippetTfjs as string,
+      keras: n.snippetKeras as string,
+      pytorch: n.snippetPytorch as string,
+    },
+  };
+}
+
+function dropNulls<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
+}

@@ -1,0 +1,188 @@
+// Every Cypher statement the Neo4j adapter sends, parameterised; labels and
+// relationship types are fixed here, never built from input.
+
+/** Idempotent (IF NOT EXISTS); run once at start. Community edition: uniqueness constraints and indexes. */
+export const SCHEMA = [
+  'CREATE CONSTRAINT symptom_id IF NOT EXISTS FOR (n:Symptom) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT cause_id IF NOT EXISTS FOR (n:Cause) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT remedy_id IF NOT EXISTS FOR (n:Remedy) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT run_id IF NOT EXISTS FOR (n:Run) REQUIRE n.id IS UNIQUE',
+  'CREATE CONSTRAINT batch_key IF NOT EXISTS FOR (n:Batch) REQUIRE n.key IS UNIQUE',
+  'CREATE CONSTRAINT occurrence_key IF NOT EXISTS FOR (n:Occurrence) REQUIRE n.key IS UNIQUE',
+  'CREATE CONSTRAINT layer_key IF NOT EXISTS FOR (n:Layer) REQUIRE n.key IS UNIQUE',
+  'CREATE INDEX series_run_key IF NOT EXISTS FOR (n:Series) ON (n.runId, n.key)',
+];
+
+/** Idempotent upsert by id; one round trip per node kind. */
+export const UPSERT_SOURCES = `
+UNWIND $rows AS r
+MERGE (n:Source {id: r.id})
+SET n.title = r.title, n.url = r.url, n.note = r.note`;
+
+export const UPSERT_SYMPTOMS = `
+UNWIND $rows AS r
+MERGE (n:Symptom {id: r.id})
+SET n.name = r.name, n.description = r.description, n.kind = r.kind, n.aliases = r.aliases`;
+
+export const UPSERT_CAUSES = `
+UNWIND $rows AS r
+MERGE (n:Cause {id: r.id})
+SET n.name = r.name, n.description = r.description, n.category = r.category`;
+
+export const UPSERT_REMEDIES = `
+UNWIND $rows AS r
+MERGE (n:Remedy {id: r.id})
+SET n.name = r.name, n.description = r.description, n.structural = r.structural,
+    n.editJson = r.editJson, n.snippetTfjs = r.snippetTfjs, n.snippetKeras = r.snippetKeras,
+    n.snippetPytorch = r.snippetPytorch`;
+
+/** Idempotent: one SUGGESTS edge per (symptom, cause); a changed weight updates it. Skips links whose nodes are absent. */
+export const UPSERT_SUGGESTS = `
+UNWIND $rows AS r
+MATCH (s:Symptom {id: r.symptom})
+MATCH (c:Cause {id: r.cause})
+MERGE (s)-[l:SUGGESTS]->(c)
+SET l.weight = r.weight, l.rationale = r.rationale, l.source = r.source`;
+
+/** Idempotent like UPSERT_SUGGESTS; outcome counts learned from runs are kept on update. */
+export const UPSERT_FIXED_BY = `
+UNWIND $rows AS r
+MATCH (c:Cause {id: r.cause})
+MATCH (m:Remedy {id: r.remedy})
+MERGE (c)-[l:FIXED_BY]->(m)
+ON CREATE SET l.tries = r.tries, l.successes = r.successes
+SET l.effectiveness = r.effectiveness, l.rationale = r.rationale, l.source = r.source`;
+
+export const READ_SOURCES = 'MATCH (n:Source) RETURN n {.*} AS n ORDER BY n.id';
+export const READ_SYMPTOMS = 'MATCH (n:Symptom) RETURN n {.*} AS n ORDER BY n.id';
+export const READ_CAUSES = 'MATCH (n:Cause) RETURN n {.*} AS n ORDER BY n.id';
+export const READ_REMEDIES = 'MATCH (n:Remedy) RETURN n {.*} AS n ORDER BY n.id';
+export const READ_SUGGESTS = `
+MATCH (s:Symptom)-[l:SUGGESTS]->(c:Cause)
+RETURN l {.*, symptom: s.id, cause: c.id} AS l ORDER BY s.id, c.id`;
+export const READ_FIXED_BY = `
+MATCH (c:Cause)-[l:FIXED_BY]->(m:Remedy)
+RETURN l {.*, cause: c.id, remedy: m.id} AS l ORDER BY c.id, m.id`;
+
+/** One round trip: the counts of every node and link kind of the knowledge graph. */
+export const COUNT_KNOWLEDGE = `
+CALL () { MATCH (n:Symptom) RETURN count(n) AS symptoms }
+CALL () { MATCH (n:Cause) RETURN count(n) AS causes }
+CALL () { MATCH (n:Remedy) RETURN count(n) AS remedies }
+CALL () { MATCH (n:Source) RETURN count(n) AS sources }
+CALL () { MATCH (:Symptom)-[l:SUGGESTS]->(:Cause) RETURN count(l) AS suggests }
+CALL () { MATCH (:Cause)-[l:FIXED_BY]->(:Remedy) RETURN count(l) AS fixedBy }
+RETURN symptoms, causes, remedies, sources, suggests, fixedBy`;
+
+/** The neighbourhood the reasoner needs: symptoms → SUGGESTS → causes → FIXED_BY → remedies. One round trip. */
+export const KNOWLEDGE_AROUND = `
+MATCH (s:Symptom) WHERE s.id IN $ids
+OPTIONAL MATCH (s)-[l:SUGGESTS]->(c:Cause)
+WITH collect(DISTINCT s {.*}) AS symptoms,
+     collect(DISTINCT CASE WHEN l IS NULL THEN NULL ELSE l {.*, symptom: s.id, cause: c.id} END) AS suggests,
+     collect(DISTINCT c) AS causeNodes
+CALL (causeNodes) {
+  UNWIND causeNodes AS c
+  OPTIONAL MATCH (c)-[f:FIXED_BY]->(m:Remedy)
+  RETURN collect(DISTINCT c {.*}) AS causes,
+         collect(DISTINCT CASE WHEN f IS NULL THEN NULL ELSE f {.*, cause: c.id, remedy: m.id} END) AS fixedBy,
+         collect(DISTINCT m {.*}) AS remedies
+}
+RETURN symptoms, suggests, causes, fixedBy, remedies`;
+
+/** Idempotent: creates the run (and its layers, and RETRY_OF to a stored parent) only if absent. */
+export const PUT_RUN = `
+MERGE (r:Run {id: $id})
+ON CREATE SET r.runJson = $runJson, r.name = $name, r.eventCount = 0, r.batchCount = 0,
+              r.createdAt = datetime(), r.justCreated = true
+WITH r, coalesce(r.justCreated, false) AS created
+REMOVE r.justCreated
+WITH r, created
+CALL (r, created) {
+  WITH r, created WHERE created
+  UNWIND $layers AS layer
+  MERGE (l:Layer {key: $id + '/' + layer.name})
+  SET l.name = layer.name, l.index = layer.index, l.type = layer.type, l.activation = layer.activation,
+      l.units = layer.units
+  MERGE (r)-[:HAS_LAYER]->(l)
+}
+CALL (r, created) {
+  WITH r, created WHERE created AND $parentRunId IS NOT NULL
+  MATCH (p:Run {id: $parentRunId})
+  MERGE (r)-[:RETRY_OF]->(p)
+}
+RETURN created`;
+
+export const GET_RUN = `
+MATCH (r:Run {id: $id})
+RETURN r.runJson AS runJson, r.status AS status, r.lastStep AS lastStep, r.eventCount AS eventCount,
+       r.batchCount AS batchCount, r.detectorState AS detectorState`;
+
+export const LIST_RUNS = `
+MATCH (r:Run)
+RETURN r.id AS id, r.name AS name, r.status AS status, r.lastStep AS lastStep, r.eventCount AS eventCount
+ORDER BY r.createdAt, r.id`;
+
+/**
+ * Inside the batch transaction: takes the run's write lock (the SET), then reads
+ * its batch count and whether this batch was stored already, so two writers of
+ * one run are serialised and the second sees the first's count.
+ */
+export const RUN_BATCH_HEAD = `
+MATCH (r:Run {id: $id})
+SET r.touchedAt = timestamp()
+WITH r
+OPTIONAL MATCH (b:Batch {key: $key})
+RETURN r.batchCount AS batchCount, count(b) AS seen`;
+
+/** Has this batch been stored already? */
+export const BATCH_EXISTS = 'MATCH (b:Batch {key: $key}) RETURN count(b) AS n';
+
+/**
+ * Inside the batch transaction: marks the batch seen and updates the run's
+ * counters and detector state. The Batch.key uniqueness constraint makes a
+ * concurrent duplicate (another replica) fail instead of double counting.
+ */
+export const RECORD_BATCH = `
+MATCH (r:Run {id: $runId})
+CREATE (b:Batch {key: $key, batchId: $batchId, runId: $runId, eventCount: $eventCount, at: datetime()})
+SET r.eventCount = r.eventCount + $eventCount,
+    r.batchCount = r.batchCount + 1,
+    r.lastStep = CASE WHEN $lastStep IS NULL THEN r.lastStep
+                      WHEN r.lastStep IS NULL OR $lastStep > r.lastStep THEN $lastStep ELSE r.lastStep END,
+    r.status = coalesce($status, r.status),
+    r.detectorState = coalesce($detectorState, r.detectorState)
+RETURN r.id AS id`;
+
+/** Inside the batch transaction: one Series node per key per batch (a chunk), never one node per point. */
+export const APPEND_SERIES = `
+MATCH (r:Run {id: $runId})
+UNWIND $chunks AS c
+CREATE (s:Series {runId: $runId, key: c.key, firstStep: c.firstStep, steps: c.steps, values: c.values})
+CREATE (r)-[:HAS_SERIES]->(s)`;
+
+/** Inside the batch transaction: idempotent per (run, symptom, layer, firstStep); links to the Symptom when seeded. */
+export const UPSERT_OCCURRENCES = `
+MATCH (r:Run {id: $runId})
+UNWIND $rows AS o
+MERGE (occ:Occurrence {key: $runId + '|' + o.key})
+SET occ.runId = $runId, occ.symptomId = o.symptomId, occ.firstStep = o.firstStep, occ.lastStep = o.lastStep,
+    occ.layer = o.layer, occ.severity = o.severity, occ.confidence = o.confidence, occ.evidence = o.evidence
+MERGE (r)-[:EXHIBITED]->(occ)
+WITH occ, o
+OPTIONAL MATCH (s:Symptom {id: o.symptomId})
+FOREACH (_ IN CASE WHEN s IS NULL THEN [] ELSE [1] END | MERGE (occ)-[:OF]->(s))`;
+
+export const READ_SERIES = `
+MATCH (:Run {id: $runId})-[:HAS_SERIES]->(s:Series)
+WHERE $key IS NULL OR s.key = $key
+RETURN s.key AS key, s.steps AS steps, s.values AS values
+ORDER BY s.key, s.firstStep`;
+
+export const READ_OCCURRENCES = `
+MATCH (:Run {id: $runId})-[:EXHIBITED]->(o:Occurrence)
+RETURN o {.symptomId, .firstStep, .lastStep, .layer, .severity, .confidence, .evidence} AS o
+ORDER BY o.firstStep, o.symptomId`;
+
+export const RUN_EXISTS = 'MATCH (r:Run {id: $id}) RETURN count(r) AS n';

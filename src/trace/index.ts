@@ -1,0 +1,6 @@
+export { decodeLine, encodeEvent, encodeNonFinite } from './decode-line.js';
+export { readLines } from './read-lines.js';
+export { readTrace } from './read-trace.js';
+export { TraceError } from './trace-error.js';
+export { createSequenceState, type SequenceState, validateEvent } from './validate-event.js';
+export { createTraceWriter, type TraceWriter } from './write-trace.js';
