@@ -1,0 +1,1 @@
+export { tfjsBackendName } from './tfjs-backend.js';
