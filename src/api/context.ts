@@ -1,7 +1,6 @@
-import type { KnowledgeSeed } from '../domain/index.js';
-import type { IngestResult } from '../ingest/index.js';
 import type { ProfileValues } from '../detect/index.js';
-import type { RunEvent } from '../domain/index.js';
+import type { KnowledgeSeed, RunEvent } from '../domain/index.js';
+import type { IngestResult } from '../ingest/index.js';
 import type { GraphStore } from '../store/index.js';
 
 /** What the app needs, passed in (no module singletons). */

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { createYoga } from 'graphql-yoga';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { schemaPath } from '../config/index.js';
 import { type AppDeps, createRequestContext } from './context.js';
 import { JSONScalar } from './resolvers/json-scalar.js';
@@ -18,21 +18,41 @@ import { runResolvers } from './resolvers/runs.js';
 export function createApp(deps: AppDeps) {
   const schema = makeExecutableSchema({
     typeDefs: readFileSync(schemaPath(), 'utf8'),
-    resolvers: [
-      { JSON: JSONScalar },
-      knowledgeResolvers,
-      runResolvers,
-    ],
+    resolvers: [{ JSON: JSONScalar }, knowledgeResolvers, runResolvers],
   });
   return createYoga({
     schema,
     graphqlEndpoint: '/graphql',
-    healthCheckEndpoint: '/health',
+    // Our own /health (below) also says which store answers.
+    healthCheckEndpoint: '/yoga-health',
+    plugins: [useHealth(deps)],
     landingPage: false,
     renderGraphiQL,
     graphiql: { title: 'traindx', defaultQuery: DEFAULT_QUERY },
     context: () => createRequestContext(deps),
   });
+}
+
+/** `/health`: 200 with the store kind once the store answers a count, 503 otherwise. */
+function useHealth(deps: AppDeps): Plugin {
+  return {
+    async onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/health') return;
+      try {
+        const counts = await deps.store.countKnowledge();
+        endResponse(
+          fetchAPI.Response.json({ status: 'ok', store: deps.store.kind, symptoms: counts.symptoms }),
+        );
+      } catch (err) {
+        endResponse(
+          fetchAPI.Response.json(
+            { status: 'unavailable', store: deps.store.kind, error: (err as Error).message },
+            { status: 503 },
+          ),
+        );
+      }
+    },
+  };
 }
 
 const DEFAULT_QUERY = `# Why do gradients explode, and what fixes it?

@@ -1,7 +1,7 @@
-import type { Diagnosis, RunEvent } from '../domain/index.js';
-import { ALL_FAMILIES, createDetectorSet, type DetectorSet, type Profile } from '../detect/index.js';
-import { loadSeed } from '../knowledge/index.js';
 import { seedDir } from '../config/index.js';
+import { ALL_FAMILIES, createDetectorSet, type DetectorSet, type Profile } from '../detect/index.js';
+import type { Diagnosis, RunEvent } from '../domain/index.js';
+import { loadSeed } from '../knowledge/index.js';
 import { diagnoseRun } from '../reason/index.js';
 import { readTrace } from '../trace/index.js';
 

@@ -6,7 +6,17 @@ export function formatDiagnosis(d: Diagnosis): string {
   const lines: string[] = [];
   lines.push(`Run ${d.runId}${f.name ? ` (${f.name})` : ''}`);
   lines.push(
-    `  ${[f.framework, f.task, f.optimizer && `${f.optimizer} lr=${f.learningRate ?? '?'}`, f.loss, `${f.layerCount} layers`, `${f.eventCount} events`, f.lastStep !== undefined && `last step ${f.lastStep}`, f.status, f.profile && `profile ${f.profile}`]
+    `  ${[
+      f.framework,
+      f.task,
+      f.optimizer && `${f.optimizer} lr=${f.learningRate ?? '?'}`,
+      f.loss,
+      `${f.layerCount} layers`,
+      `${f.eventCount} events`,
+      f.lastStep !== undefined && `last step ${f.lastStep}`,
+      f.status,
+      f.profile && `profile ${f.profile}`,
+    ]
       .filter(Boolean)
       .join(' · ')}`,
   );
@@ -17,7 +27,9 @@ export function formatDiagnosis(d: Diagnosis): string {
     for (const s of d.symptoms) {
       const where = s.layer ? ` [${s.layer}]` : '';
       const span = s.firstStep === s.lastStep ? `step ${s.firstStep}` : `steps ${s.firstStep}–${s.lastStep}`;
-      lines.push(`  ${s.severity.toUpperCase()} ${s.id}${where} (${span}, confidence ${s.confidence.toFixed(2)})`);
+      lines.push(
+        `  ${s.severity.toUpperCase()} ${s.id}${where} (${span}, confidence ${s.confidence.toFixed(2)})`,
+      );
       for (const e of s.evidence) lines.push(`      ${e}`);
     }
   }
@@ -30,10 +42,14 @@ export function formatDiagnosis(d: Diagnosis): string {
   }
   if (d.remedies.length) {
     lines.push('', 'What to change:');
-    for (const r of d.remedies.slice(0, 6)) lines.push(`  - ${r.id} (for ${r.forCauses.join(', ')}): ${r.action}`);
+    for (const r of d.remedies.slice(0, 6))
+      lines.push(`  - ${r.id} (for ${r.forCauses.join(', ')}): ${r.action}`);
   }
   if (d.missingSignals.length) {
-    lines.push('', `Signals the trace lacked (their detectors stayed silent): ${d.missingSignals.join(', ')}`);
+    lines.push(
+      '',
+      `Signals the trace lacked (their detectors stayed silent): ${d.missingSignals.join(', ')}`,
+    );
   }
   return lines.join('\n');
 }

@@ -11,7 +11,8 @@ import { serve } from './serve.js';
 import { UserError } from './user-error.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
-const storeOption = () => new Option('--store <kind>', 'memory (embedded, default) or neo4j').choices(['memory', 'neo4j']);
+const storeOption = () =>
+  new Option('--store <kind>', 'memory (embedded, default) or neo4j').choices(['memory', 'neo4j']);
 
 const program = new Command('traindx')
   .description('Tells why a neural-network training run went wrong and what to change.')
@@ -25,7 +26,7 @@ program
   .description('Load the knowledge graph (graph-seed/) into a store; idempotent.')
   .addOption(storeOption())
   .option('--data-dir <dir>', 'where the memory store keeps its journal')
-  .option('--dir <dir...>', "extra seed folders with your own rules (same layout as graph-seed/)")
+  .option('--dir <dir...>', 'extra seed folders with your own rules (same layout as graph-seed/)')
   .action(async (opts) => {
     await seed(loadConfig(process.env, { store: opts.store, dataDir: opts.dataDir }), opts.dir ?? [], out);
   });
@@ -35,7 +36,10 @@ program
   .description('Diagnose a trace file (spec/trace-format.md): symptoms with evidence, causes, remedies.')
   .argument('<file>', 'a run trace, JSON Lines')
   .option('--json', 'print the diagnosis as one JSON object')
-  .option('--profile <name|file>', 'threshold profile: default, small-tabular, vision-cnn, fine-tuning, or a YAML file')
+  .option(
+    '--profile <name|file>',
+    'threshold profile: default, small-tabular, vision-cnn, fine-tuning, or a YAML file',
+  )
   .action(async (file: string, opts: { json?: boolean; profile?: string }) => {
     const config = loadConfig(process.env, { profile: opts.profile });
     const diagnosis = await diagnoseFile(file, createProfileResolver(config.profile));
@@ -75,7 +79,10 @@ try {
   await program.parseAsync(process.argv);
 } catch (err) {
   const userError =
-    err instanceof UserError || err instanceof TraceError || err instanceof ConfigError || err instanceof ProfileError;
+    err instanceof UserError ||
+    err instanceof TraceError ||
+    err instanceof ConfigError ||
+    err instanceof ProfileError;
   const code = (err as NodeJS.ErrnoException).code;
   if (userError || code === 'ENOENT' || code === 'EISDIR') {
     process.stderr.write(`traindx: ${(err as Error).message}\n`);

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { RunEvent } from '../domain/index.js';
-import { loadProfile, type Profile } from '../detect/index.js';
 import { seedDir } from '../config/index.js';
+import { loadProfile, type Profile } from '../detect/index.js';
+import type { RunEvent } from '../domain/index.js';
 
 const PROFILES_DIR = () => join(seedDir(), 'profiles');
 

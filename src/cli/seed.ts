@@ -12,7 +12,9 @@ export async function seed(config: Config, extraDirs: string[], log: (line: stri
     log(`Seeded ${store.description}`);
     log('part        created  updated  unchanged');
     for (const [part, r] of Object.entries(report)) {
-      log(`${part.padEnd(10)} ${String(r.created).padStart(8)} ${String(r.updated).padStart(8)} ${String(r.unchanged).padStart(10)}`);
+      log(
+        `${part.padEnd(10)} ${String(r.created).padStart(8)} ${String(r.updated).padStart(8)} ${String(r.unchanged).padStart(10)}`,
+      );
     }
     const counts = await store.countKnowledge();
     log(

@@ -9,7 +9,10 @@ import { openStore } from '../store/index.js';
 import { createProfileResolver } from './resolve-profile.js';
 
 /** `traindx serve`: wiring only. Seeds the store (idempotent), then serves GraphQL. */
-export async function serve(config: Config, log: (line: string) => void): Promise<{ close(): Promise<void>; port: number }> {
+export async function serve(
+  config: Config,
+  log: (line: string) => void,
+): Promise<{ close(): Promise<void>; port: number }> {
   const store = await openStore(config);
   const report = await seedStore(store, await loadSeed([seedDir()]));
   const pickProfile = createProfileResolver(config.profile);

@@ -1,5 +1,5 @@
-import type { RunEvent, SymptomOccurrence, TraceEvent } from '../domain/index.js';
 import { ALL_FAMILIES, createDetectorSet, type ProfileValues } from '../detect/index.js';
+import type { RunEvent, SymptomOccurrence, TraceEvent } from '../domain/index.js';
 import { BatchConflictError, type GraphStore, RunNotFoundError } from '../store/index.js';
 import { createSequenceState, TraceError, validateEvent } from '../trace/index.js';
 import { toSeries } from './to-series.js';
@@ -35,9 +35,11 @@ export function createIngestor(deps: IngestDeps) {
     const prev = queues.get(runId) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(() => ingestWithRetry(deps, runId, batchId, rawEvents));
     queues.set(runId, next);
-    void next.finally(() => {
-      if (queues.get(runId) === next) queues.delete(runId);
-    });
+    next
+      .finally(() => {
+        if (queues.get(runId) === next) queues.delete(runId);
+      })
+      .catch(() => undefined); // the caller gets the error through `next`
     return next;
   };
 }
@@ -54,7 +56,12 @@ async function ingestWithRetry(deps: IngestDeps, runId: string, batchId: string,
   }
 }
 
-async function ingestNow(deps: IngestDeps, runId: string, batchId: string, rawEvents: unknown[]): Promise<IngestResult> {
+async function ingestNow(
+  deps: IngestDeps,
+  runId: string,
+  batchId: string,
+  rawEvents: unknown[],
+): Promise<IngestResult> {
   const { store } = deps;
   let stored = await store.getRun(runId);
   if (stored && (await store.hasBatch(runId, batchId))) {
@@ -67,11 +74,17 @@ async function ingestNow(deps: IngestDeps, runId: string, batchId: string, rawEv
       symptoms: await store.readOccurrences(runId),
     };
   }
+  const first = rawEvents[0] as { type?: unknown } | undefined;
+  if (!stored && first?.type !== 'run') throw new RunNotFoundError(runId);
   const state = createSequenceState({ seenRun: stored !== null, lastStep: stored?.lastStep });
   const events: TraceEvent[] = rawEvents.map((raw, i) => validateEvent(raw, { event: i }, state));
   const runEvent = events[0]?.type === 'run' ? events[0] : undefined;
   if (runEvent && runEvent.id !== runId) {
-    throw new TraceError({ event: 0 }, 'id', `the run event's id '${runEvent.id}' differs from runId '${runId}'`);
+    throw new TraceError(
+      { event: 0 },
+      'id',
+      `the run event's id '${runEvent.id}' differs from runId '${runId}'`,
+    );
   }
   if (!stored) {
     if (!runEvent) throw new RunNotFoundError(runId);

@@ -12,9 +12,12 @@ export const knowledgeResolvers = {
     causes: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.knowledge()).seed.causes,
     remedies: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.knowledge()).seed.remedies,
     sources: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.knowledge()).seed.sources,
-    symptom: async (_: unknown, args: { id: string }, ctx: Ctx) => (await ctx.knowledge()).symptom.get(args.id) ?? null,
-    cause: async (_: unknown, args: { id: string }, ctx: Ctx) => (await ctx.knowledge()).cause.get(args.id) ?? null,
-    remedy: async (_: unknown, args: { id: string }, ctx: Ctx) => (await ctx.knowledge()).remedy.get(args.id) ?? null,
+    symptom: async (_: unknown, args: { id: string }, ctx: Ctx) =>
+      (await ctx.knowledge()).symptom.get(args.id) ?? null,
+    cause: async (_: unknown, args: { id: string }, ctx: Ctx) =>
+      (await ctx.knowledge()).cause.get(args.id) ?? null,
+    remedy: async (_: unknown, args: { id: string }, ctx: Ctx) =>
+      (await ctx.knowledge()).remedy.get(args.id) ?? null,
     knowledgeCounts: (_: unknown, __: unknown, ctx: Ctx) => ctx.store.countKnowledge(),
   },
   Symptom: {

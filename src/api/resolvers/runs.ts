@@ -1,4 +1,4 @@
-import { GraphQLError } from 'graphql';
+import { createGraphQLError } from 'graphql-yoga';
 import { ALL_FAMILIES, createDetectorSet } from '../../detect/index.js';
 import { diagnoseRun } from '../../reason/index.js';
 import type { StoredRun } from '../../store/index.js';
@@ -21,13 +21,22 @@ export const runResolvers = {
     ingest: async (_: unknown, args: { runId: string; batchId: string; events: unknown[] }, ctx: Ctx) => {
       try {
         const result = await ctx.ingest(args.runId, args.batchId, args.events);
-        return { ...result, symptoms: result.symptoms.map(({ symptomId, ...o }) => ({ id: symptomId, ...o })) };
+        return {
+          ...result,
+          symptoms: result.symptoms.map(({ symptomId, ...o }) => ({ id: symptomId, ...o })),
+        };
       } catch (err) {
-        if (err instanceof TraceError) throw new GraphQLError(err.message.replace(/^event (\d+)/, 'events[$1]'), { extensions: { code: 'BAD_TRACE' } });
-        if ((err as Error).name === 'RunNotFoundError') {
-          throw new GraphQLError(`${(err as Error).message} Its first batch must start with its 'run' event.`, {
-            extensions: { code: 'RUN_NOT_FOUND' },
+        if (err instanceof TraceError)
+          throw createGraphQLError(err.message.replace(/^event (\d+)/, 'events[$1]'), {
+            extensions: { code: 'BAD_TRACE' },
           });
+        if ((err as Error).name === 'RunNotFoundError') {
+          throw createGraphQLError(
+            `${(err as Error).message} Its first batch must start with its 'run' event.`,
+            {
+              extensions: { code: 'RUN_NOT_FOUND' },
+            },
+          );
         }
         throw err;
       }
@@ -38,7 +47,12 @@ export const runResolvers = {
     spec: (r: RunParent) => r.run,
     diagnosis: async (r: RunParent, _: unknown, ctx: Ctx) => {
       const profile = await ctx.profileFor(r.run);
-      const set = createDetectorSet({ run: r.run, profile: profile.values, families: ALL_FAMILIES, saved: r.detectorState });
+      const set = createDetectorSet({
+        run: r.run,
+        profile: profile.values,
+        families: ALL_FAMILIES,
+        saved: r.detectorState,
+      });
       const occurrences = await ctx.store.readOccurrences(r.id);
       const knowledge = await ctx.store.knowledgeAround([...new Set(occurrences.map((o) => o.symptomId))]);
       return diagnoseRun({

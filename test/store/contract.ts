@@ -1,0 +1,274 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { KnowledgeSeed, RunEvent, SymptomOccurrence } from '../../src/domain/index.js';
+import { loadSeed, seedStore } from '../../src/knowledge/index.js';
+import type { GraphStore } from '../../src/store/index.js';
+import { uniqueId } from '../support/neo4j.js';
+
+const SEED_DIR = join(import.meta.dirname, '../../graph-seed');
+
+const runEvent = (id: string, extra: Partial<RunEvent> = {}): RunEvent => ({
+  type: 'run',
+  formatVersion: 1,
+  id,
+  name: 'contract',
+  model: { layers: [{ name: 'dense', type: 'Dense', activation: 'relu', units: 8 }] },
+  ...extra,
+});
+
+const occurrence = (symptomId: string, firstStep: number, lastStep: number): SymptomOccurrence => ({
+  symptomId,
+  firstStep,
+  lastStep,
+  layer: 'dense',
+  severity: 'warning',
+  confidence: 0.8,
+  evidence: [`seen from ${firstStep} to ${lastStep}`],
+});
+
+/** A tiny knowledge seed with ids of its own, so tests never touch the shipped graph's links. */
+function miniSeed(tag: string, weight = 0.5): KnowledgeSeed {
+  const s = `t_${tag}_symptom`;
+  const c = `t_${tag}_cause`;
+  const r = `t_${tag}_remedy`;
+  return {
+    sources: [{ id: `t-${tag.replace(/_/g, '-')}-src`, title: 'test source' }],
+    symptoms: [{ id: s, name: 'S', description: 'd', kind: 'dynamic', aliases: [] }],
+    causes: [{ id: c, name: 'C', description: 'd', category: 'optimization' }],
+    remedies: [
+      {
+        id: r,
+        name: 'R',
+        description: 'd',
+        structural: true,
+        edit: { op: 'insert_layer', layerType: 'BatchNormalization' },
+        snippets: { tfjs: 'a', keras: 'b', pytorch: 'c' },
+      },
+    ],
+    suggests: [
+      { symptom: s, cause: c, weight, rationale: 'because', source: `t-${tag.replace(/_/g, '-')}-src` },
+    ],
+    fixedBy: [
+      {
+        cause: c,
+        remedy: r,
+        effectiveness: 0.7,
+        rationale: 'fixes',
+        source: `t-${tag.replace(/_/g, '-')}-src`,
+        tries: 0,
+        successes: 0,
+      },
+    ],
+  };
+}
+
+/**
+ * The behaviour every GraphStore adapter must show. Run against the memory
+ * store and a real Neo4j server with the same assertions.
+ */
+export function describeStoreContract(
+  name: string,
+  open: () => Promise<GraphStore>,
+  reopen?: () => Promise<GraphStore>,
+) {
+  describe(`${name} store contract`, () => {
+    it('seeds the shipped knowledge twice and keeps the same counts', async () => {
+      const store = await open();
+      try {
+        const seed = await loadSeed([SEED_DIR]);
+        await seedStore(store, seed);
+        const first = await store.countKnowledge();
+        const report = await seedStore(store, seed);
+        expect(await store.countKnowledge()).toEqual(first);
+        expect(report.suggests.created + report.suggests.updated).toBe(0);
+        expect(first.symptoms).toBeGreaterThanOrEqual(seed.symptoms.length);
+        expect(first.suggests).toBeGreaterThanOrEqual(seed.suggests.length);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('updates a link whose weight changed instead of adding a second one', async () => {
+      const store = await open();
+      try {
+        const tag = uniqueId('w').replace(/-/g, '_');
+        await seedStore(store, miniSeed(tag, 0.5));
+        const before = await store.countKnowledge();
+        const report = await seedStore(store, miniSeed(tag, 0.9));
+        expect(report.suggests).toEqual({ created: 0, updated: 1, unchanged: 0 });
+        expect(await store.countKnowledge()).toEqual(before);
+        const around = await store.knowledgeAround([`t_${tag}_symptom`]);
+        expect(around.suggests).toHaveLength(1);
+        expect(around.suggests[0]!.weight).toBe(0.9);
+        expect(around.causes.map((c) => c.id)).toEqual([`t_${tag}_cause`]);
+        expect(around.remedies[0]!.edit).toEqual({ op: 'insert_layer', layerType: 'BatchNormalization' });
+        expect(around.fixedBy[0]!.tries).toBe(0);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('returns the causes and remedies around exploding_gradients with weights, rationales and sources', async () => {
+      const store = await open();
+      try {
+        await seedStore(store, await loadSeed([SEED_DIR]));
+        const k = await store.knowledgeAround(['exploding_gradients']);
+        expect(k.suggests.length).toBeGreaterThanOrEqual(2);
+        for (const l of k.suggests) {
+          expect(l.symptom).toBe('exploding_gradients');
+          expect(l.rationale.length).toBeGreaterThan(5);
+          expect(k.sources.map((s) => s.id)).toContain(l.source);
+        }
+        expect(k.fixedBy.length).toBeGreaterThan(0);
+        expect(typeof k.fixedBy[0]!.tries).toBe('number');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('stores a run once and says whether it was created', async () => {
+      const store = await open();
+      try {
+        const id = uniqueId('run');
+        expect(await store.putRun(runEvent(id))).toEqual({ created: true });
+        expect(await store.putRun(runEvent(id, { name: 'other' }))).toEqual({ created: false });
+        const stored = await store.getRun(id);
+        expect(stored?.run.name).toBe('contract');
+        expect(stored?.eventCount).toBe(0);
+        expect((await store.listRuns()).map((r) => r.id)).toContain(id);
+        expect(await store.getRun(uniqueId('missing'))).toBeNull();
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('appends a batch once: a resent batch id changes nothing', async () => {
+      const store = await open();
+      try {
+        const id = uniqueId('batch');
+        await store.putRun(runEvent(id));
+        const batch = {
+          batchId: 'b1',
+          expectedBatchCount: 0,
+          eventCount: 3,
+          lastStep: 2,
+          series: [{ key: 'loss', steps: [0, 1, 2], values: [2.3, Number.NaN, 1.9] }],
+          occurrences: [occurrence('loss_nan', 1, 1)],
+          detectorState: '{"v":1}',
+        };
+        expect(await store.appendBatch(id, batch)).toEqual({ accepted: true });
+        expect(await store.hasBatch(id, 'b1')).toBe(true);
+        expect(await store.appendBatch(id, batch)).toEqual({ accepted: false });
+        const stored = await store.getRun(id);
+        expect(stored).toMatchObject({ eventCount: 3, batchCount: 1, lastStep: 2, detectorState: '{"v":1}' });
+        const [loss] = await store.readSeries(id, 'loss');
+        expect(loss!.steps).toEqual([0, 1, 2]);
+        expect(loss!.values[1]).toBeNaN();
+        expect(await store.readOccurrences(id)).toEqual([occurrence('loss_nan', 1, 1)]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('merges series chunks in step order and replaces an occurrence that grew', async () => {
+      const store = await open();
+      try {
+        const id = uniqueId('chunks');
+        await store.putRun(runEvent(id));
+        await store.appendBatch(id, {
+          batchId: 'a',
+          eventCount: 2,
+          lastStep: 1,
+          series: [{ key: 'loss', steps: [0, 1], values: [3, 2] }],
+          occurrences: [occurrence('loss_divergence', 1, 1)],
+        });
+        await store.appendBatch(id, {
+          batchId: 'b',
+          eventCount: 2,
+          lastStep: 3,
+          series: [
+            { key: 'loss', steps: [2, 3], values: [1, 0.5] },
+            { key: 'layers.dense.gradNorm', steps: [2], values: [0.1] },
+          ],
+          occurrences: [occurrence('loss_divergence', 1, 3)],
+          status: 'completed',
+        });
+        const series = await store.readSeries(id);
+        expect(series.map((s) => s.key)).toEqual(['layers.dense.gradNorm', 'loss']);
+        expect(series[1]).toEqual({ key: 'loss', steps: [0, 1, 2, 3], values: [3, 2, 1, 0.5] });
+        expect(await store.readOccurrences(id)).toEqual([occurrence('loss_divergence', 1, 3)]);
+        expect((await store.getRun(id))?.status).toBe('completed');
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('refuses a batch computed from a stale batch count', async () => {
+      const store = await open();
+      try {
+        const id = uniqueId('conflict');
+        await store.putRun(runEvent(id));
+        await store.appendBatch(id, {
+          batchId: 'a',
+          expectedBatchCount: 0,
+          eventCount: 1,
+          series: [],
+          occurrences: [],
+        });
+        await expect(
+          store.appendBatch(id, {
+            batchId: 'b',
+            expectedBatchCount: 0,
+            eventCount: 1,
+            series: [],
+            occurrences: [],
+          }),
+        ).rejects.toThrow(/expected 0/);
+        expect((await store.getRun(id))?.batchCount).toBe(1);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('rejects a batch for a run it does not know', async () => {
+      const store = await open();
+      try {
+        await expect(
+          store.appendBatch(uniqueId('nope'), { batchId: 'x', eventCount: 0, series: [], occurrences: [] }),
+        ).rejects.toThrow(/does not exist/);
+      } finally {
+        await store.close();
+      }
+    });
+
+    if (reopen) {
+      it('finds its runs, batches and occurrences again after a restart', async () => {
+        const id = uniqueId('restart');
+        const store = await open();
+        await store.putRun(runEvent(id));
+        await store.appendBatch(id, {
+          batchId: 'a',
+          eventCount: 2,
+          lastStep: 1,
+          series: [{ key: 'loss', steps: [0, 1], values: [1, Number.POSITIVE_INFINITY] }],
+          occurrences: [occurrence('loss_nan', 1, 1)],
+          detectorState: '{"x":1}',
+        });
+        await store.close();
+        const again = await reopen();
+        try {
+          expect(await again.getRun(id)).toMatchObject({
+            eventCount: 2,
+            lastStep: 1,
+            detectorState: '{"x":1}',
+          });
+          expect(await again.hasBatch(id, 'a')).toBe(true);
+          expect((await again.readSeries(id, 'loss'))[0]!.values[1]).toBe(Number.POSITIVE_INFINITY);
+          expect(await again.readOccurrences(id)).toHaveLength(1);
+        } finally {
+          await again.close();
+        }
+      });
+    }
+  });
+}
