@@ -39,7 +39,10 @@ export class ConfigError extends Error {}
  *
  * @example loadConfig(process.env, { port: 4001 })
  */
-export function loadConfig(env: NodeJS.ProcessEnv, overrides: Partial<Record<keyof Config, unknown>> = {}): Config {
+export function loadConfig(
+  env: NodeJS.ProcessEnv,
+  overrides: Partial<Record<keyof Config, unknown>> = {},
+): Config {
   const raw: Record<string, unknown> = {};
   for (const [key, envKey] of Object.entries(ENV_KEYS)) {
     const value = env[envKey];

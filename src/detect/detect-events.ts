@@ -17,7 +17,8 @@ export function detectEvents(
 ): { occurrences: SymptomOccurrence[]; missingSignals: Signal[] } {
   const it = events[Symbol.iterator]();
   const first = it.next();
-  if (first.done || first.value.type !== 'run') throw new Error("detectEvents: the first event must be 'run'");
+  if (first.done || first.value.type !== 'run')
+    throw new Error("detectEvents: the first event must be 'run'");
   const set = createDetectorSet({ run: first.value as RunEvent, profile, families: ALL_FAMILIES });
   for (let n = it.next(); !n.done; n = it.next()) set.feed(n.value);
   set.finish();

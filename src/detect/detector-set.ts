@@ -95,7 +95,10 @@ export function createDetectorSet(options: {
       }
     },
     finish: () => end(undefined),
-    occurrences: () => [...occurrences.values()].sort((a, b) => a.firstStep - b.firstStep || a.symptomId.localeCompare(b.symptomId)),
+    occurrences: () =>
+      [...occurrences.values()].sort(
+        (a, b) => a.firstStep - b.firstStep || a.symptomId.localeCompare(b.symptomId),
+      ),
     takeChanged() {
       const out = [...changed.values()];
       changed.clear();

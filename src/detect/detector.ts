@@ -1,6 +1,13 @@
-import type { EndEvent, EpochEvent, EvalEvent, RunEvent, StepEvent, SymptomOccurrence } from '../domain/index.js';
-import type { ModelView } from './model-view.js';
 import type { z } from 'zod';
+import type {
+  EndEvent,
+  EpochEvent,
+  EvalEvent,
+  RunEvent,
+  StepEvent,
+  SymptomOccurrence,
+} from '../domain/index.js';
+import type { ModelView } from './model-view.js';
 
 /** What every detector knows about the run it watches. */
 export interface DetectContext<T = Record<string, number>> {
@@ -40,7 +47,8 @@ export interface DetectorFamily<S extends object = object, T = Record<string, nu
 }
 
 /** Declares a family with its types inferred (no casts at the call site). */
-export const defineFamily = <S extends object, T>(family: DetectorFamily<S, T>): DetectorFamily<S, T> => family;
+export const defineFamily = <S extends object, T>(family: DetectorFamily<S, T>): DetectorFamily<S, T> =>
+  family;
 
 /** Names of the signals a trace may carry (see SIGNALS in signals.ts). */
 export type Signal =

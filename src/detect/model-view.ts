@@ -29,13 +29,33 @@ export interface ModelView {
   activationOf(statsName: string): string | undefined;
 }
 
-const ACTIVATION_TYPES = new Set(['activation', 'relu', 'leakyrelu', 'prelu', 'elu', 'selu', 'gelu', 'sigmoid', 'tanh', 'softmax', 'softplus', 'silu', 'swish', 'relu6', 'hardtanh', 'logsoftmax', 'mish']);
+const ACTIVATION_TYPES = new Set([
+  'activation',
+  'relu',
+  'leakyrelu',
+  'prelu',
+  'elu',
+  'selu',
+  'gelu',
+  'sigmoid',
+  'tanh',
+  'softmax',
+  'softplus',
+  'silu',
+  'swish',
+  'relu6',
+  'hardtanh',
+  'logsoftmax',
+  'mish',
+]);
 const NORM_TYPES = /batchnorm|layernorm|groupnorm|instancenorm|normalization/i;
-const NO_WEIGHTS = /dropout|flatten|reshape|pool|noise|input|activation|add|concatenate|permute|repeat|masking|spatialdropout|identity/i;
+const NO_WEIGHTS =
+  /dropout|flatten|reshape|pool|noise|input|activation|add|concatenate|permute|repeat|masking|spatialdropout|identity/i;
 const RESIDUAL = /^(add|residual)/i;
 
 /** Lower-case, without separators: `LeakyReLU` → `leakyrelu`, `leaky_relu` → `leakyrelu`. */
-export const normaliseName = (s: string | undefined): string => (s ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
+export const normaliseName = (s: string | undefined): string =>
+  (s ?? '').toLowerCase().replace(/[^a-z0-9]/g, '');
 
 function activationOfLayerInfo(l: LayerInfo): string | undefined {
   const type = normaliseName(l.type);
@@ -77,7 +97,8 @@ export function createModelView(run: RunEvent): ModelView {
       units: info.units,
       trainable: info.trainable ?? true,
       activationLayers: [],
-      hasWeights: !NO_WEIGHTS.test(info.type ?? '') && !NORM_TYPES.test(info.type ?? '') && (info.params ?? 1) > 0,
+      hasWeights:
+        !NO_WEIGHTS.test(info.type ?? '') && !NORM_TYPES.test(info.type ?? '') && (info.params ?? 1) > 0,
     };
     layers.push(view);
     owner.set(info.name, view);

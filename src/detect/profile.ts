@@ -42,7 +42,8 @@ export async function loadProfile(nameOrPath: string, profilesDir: string): Prom
   const labels: string[] = [];
   let next: string | undefined = nameOrPath;
   while (next !== undefined) {
-    if (labels.length > 8) throw new ProfileError(`profile '${nameOrPath}': 'extends' chain too long or circular`);
+    if (labels.length > 8)
+      throw new ProfileError(`profile '${nameOrPath}': 'extends' chain too long or circular`);
     const path = /[/\\]|\.ya?ml$/.test(next) ? next : join(profilesDir, `${next}.yaml`);
     if (!existsSync(path)) {
       throw new ProfileError(`profile '${next}' not found (looked for ${path})`);

@@ -139,7 +139,13 @@ export type EndEvent = z.infer<typeof EndEvent>;
 export const BodyEvent = z.discriminatedUnion('type', [StepEvent, EpochEvent, EvalEvent, EndEvent]);
 export type BodyEvent = z.infer<typeof BodyEvent>;
 
-export const TraceEvent = z.discriminatedUnion('type', [RunEvent, StepEvent, EpochEvent, EvalEvent, EndEvent]);
+export const TraceEvent = z.discriminatedUnion('type', [
+  RunEvent,
+  StepEvent,
+  EpochEvent,
+  EvalEvent,
+  EndEvent,
+]);
 export type TraceEvent = z.infer<typeof TraceEvent>;
 
 export const EVENT_TYPES = ['run', 'step', 'epoch', 'eval', 'end'] as const;

@@ -1,7 +1,7 @@
 import { ALL_FAMILIES, createDetectorSet, type ProfileValues } from '../detect/index.js';
 import type { RunEvent, SymptomOccurrence, TraceEvent } from '../domain/index.js';
 import { BatchConflictError, type GraphStore, RunNotFoundError } from '../store/index.js';
-import { createSequenceState, TraceError, validateEvent } from '../trace/index.js';
+import { createSequenceState, reviveEvent, TraceError, validateEvent } from '../trace/index.js';
 import { toSeries } from './to-series.js';
 
 export interface IngestResult {
@@ -77,7 +77,7 @@ async function ingestNow(
   const first = rawEvents[0] as { type?: unknown } | undefined;
   if (!stored && first?.type !== 'run') throw new RunNotFoundError(runId);
   const state = createSequenceState({ seenRun: stored !== null, lastStep: stored?.lastStep });
-  const events: TraceEvent[] = rawEvents.map((raw, i) => validateEvent(raw, { event: i }, state));
+  const events: TraceEvent[] = rawEvents.map((raw, i) => validateEvent(reviveEvent(raw), { event: i }, state));
   const runEvent = events[0]?.type === 'run' ? events[0] : undefined;
   if (runEvent && runEvent.id !== runId) {
     throw new TraceError(

@@ -3,7 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import type { z } from 'zod';
-import { Cause, FixedByLink, type KnowledgeSeed, Remedy, Source, SuggestsLink, Symptom } from '../domain/index.js';
+import {
+  Cause,
+  FixedByLink,
+  type KnowledgeSeed,
+  Remedy,
+  Source,
+  SuggestsLink,
+  Symptom,
+} from '../domain/index.js';
 import { checkSeedIntegrity } from './check-integrity.js';
 import { SeedError } from './seed-error.js';
 
@@ -13,8 +21,16 @@ const PARTS = {
   symptoms: { file: 'symptoms.yaml', schema: Symptom, key: (e: Symptom) => e.id },
   causes: { file: 'causes.yaml', schema: Cause, key: (e: Cause) => e.id },
   remedies: { file: 'remedies.yaml', schema: Remedy, key: (e: Remedy) => e.id },
-  suggests: { file: 'links/suggests.yaml', schema: SuggestsLink, key: (e: SuggestsLink) => `${e.symptom}->${e.cause}` },
-  fixedBy: { file: 'links/fixed-by.yaml', schema: FixedByLink, key: (e: FixedByLink) => `${e.cause}->${e.remedy}` },
+  suggests: {
+    file: 'links/suggests.yaml',
+    schema: SuggestsLink,
+    key: (e: SuggestsLink) => `${e.symptom}->${e.cause}`,
+  },
+  fixedBy: {
+    file: 'links/fixed-by.yaml',
+    schema: FixedByLink,
+    key: (e: FixedByLink) => `${e.cause}->${e.remedy}`,
+  },
 } as const;
 
 /**
@@ -27,9 +43,19 @@ const PARTS = {
  */
 export async function loadSeed(dirs: string[]): Promise<KnowledgeSeed> {
   const problems: string[] = [];
-  const seed: KnowledgeSeed = { sources: [], symptoms: [], causes: [], remedies: [], suggests: [], fixedBy: [] };
+  const seed: KnowledgeSeed = {
+    sources: [],
+    symptoms: [],
+    causes: [],
+    remedies: [],
+    suggests: [],
+    fixedBy: [],
+  };
   for (const dir of dirs) {
-    for (const [part, spec] of Object.entries(PARTS) as [keyof KnowledgeSeed, (typeof PARTS)[keyof KnowledgeSeed]][]) {
+    for (const [part, spec] of Object.entries(PARTS) as [
+      keyof KnowledgeSeed,
+      (typeof PARTS)[keyof KnowledgeSeed],
+    ][]) {
       const file = join(dir, spec.file);
       if (!existsSync(file)) continue;
       const entries = await readEntries(file, problems);
@@ -46,7 +72,8 @@ export async function loadSeed(dirs: string[]): Promise<KnowledgeSeed> {
           return;
         }
         const key = (spec.key as (x: unknown) => string)(parsed.data);
-        if (merged.has(key) && dirs.length === 1) problems.push(`${file}: ${label}: duplicate entry '${key}'`);
+        if (merged.has(key) && dirs.length === 1)
+          problems.push(`${file}: ${label}: duplicate entry '${key}'`);
         merged.set(key, parsed.data);
       });
       (seed as Record<string, unknown[]>)[part] = [...merged.values()];

@@ -30,7 +30,14 @@ const comparable = (part: Part, e: Record<string, unknown>) => {
  */
 export async function seedStore(store: GraphStore, seed: KnowledgeSeed): Promise<SeedReport> {
   const current = await store.readKnowledge();
-  const delta: KnowledgeSeed = { sources: [], symptoms: [], causes: [], remedies: [], suggests: [], fixedBy: [] };
+  const delta: KnowledgeSeed = {
+    sources: [],
+    symptoms: [],
+    causes: [],
+    remedies: [],
+    suggests: [],
+    fixedBy: [],
+  };
   const report = {} as SeedReport;
   for (const part of Object.keys(KEYS) as Part[]) {
     const key = KEYS[part] as (e: unknown) => string;
@@ -39,7 +46,8 @@ export async function seedStore(store: GraphStore, seed: KnowledgeSeed): Promise
     for (const entry of seed[part] as Record<string, unknown>[]) {
       const old = existing.get(key(entry));
       if (!old) counts.created++;
-      else if (!isDeepStrictEqual(normalise(comparable(part, old)), normalise(comparable(part, entry)))) counts.updated++;
+      else if (!isDeepStrictEqual(normalise(comparable(part, old)), normalise(comparable(part, entry))))
+        counts.updated++;
       else {
         counts.unchanged++;
         continue;

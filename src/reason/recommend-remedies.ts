@@ -1,4 +1,10 @@
-import type { DiagnosedCause, KnowledgeSeed, RecommendedRemedy, StructureEdit, SymptomOccurrence } from '../domain/index.js';
+import type {
+  DiagnosedCause,
+  KnowledgeSeed,
+  RecommendedRemedy,
+  StructureEdit,
+  SymptomOccurrence,
+} from '../domain/index.js';
 
 /**
  * Remedies for the ranked causes: each remedy scores the best of
@@ -25,7 +31,11 @@ export function recommendRemedies(causes: DiagnosedCause[], knowledge: Knowledge
     .sort(([a, x], [b, y]) => y.score - x.score || a.localeCompare(b))
     .map(([id, { forCauses }]) => {
       const r = remedies.get(id)!;
-      return { id, forCauses: forCauses.sort((a, b) => (confidence.get(b) ?? 0) - (confidence.get(a) ?? 0)), action: r.description };
+      return {
+        id,
+        forCauses: forCauses.sort((a, b) => (confidence.get(b) ?? 0) - (confidence.get(a) ?? 0)),
+        action: r.description,
+      };
     });
 }
 

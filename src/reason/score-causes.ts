@@ -1,5 +1,5 @@
-import type { DiagnosedCause, KnowledgeSeed, SymptomOccurrence } from '../domain/index.js';
 import { fmt } from '../detect/stats/index.js';
+import type { DiagnosedCause, KnowledgeSeed, SymptomOccurrence } from '../domain/index.js';
 
 /** The strongest occurrence of each symptom: what the reasoner weighs. */
 export function strongestBySymptom(occurrences: SymptomOccurrence[]): Map<string, SymptomOccurrence> {
@@ -24,7 +24,10 @@ export function scoreCauses(occurrences: SymptomOccurrence[], knowledge: Knowled
   const observed = strongestBySymptom(occurrences);
   const causeNames = new Map(knowledge.causes.map((c) => [c.id, c.name]));
   const symptomNames = new Map(knowledge.symptoms.map((s) => [s.id, s.name]));
-  const byCause = new Map<string, { miss: number; parts: { link: KnowledgeSeed['suggests'][number]; o: SymptomOccurrence; p: number }[] }>();
+  const byCause = new Map<
+    string,
+    { miss: number; parts: { link: KnowledgeSeed['suggests'][number]; o: SymptomOccurrence; p: number }[] }
+  >();
   for (const link of knowledge.suggests) {
     const o = observed.get(link.symptom);
     if (!o) continue;
@@ -48,7 +51,12 @@ export function scoreCauses(occurrences: SymptomOccurrence[], knowledge: Knowled
       id: causeId,
       confidence,
       explanation: `${causeNames.get(causeId) ?? causeId} (confidence ${fmt(confidence)}): ${because}.`,
-      path: parts.map(({ link }) => ({ from: link.symptom, rel: 'SUGGESTS', to: causeId, weight: link.weight })),
+      path: parts.map(({ link }) => ({
+        from: link.symptom,
+        rel: 'SUGGESTS',
+        to: causeId,
+        weight: link.weight,
+      })),
     });
   }
   return causes.sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));

@@ -91,7 +91,8 @@ export interface GraphStore {
 }
 
 /** The key that makes an occurrence unique within a run. */
-export const occurrenceKey = (o: SymptomOccurrence): string => `${o.symptomId}|${o.layer ?? ''}|${o.firstStep}`;
+export const occurrenceKey = (o: SymptomOccurrence): string =>
+  `${o.symptomId}|${o.layer ?? ''}|${o.firstStep}`;
 
 /** Joins chunks of the same key in step order. */
 export function mergeChunks(chunks: SeriesChunk[]): SeriesChunk[] {
@@ -113,7 +114,11 @@ export class RunNotFoundError extends Error {
 }
 
 export class BatchConflictError extends Error {
-  constructor(readonly runId: string, expected: number, actual: number) {
+  constructor(
+    readonly runId: string,
+    expected: number,
+    actual: number,
+  ) {
     super(`Run '${runId}' has ${actual} batches, expected ${expected}: another writer appended first.`);
     this.name = 'BatchConflictError';
   }

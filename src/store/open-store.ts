@@ -8,7 +8,9 @@ import { openNeo4jStore } from './neo4j/neo4j-store.js';
  *
  * @example const store = await openStore(loadConfig(process.env));
  */
-export function openStore(config: Pick<Config, 'store' | 'dataDir' | 'neo4jUri' | 'neo4jUser' | 'neo4jPassword' | 'neo4jDatabase'>): Promise<GraphStore> {
+export function openStore(
+  config: Pick<Config, 'store' | 'dataDir' | 'neo4jUri' | 'neo4jUser' | 'neo4jPassword' | 'neo4jDatabase'>,
+): Promise<GraphStore> {
   if (config.store === 'neo4j') {
     return openNeo4jStore({
       uri: config.neo4jUri,

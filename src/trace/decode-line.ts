@@ -45,3 +45,20 @@ export function encodeNonFinite(_key: string, value: unknown): unknown {
 export function encodeEvent(event: unknown): string {
   return JSON.stringify(event, encodeNonFinite);
 }
+
+/**
+ * Same rule as decodeLine for an event that arrived already parsed (a GraphQL
+ * batch): "NaN", "Infinity" and "-Infinity" strings become numbers, in place.
+ */
+export function reviveEvent<T>(value: T, key = ''): T {
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) value[i] = reviveEvent(value[i], key);
+    return value;
+  }
+  if (value !== null && typeof value === 'object') {
+    const o = value as Record<string, unknown>;
+    for (const k in o) o[k] = reviveEvent(o[k], k);
+    return value;
+  }
+  return reviveNonFinite(key, value) as T;
+}

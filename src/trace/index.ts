@@ -1,4 +1,4 @@
-export { decodeLine, encodeEvent, encodeNonFinite } from './decode-line.js';
+export { decodeLine, encodeEvent, encodeNonFinite, reviveEvent } from './decode-line.js';
 export { readLines } from './read-lines.js';
 export { readTrace } from './read-trace.js';
 export { TraceError } from './trace-error.js';

@@ -16,7 +16,11 @@ export function validateEvent(raw: unknown, where: Where, state: SequenceState):
   }
   const type = (raw as { type?: unknown }).type;
   if (!EVENT_TYPES.includes(type as (typeof EVENT_TYPES)[number])) {
-    throw new TraceError(where, 'type', `expected one of ${EVENT_TYPES.join(', ')}, got ${JSON.stringify(type)}`);
+    throw new TraceError(
+      where,
+      'type',
+      `expected one of ${EVENT_TYPES.join(', ')}, got ${JSON.stringify(type)}`,
+    );
   }
   if (state.seenRun === false && type !== 'run') {
     throw new TraceError(where, 'type', `the first event must be 'run', got '${String(type)}'`);

@@ -1,5 +1,5 @@
-import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import { encodeEvent } from './decode-line.js';
 
 export interface TraceWriter {

@@ -1,4 +1,12 @@
-import type { EpochEvent, EvalEvent, LayerInfo, LayerStats, RunEvent, StepEvent, TraceEvent } from '../../src/domain/index.js';
+import type {
+  EpochEvent,
+  EvalEvent,
+  LayerInfo,
+  LayerStats,
+  RunEvent,
+  StepEvent,
+  TraceEvent,
+} from '../../src/domain/index.js';
 import { createRng, type Rng } from './rng.js';
 
 /**
@@ -72,7 +80,9 @@ export function learningRateAt(o: SyntheticOptions, step: number): number {
     case 'cosine':
       return 0.5 * base * (1 + Math.cos((Math.PI * step) / steps));
     case 'warmup-cosine':
-      return step < warm ? (base * (step + 1)) / warm : 0.5 * base * (1 + Math.cos((Math.PI * (step - warm)) / (steps - warm)));
+      return step < warm
+        ? (base * (step + 1)) / warm
+        : 0.5 * base * (1 + Math.cos((Math.PI * (step - warm)) / (steps - warm)));
     case 'step':
       return base * 0.1 ** Math.floor(step / Math.max(1, Math.round(steps / 3)));
     default:
@@ -117,7 +127,7 @@ export function* syntheticRun(options: SyntheticOptions = {}): Generator<TraceEv
       trainSize: stepsPerEpoch * 32,
       valSize: stepsPerEpoch * 8,
       numClasses,
-      classCounts: Array.from({ length: numClasses }, () => Math.round(stepsPerEpoch * 32 / numClasses)),
+      classCounts: Array.from({ length: numClasses }, () => Math.round((stepsPerEpoch * 32) / numClasses)),
       inputStats: { mean: 0.02, std: 0.98, min: -3.1, max: 3.2, nanCount: 0 },
     },
     ...o.run,
@@ -151,7 +161,15 @@ export function* syntheticRun(options: SyntheticOptions = {}): Generator<TraceEv
       event.layers = {};
       layers.forEach((l, i) => {
         weightNorms[i]! *= 1 + 1e-4 * (lr / baseLr);
-        event.layers![l.name] = healthyLayerStats(l, i, layers.length, trueLoss / lossStart, lr, weightNorms[i]!, rng);
+        event.layers![l.name] = healthyLayerStats(
+          l,
+          i,
+          layers.length,
+          trueLoss / lossStart,
+          lr,
+          weightNorms[i]!,
+          rng,
+        );
       });
     }
     yield apply(event, step);
@@ -177,7 +195,7 @@ export function* syntheticRun(options: SyntheticOptions = {}): Generator<TraceEv
     }
   }
   if (o.evalAtEnd) {
-    const each = Math.round(stepsPerEpoch * 8 / numClasses);
+    const each = Math.round((stepsPerEpoch * 8) / numClasses);
     const ev: EvalEvent = {
       type: 'eval',
       step: steps - 1,
@@ -206,7 +224,8 @@ export function healthyLayerStats(
   weightNorm: number,
   rng: Rng,
 ): LayerStats {
-  const gradNorm = (0.05 + 0.5 * lossRatio) * (0.6 + 0.4 * (index + 1) / count) * (1 + 0.2 * rng.normal() ** 2);
+  const gradNorm =
+    (0.05 + 0.5 * lossRatio) * (0.6 + (0.4 * (index + 1)) / count) * (1 + 0.2 * rng.normal() ** 2);
   const stats: LayerStats = {
     gradNorm,
     gradMean: 1e-4 * rng.normal(),

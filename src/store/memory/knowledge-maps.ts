@@ -1,4 +1,12 @@
-import type { Cause, FixedByLink, KnowledgeSeed, Remedy, Source, SuggestsLink, Symptom } from '../../domain/index.js';
+import type {
+  Cause,
+  FixedByLink,
+  KnowledgeSeed,
+  Remedy,
+  Source,
+  SuggestsLink,
+  Symptom,
+} from '../../domain/index.js';
 import type { KnowledgeCounts } from '../graph-store.js';
 
 /** The knowledge graph held as maps keyed the way Neo4j's constraints key it. */

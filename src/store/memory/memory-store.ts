@@ -82,7 +82,9 @@ export async function openMemoryStore(options: { dataDir: string | null }): Prom
 
   return {
     kind: 'memory',
-    description: journal ? `memory store, journal at ${journal.path}` : 'memory store (in-memory only, nothing persisted)',
+    description: journal
+      ? `memory store, journal at ${journal.path}`
+      : 'memory store (in-memory only, nothing persisted)',
     close: async () => journal?.close(),
 
     readKnowledge: async () => structuredClone(knowledge.seed()),

@@ -1,5 +1,12 @@
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
-import type { FixedByLink, KnowledgeSeed, Remedy, RunEvent, SuggestsLink, SymptomOccurrence } from '../../domain/index.js';
+import type {
+  FixedByLink,
+  KnowledgeSeed,
+  Remedy,
+  RunEvent,
+  SuggestsLink,
+  SymptomOccurrence,
+} from '../../domain/index.js';
 import {
   BatchConflictError,
   type GraphStore,
@@ -18,7 +25,8 @@ export interface Neo4jOptions {
   database: string;
 }
 
-const int = (n: number | undefined | null) => (n === undefined || n === null ? null : neo4j.int(Math.trunc(n)));
+const int = (n: number | undefined | null) =>
+  n === undefined || n === null ? null : neo4j.int(Math.trunc(n));
 
 /**
  * The Neo4j adapter. One driver per store; integers come back as JS numbers
@@ -36,7 +44,8 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
   });
   try {
     await driver.verifyConnectivity({ database: options.database });
-    for (const statement of Q.SCHEMA) await driver.executeQuery(statement, {}, { database: options.database });
+    for (const statement of Q.SCHEMA)
+      await driver.executeQuery(statement, {}, { database: options.database });
   } catch (err) {
     await driver.close();
     throw new Error(`Cannot reach Neo4j at ${options.uri}: ${(err as Error).message}`);
@@ -76,7 +85,10 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       try {
         await session.executeWrite(async (tx) => {
           const run = (q: string, rows: unknown[]) => (rows.length ? tx.run(q, { rows }) : undefined);
-          await run(Q.UPSERT_SOURCES, part.sources.map((s) => ({ url: null, note: null, ...s })));
+          await run(
+            Q.UPSERT_SOURCES,
+            part.sources.map((s) => ({ url: null, note: null, ...s })),
+          );
           await run(Q.UPSERT_SYMPTOMS, part.symptoms);
           await run(Q.UPSERT_CAUSES, part.causes);
           await run(Q.UPSERT_REMEDIES, part.remedies.map(remedyToRow));
@@ -92,12 +104,20 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     },
 
     async countKnowledge() {
-      const { records } = await driver.executeQuery(Q.COUNT_KNOWLEDGE, {}, { ...db, routing: neo4j.routing.READ });
+      const { records } = await driver.executeQuery(
+        Q.COUNT_KNOWLEDGE,
+        {},
+        { ...db, routing: neo4j.routing.READ },
+      );
       return records[0]!.toObject() as unknown as KnowledgeCounts;
     },
 
     async knowledgeAround(ids) {
-      const { records } = await driver.executeQuery(Q.KNOWLEDGE_AROUND, { ids }, { ...db, routing: neo4j.routing.READ });
+      const { records } = await driver.executeQuery(
+        Q.KNOWLEDGE_AROUND,
+        { ids },
+        { ...db, routing: neo4j.routing.READ },
+      );
       const r = records[0];
       if (!r) return { sources: [], symptoms: [], causes: [], remedies: [], suggests: [], fixedBy: [] };
       const suggests = r.get('suggests') as SuggestsLink[];
@@ -109,7 +129,10 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
             .map(dropNulls)
         : [];
       return {
-        symptoms: (r.get('symptoms') as KnowledgeSeed['symptoms']).map((s) => ({ ...s, aliases: s.aliases ?? [] })),
+        symptoms: (r.get('symptoms') as KnowledgeSeed['symptoms']).map((s) => ({
+          ...s,
+          aliases: s.aliases ?? [],
+        })),
         causes: r.get('causes') as KnowledgeSeed['causes'],
         remedies: (r.get('remedies') as Record<string, unknown>[]).map(remedyFromNode),
         sources,
@@ -141,7 +164,11 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     },
 
     async getRun(runId) {
-      const { records } = await driver.executeQuery(Q.GET_RUN, { id: runId }, { ...db, routing: neo4j.routing.READ });
+      const { records } = await driver.executeQuery(
+        Q.GET_RUN,
+        { id: runId },
+        { ...db, routing: neo4j.routing.READ },
+      );
       const r = records[0];
       if (!r) return null;
       return {
@@ -204,7 +231,9 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
         { runId, key: key ?? null },
         { ...db, routing: neo4j.routing.READ },
       );
-      return mergeChunks(records.map((r) => ({ key: r.get('key'), steps: r.get('steps'), values: r.get('values') })));
+      return mergeChunks(
+        records.map((r) => ({ key: r.get('key'), steps: r.get('steps'), values: r.get('values') })),
+      );
     },
 
     async readOccurrences(runId) {
