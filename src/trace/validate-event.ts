@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { BodyEvent, EVENT_TYPES, RunEvent, type TraceEvent } from '../domain/index.js';
+import { isPlainStep } from './fast-step-check.js';
 import { TraceError } from './trace-error.js';
 
 type Where = { file?: string; line?: number; event?: number };
@@ -28,9 +29,13 @@ export function validateEvent(raw: unknown, where: Where, state: SequenceState):
   if (state.seenRun && type === 'run') {
     throw new TraceError(where, 'type', "'run' may appear only once, as the first event");
   }
-  const result = (type === 'run' ? RunEvent : BodyEvent).safeParse(raw);
-  if (!result.success) throw fromZodError(result.error, raw, where);
-  const event = result.data as TraceEvent;
+  let event: TraceEvent;
+  if (state.seenRun && isPlainStep(raw as Record<string, unknown>)) event = raw as TraceEvent;
+  else {
+    const result = (type === 'run' ? RunEvent : BodyEvent).safeParse(raw);
+    if (!result.success) throw fromZodError(result.error, raw, where);
+    event = result.data as TraceEvent;
+  }
   if (event.type === 'run') state.seenRun = true;
   if (event.type === 'step') {
     if (state.lastStep !== undefined && event.step <= state.lastStep) {
