@@ -77,7 +77,9 @@ async function ingestNow(
   const first = rawEvents[0] as { type?: unknown } | undefined;
   if (!stored && first?.type !== 'run') throw new RunNotFoundError(runId);
   const state = createSequenceState({ seenRun: stored !== null, lastStep: stored?.lastStep });
-  const events: TraceEvent[] = rawEvents.map((raw, i) => validateEvent(reviveEvent(raw), { event: i }, state));
+  const events: TraceEvent[] = rawEvents.map((raw, i) =>
+    validateEvent(reviveEvent(raw), { event: i }, state),
+  );
   const runEvent = events[0]?.type === 'run' ? events[0] : undefined;
   if (runEvent && runEvent.id !== runId) {
     throw new TraceError(

@@ -13,7 +13,8 @@ function failingRun(id: string): TraceEvent[] {
   for (const e of events) {
     if (e.type === 'step' && e.step >= 300) e.loss = (e.loss ?? 1) * 1.03 ** (e.step - 300);
     if (e.type === 'step' && e.step >= 520) e.loss = Number.NaN;
-    if (e.type === 'epoch' && e.step! >= 300) e.train = { ...e.train, loss: (e.train?.loss ?? 1) * 1.03 ** (e.step! - 300) };
+    if (e.type === 'epoch' && e.step! >= 300)
+      e.train = { ...e.train, loss: (e.train?.loss ?? 1) * 1.03 ** (e.step! - 300) };
   }
   return events;
 }

@@ -96,8 +96,11 @@ export function* syntheticRun(options: SyntheticOptions = {}): Generator<TraceEv
   const rng = createRng(o.seed ?? 1);
   const steps = o.steps ?? 1000;
   const stepsPerEpoch = o.stepsPerEpoch ?? 100;
-  const layers = o.layers ?? DEFAULT_LAYERS;
   const numClasses = o.numClasses ?? 10;
+  // The default output layer is sized to the classes, so the config family sees a coherent model.
+  const layers =
+    o.layers ??
+    DEFAULT_LAYERS.map((l, i) => (i === DEFAULT_LAYERS.length - 1 ? { ...l, units: numClasses } : l));
   const lossStart = o.lossStart ?? Math.log(numClasses);
   const lossFloor = o.lossFloor ?? 0.1 * lossStart;
   const tau = o.tau ?? steps / 4;

@@ -15,7 +15,15 @@ export interface ServerProcess {
 export async function startServer(args: string[], env: Record<string, string> = {}): Promise<ServerProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'), join(ROOT, 'src/cli/main.ts'), 'serve', '--port', '0', ...args],
+    [
+      '--import',
+      join(ROOT, 'node_modules/tsx/dist/esm/index.mjs'),
+      join(ROOT, 'src/cli/main.ts'),
+      'serve',
+      '--port',
+      '0',
+      ...args,
+    ],
     { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -67,10 +75,22 @@ const INGEST = `mutation($runId: ID!, $batchId: ID!, $events: [JSON!]!) {
   ingest(runId: $runId, batchId: $batchId, events: $events) { accepted eventCount } }`;
 
 /** Sends events in batches of `size` with batch ids b0, b1, ...; non-finite numbers as the spec's strings. */
-export async function streamBatches(url: string, runId: string, events: object[], size: number, fromBatch = 0, toBatch = Infinity) {
-  const encode = (e: object) => JSON.parse(JSON.stringify(e, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
+export async function streamBatches(
+  url: string,
+  runId: string,
+  events: object[],
+  size: number,
+  fromBatch = 0,
+  toBatch = Infinity,
+) {
+  const encode = (e: object) =>
+    JSON.parse(JSON.stringify(e, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v)));
   for (let b = fromBatch; b * size < events.length && b < toBatch; b++) {
-    await postGraphql(url, INGEST, { runId, batchId: `b${b}`, events: events.slice(b * size, (b + 1) * size).map(encode) });
+    await postGraphql(url, INGEST, {
+      runId,
+      batchId: `b${b}`,
+      events: events.slice(b * size, (b + 1) * size).map(encode),
+    });
   }
 }
 

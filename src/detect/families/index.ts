@@ -1,8 +1,23 @@
 import type { DetectorFamily } from '../detector.js';
+import { activationsFamily } from './activations.js';
+import { configFamily } from './config.js';
+import { generalisationFamily } from './generalisation.js';
+import { gradientsFamily } from './gradients.js';
+import { lossFamily } from './loss-health.js';
+import { predictionsFamily } from './predictions.js';
+import { weightsFamily } from './weights.js';
 
 /**
  * Every detector family, one module each. A family's `name` is also its
  * section in profile files (graph-seed/profiles/*.yaml).
  */
 // biome-ignore lint/suspicious/noExplicitAny: families differ in state and threshold types
-export const ALL_FAMILIES: readonly DetectorFamily<any, any>[] = [];
+export const ALL_FAMILIES: readonly DetectorFamily<any, any>[] = [
+  lossFamily,
+  generalisationFamily,
+  gradientsFamily,
+  weightsFamily,
+  activationsFamily,
+  predictionsFamily,
+  configFamily,
+];

@@ -1,0 +1,102 @@
+import type { ValueStats } from '../../domain/index.js';
+import { fmt, pct } from '../stats/index.js';
+import type { ConfigInput, Finding } from './config-finding.js';
+
+/** Thresholds of the data checks (see the `config` profile section). */
+export interface DataThresholds {
+  inputMeanAbsMax: number;
+  inputStdMax: number;
+  inputAbsMax: number;
+  inputTinyAbsMax: number;
+  labelImbalanceRatio: number;
+}
+
+const FIELDS = ['mean', 'std', 'min', 'max'] as const;
+
+const statsText = (s: ValueStats): string =>
+  FIELDS.filter((f) => s[f] !== undefined)
+    .map((f) => `${f} ${fmt(s[f]!)}`)
+    .join(', ');
+
+/** input_nan: NaN/Inf counted in the inputs, or non-finite summary statistics (labels too). */
+export function checkInputNan(input: ConfigInput<DataThresholds>): Finding[] {
+  const evidence: string[] = [];
+  for (const [name, s] of [
+    ['inputStats', input.run.dataset?.inputStats],
+    ['labelStats', input.run.dataset?.labelStats],
+  ] as const) {
+    if (!s) continue;
+    if ((s.nanCount ?? 0) > 0) evidence.push(`dataset.${name}.nanCount is ${s.nanCount}`);
+    const bad = FIELDS.filter((f) => s[f] !== undefined && !Number.isFinite(s[f]));
+    if (bad.length > 0)
+      evidence.push(`dataset.${name} has non-finite ${bad.map((f) => `${f} ${s[f]}`).join(', ')}`);
+  }
+  if (evidence.length === 0) return [];
+  return [{ symptomId: 'input_nan', severity: 'critical', confidence: 0.95, evidence }];
+}
+
+/**
+ * input_scale_anomaly: inputs far from any usual scaling. Standardised data
+ * (mean 0, std 1, tails to ±4 or so), [0, 1] and [−1, 1] scalings all stay
+ * inside the bounds; raw 0–255 pixels or features in the thousands do not.
+ */
+export function checkInputScale(input: ConfigInput<DataThresholds>): Finding[] {
+  const s = input.run.dataset?.inputStats;
+  if (!s) return [];
+  const { mean, std, min, max } = s;
+  if ([mean, std, min, max].some((x) => x !== undefined && !Number.isFinite(x))) return []; // input_nan's case
+  const t = input.t;
+  const rules: string[] = [];
+  if (mean !== undefined && Math.abs(mean) > t.inputMeanAbsMax)
+    rules.push(`|mean| ${fmt(Math.abs(mean))} > ${fmt(t.inputMeanAbsMax)}`);
+  if (std !== undefined && std > t.inputStdMax) rules.push(`std ${fmt(std)} > ${fmt(t.inputStdMax)}`);
+  const absMax =
+    min !== undefined || max !== undefined ? Math.max(Math.abs(min ?? 0), Math.abs(max ?? 0)) : undefined;
+  if (absMax !== undefined && absMax > t.inputAbsMax)
+    rules.push(`largest |value| ${fmt(absMax)} > ${fmt(t.inputAbsMax)}`);
+  if (absMax !== undefined && absMax > 0 && absMax <= t.inputTinyAbsMax && min !== max) {
+    rules.push(
+      `every |value| ≤ ${fmt(absMax)}, below ${fmt(t.inputTinyAbsMax)}: squeezed far under unit scale`,
+    );
+  }
+  if (min !== undefined && max !== undefined && min === max)
+    rules.push(`min = max = ${fmt(min)}: every input value is the same`);
+  if (rules.length === 0) return [];
+  const gross = (std ?? 0) > 100 * t.inputStdMax || (absMax ?? 0) > 100 * t.inputAbsMax;
+  return [
+    {
+      symptomId: 'input_scale_anomaly',
+      severity: 'warning',
+      confidence: gross ? 0.9 : 0.75,
+      evidence: [`dataset.inputStats: ${statsText(s)}; ${rules.join('; ')}`],
+    },
+  ];
+}
+
+/** label_imbalance: largest/smallest class count above the ratio (SageMaker ClassImbalance). */
+export function checkLabelImbalance(input: ConfigInput<DataThresholds>): Finding[] {
+  const counts = input.run.dataset?.classCounts;
+  if (!counts || counts.length < 2) return [];
+  const total = counts.reduce((a, b) => a + b, 0);
+  if (total <= 0) return [];
+  let hi = 0;
+  let lo = 0;
+  counts.forEach((c, i) => {
+    if (c > counts[hi]!) hi = i;
+    if (c < counts[lo]!) lo = i;
+  });
+  const ratio = counts[lo]! > 0 ? counts[hi]! / counts[lo]! : Number.POSITIVE_INFINITY;
+  if (ratio <= input.t.labelImbalanceRatio) return [];
+  const ratioText = Number.isFinite(ratio) ? `ratio ${fmt(ratio)}` : 'the smallest class is empty';
+  return [
+    {
+      symptomId: 'label_imbalance',
+      severity: 'warning',
+      confidence: 0.9,
+      evidence: [
+        `classCounts: class ${hi} has ${counts[hi]} examples, class ${lo} has ${counts[lo]} (${ratioText}, ` +
+          `bound ${fmt(input.t.labelImbalanceRatio)}); the majority class holds ${pct(counts[hi]! / total)} of ${total} labels`,
+      ],
+    },
+  ];
+}

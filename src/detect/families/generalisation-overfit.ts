@@ -1,0 +1,115 @@
+import type { EpochEvent, RunEvent } from '../../domain/index.js';
+import type { Emit } from '../detector.js';
+import { fmt, pct, reportFinding } from '../stats/index.js';
+import {
+  advance,
+  epochProgress,
+  type GeneralisationState,
+  type GeneralisationThresholds,
+} from './generalisation-state.js';
+import type { TaskView } from './generalisation-task.js';
+
+/**
+ * overfitting, on each epoch's train and val metrics; any of three arms that
+ * holds for `overfitPatience` epochs in a row:
+ * - val loss rises `overfitRise` above its minimum while train loss keeps
+ *   falling (UMLAUT's "val loss up, train loss down or flat";
+ *   AUTOTRAINER's `test_turn_bad`);
+ * - val loss exceeds train loss by a gap that grew by `overfitGapWiden` of the
+ *   loss scale (the chance-level or first loss). SageMaker Overfit divides the
+ *   gap by the train loss instead, which flags healthy runs whose train loss
+ *   nears 0 (a tanh net at train 0.007 / val 0.016 is fine);
+ * - train accuracy exceeds val accuracy by AUTOTRAINER's 0.1 (0.07 above 90%
+ *   train accuracy) and by `overfitAccSigmas` binomial standard errors of the
+ *   val accuracy.
+ * Every arm needs a model that learned: train loss `overfitLearnedDrop` below
+ * the chance-level loss (or its first epoch's), else accuracy up 5 points.
+ * The gap arms wait for `overfitMinEpochs` and AUTOTRAINER's 30% of the epochs.
+ */
+export function checkOverfit(
+  g: GeneralisationState,
+  th: GeneralisationThresholds,
+  run: RunEvent,
+  task: TaskView,
+  e: EpochEvent,
+  step: number,
+  emit: Emit,
+): void {
+  const train = e.train?.loss ?? Number.NaN;
+  const val = e.val?.loss ?? Number.NaN;
+  const tacc = e.train?.accuracy ?? Number.NaN;
+  const vacc = e.val?.accuracy ?? Number.NaN;
+  if (Number.isNaN(g.firstTrainAcc) && Number.isFinite(tacc)) g.firstTrainAcc = tacc;
+  const losses = Number.isFinite(train) && Number.isFinite(val);
+  if (losses && ++g.epochs === 1) {
+    g.firstTrain = train;
+    g.firstGap = val - train;
+  }
+  const f = epochProgress(run.epochs, e.epoch);
+  const judged = g.epochs >= th.overfitMinEpochs && !(f < th.overfitJudgmentFraction);
+  const chance = Number.isNaN(task.chanceLoss) ? 0 : task.chanceLoss;
+  const scale = Math.max(g.firstTrain, g.firstTrain + g.firstGap, chance);
+  // A model that has not learned anything (train loss near chance, or its first epoch's) cannot overfit.
+  const learnedFrom = chance > 0 ? chance : g.firstTrain;
+  const learned = Number.isFinite(train)
+    ? train <= learnedFrom * (1 - th.overfitLearnedDrop)
+    : tacc >= g.firstTrainAcc + 0.05;
+  const trainFell = (from: number) => learned && train <= from * (1 - th.overfitTrainFall);
+  const report = (since: number, confidence: number, evidence: string) => {
+    g.overfit = reportFinding(
+      g.overfit,
+      {
+        symptomId: 'overfitting',
+        layer: null,
+        firstStep: since,
+        lastStep: step,
+        severity: 'warning',
+        confidence,
+        evidence: [evidence],
+        latest: null,
+      },
+      emit,
+    );
+  };
+
+  if (losses && val < g.valMin) {
+    g.valMin = val;
+    g.valMinStep = step;
+    g.trainAtValMin = train;
+    advance(g.rise, false, step);
+  } else if (losses) {
+    const rising = val >= g.valMin * (1 + th.overfitRise) && val - g.valMin >= th.overfitRiseScale * scale;
+    const n = advance(g.rise, rising && trainFell(g.trainAtValMin), step);
+    if (n >= th.overfitPatience && g.epochs >= th.overfitMinEpochs) {
+      report(
+        g.rise[1],
+        n > th.overfitPatience ? 0.85 : 0.75,
+        `val loss rose ${pct(val / g.valMin - 1)} from its minimum ${fmt(g.valMin)} (epoch ending at step ${g.valMinStep}) to ${fmt(val)} at step ${step} while train loss fell ${pct(1 - train / g.trainAtValMin)} (${fmt(g.trainAtValMin)} → ${fmt(train)}); rule: val loss ${pct(th.overfitRise)} above its minimum for ${th.overfitPatience} epochs while train loss falls`,
+      );
+    }
+  }
+
+  // Only a gap with val above train counts, beyond whatever positive gap the first epoch had.
+  const gap = val - train;
+  const widening = gap - Math.max(0, g.firstGap);
+  const widened = losses && widening >= th.overfitGapWiden * scale && trainFell(g.firstTrain);
+  if (advance(g.gap, widened, step) >= th.overfitPatience && judged) {
+    report(
+      g.gap[1],
+      0.75,
+      `val loss ${fmt(val)} exceeds train loss ${fmt(train)} by ${fmt(gap)} at step ${step} (first epoch: ${fmt(g.firstGap)}), a widening of ${pct(widening / scale)} of the loss scale ${fmt(scale)}; rule: ${pct(th.overfitGapWiden)} of the scale for ${th.overfitPatience} epochs`,
+    );
+  }
+
+  const accGap = tacc - vacc;
+  const valSize = run.dataset?.valSize ?? 0;
+  const noise = valSize > 0 ? th.overfitAccSigmas * Math.sqrt((vacc * (1 - vacc)) / valSize) : 0;
+  const need = Math.max(tacc > th.overfitAccPivot ? th.overfitAccGapHigh : th.overfitAccGap, noise);
+  if (advance(g.accGap, accGap >= need && learned, step) >= th.overfitPatience && judged) {
+    report(
+      g.accGap[1],
+      0.7,
+      `train accuracy ${pct(tacc)} against val accuracy ${pct(vacc)} at step ${step}: a gap of ${fmt(accGap)}, at least ${fmt(need)} for ${th.overfitPatience} epochs; rule: AUTOTRAINER's gap (0.1, or 0.07 above 90% train accuracy) and ${th.overfitAccSigmas} standard errors of the val accuracy`,
+    );
+  }
+}

@@ -1,0 +1,89 @@
+import { z } from 'zod';
+import { createWindow, type Finding, type RingWindow } from '../stats/index.js';
+
+// Defaults equal graph-seed/profiles/default.yaml (section `generalisation`), where each has its reason.
+export const GeneralisationThresholds = z.object({
+  overfitRise: z.number().positive().default(0.1),
+  overfitRiseScale: z.number().min(0).default(0.02),
+  overfitPatience: z.number().int().positive().default(2),
+  overfitTrainFall: z.number().min(0).max(1).default(0.05),
+  overfitLearnedDrop: z.number().min(0).max(1).default(0.2),
+  overfitGapWiden: z.number().positive().default(0.25),
+  overfitMinEpochs: z.number().int().positive().default(3),
+  overfitJudgmentFraction: z.number().min(0).max(1).default(0.3),
+  overfitAccGap: z.number().positive().default(0.1),
+  overfitAccGapHigh: z.number().positive().default(0.07),
+  overfitAccPivot: z.number().min(0).max(1).default(0.9),
+  overfitAccSigmas: z.number().min(0).default(2),
+  underfitChanceFraction: z.number().positive().default(0.8),
+  underfitAccuracyGain: z.number().min(0).max(1).default(0.25),
+  underfitBaselineFraction: z.number().positive().default(0.8),
+  underfitMinFraction: z.number().min(0).max(1).default(0.5),
+  windowSteps: z.number().int().min(4).default(32),
+});
+export type GeneralisationThresholds = z.infer<typeof GeneralisationThresholds>;
+
+/** Consecutive epochs a rule held, and the step where the streak began. */
+export type Streak = [count: number, since: number];
+
+export interface GeneralisationState {
+  lastStep: number;
+  lastEpoch: number;
+  /** Epochs with finite train and val loss. */
+  epochs: number;
+  firstTrain: number;
+  firstGap: number;
+  firstTrainAcc: number;
+  valMin: number;
+  valMinStep: number;
+  trainAtValMin: number;
+  rise: Streak;
+  gap: Streak;
+  accGap: Streak;
+  /** Whether epochs carried a train loss (then the end-of-run loss is the last epoch's). */
+  epochLoss: boolean;
+  /** The latest epoch's train loss and accuracy (NaN until one). */
+  trainLoss: number;
+  trainAcc: number;
+  /** The last batches' loss and accuracy, for runs without epoch metrics. */
+  stepLoss: RingWindow;
+  stepAcc: RingWindow;
+  overfit: Finding | null;
+  underfit: Finding | null;
+}
+
+export const initialGeneralisationState = (th: GeneralisationThresholds): GeneralisationState => ({
+  lastStep: -1,
+  lastEpoch: -1,
+  epochs: 0,
+  firstTrain: Number.NaN,
+  firstGap: Number.NaN,
+  firstTrainAcc: Number.NaN,
+  valMin: Number.POSITIVE_INFINITY,
+  valMinStep: -1,
+  trainAtValMin: Number.NaN,
+  rise: [0, -1],
+  gap: [0, -1],
+  accGap: [0, -1],
+  epochLoss: false,
+  trainLoss: Number.NaN,
+  trainAcc: Number.NaN,
+  stepLoss: createWindow(th.windowSteps),
+  stepAcc: createWindow(th.windowSteps),
+  overfit: null,
+  underfit: null,
+});
+
+/** Advances a streak and returns its length. */
+export function advance(s: Streak, held: boolean, step: number): number {
+  if (!held) {
+    s[0] = 0;
+    return 0;
+  }
+  if (s[0]++ === 0) s[1] = step;
+  return s[0];
+}
+
+/** Share of the planned epochs done after `epoch` (0-based); NaN when the plan is unknown. */
+export const epochProgress = (epochs: number | undefined, epoch: number): number =>
+  epochs ? (epoch + 1) / epochs : Number.NaN;

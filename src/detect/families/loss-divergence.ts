@@ -1,0 +1,127 @@
+import type { Emit } from '../detector.js';
+import { fmt, pushWindow, reportFinding } from '../stats/index.js';
+import { earlyNow, type LossState, spanText, windowSpan } from './loss-state.js';
+import type { LossThresholds } from './loss-thresholds.js';
+
+/**
+ * loss_divergence, explosion arm: single batches far above the loss the run
+ * started with. `spikeCount` of them within one window (or one epoch whose
+ * mean is that far up) is the "jumps to 3.8e5, then sticks" pattern of a
+ * learning rate far too high; a healthy batch never costs 10× the initial loss.
+ */
+export function checkSpike(state: LossState, th: LossThresholds, step: number, v: number, emit: Emit): void {
+  const s = state.series;
+  const d = state.divergence;
+  const ref = earlyNow(s);
+  if (!(v > th.spikeFactor * ref)) return;
+  d.spikeTotal++;
+  if (v > d.spikeMax) {
+    d.spikeMax = v;
+    d.spikeMaxStep = step;
+  }
+  pushWindow(d.spikes, step, s.points);
+  const oldestPoint = d.spikes.values[d.spikes.size === d.spikes.cap ? d.spikes.head : 0]!;
+  const sustained =
+    s.source === 'epoch' || (d.spikes.size === d.spikes.cap && s.points - oldestPoint < th.windowSteps);
+  if (!sustained) return;
+  const first = d.spikes.steps[d.spikes.size === d.spikes.cap ? d.spikes.head : 0]!;
+  const what =
+    s.source === 'epoch'
+      ? `train loss ${fmt(v)} in ${spanText(s, step, step)}, ${fmt(v / ref)}× the first epoch's ${fmt(ref)}`
+      : `${d.spikes.size} batch losses above ${th.spikeFactor}× the early loss ${fmt(ref)} within ${th.windowSteps} batches (steps ${first}–${step}); largest ${fmt(d.spikeMax)} at step ${d.spikeMaxStep}, ${d.spikeTotal} so far`;
+  report(
+    state,
+    first,
+    step,
+    'critical',
+    0.95,
+    [`${what}; rule: loss above ${th.spikeFactor}× its early level`],
+    emit,
+  );
+}
+
+/**
+ * loss_divergence, rise arm: the smoothed loss stays far above its best level
+ * (ratio `divergenceRatio`) and has given back a share of the progress made
+ * (in log scale, so a loss that fell to 0.01 wobbling to 0.02 is not a rise),
+ * for `divergencePatience*` in a row. Runs on every level check.
+ */
+export function checkRise(state: LossState, th: LossThresholds, emit: Emit): void {
+  const s = state.series;
+  const d = state.divergence;
+  const level = s.level;
+  const best = s.best;
+  const early = earlyNow(s);
+  if (!(Number.isFinite(best) && best > 0 && level > 0)) return;
+  const gain = Math.log(Math.max(early, best) / best);
+  const rising =
+    level >= th.divergenceRatio * best &&
+    Math.log(level / best) >= th.divergenceGiveBack * gain &&
+    level > oscillationCeiling(state);
+  if (!rising) {
+    d.streak = 0;
+    d.streakStart = -1;
+    return;
+  }
+  if (d.streak++ === 0) d.streakStart = s.levelStep;
+  const held =
+    s.source === 'epoch'
+      ? d.streak >= th.divergencePatienceEpochs
+      : s.levelStep - d.streakStart >= th.divergencePatienceSteps;
+  if (!held) return;
+  const smoothing =
+    s.source === 'epoch' ? 'train loss' : `smoothed loss (median of the last ${th.windowSteps} batches)`;
+  const aboveStart = level >= early;
+  report(
+    state,
+    d.streakStart,
+    s.levelStep,
+    aboveStart ? 'critical' : 'warning',
+    aboveStart ? 0.9 : 0.75,
+    [
+      `${smoothing} rose to ${fmt(level)} at step ${s.levelStep}, ${fmt(level / best)}× its best ${fmt(best)} (step ${s.bestStep}), and stayed above ${th.divergenceRatio}× since step ${d.streakStart}; it started at ${fmt(early)}`,
+    ],
+    emit,
+  );
+}
+
+/**
+ * While the loss is oscillating (reported within the coarse window), an
+ * up-swing is not divergence: the level must rise above the window's peaks.
+ */
+function oscillationCeiling(state: LossState): number {
+  const f = state.oscillation.finding;
+  const blocks = state.series.blocks;
+  if (f === null || blocks.size === 0) return 0;
+  const [oldest] = windowSpan(blocks);
+  if (f.lastStep < oldest) return 0;
+  let peak = 0;
+  for (let i = 0; i < blocks.size; i++) peak = Math.max(peak, blocks.values[i]!);
+  return peak;
+}
+
+function report(
+  state: LossState,
+  firstStep: number,
+  lastStep: number,
+  severity: 'warning' | 'critical',
+  confidence: number,
+  evidence: string[],
+  emit: Emit,
+): void {
+  const d = state.divergence;
+  d.finding = reportFinding(
+    d.finding,
+    {
+      symptomId: 'loss_divergence',
+      layer: null,
+      firstStep,
+      lastStep,
+      severity,
+      confidence,
+      evidence,
+      latest: null,
+    },
+    emit,
+  );
+}

@@ -1,0 +1,156 @@
+import type { RunEvent } from '../../domain/index.js';
+import type { Emit } from '../detector.js';
+import { fmt, median, pct, reportFinding, theilSenSlope } from '../stats/index.js';
+import { type LossState, progressOf, spanText, windowSpan } from './loss-state.js';
+import type { LossThresholds } from './loss-thresholds.js';
+
+/** The run history in log scale, with the current level as its newest point. */
+function logHistory(state: LossState): { xs: number[]; ys: number[] } {
+  const s = state.series;
+  const xs = s.history.x.slice();
+  const ys = s.history.v.map(Math.log);
+  if (xs.at(-1) !== s.levelStep) {
+    xs.push(s.levelStep);
+    ys.push(Math.log(s.level));
+  }
+  return { xs, ys };
+}
+
+/** The level over the last quarter of the history (median of its points): less noisy than one window. */
+function recentLevel(xs: number[], ys: number[]): number {
+  const from = xs.at(-1)! - (xs.at(-1)! - xs[0]!) / 4;
+  const recent = ys.filter((_, i) => xs[i]! >= from);
+  return Math.exp(median(recent));
+}
+
+/** Relative drop along the robust (Theil–Sen) trend of log loss between the first and last x. */
+function trendDrop(xs: number[], ys: number[]): number {
+  if (xs.length < 3) return Number.NaN;
+  return 1 - Math.exp(theilSenSlope(xs, ys) * (xs.at(-1)! - xs[0]!));
+}
+
+function levelText(state: LossState, th: LossThresholds): string {
+  const s = state.series;
+  if (s.source === 'epoch') return `${fmt(s.level)} (${spanText(s, s.levelStep, s.levelStep)})`;
+  const [from, to] = windowSpan(s.window);
+  return `${fmt(s.level)} (median of ${spanText(s, from, to)}, ${th.windowSteps} batches)`;
+}
+
+function earlyText(state: LossState): string {
+  const s = state.series;
+  if (s.source === 'epoch') return `${fmt(s.earlyLevel)} (${spanText(s, s.earlyFrom, s.earlyFrom)})`;
+  return `${fmt(s.earlyLevel)} (median of ${spanText(s, s.earlyFrom, s.earlyTo)})`;
+}
+
+/**
+ * loss_not_decreasing: after enough training (flatMinSteps since the last
+ * learning-rate rise, or flatMinFraction of the budget; flatMinEpochs of epoch
+ * losses), neither the current level nor the robust trend over the whole run
+ * is `flatDrop` below the early level. SageMaker LossNotDecreasing and
+ * DeepDiagnosis compare the loss with itself some steps earlier; comparing
+ * with the run's own start keeps a slow start from passing as learning.
+ * Retired for good once the loss fell `learnedDrop` below its start.
+ */
+export function checkFlat(
+  state: LossState,
+  th: LossThresholds,
+  run: RunEvent,
+  atEnd: boolean,
+  emit: Emit,
+): void {
+  const s = state.series;
+  if (state.flat.retired || state.divergence.finding || state.nan.count > 0) return;
+  if (Number.isNaN(s.earlyLevel) || !(s.level > 0)) return;
+  if (s.level < (1 - th.learnedDrop) * s.earlyLevel) {
+    state.flat.retired = true;
+    return;
+  }
+  let enough: boolean;
+  if (s.source === 'epoch') {
+    enough = s.points >= th.flatMinEpochs;
+  } else {
+    const settled = s.levelStep - s.lrRiseStep;
+    const f = progressOf(s, run);
+    enough =
+      s.points >= 2 * th.windowSteps &&
+      settled >= th.windowSteps &&
+      (atEnd || settled + 1 >= th.flatMinSteps || f >= th.flatMinFraction);
+  }
+  if (!enough) return;
+  const { xs, ys } = logHistory(state);
+  const level = recentLevel(xs, ys);
+  const drop = 1 - level / s.earlyLevel;
+  const trend = trendDrop(xs, ys);
+  if (!(drop < th.flatDrop && trend < th.flatDrop)) return;
+  const units = s.source === 'epoch' ? `${s.points} epochs` : `${s.levelStep - s.earlyFrom + 1} steps`;
+  state.flat.finding = reportFinding(
+    state.flat.finding,
+    {
+      symptomId: 'loss_not_decreasing',
+      layer: null,
+      firstStep: s.earlyFrom,
+      lastStep: s.levelStep,
+      severity: 'warning',
+      confidence: drop < th.flatDrop / 2 && trend < th.flatDrop / 2 ? 0.85 : 0.7,
+      evidence: [
+        `loss is ${levelText(state, th)} after ${units} (${fmt(level)} over the last quarter of the run) against ${earlyText(state)} at the start: ${pct(drop)} lower, trend over the run ${pct(trend)} lower; rule: less than ${pct(th.flatDrop)} drop counts as no learning`,
+      ],
+      latest: null,
+    },
+    emit,
+  );
+}
+
+/**
+ * slow_convergence: past `slowJudgmentFraction` of the planned budget (or at
+ * the end), the loss has fallen, but less than `slowMaxDrop`, and it is still
+ * falling at a steady pace: the robust slope of its second half is at least
+ * `slowLinearity` of the first half's. A healthy run that has converged on a
+ * hard task flattens out instead (its second half is much slower).
+ * AUTOTRAINER judges slow convergence after 30% of the epochs on accuracy
+ * gains ≤ 0.01; this is the same idea on the loss, relative to its own start.
+ */
+export function checkSlow(
+  state: LossState,
+  th: LossThresholds,
+  run: RunEvent,
+  atEnd: boolean,
+  emit: Emit,
+): void {
+  const s = state.series;
+  if (state.divergence.finding || state.nan.count > 0) return;
+  if (Number.isNaN(s.earlyLevel) || !(s.level > 0)) return;
+  const f = progressOf(s, run);
+  if (Number.isNaN(f) ? !atEnd : f < th.slowJudgmentFraction) return;
+  const drop = 1 - s.level / s.earlyLevel;
+  if (drop < th.slowMinDrop || drop >= th.slowMaxDrop) return;
+  const { xs, ys } = logHistory(state);
+  if (xs.length < 4) return;
+  const mid = (xs[0]! + xs.at(-1)!) / 2;
+  const firstHalf = xs.findIndex((x) => x > mid);
+  const cut = Math.max(2, Math.min(xs.length - 2, firstHalf));
+  const slope1 = theilSenSlope(xs.slice(0, cut), ys.slice(0, cut));
+  const slope2 = theilSenSlope(xs.slice(cut - 1), ys.slice(cut - 1));
+  // Falling along the robust trend of the whole run, and still falling in its second half.
+  const secondHalfDrop = 1 - Math.exp(slope2 * (xs.at(-1)! - xs[cut - 1]!));
+  if (!(trendDrop(xs, ys) >= th.slowMinDrop && secondHalfDrop >= th.slowMinDrop / 2)) return;
+  if (!(slope1 < 0 && slope2 < 0 && slope2 / slope1 >= th.slowLinearity)) return;
+  const budget = Number.isNaN(f) ? 'the run' : `${pct(f)} of the planned ${run.epochs} epochs`;
+  const perTenth = 1 - Math.exp(slope2 * ((xs.at(-1)! - xs[0]!) / 10));
+  state.slow.finding = reportFinding(
+    state.slow.finding,
+    {
+      symptomId: 'slow_convergence',
+      layer: null,
+      firstStep: s.earlyFrom,
+      lastStep: s.levelStep,
+      severity: 'warning',
+      confidence: slope2 / slope1 >= 0.8 ? 0.8 : 0.65,
+      evidence: [
+        `loss fell only ${pct(drop)} in ${budget}, from ${earlyText(state)} to ${levelText(state, th)}, and is still falling about ${pct(perTenth)} per tenth of the run so far (second half ${fmt(slope2 / slope1)}× as fast as the first); rule: less than ${pct(th.slowMaxDrop)} drop after ${pct(th.slowJudgmentFraction)} of the budget while still falling`,
+      ],
+      latest: null,
+    },
+    emit,
+  );
+}

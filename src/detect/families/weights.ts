@@ -1,0 +1,113 @@
+import { z } from 'zod';
+import type { StepEvent } from '../../domain/index.js';
+import { defineFamily } from '../detector.js';
+import { type Finding, isTrainableKey, reportFinding } from '../stats/index.js';
+import {
+  checkWeightGrowth,
+  createGrowthSeries,
+  type GrowthSeries,
+  type WeightGrowth,
+} from './weights-growth.js';
+import { checkUnchanged, createUnchangedSeries, type UnchangedSeries } from './weights-unchanged.js';
+
+/**
+ * Weight health, per trainable layer: `unchanged_weights` (the update ratio
+ * ‖Δw‖/‖w‖ is about 0, or the weight summary stats stay identical between
+ * readings) and `exploding_weights` (the weight norm grows by a large factor
+ * over its own early level and stays there, or turns non-finite). Frozen
+ * layers (`trainable: false`) are expected not to change and are skipped;
+ * readings taken while a schedule has cut the learning rate to a sliver of
+ * its peak are skipped too.
+ */
+export const WeightThresholds = z
+  .object({
+    updateRatioSmall: z.number().nonnegative().default(1e-8),
+    unchangedRtol: z.number().nonnegative().default(1e-6),
+    lrFloorShare: z.number().nonnegative().default(0.01),
+    growthFactor: z.number().positive().default(10),
+    trendGrowth: z.number().positive().default(2),
+    trendReadings: z.number().int().min(2).default(20),
+    earlyPoints: z.number().int().min(1).default(5),
+    sustainWindow: z.number().int().min(1).max(30).default(5),
+    sustainNeed: z.number().int().min(1).default(3),
+  })
+  .refine((t) => t.sustainNeed <= t.sustainWindow, {
+    message: 'sustainNeed must not exceed sustainWindow',
+    path: ['sustainNeed'],
+  });
+export type WeightThresholds = z.infer<typeof WeightThresholds>;
+
+export interface WeightLayerState extends UnchangedSeries, GrowthSeries {}
+
+export interface WeightState {
+  /** Largest learning rate seen so far (0 until one is written). */
+  maxLr: number;
+  layers: Record<string, WeightLayerState>;
+  exploding: Finding | null;
+  unchanged: Record<string, Finding>;
+}
+
+export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
+  name: 'weights',
+  thresholds: WeightThresholds,
+  signals: ['layers.weightNorm', 'layers.updateRatio'],
+  initialState: () => ({ maxLr: 0, layers: {}, exploding: null, unchanged: {} }),
+  create(ctx, state, emit) {
+    const t = ctx.thresholds;
+    return {
+      onStep(e: StepEvent) {
+        const lr = e.learningRate;
+        if (lr !== undefined && Number.isFinite(lr) && lr > state.maxLr) state.maxLr = lr;
+        if (e.layers === undefined) return;
+        // A schedule that has cut the LR below lrFloorShare of its peak means to stop the weights.
+        const lrCut = lr !== undefined && state.maxLr > 0 && lr < t.lrFloorShare * state.maxLr;
+        let grown: WeightGrowth[] | null = null;
+        for (const key in e.layers) {
+          if (!isTrainableKey(ctx.model, key)) continue;
+          const s = e.layers[key]!;
+          let layer = state.layers[key];
+          if (layer === undefined) {
+            layer = { ...createUnchangedSeries(), ...createGrowthSeries(t.trendReadings) };
+            state.layers[key] = layer;
+          }
+          const g = checkWeightGrowth(layer, key, s, e.step, t, state.exploding !== null);
+          if (g !== null) {
+            grown ??= [];
+            grown.push(g);
+          }
+          const still = checkUnchanged(layer, key, s, e.step, t, lrCut);
+          if (still !== null) {
+            const open = state.unchanged[key] ?? null;
+            state.unchanged[key] = reportFinding(
+              open,
+              { ...still, firstStep: open?.firstStep ?? still.firstStep },
+              emit,
+            );
+          }
+        }
+        if (grown !== null) {
+          // Name the layer that grew most; the others go into the evidence.
+          grown.sort((a, b) => b.factor - a.factor);
+          const best = grown[0]!;
+          const others = grown.slice(1).map((g) => `${g.key} (${g.factorText})`);
+          const open = state.exploding;
+          state.exploding = reportFinding(
+            open,
+            {
+              symptomId: 'exploding_weights',
+              layer: open?.layer ?? best.key,
+              firstStep: open?.firstStep ?? best.firstStep,
+              lastStep: e.step,
+              severity: best.severity,
+              confidence: best.confidence,
+              evidence:
+                others.length > 0 && open === null ? [best.line, `also: ${others.join(', ')}`] : [best.line],
+              latest: null,
+            },
+            emit,
+          );
+        }
+      },
+    };
+  },
+});

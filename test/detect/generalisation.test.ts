@@ -1,0 +1,232 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { generalisationFamily } from '../../src/detect/families/generalisation.js';
+import { createDetectorSet } from '../../src/detect/index.js';
+import type { LayerInfo, RunEvent, SymptomOccurrence, TraceEvent } from '../../src/domain/index.js';
+import { readTrace } from '../../src/trace/index.js';
+import {
+  accuracyGap,
+  divergence,
+  eventsOf,
+  flatLoss,
+  lossNan,
+  overfit,
+  type SyntheticOptions,
+  underfit,
+  valStall,
+} from '../generators/index.js';
+import { SAMPLES_DIR } from '../support/samples.js';
+import { detect, ofSymptom, profileValues } from './harness.js';
+
+const SAMPLES = SAMPLES_DIR;
+const epochOnly = (events: TraceEvent[]) => events.filter((e) => e.type !== 'step');
+const stepOf = (e: TraceEvent): number | undefined => (e.type === 'run' ? undefined : e.step);
+const generalisation = (occ: SymptomOccurrence[]) =>
+  occ.filter((o) => o.symptomId === 'overfitting' || o.symptomId === 'underfitting');
+
+/** Streams a run through the generalisation family; the step of the event after which `symptom` was first reported. */
+async function firstReport(events: TraceEvent[], symptom: string): Promise<number | undefined> {
+  const profile = await profileValues();
+  const set = createDetectorSet({ run: events[0] as RunEvent, profile, families: [generalisationFamily] });
+  let last = -1;
+  for (const e of events.slice(1)) {
+    set.feed(e);
+    last = stepOf(e) ?? last;
+    if (set.takeChanged().some((o) => o.symptomId === symptom)) return last;
+  }
+  set.finish();
+  return set.takeChanged().some((o) => o.symptomId === symptom) ? last : undefined;
+}
+
+const SIGMOID_NET: LayerInfo[] = [
+  { name: 'dense_0', type: 'Dense', activation: 'sigmoid', units: 32, params: 2080 },
+  { name: 'dense_1', type: 'Dense', activation: 'softmax', units: 10, params: 330 },
+];
+const TANH_NET: LayerInfo[] = [
+  { name: 'dense_0', type: 'Dense', activation: 'linear', units: 32, params: 2080 },
+  { name: 'tanh_0', type: 'Activation', activation: 'tanh' },
+  { name: 'dense_1', type: 'Dense', activation: 'linear', units: 10, params: 330 },
+];
+
+const HEALTHY: [string, SyntheticOptions][] = [1, 2, 3].flatMap((seed) => [
+  [`noise 0.1, seed ${seed}`, { seed, noise: 0.1 }],
+  [`noise 0.3, seed ${seed}`, { seed, noise: 0.3 }],
+  [`warm-up, seed ${seed}`, { seed, noise: 0.3, schedule: 'warmup' }],
+  [`cosine, seed ${seed}`, { seed, noise: 0.3, schedule: 'cosine' }],
+  [`step schedule, seed ${seed}`, { seed, noise: 0.3, schedule: 'step' }],
+  [`warm-up + cosine, seed ${seed}`, { seed, noise: 0.3, schedule: 'warmup-cosine' }],
+  [`a plateau mid-run, seed ${seed}`, { seed, noise: 0.3, plateau: [300, 450] }],
+  [`no layer stats, no accuracy, seed ${seed}`, { seed, statsEvery: 0, accuracy: false }],
+  [`2 classes, seed ${seed}`, { seed, numClasses: 2, noise: 0.3 }],
+  [`100 classes, seed ${seed}`, { seed, numClasses: 100, noise: 0.3 }],
+  [`a sigmoid net, seed ${seed}`, { seed, layers: SIGMOID_NET }],
+  [`a tanh net, seed ${seed}`, { seed, layers: TANH_NET }],
+  [`a constant val/train loss ratio of 1.3, seed ${seed}`, { seed, valGap: 1.3, noise: 0.3 }],
+  [`val loss below train loss, seed ${seed}`, { seed, valGap: 0.8 }],
+  [`no epoch events, seed ${seed}`, { seed, epochs: false }],
+]);
+
+describe('generalisation on healthy runs', () => {
+  it.each(HEALTHY)(
+    'reports neither overfitting nor underfitting for a healthy run (%s)',
+    async (_name, options) => {
+      const events = eventsOf(options);
+      expect(generalisation(await detect(events))).toEqual([]);
+      expect(generalisation(await detect(epochOnly(events)))).toEqual([]);
+    },
+  );
+});
+
+describe('overfitting', () => {
+  it.each([1, 2, 3])(
+    'fires two epochs after the val loss turns up while train loss falls (seed %i)',
+    async (seed) => {
+      const events = eventsOf({ seed, noise: 0.3, faults: [overfit(3)] });
+      // Epoch 3 (ending at step 399) is the val minimum; epochs 4 and 5 rise 15% and 30%.
+      expect(await firstReport(events, 'overfitting')).toBe(599);
+      const [o] = ofSymptom(await detect(events), 'overfitting');
+      expect(o).toMatchObject({ firstStep: 499, severity: 'warning' });
+      expect(o!.evidence[0]).toMatch(/^val loss rose 30% from its minimum .* while train loss fell/);
+      expect(o!.lastStep).toBe(999);
+    },
+  );
+
+  it('fires the same way from a trace with epoch metrics only', async () => {
+    const events = epochOnly(eventsOf({ seed: 4, faults: [overfit(5)] }));
+    expect(await firstReport(events, 'overfitting')).toBe(799);
+  });
+
+  it.each([1, 2, 3])(
+    'fires when the val loss stalls while train loss keeps falling (seed %i)',
+    async (seed) => {
+      const events = eventsOf({ seed, noise: 0.3, faults: [valStall(1)] });
+      const at = await firstReport(events, 'overfitting');
+      expect(at).toBeLessThanOrEqual(599);
+      const [o] = ofSymptom(await detect(events), 'overfitting');
+      expect(o!.evidence[0]).toMatch(/exceeds train loss .* a widening of/);
+    },
+  );
+
+  it('fires within two epochs when val accuracy falls 15 points below train accuracy', async () => {
+    const events = eventsOf({ seed: 1, faults: [accuracyGap(3)] });
+    expect(await firstReport(events, 'overfitting')).toBe(499);
+    const [o] = ofSymptom(await detect(events), 'overfitting');
+    expect(o!.evidence[0]).toContain("AUTOTRAINER's gap");
+  });
+
+  it('ignores an accuracy gap within two standard errors of a tiny val set', async () => {
+    const events = eventsOf({
+      seed: 1,
+      faults: [accuracyGap(3, 0.15)],
+      run: { dataset: { numClasses: 10, valSize: 30 } },
+    });
+    expect(ofSymptom(await detect(events), 'overfitting')).toEqual([]);
+  });
+
+  it('does not call a model that learned nothing overfitted, however its val loss moves', async () => {
+    const events = eventsOf({ seed: 2, faults: [flatLoss(), overfit(3)] });
+    expect(ofSymptom(await detect(events), 'overfitting')).toEqual([]);
+  });
+});
+
+describe('underfitting', () => {
+  it.each([1, 2, 3])(
+    'fires at the end when the train loss settles at 90 percent of chance (seed %i)',
+    async (seed) => {
+      const events = eventsOf({ seed, noise: 0.3, faults: [underfit()] });
+      expect(await firstReport(events, 'underfitting')).toBe(999);
+      const [o] = ofSymptom(await detect(events), 'underfitting');
+      expect(o).toMatchObject({ firstStep: 999, lastStep: 999, severity: 'warning' });
+      expect(o!.evidence[0]).toMatch(/of the chance-level loss 2\.3 for the 10 class shares/);
+    },
+  );
+
+  it('fires from the last batches when the trace has no epoch events', async () => {
+    const events = eventsOf({ seed: 1, epochs: false, faults: [flatLoss()] });
+    const [o] = ofSymptom(await detect(events), 'underfitting');
+    expect(o!.evidence.join(' ')).toContain('the median of the last 32 batches');
+  });
+
+  it('compares a regression MSE with the variance of the labels', async () => {
+    const run = {
+      task: 'regression',
+      loss: 'mse',
+      dataset: { labelStats: { mean: 0, std: 2, min: -6, max: 6 } },
+    };
+    const stuck = eventsOf({ seed: 1, run, faults: [flatLoss({ level: 3.8 })] });
+    const [o] = ofSymptom(await detect(stuck), 'underfitting');
+    expect(o!.evidence[0]).toMatch(/train MSE at the end is 3\.8.* of the label variance 4/);
+    const healthy = eventsOf({ seed: 1, run, lossStart: 4, lossFloor: 0.4 });
+    expect(ofSymptom(await detect(healthy), 'underfitting')).toEqual([]);
+  });
+
+  it('judges the whole budget only: not a run stopped at 30% of its epochs, nor one that diverged', async () => {
+    const stopped = eventsOf({ seed: 1, steps: 300, run: { epochs: 10 }, faults: [flatLoss()] });
+    expect(ofSymptom(await detect(stopped), 'underfitting')).toEqual([]);
+    const nan = eventsOf({ seed: 1, faults: [lossNan(600)] });
+    const end = nan.at(-1)!;
+    if (end.type === 'end') end.status = 'diverged';
+    expect(ofSymptom(await detect(nan), 'underfitting')).toEqual([]);
+  });
+
+  it('also fires for a diverged-then-stuck run that still ends as completed', async () => {
+    const events = eventsOf({ seed: 3, faults: [divergence(200, 0.02), flatLoss({ level: 2.35 })] });
+    expect(ofSymptom(await detect(events), 'underfitting')).toHaveLength(1);
+  });
+});
+
+describe('generalisation when resumed', () => {
+  const runs: [string, TraceEvent[]][] = [
+    ['an overfitting run', eventsOf({ seed: 1, noise: 0.3, faults: [overfit(3)] })],
+    ['an underfitting run', eventsOf({ seed: 2, faults: [underfit()] })],
+    ['an epoch-only run with an accuracy gap', epochOnly(eventsOf({ seed: 3, faults: [accuracyGap(2)] }))],
+    ['a run without epochs', eventsOf({ seed: 4, epochs: false, faults: [flatLoss()] })],
+  ];
+
+  it.each(runs)('gives the same occurrences after a save and resume mid-run (%s)', async (_name, events) => {
+    const profile = await profileValues();
+    const run = events[0] as RunEvent;
+    const whole = createDetectorSet({ run, profile, families: [generalisationFamily] });
+    for (const e of events.slice(1)) whole.feed(e);
+    whole.finish();
+    expect(whole.occurrences().length).toBeGreaterThan(0);
+    for (const cut of [3, Math.floor(events.length / 2), events.length - 2]) {
+      const first = createDetectorSet({ run, profile, families: [generalisationFamily] });
+      for (const e of events.slice(1, cut)) first.feed(e);
+      const second = createDetectorSet({
+        run,
+        profile,
+        families: [generalisationFamily],
+        saved: first.save(),
+      });
+      for (const e of events.slice(cut)) second.feed(e);
+      second.finish();
+      expect(second.occurrences()).toEqual(whole.occurrences());
+    }
+  });
+});
+
+describe('generalisation on the sample traces', () => {
+  const load = async (name: string) => {
+    const events: TraceEvent[] = [];
+    for await (const e of readTrace(join(SAMPLES, `${name}.jsonl`))) events.push(e);
+    return events;
+  };
+
+  it('finds neither overfitting nor underfitting in the two healthy samples', async () => {
+    for (const name of ['keras-healthy-digits-mlp128', 'pytorch-healthy-blobs-tanh']) {
+      const events = await load(name);
+      expect(generalisation(await detect(events))).toEqual([]);
+      expect(generalisation(await detect(epochOnly(events)))).toEqual([]);
+    }
+  });
+
+  it('finds the two failed samples underfitted at chance and not overfitted', async () => {
+    for (const name of ['keras-sgd-lr3-wine', 'pytorch-deep-sigmoid-digits']) {
+      const occ = await detect(await load(name));
+      expect(ofSymptom(occ, 'overfitting')).toEqual([]);
+      const [o] = ofSymptom(occ, 'underfitting');
+      expect(o!.evidence[0]).toMatch(/train loss at the end is .* of the chance-level loss/);
+    }
+  });
+});

@@ -1,0 +1,352 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { lossFamily } from '../../src/detect/families/loss-health.js';
+import { createDetectorSet, type ProfileValues } from '../../src/detect/index.js';
+import type { LayerInfo, RunEvent, SymptomOccurrence, TraceEvent } from '../../src/domain/index.js';
+import { readTrace } from '../../src/trace/index.js';
+import {
+  divergence,
+  eventsOf,
+  flatLoss,
+  lossExplosion,
+  lossNan,
+  oscillation,
+  type SyntheticOptions,
+  slowDecay,
+} from '../generators/index.js';
+import { SAMPLES_DIR } from '../support/samples.js';
+import { detect, ofSymptom, profileValues } from './harness.js';
+
+const LOSS_SYMPTOMS = [
+  'loss_nan',
+  'loss_divergence',
+  'loss_not_decreasing',
+  'slow_convergence',
+  'loss_oscillation',
+] as const;
+
+const SAMPLES = SAMPLES_DIR;
+
+/** The same trace with its batch events removed: only epoch metrics are left. */
+const epochOnly = (events: TraceEvent[]) => events.filter((e) => e.type !== 'step');
+
+const stepOf = (e: TraceEvent): number | undefined => (e.type === 'run' ? undefined : e.step);
+
+/**
+ * Streams a run through the loss family and returns the step of the event
+ * after which `symptom` was first reported (undefined if never): the
+ * detection time, to compare with a fault's onset.
+ */
+async function firstReport(events: TraceEvent[], symptom: string): Promise<number | undefined> {
+  const profile = await profileValues();
+  const set = createDetectorSet({ run: events[0] as RunEvent, profile, families: [lossFamily] });
+  let last = -1;
+  for (const e of events.slice(1)) {
+    set.feed(e);
+    last = stepOf(e) ?? last;
+    if (set.takeChanged().some((o) => o.symptomId === symptom)) return last;
+  }
+  set.finish();
+  return set.takeChanged().some((o) => o.symptomId === symptom) ? last : undefined;
+}
+
+const lossFindings = (occ: SymptomOccurrence[]) =>
+  occ.filter((o) => (LOSS_SYMPTOMS as readonly string[]).includes(o.symptomId));
+
+const SIGMOID_NET: LayerInfo[] = [
+  { name: 'dense_0', type: 'Dense', activation: 'sigmoid', units: 32, params: 2080 },
+  { name: 'dense_1', type: 'Dense', activation: 'softmax', units: 10, params: 330 },
+];
+// PyTorch-style: activations as their own layers.
+const TANH_NET: LayerInfo[] = [
+  { name: 'dense_0', type: 'Dense', activation: 'linear', units: 32, params: 2080 },
+  { name: 'tanh_0', type: 'Activation', activation: 'tanh' },
+  { name: 'dense_1', type: 'Dense', activation: 'linear', units: 10, params: 330 },
+];
+
+/** Healthy runs: none may show a loss symptom, with batch losses or with epoch losses only. */
+const HEALTHY: [string, SyntheticOptions][] = [1, 2, 3].flatMap((seed) => [
+  [`noise 0.1, seed ${seed}`, { seed, noise: 0.1 }],
+  [`noise 0.3, seed ${seed}`, { seed, noise: 0.3 }],
+  [`warm-up, seed ${seed}`, { seed, noise: 0.3, schedule: 'warmup' }],
+  [`cosine, seed ${seed}`, { seed, noise: 0.3, schedule: 'cosine' }],
+  [`step schedule, seed ${seed}`, { seed, noise: 0.3, schedule: 'step' }],
+  [`warm-up + cosine, seed ${seed}`, { seed, noise: 0.3, schedule: 'warmup-cosine' }],
+  [`a plateau mid-run, seed ${seed}`, { seed, noise: 0.3, plateau: [300, 450] }],
+  [`a plateau at the start, seed ${seed}`, { seed, noise: 0.2, plateau: [0, 100] }],
+  [`no layer stats, no accuracy, seed ${seed}`, { seed, statsEvery: 0, accuracy: false }],
+  [`2 classes, seed ${seed}`, { seed, numClasses: 2, noise: 0.3 }],
+  [`100 classes, seed ${seed}`, { seed, numClasses: 100, noise: 0.3 }],
+  [`a sigmoid net, seed ${seed}`, { seed, layers: SIGMOID_NET, noise: 0.2 }],
+  [`a tanh net, seed ${seed}`, { seed, layers: TANH_NET, noise: 0.2 }],
+  [`a loss that ends at half its start, seed ${seed}`, { seed, lossFloor: 0.5 * Math.log(10), noise: 0.3 }],
+  [`short epochs of 10 steps, seed ${seed}`, { seed, steps: 300, stepsPerEpoch: 10, noise: 0.3 }],
+  [
+    `20,000 steps with warm-up + cosine, seed ${seed}`,
+    { seed, steps: 20_000, stepsPerEpoch: 500, noise: 0.3, schedule: 'warmup-cosine' },
+  ],
+]);
+
+describe('loss health on healthy runs', () => {
+  it.each(HEALTHY)('reports no loss symptom for a healthy run (%s)', async (_name, options) => {
+    const events = eventsOf(options);
+    expect(lossFindings(await detect(events))).toEqual([]);
+    expect(lossFindings(await detect(epochOnly(events)))).toEqual([]);
+  });
+});
+
+describe('loss_nan', () => {
+  it('fires on the very step the loss turns NaN, as critical', async () => {
+    const events = eventsOf({ seed: 1, faults: [lossNan(400)] });
+    expect(await firstReport(events, 'loss_nan')).toBe(400);
+    const [o] = ofSymptom(await detect(events), 'loss_nan');
+    expect(o).toMatchObject({ firstStep: 400, severity: 'critical', confidence: 1 });
+    expect(o!.lastStep).toBe(999);
+    expect(o!.evidence[0]).toContain('loss is NaN at step 400');
+  });
+
+  it('fires on the epoch whose train loss is NaN when the trace has epochs only', async () => {
+    const events = epochOnly(eventsOf({ seed: 2, faults: [lossNan(450)] }));
+    // The epoch holding step 450 ends at step 499.
+    expect(await firstReport(events, 'loss_nan')).toBe(499);
+  });
+
+  it('fires on an infinite val loss or a NaN metric even when the train loss is finite', async () => {
+    const run = eventsOf({ seed: 3, steps: 300 });
+    const ep = run.find((e) => e.type === 'epoch' && e.epoch === 1)!;
+    if (ep.type === 'epoch') ep.val = { ...ep.val, loss: Number.POSITIVE_INFINITY };
+    const step = run.find((e) => e.type === 'step' && e.step === 250)!;
+    if (step.type === 'step') step.metrics = { accuracy: Number.NaN };
+    const [o] = ofSymptom(await detect(run), 'loss_nan');
+    expect(o!.firstStep).toBe(199);
+    expect(o!.lastStep).toBe(250);
+    expect(o!.evidence[0]).toContain('val loss is Infinity');
+  });
+});
+
+describe('loss_divergence', () => {
+  it.each([1, 2, 3])(
+    'fires within 160 steps when the loss grows 2 percent per step from step 400 (seed %i)',
+    async (seed) => {
+      const events = eventsOf({ seed, noise: 0.3, faults: [divergence(400, 0.02)] });
+      const at = await firstReport(events, 'loss_divergence');
+      expect(at).toBeGreaterThan(400);
+      expect(at! - 400).toBeLessThanOrEqual(160);
+    },
+  );
+
+  it.each([1, 2, 3])(
+    'fires within 320 steps when the loss grows 0.5 percent per step from step 400 (seed %i)',
+    async (seed) => {
+      const events = eventsOf({ seed, noise: 0.3, faults: [divergence(400, 0.005)] });
+      const at = await firstReport(events, 'loss_divergence');
+      expect(at! - 400).toBeLessThanOrEqual(320);
+      expect(at! - 400).toBeGreaterThan(0);
+    },
+  );
+
+  it('fires within 200 steps when the loss grows from the first step', async () => {
+    const at = await firstReport(
+      eventsOf({ seed: 1, noise: 0.3, faults: [divergence(0, 0.01)] }),
+      'loss_divergence',
+    );
+    expect(at).toBeLessThanOrEqual(200);
+  });
+
+  it('fires within two epochs when only epoch losses show the rise', async () => {
+    const events = epochOnly(eventsOf({ seed: 1, noise: 0.3, faults: [divergence(400, 0.02)] }));
+    const at = await firstReport(events, 'loss_divergence');
+    // Onset in the epoch ending at 499; two epochs of rise end at 599.
+    expect(at).toBe(599);
+  });
+
+  it('fires as critical within one window when batches explode 10× above the early loss', async () => {
+    const events = eventsOf({ seed: 2, noise: 0.3, faults: [lossExplosion(300)] });
+    const at = await firstReport(events, 'loss_divergence');
+    expect(at! - 300).toBeLessThanOrEqual(32);
+    const [o] = ofSymptom(await detect(events), 'loss_divergence');
+    expect(o).toMatchObject({ firstStep: 300, severity: 'critical' });
+    expect(o!.evidence[0]).toMatch(/3 batch losses above 10× the early loss/);
+  });
+
+  it('fires on the epoch whose mean loss exploded when the trace has epochs only', async () => {
+    const events = epochOnly(eventsOf({ seed: 2, faults: [lossExplosion(300)] }));
+    expect(await firstReport(events, 'loss_divergence')).toBe(399);
+  });
+
+  it('does not call the up-swings of an oscillating loss divergence', async () => {
+    for (const seed of [1, 2, 3]) {
+      const occ = await detect(eventsOf({ seed, noise: 0.3, faults: [oscillation(300)] }));
+      expect(ofSymptom(occ, 'loss_divergence')).toEqual([]);
+    }
+  });
+});
+
+describe('loss_not_decreasing', () => {
+  it.each([1, 2, 3])(
+    'fires by step 260 when the loss stays at chance from the start (noise 0.1, seed %i)',
+    async (seed) => {
+      const events = eventsOf({ seed, faults: [flatLoss()] });
+      expect(await firstReport(events, 'loss_not_decreasing')).toBeLessThanOrEqual(260);
+      const [o] = ofSymptom(await detect(events), 'loss_not_decreasing');
+      expect(o!.firstStep).toBe(0);
+    },
+  );
+
+  it.each([1, 2, 3])(
+    'fires by step 520 when the flat loss has 30 percent batch noise (seed %i)',
+    async (seed) => {
+      const events = eventsOf({ seed, noise: 0.3, faults: [flatLoss({ noise: 0.3 })] });
+      expect(await firstReport(events, 'loss_not_decreasing')).toBeLessThanOrEqual(520);
+    },
+  );
+
+  it('fires after three flat epochs when the trace has epochs only, for 100 classes too', async () => {
+    for (const numClasses of [10, 100]) {
+      const events = epochOnly(eventsOf({ seed: 1, numClasses, faults: [flatLoss()] }));
+      expect(await firstReport(events, 'loss_not_decreasing')).toBe(299);
+    }
+  });
+
+  it('waits for the warm-up to end before judging', async () => {
+    const events = eventsOf({
+      seed: 4,
+      schedule: 'warmup',
+      warmupSteps: 400,
+      steps: 2000,
+      faults: [flatLoss()],
+    });
+    expect(await firstReport(events, 'loss_not_decreasing')).toBeGreaterThanOrEqual(400 + 32);
+  });
+});
+
+describe('slow_convergence', () => {
+  it.each([
+    [1, 0.1],
+    [2, 0.1],
+    [1, 0.3],
+    [2, 0.3],
+    [3, 0.3],
+  ])(
+    'fires between half and 70 percent of the budget when the loss decays over 3 budgets (seed %i, noise %f)',
+    async (seed, noise) => {
+      const events = eventsOf({ seed, noise, faults: [slowDecay(3, noise)] });
+      const at = await firstReport(events, 'slow_convergence');
+      expect(at).toBeGreaterThanOrEqual(499);
+      expect(at).toBeLessThanOrEqual(700);
+    },
+  );
+
+  it('fires at half the planned epochs when the trace has epochs only', async () => {
+    const events = epochOnly(eventsOf({ seed: 1, faults: [slowDecay(2)] }));
+    expect(await firstReport(events, 'slow_convergence')).toBe(499);
+    const [o] = ofSymptom(await detect(events), 'slow_convergence');
+    expect(o!.evidence[0]).toMatch(/loss fell only 1\d\.\d% in 50% of the planned 10 epochs/);
+  });
+
+  it('is judged at the end when the run does not say how many epochs it planned', async () => {
+    const events = eventsOf({ seed: 1, faults: [slowDecay(3)], run: { epochs: undefined } });
+    expect(await firstReport(events, 'slow_convergence')).toBe(999);
+  });
+
+  it('stays silent for a flat loss, which is loss_not_decreasing', async () => {
+    const occ = await detect(eventsOf({ seed: 1, faults: [flatLoss()] }));
+    expect(ofSymptom(occ, 'slow_convergence')).toEqual([]);
+  });
+});
+
+describe('loss_oscillation', () => {
+  it.each([1, 2, 3])(
+    'fires within 320 steps when the loss swings ±50 percent with a 200-step period from step 300 (seed %i)',
+    async (seed) => {
+      const events = eventsOf({ seed, noise: 0.3, faults: [oscillation(300)] });
+      const at = await firstReport(events, 'loss_oscillation');
+      expect(at).toBeGreaterThan(300);
+      expect(at! - 300).toBeLessThanOrEqual(320);
+    },
+  );
+
+  it('fires on swinging epoch losses when the trace has epochs only', async () => {
+    const events = epochOnly(eventsOf({ seed: 1, faults: [oscillation(300, { amplitude: 0.3 })] }));
+    expect(await firstReport(events, 'loss_oscillation')).toBeLessThanOrEqual(799);
+  });
+
+  it('does not call 30 percent mini-batch noise on a flat loss oscillation', async () => {
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const occ = await detect(eventsOf({ seed, noise: 0.3, faults: [flatLoss({ noise: 0.3 })] }));
+      expect(ofSymptom(occ, 'loss_oscillation')).toEqual([]);
+    }
+  });
+});
+
+describe('loss health when resumed', () => {
+  const runs: [string, TraceEvent[]][] = [
+    ['a diverging run', eventsOf({ seed: 1, noise: 0.3, faults: [divergence(400, 0.01)] })],
+    ['a flat run', eventsOf({ seed: 2, noise: 0.3, faults: [flatLoss({ noise: 0.3 })] })],
+    ['a slow run', eventsOf({ seed: 3, faults: [slowDecay(2)] })],
+    ['an oscillating run', eventsOf({ seed: 4, noise: 0.3, faults: [oscillation(300)] })],
+    ['a run that turns NaN', eventsOf({ seed: 5, faults: [lossNan(500)] })],
+    ['an epoch-only diverging run', epochOnly(eventsOf({ seed: 6, faults: [divergence(300, 0.02)] }))],
+  ];
+
+  it.each(runs)('gives the same occurrences after a save and resume mid-run (%s)', async (_name, events) => {
+    const profile: ProfileValues = await profileValues();
+    const run = events[0] as RunEvent;
+    const whole = createDetectorSet({ run, profile, families: [lossFamily] });
+    for (const e of events.slice(1)) whole.feed(e);
+    whole.finish();
+    expect(whole.occurrences().length).toBeGreaterThan(0);
+    for (const cut of [
+      17,
+      Math.floor(events.length / 3),
+      Math.floor(events.length / 2) + 5,
+      events.length - 40,
+    ]) {
+      const first = createDetectorSet({ run, profile, families: [lossFamily] });
+      for (const e of events.slice(1, cut)) first.feed(e);
+      const saved = first.save();
+      const second = createDetectorSet({ run, profile, families: [lossFamily], saved });
+      for (const e of events.slice(cut)) second.feed(e);
+      second.finish();
+      expect(second.occurrences()).toEqual(whole.occurrences());
+    }
+  });
+});
+
+describe('loss health on the sample traces', () => {
+  const load = async (name: string) => {
+    const events: TraceEvent[] = [];
+    for await (const e of readTrace(join(SAMPLES, `${name}.jsonl`))) events.push(e);
+    return events;
+  };
+
+  it('finds nothing wrong with the loss of the two healthy samples, with or without batch events', async () => {
+    for (const name of ['keras-healthy-digits-mlp128', 'pytorch-healthy-blobs-tanh']) {
+      const events = await load(name);
+      expect(lossFindings(await detect(events))).toEqual([]);
+      expect(lossFindings(await detect(epochOnly(events)))).toEqual([]);
+    }
+  });
+
+  it('names the spike-then-stuck loss of SGD at learning rate 3 divergence, from batches or from epochs', async () => {
+    const events = await load('keras-sgd-lr3-wine');
+    const [byBatch] = ofSymptom(await detect(events), 'loss_divergence');
+    expect(byBatch).toMatchObject({ severity: 'critical' });
+    expect(byBatch!.firstStep).toBeLessThanOrEqual(14);
+    const [byEpoch] = ofSymptom(await detect(epochOnly(events)), 'loss_divergence');
+    expect(byEpoch!.evidence.join(' ')).toContain('3.83e5');
+    for (const id of ['loss_not_decreasing', 'slow_convergence', 'loss_oscillation', 'loss_nan']) {
+      expect(ofSymptom(await detect(events), id)).toEqual([]);
+    }
+  });
+
+  it('names the deep sigmoid net stuck at ln 10 loss_not_decreasing, from batches or from epochs', async () => {
+    const events = await load('pytorch-deep-sigmoid-digits');
+    const occ = await detect(events);
+    expect(ofSymptom(occ, 'loss_not_decreasing')).toHaveLength(1);
+    expect(await firstReport(events, 'loss_not_decreasing')).toBeLessThanOrEqual(100);
+    expect(ofSymptom(await detect(epochOnly(events)), 'loss_not_decreasing')).toHaveLength(1);
+    for (const id of ['loss_divergence', 'slow_convergence', 'loss_oscillation'])
+      expect(ofSymptom(occ, id)).toEqual([]);
+  });
+});

@@ -1,0 +1,194 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { WeightThresholds } from '../../src/detect/families/weights.js';
+import type { TraceEvent } from '../../src/domain/index.js';
+import { readTrace } from '../../src/trace/index.js';
+import {
+  DEFAULT_LAYERS,
+  eventsOf,
+  type Fault,
+  frozenUpdates,
+  growingWeights,
+  healthyLayerRuns,
+  learningRateAt,
+  withoutLayerFields,
+} from '../generators/index.js';
+import { SAMPLES_DIR } from '../support/samples.js';
+import { reportsOf, resumedAndWhole } from './first-report.js';
+import { detect, ofSymptom, profileValues } from './harness.js';
+
+const readSample = async (name: string): Promise<TraceEvent[]> => {
+  const out: TraceEvent[] = [];
+  for await (const e of readTrace(join(SAMPLES_DIR, `${name}.jsonl`))) out.push(e);
+  return out;
+};
+
+const SEEDS = [1, 2, 3, 4, 5];
+const WEIGHT_SYMPTOMS = ['unchanged_weights', 'exploding_weights'];
+
+describe('unchanged_weights', () => {
+  it.each([10, 5])(
+    'is reported on dense_1 within 3 readings of the step its updates stop (stats every %i steps)',
+    async (statsEvery) => {
+      for (const seed of SEEDS) {
+        const onset = 400;
+        const events = eventsOf({ seed, statsEvery, faults: [frozenUpdates(onset, 'dense_1')] });
+        const found = await reportsOf(events, 'unchanged_weights');
+        expect(found.map((r) => r.occurrence.layer)).toEqual(['dense_1']);
+        expect(found[0]!.reportedAt - onset).toBeLessThanOrEqual(3 * statsEvery);
+        expect(found[0]!.occurrence.evidence[0]).toMatch(/updateRatio of dense_1 is exactly 0/);
+      }
+    },
+  );
+
+  it('is reported from identical weight stats when the recorder writes no updateRatio', async () => {
+    for (const seed of SEEDS) {
+      const onset = 300;
+      const events = eventsOf({
+        seed,
+        faults: [withoutLayerFields('updateRatio'), frozenUpdates(onset, 'dense_0')],
+      });
+      const found = await reportsOf(events, 'unchanged_weights');
+      expect(found.map((r) => r.occurrence.layer)).toEqual(['dense_0']);
+      expect(found[0]!.reportedAt - onset).toBeLessThanOrEqual(40);
+      expect(found[0]!.occurrence.evidence[0]).toMatch(
+        /weightNorm, weightMean, weightStd, weightMaxAbs of dense_0 unchanged/,
+      );
+    }
+  });
+
+  it('is reported for a detached layer whose gradient is exactly 0, without calling it vanishing gradients', async () => {
+    const occ = await detect(
+      eventsOf({ seed: 3, faults: [frozenUpdates(300, 'dense_1', { zeroGrad: true })] }),
+    );
+    expect(ofSymptom(occ, 'unchanged_weights').map((o) => o.layer)).toEqual(['dense_1']);
+    expect(ofSymptom(occ, 'unchanged_weights')[0]!.evidence[0]).toContain('its gradNorm is 0');
+    expect(ofSymptom(occ, 'vanishing_gradients')).toEqual([]);
+  });
+
+  it('is reported for a learning rate of 0 from the start', async () => {
+    const zeroLr: Fault = {
+      onset: 0,
+      apply(e) {
+        if (e.type !== 'step') return;
+        e.learningRate = 0;
+        for (const s of Object.values(e.layers ?? {})) s.updateRatio = 0;
+      },
+    };
+    const found = ofSymptom(await detect(eventsOf({ seed: 1, faults: [zeroLr] })), 'unchanged_weights');
+    expect(found.map((o) => o.layer)).toEqual(['dense_0', 'dense_1', 'dense_2']);
+  });
+
+  it('is not reported for a layer the model marks as frozen (trainable: false)', async () => {
+    const layers = DEFAULT_LAYERS.map((l, i) => (i === 0 ? { ...l, trainable: false } : l));
+    const occ = await detect(eventsOf({ seed: 1, layers, faults: [frozenUpdates(0, 'dense_0')] }));
+    expect(ofSymptom(occ, 'unchanged_weights')).toEqual([]);
+  });
+
+  it('is not reported when a cosine schedule brings the learning rate, and so the updates, to about zero', async () => {
+    const options = { seed: 2, schedule: 'cosine' as const };
+    const lrUpdates: Fault = {
+      onset: 0,
+      apply(e) {
+        if (e.type !== 'step') return;
+        for (const s of Object.values(e.layers ?? {})) s.updateRatio = learningRateAt(options, e.step);
+      },
+    };
+    const occ = await detect(eventsOf({ ...options, faults: [lrUpdates] }));
+    expect(ofSymptom(occ, 'unchanged_weights')).toEqual([]);
+  });
+});
+
+describe('exploding_weights', () => {
+  it('is reported on dense_1 within 150 steps of an onset where its weights grow 2% a step', async () => {
+    for (const seed of SEEDS) {
+      const onset = 300;
+      const events = eventsOf({ seed, faults: [growingWeights(onset, 'dense_1', 1.02)] });
+      const [r] = await reportsOf(events, 'exploding_weights');
+      // 10× needs 117 steps at ×1.02; 3 of 5 readings adds 2 readings.
+      expect(r!.reportedAt - onset).toBeLessThanOrEqual(150);
+      expect(r!.occurrence.layer).toBe('dense_1');
+    }
+  });
+
+  it('is reported at once when a weight norm turns non-finite', async () => {
+    const inf: Fault = {
+      onset: 500,
+      apply(e) {
+        if (e.type === 'step' && e.layers) e.layers.dense_2!.weightNorm = Number.POSITIVE_INFINITY;
+      },
+    };
+    const [r] = await reportsOf(eventsOf({ seed: 1, faults: [inf] }), 'exploding_weights');
+    expect(r!.reportedAt).toBe(500);
+    expect(r!.occurrence).toMatchObject({ layer: 'dense_2', severity: 'critical' });
+  });
+
+  it('is not reported for weights that double over a run', async () => {
+    const occ = await detect(eventsOf({ seed: 1, faults: [growingWeights(0, null, 1.0007)] }));
+    expect(ofSymptom(occ, 'exploding_weights')).toEqual([]);
+  });
+});
+
+describe('weight detectors on healthy runs', () => {
+  it.each(healthyLayerRuns())('report nothing for a healthy run: $name', async ({ options }) => {
+    const occ = await detect(eventsOf(options));
+    expect(occ.filter((o) => WEIGHT_SYMPTOMS.includes(o.symptomId))).toEqual([]);
+  });
+
+  it('report nothing for a healthy run whose recorder writes no updateRatio', async () => {
+    for (const seed of SEEDS) {
+      const occ = await detect(eventsOf({ seed, faults: [withoutLayerFields('updateRatio')] }));
+      expect(occ.filter((o) => WEIGHT_SYMPTOMS.includes(o.symptomId))).toEqual([]);
+    }
+  });
+});
+
+describe('weight detectors on the recorded samples', () => {
+  it('find the weights of the SGD lr=3 run exploding and then stuck in every layer', async () => {
+    const occ = await detect(await readSample('keras-sgd-lr3-wine'));
+    expect(ofSymptom(occ, 'exploding_weights')).toMatchObject([{ layer: 'dense_0', severity: 'critical' }]);
+    expect(ofSymptom(occ, 'unchanged_weights').map((o) => [o.layer, o.firstStep])).toEqual([
+      ['dense_0', 20],
+      ['dense_1', 20],
+      ['dense_2', 20],
+    ]);
+  });
+
+  it('find the first layers of the deep sigmoid net barely moving (update ratio about 1e-9)', async () => {
+    const occ = await detect(await readSample('pytorch-deep-sigmoid-digits'));
+    expect(ofSymptom(occ, 'unchanged_weights').map((o) => o.layer)).toEqual(['dense_0', 'dense_1']);
+    expect(ofSymptom(occ, 'exploding_weights')).toEqual([]);
+  });
+
+  it.each(['keras-healthy-digits-mlp128', 'pytorch-healthy-blobs-tanh'])(
+    'find nothing in the healthy run %s',
+    async (name) => {
+      const occ = await detect(await readSample(name));
+      expect(occ.filter((o) => WEIGHT_SYMPTOMS.includes(o.symptomId))).toEqual([]);
+    },
+  );
+});
+
+describe('weight detectors resumed from saved state', () => {
+  it('report exactly what an uninterrupted run reports', async () => {
+    const events = eventsOf({
+      seed: 5,
+      faults: [
+        withoutLayerFields('updateRatio'),
+        frozenUpdates(200, 'dense_0'),
+        growingWeights(500, 'dense_2', 1.03),
+      ],
+    });
+    for (const cut of [4, 230, 560, 600]) {
+      const { resumed, whole } = await resumedAndWhole(events, cut);
+      expect(whole.filter((o) => WEIGHT_SYMPTOMS.includes(o.symptomId))).toHaveLength(2);
+      expect(resumed).toEqual(whole);
+    }
+  });
+});
+
+describe('the weights section of the default profile', () => {
+  it('lists every threshold, each equal to the schema default', async () => {
+    expect((await profileValues()).weights).toEqual(WeightThresholds.parse({}));
+  });
+});

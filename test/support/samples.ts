@@ -1,0 +1,13 @@
+import { join } from 'node:path';
+import type { TraceEvent } from '../../src/domain/index.js';
+import { readTrace } from '../../src/trace/index.js';
+
+/** ../shared/samples beside the project (present in CI too). */
+export const SAMPLES_DIR = join(import.meta.dirname, '../../../shared/samples');
+
+/** All events of a recorded sample, by file name without `.jsonl`. */
+export async function readSample(name: string): Promise<TraceEvent[]> {
+  const out: TraceEvent[] = [];
+  for await (const e of readTrace(join(SAMPLES_DIR, `${name}.jsonl`))) out.push(e);
+  return out;
+}
