@@ -194,7 +194,13 @@ describe('Theil–Sen slope', () => {
     fc.assert(
       fc.property(
         line,
-        fc.array(fc.tuple(fc.nat(), fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => v + 0)), { maxLength: 10 }),
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.double({ min: -1e6, max: 1e6, noNaN: true }).map((v) => v + 0),
+          ),
+          { maxLength: 10 },
+        ),
         ({ intercept, slope, xs }, outliers) => {
           const ys = xs.map((x) => intercept + slope * x);
           const spoiled = new Set<number>();
