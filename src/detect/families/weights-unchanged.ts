@@ -34,7 +34,12 @@ export function checkUnchanged(
   const ratio = stats.updateRatio;
   const useRatio = ratio !== undefined && Number.isFinite(ratio);
   if (!useRatio && same.compared === 0) return null;
-  const hit = useRatio ? ratio <= t.updateRatioSmall : same.equal;
+  // A tiny but non-zero gradient explains tiny updates: that is vanishing
+  // gradients (reported by the gradients family), not an optimizer that does
+  // not step. An exactly-zero gradient (detached graph, dead path) still counts.
+  const g = stats.gradNorm;
+  const vanished = g !== undefined && g > 0 && g <= t.vanishedGradNorm;
+  const hit = !vanished && (useRatio ? ratio <= t.updateRatioSmall : same.equal);
   const exact = useRatio ? ratio === 0 : same.exact;
   if (lrCut) return null;
   const n = pushSustain(s.still, hit, step, t.sustainWindow);

@@ -22,6 +22,7 @@ import { checkUnchanged, createUnchangedSeries, type UnchangedSeries } from './w
 export const WeightThresholds = z
   .object({
     updateRatioSmall: z.number().nonnegative().default(1e-8),
+    vanishedGradNorm: z.number().nonnegative().default(1e-4),
     unchangedRtol: z.number().nonnegative().default(1e-6),
     lrFloorShare: z.number().nonnegative().default(0.01),
     growthFactor: z.number().positive().default(10),
