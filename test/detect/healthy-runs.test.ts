@@ -32,6 +32,14 @@ describe('all detectors on healthy runs', () => {
     },
   );
 
+  it.each([1, 2, 3])(
+    'find nothing in a run with 1000-batch epochs that learns over its first epochs (seed %i)',
+    async (seed) => {
+      const options = { seed, steps: 10_000, stepsPerEpoch: 1000, tau: 5000, noise: 0.15 };
+      expect(await failures(eventsOf(options))).toEqual([]);
+    },
+  );
+
   it.each(['keras-healthy-digits-mlp128', 'pytorch-healthy-blobs-tanh'])(
     'find nothing in the recorded healthy sample %s',
     async (name) => {

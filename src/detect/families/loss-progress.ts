@@ -42,9 +42,17 @@ function earlyText(state: LossState): string {
   return `${fmt(s.earlyLevel)} (median of ${spanText(s, s.earlyFrom, s.earlyTo)})`;
 }
 
+/** Steps per epoch: seen in the trace, else trainSize / batchSize from the run event, else 0. */
+function epochStepsOf(s: LossState['series'], run: RunEvent): number {
+  if (s.stepsPerEpoch > 0) return s.stepsPerEpoch;
+  const n = run.dataset?.trainSize;
+  const b = run.batchSize;
+  return n && b ? Math.ceil(n / b) : 0;
+}
+
 /**
- * loss_not_decreasing: after enough training (flatMinSteps since the last
- * learning-rate rise, or flatMinFraction of the budget; flatMinEpochs of epoch
+ * loss_not_decreasing: after enough training (flatMinSteps, and at least one
+ * epoch, since the last learning-rate rise, or flatMinFraction of the budget; flatMinEpochs of epoch
  * losses), neither the current level nor the robust trend over the whole run
  * is `flatDrop` below the early level. SageMaker LossNotDecreasing and
  * DeepDiagnosis compare the loss with itself some steps earlier; comparing
@@ -71,10 +79,13 @@ export function checkFlat(
   } else {
     const settled = s.levelStep - s.lrRiseStep;
     const f = progressOf(s, run);
+    // Never judge "no learning" inside the first epoch: with long epochs
+    // (1000+ batches) a healthy run may fall only a few % in 200 steps.
+    const minSteps = Math.max(th.flatMinSteps, epochStepsOf(s, run));
     enough =
       s.points >= 2 * th.windowSteps &&
       settled >= th.windowSteps &&
-      (atEnd || settled + 1 >= th.flatMinSteps || f >= th.flatMinFraction);
+      (atEnd || settled + 1 >= minSteps || f >= th.flatMinFraction);
   }
   if (!enough) return;
   const { xs, ys } = logHistory(state);
