@@ -48,7 +48,8 @@ export async function generateTrace(
     dataset: { trainSize: 32000, numClasses: 10, inputStats: { mean: 0, std: 1, min: -3, max: 3 } },
   });
   for (let step = 0; step < steps; step++) {
-    const trueLoss = 0.2 + 2.1 * Math.exp(-step / (steps / 5));
+    // Like real runs, most of the drop happens in the first epochs (time constant 3 epochs).
+    const trueLoss = 0.2 + 2.1 * Math.exp(-step / (3 * stepsPerEpoch));
     const e: Record<string, unknown> = {
       type: 'step',
       step,

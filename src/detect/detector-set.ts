@@ -52,6 +52,7 @@ export function createDetectorSet(options: {
   const signals = new Set<Signal>(saved?.signals ?? []);
   const states: Record<string, object> = {};
   let ended = saved?.ended ?? false;
+  let layerScans = 0;
 
   const emit = (o: SymptomOccurrence) => {
     const k = key(o);
@@ -76,7 +77,9 @@ export function createDetectorSet(options: {
 
   return {
     feed(event) {
-      noteSignals(event, signals);
+      // Presence of layer signals is settled after a few readings; rescan now and then for late arrivals.
+      const scanLayers = event.type !== 'step' || !event.layers || layerScans++ < 20 || layerScans % 64 === 0;
+      noteSignals(event, signals, scanLayers);
       switch (event.type) {
         case 'step':
           for (const d of detectors) d.onStep?.(event);

@@ -5,7 +5,7 @@ import type { Signal } from './detector.js';
  * Records which signals a run has carried so far, so a diagnosis can say
  * which detectors had nothing to look at. Kept as a sorted list in state.
  */
-export function noteSignals(event: TraceEvent, seen: Set<Signal>): void {
+export function noteSignals(event: TraceEvent, seen: Set<Signal>, scanLayers = true): void {
   switch (event.type) {
     case 'run':
       if (event.model?.layers?.length) seen.add('model.layers');
@@ -17,7 +17,7 @@ export function noteSignals(event: TraceEvent, seen: Set<Signal>): void {
       if (event.loss !== undefined) seen.add('loss');
       if (event.metrics?.accuracy !== undefined) seen.add('metrics.accuracy');
       if (event.gradNorm !== undefined) seen.add('gradNorm');
-      if (event.layers) {
+      if (event.layers && scanLayers) {
         for (const name in event.layers) {
           const s = event.layers[name]!;
           if (s.gradNorm !== undefined) seen.add('layers.gradNorm');
