@@ -83,6 +83,7 @@ console.log(`bare line-by-line JSON.parse: ${bareRate.toFixed(1)} MB/s`);
 console.log(
   `traindx diagnose pipeline   : ${pipeRate.toFixed(1)} MB/s (${diagnosis.symptoms.length} symptoms)`,
 );
+for (const o of diagnosis.symptoms) console.log(`  found: ${o.id} (${o.severity}) ${o.evidence[0]}`);
 console.log(
   `pipeline/JSON.parse ratio: ${(pipeRate / bareRate).toFixed(3)} (goal >= 0.5) ${pipeRate / bareRate >= 0.5 ? 'PASS' : 'MISS'}`,
 );
