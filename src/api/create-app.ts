@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
@@ -25,7 +26,11 @@ export function createApp(deps: AppDeps) {
     graphqlEndpoint: '/graphql',
     // Our own /health (below) also says which store answers.
     healthCheckEndpoint: '/yoga-health',
-    plugins: [useHealth(deps)],
+    plugins: [
+      useHealth(deps),
+      // Depth, cost, alias and token limits, so one request cannot make the graph walk explode.
+      EnvelopArmorPlugin({ maxDepth: { n: 10 }, costLimit: { maxCost: 20_000 } }),
+    ],
     landingPage: false,
     renderGraphiQL,
     graphiql: { title: 'traindx', defaultQuery: DEFAULT_QUERY },

@@ -107,3 +107,13 @@ describe('the GraphQL API', () => {
     expect(res.errors![0]!.message).toMatch(/Run 'ghost' does not exist.*run' event/);
   });
 });
+
+describe('request limits', () => {
+  it('refuses a query nested deeper than 10 levels', async () => {
+    const app = await testApp();
+    const deep =
+      '{ symptom(id: "loss_nan") { causes { cause { suggestedBy { symptom { causes { cause { suggestedBy { symptom { causes { cause { id } } } } } } } } } } } }';
+    const res = await gql(app, deep);
+    expect(res.errors?.[0]?.message).toMatch(/depth/i);
+  });
+});

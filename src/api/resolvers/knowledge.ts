@@ -1,51 +1,49 @@
-import type { Cause, Symptom } from '../../domain/index.js';
 import type { RequestContext } from '../context.js';
+import type { Resolvers } from '../generated/resolvers.js';
 
-type Ctx = RequestContext;
-const sourceOf = async (ctx: Ctx, id: string) => (await ctx.knowledge()).source.get(id) ?? { id, title: id };
+const sourceOf = async (ctx: RequestContext, id: string) =>
+  (await ctx.knowledge()).source.get(id) ?? { id, title: id };
 
 /** Query fields and types over the knowledge graph. Thin: read the graph, shape it. */
-export const knowledgeResolvers = {
+export const knowledgeResolvers: Resolvers = {
   Query: {
-    symptoms: async (_: unknown, args: { kind?: string }, ctx: Ctx) =>
-      (await ctx.knowledge()).seed.symptoms.filter((s) => !args.kind || s.kind === args.kind),
-    causes: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.knowledge()).seed.causes,
-    remedies: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.knowledge()).seed.remedies,
-    sources: async (_: unknown, __: unknown, ctx: Ctx) => (await ctx.knowledge()).seed.sources,
-    symptom: async (_: unknown, args: { id: string }, ctx: Ctx) =>
-      (await ctx.knowledge()).symptom.get(args.id) ?? null,
-    cause: async (_: unknown, args: { id: string }, ctx: Ctx) =>
-      (await ctx.knowledge()).cause.get(args.id) ?? null,
-    remedy: async (_: unknown, args: { id: string }, ctx: Ctx) =>
-      (await ctx.knowledge()).remedy.get(args.id) ?? null,
-    knowledgeCounts: (_: unknown, __: unknown, ctx: Ctx) => ctx.store.countKnowledge(),
+    symptoms: async (_, { kind }, ctx) =>
+      (await ctx.knowledge()).seed.symptoms.filter((s) => !kind || s.kind === kind),
+    causes: async (_, __, ctx) => (await ctx.knowledge()).seed.causes,
+    remedies: async (_, __, ctx) => (await ctx.knowledge()).seed.remedies,
+    sources: async (_, __, ctx) => (await ctx.knowledge()).seed.sources,
+    symptom: async (_, { id }, ctx) => (await ctx.knowledge()).symptom.get(id) ?? null,
+    cause: async (_, { id }, ctx) => (await ctx.knowledge()).cause.get(id) ?? null,
+    remedy: async (_, { id }, ctx) => (await ctx.knowledge()).remedy.get(id) ?? null,
+    knowledgeCounts: (_, __, ctx) => ctx.store.countKnowledge(),
   },
   Symptom: {
-    causes: async (s: Symptom, _: unknown, ctx: Ctx) => {
+    causes: async (s, _, ctx) => {
       const k = await ctx.knowledge();
       return k.seed.suggests
-        .filter((l) => l.symptom === s.id)
+        .filter((l) => l.symptom === s.id && k.cause.has(l.cause))
         .sort((a, b) => b.weight - a.weight)
-        .map((l) => ({ ...l, cause: k.cause.get(l.cause) }));
+        .map((l) => ({ ...l, cause: k.cause.get(l.cause)! }));
     },
   },
-  SuggestedCause: { source: (l: { source: string }, _: unknown, ctx: Ctx) => sourceOf(ctx, l.source) },
-  SymptomLink: { source: (l: { source: string }, _: unknown, ctx: Ctx) => sourceOf(ctx, l.source) },
-  RemedyLink: { source: (l: { source: string }, _: unknown, ctx: Ctx) => sourceOf(ctx, l.source) },
   Cause: {
-    remedies: async (c: Cause, _: unknown, ctx: Ctx) => {
+    remedies: async (c, _, ctx) => {
       const k = await ctx.knowledge();
       return k.seed.fixedBy
-        .filter((l) => l.cause === c.id)
+        .filter((l) => l.cause === c.id && k.remedy.has(l.remedy))
         .sort((a, b) => b.effectiveness - a.effectiveness)
-        .map((l) => ({ ...l, remedy: k.remedy.get(l.remedy) }));
+        .map((l) => ({ ...l, remedy: k.remedy.get(l.remedy)! }));
     },
-    suggestedBy: async (c: Cause, _: unknown, ctx: Ctx) => {
+    suggestedBy: async (c, _, ctx) => {
       const k = await ctx.knowledge();
       return k.seed.suggests
-        .filter((l) => l.cause === c.id)
+        .filter((l) => l.cause === c.id && k.symptom.has(l.symptom))
         .sort((a, b) => b.weight - a.weight)
-        .map((l) => ({ ...l, symptom: k.symptom.get(l.symptom) }));
+        .map((l) => ({ ...l, symptom: k.symptom.get(l.symptom)! }));
     },
   },
+  SuggestedCause: { source: (l, _, ctx) => sourceOf(ctx, l.source) },
+  SymptomLink: { source: (l, _, ctx) => sourceOf(ctx, l.source) },
+  RemedyLink: { source: (l, _, ctx) => sourceOf(ctx, l.source) },
+  Remedy: { edit: (r) => r.edit ?? null },
 };

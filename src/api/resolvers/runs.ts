@@ -1,24 +1,20 @@
 import { createGraphQLError } from 'graphql-yoga';
 import { ALL_FAMILIES, createDetectorSet } from '../../detect/index.js';
 import { diagnoseRun } from '../../reason/index.js';
-import type { StoredRun } from '../../store/index.js';
 import { TraceError } from '../../trace/index.js';
-import type { RequestContext } from '../context.js';
-
-type Ctx = RequestContext;
-type RunParent = StoredRun & { id: string };
+import type { Resolvers } from '../generated/resolvers.js';
 
 /** Runs, their diagnosis, and ingest. */
-export const runResolvers = {
+export const runResolvers: Resolvers = {
   Query: {
-    runs: (_: unknown, __: unknown, ctx: Ctx) => ctx.store.listRuns(),
-    run: async (_: unknown, args: { id: string }, ctx: Ctx): Promise<RunParent | null> => {
-      const stored = await ctx.store.getRun(args.id);
-      return stored ? { ...stored, id: args.id } : null;
+    runs: (_, __, ctx) => ctx.store.listRuns(),
+    run: async (_, { id }, ctx) => {
+      const stored = await ctx.store.getRun(id);
+      return stored ? { ...stored, id } : null;
     },
   },
   Mutation: {
-    ingest: async (_: unknown, args: { runId: string; batchId: string; events: unknown[] }, ctx: Ctx) => {
+    ingest: async (_, args, ctx) => {
       try {
         const result = await ctx.ingest(args.runId, args.batchId, args.events);
         return {
@@ -43,9 +39,9 @@ export const runResolvers = {
     },
   },
   Run: {
-    name: (r: RunParent) => r.run.name ?? null,
-    spec: (r: RunParent) => r.run,
-    diagnosis: async (r: RunParent, _: unknown, ctx: Ctx) => {
+    name: (r) => r.run.name ?? null,
+    spec: (r) => r.run,
+    diagnosis: async (r, _, ctx) => {
       const profile = await ctx.profileFor(r.run);
       const set = createDetectorSet({
         run: r.run,

@@ -23,6 +23,8 @@ export interface Neo4jOptions {
   user: string;
   password: string;
   database: string;
+  /** Called with every statement and its parameters before it is sent (logging, query snapshots in tests). */
+  onQuery?: (query: string, params: Record<string, unknown>) => void;
 }
 
 const int = (n: number | undefined | null) =>
@@ -42,17 +44,25 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     connectionAcquisitionTimeout: 10_000,
     maxConnectionPoolSize: 20,
   });
+  const onQuery = options.onQuery ?? (() => {});
+  const exec: Driver['executeQuery'] = ((query: string, params: Record<string, unknown>, config: object) => {
+    onQuery(query, params);
+    return driver.executeQuery(query, params, config);
+  }) as Driver['executeQuery'];
+  const txRun = (tx: ManagedTransaction, query: string, params: Record<string, unknown>) => {
+    onQuery(query, params);
+    return tx.run(query, params);
+  };
   try {
     await driver.verifyConnectivity({ database: options.database });
-    for (const statement of Q.SCHEMA)
-      await driver.executeQuery(statement, {}, { database: options.database });
+    for (const statement of Q.SCHEMA) await exec(statement, {}, { database: options.database });
   } catch (err) {
     await driver.close();
     throw new Error(`Cannot reach Neo4j at ${options.uri}: ${(err as Error).message}`);
   }
   const db = { database: options.database };
   const read = async <T>(query: string, params: Record<string, unknown>, key: string): Promise<T[]> => {
-    const { records } = await driver.executeQuery(query, params, { ...db, routing: neo4j.routing.READ });
+    const { records } = await exec(query, params, { ...db, routing: neo4j.routing.READ });
     return records.map((r) => r.get(key) as T);
   };
 
@@ -84,7 +94,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       const session = driver.session(db);
       try {
         await session.executeWrite(async (tx) => {
-          const run = (q: string, rows: unknown[]) => (rows.length ? tx.run(q, { rows }) : undefined);
+          const run = (q: string, rows: unknown[]) => (rows.length ? txRun(tx, q, { rows }) : undefined);
           await run(
             Q.UPSERT_SOURCES,
             part.sources.map((s) => ({ url: null, note: null, ...s })),
@@ -104,20 +114,12 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     },
 
     async countKnowledge() {
-      const { records } = await driver.executeQuery(
-        Q.COUNT_KNOWLEDGE,
-        {},
-        { ...db, routing: neo4j.routing.READ },
-      );
+      const { records } = await exec(Q.COUNT_KNOWLEDGE, {}, { ...db, routing: neo4j.routing.READ });
       return records[0]!.toObject() as unknown as KnowledgeCounts;
     },
 
     async knowledgeAround(ids) {
-      const { records } = await driver.executeQuery(
-        Q.KNOWLEDGE_AROUND,
-        { ids },
-        { ...db, routing: neo4j.routing.READ },
-      );
+      const { records } = await exec(Q.KNOWLEDGE_AROUND, { ids }, { ...db, routing: neo4j.routing.READ });
       const r = records[0];
       if (!r) return { sources: [], symptoms: [], causes: [], remedies: [], suggests: [], fixedBy: [] };
       const suggests = r.get('suggests') as SuggestsLink[];
@@ -149,7 +151,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
         activation: l.activation ?? null,
         units: int(l.units),
       }));
-      const { records } = await driver.executeQuery(
+      const { records } = await exec(
         Q.PUT_RUN,
         {
           id: run.id,
@@ -164,11 +166,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     },
 
     async getRun(runId) {
-      const { records } = await driver.executeQuery(
-        Q.GET_RUN,
-        { id: runId },
-        { ...db, routing: neo4j.routing.READ },
-      );
+      const { records } = await exec(Q.GET_RUN, { id: runId }, { ...db, routing: neo4j.routing.READ });
       const r = records[0];
       if (!r) return null;
       return {
@@ -182,7 +180,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     },
 
     async listRuns() {
-      const { records } = await driver.executeQuery(Q.LIST_RUNS, {}, { ...db, routing: neo4j.routing.READ });
+      const { records } = await exec(Q.LIST_RUNS, {}, { ...db, routing: neo4j.routing.READ });
       return records.map((r) => ({
         id: r.get('id') as string,
         name: (r.get('name') as string | null) ?? undefined,
@@ -202,7 +200,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       try {
         return await session.executeWrite(async (tx) => {
           const key = `${runId}/${batch.batchId}`;
-          const head = await tx.run(Q.RUN_BATCH_HEAD, { id: runId, key });
+          const head = await txRun(tx, Q.RUN_BATCH_HEAD, { id: runId, key });
           const row = head.records[0];
           if (!row) throw new RunNotFoundError(runId);
           if ((row.get('seen') as number) > 0) return { accepted: false };
@@ -210,7 +208,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
           if (batch.expectedBatchCount !== undefined && batch.expectedBatchCount !== actual) {
             throw new BatchConflictError(runId, batch.expectedBatchCount, actual);
           }
-          await recordBatch(tx, runId, key, batch);
+          await recordBatch((q, p) => txRun(tx, q, p), runId, key, batch);
           return { accepted: true };
         });
       } catch (err) {
@@ -226,7 +224,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
 
     async readSeries(runId, key) {
       await assertRun(runId);
-      const { records } = await driver.executeQuery(
+      const { records } = await exec(
         Q.READ_SERIES,
         { runId, key: key ?? null },
         { ...db, routing: neo4j.routing.READ },
@@ -250,12 +248,12 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
 }
 
 async function recordBatch(
-  tx: ManagedTransaction,
+  run: (query: string, params: Record<string, unknown>) => Promise<unknown>,
   runId: string,
   key: string,
   batch: Parameters<GraphStore['appendBatch']>[1],
 ): Promise<void> {
-  await tx.run(Q.RECORD_BATCH, {
+  await run(Q.RECORD_BATCH, {
     runId,
     key,
     batchId: batch.batchId,
@@ -265,7 +263,7 @@ async function recordBatch(
     detectorState: batch.detectorState ?? null,
   });
   if (batch.series.length) {
-    await tx.run(Q.APPEND_SERIES, { runId, chunks: batch.series.map(chunkToRow) });
+    await run(Q.APPEND_SERIES, { runId, chunks: batch.series.map(chunkToRow) });
   }
   if (batch.occurrences.length) {
     const rows = batch.occurrences.map((o) => ({
@@ -278,7 +276,7 @@ async function recordBatch(
       confidence: o.confidence,
       evidence: o.evidence,
     }));
-    await tx.run(Q.UPSERT_OCCURRENCES, { runId, rows });
+    await run(Q.UPSERT_OCCURRENCES, { runId, rows });
   }
 }
 
