@@ -9,7 +9,9 @@ import {
   fmt,
   pct,
   pushSustain,
+  refineSustain,
   reportFinding,
+  SUSTAIN_THRESHOLDS,
   type Sustain,
 } from '../stats/index.js';
 import { saturationBound } from './activations-bound.js';
@@ -24,18 +26,14 @@ import { saturationBound } from './activations-bound.js';
  * Activations written as separate layers (PyTorch `relu_0`) are reported
  * under their own name, with the layer they belong to in the evidence.
  */
-export const ActivationThresholds = z
-  .object({
+export const ActivationThresholds = refineSustain(
+  z.object({
     deadShare: z.number().min(0).max(1).default(0.5),
     zeroGradShare: z.number().min(0).max(1).default(0.7),
     saturatedShare: z.number().min(0).max(1).default(0.5),
-    sustainWindow: z.number().int().min(1).max(30).default(5),
-    sustainNeed: z.number().int().min(1).default(3),
-  })
-  .refine((t) => t.sustainNeed <= t.sustainWindow, {
-    message: 'sustainNeed must not exceed sustainWindow',
-    path: ['sustainNeed'],
-  });
+    ...SUSTAIN_THRESHOLDS,
+  }),
+);
 export type ActivationThresholds = z.infer<typeof ActivationThresholds>;
 
 interface KeySeries {

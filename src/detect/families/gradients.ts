@@ -14,6 +14,8 @@ import {
   paramsByLayer,
   pushEarly,
   pushEma,
+  refineSustain,
+  SUSTAIN_THRESHOLDS,
 } from '../stats/index.js';
 import { checkExploding, type ExplodeSeries } from './gradients-exploding.js';
 import { checkVanishing, type VanishSeries } from './gradients-vanishing.js';
@@ -25,8 +27,8 @@ import { checkVanishing, type VanishSeries } from './gradients-vanishing.js';
  * layers', or mean |g| below 1e-7 while the loss has not fallen). Every rule
  * must hold in most of the last few readings, so one noisy batch never fires.
  */
-export const GradientThresholds = z
-  .object({
+export const GradientThresholds = refineSustain(
+  z.object({
     explodeGrowth: z.number().positive().default(100),
     explodeSpike: z.number().positive().default(1e4),
     explodeBound: z.number().positive().default(1e3),
@@ -37,13 +39,9 @@ export const GradientThresholds = z
     vanishMeanAbs: z.number().positive().default(1e-7),
     vanishLossShare: z.number().positive().default(0.5),
     earlyPoints: z.number().int().min(1).default(5),
-    sustainWindow: z.number().int().min(1).max(30).default(5),
-    sustainNeed: z.number().int().min(1).default(3),
-  })
-  .refine((t) => t.sustainNeed <= t.sustainWindow, {
-    message: 'sustainNeed must not exceed sustainWindow',
-    path: ['sustainNeed'],
-  });
+    ...SUSTAIN_THRESHOLDS,
+  }),
+);
 export type GradientThresholds = z.infer<typeof GradientThresholds>;
 
 /** One layer's gradient series (all plain data: the state is saved as JSON). */

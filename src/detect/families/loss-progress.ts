@@ -50,6 +50,26 @@ function epochStepsOf(s: LossState['series'], run: RunEvent): number {
   return n && b ? Math.ceil(n / b) : 0;
 }
 
+/** A progress rule: judges the loss so far (`atEnd`: the run is over) and reports through `emit`. */
+type ProgressCheck = (
+  state: LossState,
+  th: LossThresholds,
+  run: RunEvent,
+  atEnd: boolean,
+  emit: Emit,
+) => void;
+
+/**
+ * Whether the loss's progress can be judged at all: it has not diverged nor
+ * turned NaN (those rules own the run then), and both its early and its
+ * current level are known.
+ */
+function progressJudgeable(state: LossState): boolean {
+  const s = state.series;
+  if (state.divergence.finding || state.nan.count > 0) return false;
+  return !Number.isNaN(s.earlyLevel) && s.level > 0;
+}
+
 /**
  * loss_not_decreasing: after enough training (flatMinSteps, and at least one
  * epoch, since the last learning-rate rise, or flatMinFraction of the budget; flatMinEpochs of epoch
@@ -59,16 +79,9 @@ function epochStepsOf(s: LossState['series'], run: RunEvent): number {
  * with the run's own start keeps a slow start from passing as learning.
  * Retired for good once the loss fell `learnedDrop` below its start.
  */
-export function checkFlat(
-  state: LossState,
-  th: LossThresholds,
-  run: RunEvent,
-  atEnd: boolean,
-  emit: Emit,
-): void {
+export const checkFlat: ProgressCheck = (state, th, run, atEnd, emit) => {
   const s = state.series;
-  if (state.flat.retired || state.divergence.finding || state.nan.count > 0) return;
-  if (Number.isNaN(s.earlyLevel) || !(s.level > 0)) return;
+  if (state.flat.retired || !progressJudgeable(state)) return;
   if (s.level < (1 - th.learnedDrop) * s.earlyLevel) {
     state.flat.retired = true;
     return;
@@ -110,7 +123,7 @@ export function checkFlat(
     },
     emit,
   );
-}
+};
 
 /**
  * slow_convergence: past `slowJudgmentFraction` of the planned budget (or at
@@ -121,16 +134,9 @@ export function checkFlat(
  * AUTOTRAINER judges slow convergence after 30% of the epochs on accuracy
  * gains ≤ 0.01; this is the same idea on the loss, relative to its own start.
  */
-export function checkSlow(
-  state: LossState,
-  th: LossThresholds,
-  run: RunEvent,
-  atEnd: boolean,
-  emit: Emit,
-): void {
+export const checkSlow: ProgressCheck = (state, th, run, atEnd, emit) => {
   const s = state.series;
-  if (state.divergence.finding || state.nan.count > 0) return;
-  if (Number.isNaN(s.earlyLevel) || !(s.level > 0)) return;
+  if (!progressJudgeable(state)) return;
   const f = progressOf(s, run);
   if (Number.isNaN(f) ? !atEnd : f < th.slowJudgmentFraction) return;
   const drop = 1 - s.level / s.earlyLevel;
@@ -164,4 +170,4 @@ export function checkSlow(
     },
     emit,
   );
-}
+};

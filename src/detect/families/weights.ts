@@ -1,7 +1,13 @@
 import { z } from 'zod';
 import type { StepEvent } from '../../domain/index.js';
 import { defineFamily } from '../detector.js';
-import { type Finding, isTrainableKey, reportFinding } from '../stats/index.js';
+import {
+  type Finding,
+  isTrainableKey,
+  refineSustain,
+  reportFinding,
+  SUSTAIN_THRESHOLDS,
+} from '../stats/index.js';
 import {
   checkWeightGrowth,
   createGrowthSeries,
@@ -19,8 +25,8 @@ import { checkUnchanged, createUnchangedSeries, type UnchangedSeries } from './w
  * readings taken while a schedule has cut the learning rate to a sliver of
  * its peak are skipped too.
  */
-export const WeightThresholds = z
-  .object({
+export const WeightThresholds = refineSustain(
+  z.object({
     updateRatioSmall: z.number().nonnegative().default(1e-8),
     vanishedGradNorm: z.number().nonnegative().default(1e-4),
     unchangedRtol: z.number().nonnegative().default(1e-6),
@@ -29,13 +35,9 @@ export const WeightThresholds = z
     trendGrowth: z.number().positive().default(2),
     trendReadings: z.number().int().min(2).default(20),
     earlyPoints: z.number().int().min(1).default(5),
-    sustainWindow: z.number().int().min(1).max(30).default(5),
-    sustainNeed: z.number().int().min(1).default(3),
-  })
-  .refine((t) => t.sustainNeed <= t.sustainWindow, {
-    message: 'sustainNeed must not exceed sustainWindow',
-    path: ['sustainNeed'],
-  });
+    ...SUSTAIN_THRESHOLDS,
+  }),
+);
 export type WeightThresholds = z.infer<typeof WeightThresholds>;
 
 export interface WeightLayerState extends UnchangedSeries, GrowthSeries {}

@@ -1,3 +1,5 @@
+import { z } from 'zod';
+
 /**
  * "Held in most of the last N observations", in O(1) time and memory: the
  * outcomes of the last N checks are the bits of one integer (N ≤ 30), so the
@@ -32,3 +34,31 @@ export function sustainCount(s: Sustain): number {
   m = (m & 0x33333333) + ((m >>> 2) & 0x33333333);
   return (((m + (m >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
+
+/**
+ * The threshold keys of a sustained rule: it fires when it holds in
+ * `sustainNeed` of the last `sustainWindow` readings (window ≤ 30: the mask
+ * is one integer). Spread into a family's thresholds object and pass the
+ * object to `refineSustain`.
+ *
+ * @example const T = refineSustain(z.object({ deadShare: z.number(), ...SUSTAIN_THRESHOLDS }));
+ */
+export const SUSTAIN_THRESHOLDS = {
+  // 3 of the last 5: "most of the last few readings", so one noisy reading neither fires nor clears a rule.
+  sustainWindow: z.number().int().min(1).max(30).default(5),
+  sustainNeed: z.number().int().min(1).default(3),
+};
+
+/**
+ * Adds the check that `sustainNeed` fits in `sustainWindow` to a thresholds
+ * schema holding `SUSTAIN_THRESHOLDS`.
+ *
+ * @example export const GradientThresholds = refineSustain(z.object({ ...SUSTAIN_THRESHOLDS }));
+ */
+export const refineSustain = <T extends z.ZodType<{ sustainWindow: number; sustainNeed: number }>>(
+  schema: T,
+): T =>
+  schema.refine((t) => t.sustainNeed <= t.sustainWindow, {
+    message: 'sustainNeed must not exceed sustainWindow',
+    path: ['sustainNeed'],
+  });
