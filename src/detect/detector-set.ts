@@ -3,7 +3,7 @@ import { decodeLine, encodeEvent } from '../trace/index.js';
 import type { Detector, DetectorFamily, Signal } from './detector.js';
 import { createModelView } from './model-view.js';
 import { ProfileError, type ProfileValues } from './profile.js';
-import { noteSignals } from './signals.js';
+import { missingSignals, noteSignals } from './signals.js';
 
 /** Everything needed to resume a run's detectors in another process. */
 interface SavedState {
@@ -23,7 +23,7 @@ export interface DetectorSet {
   occurrences(): SymptomOccurrence[];
   /** Occurrences created or updated since the last call (what a batch must persist). */
   takeChanged(): SymptomOccurrence[];
-  /** Signals some family reads that the run never carried. */
+  /** Signals some family reads that the run never carried (and nothing stands in for). */
   missingSignals(): Signal[];
   /** The whole state as a JSON string (non-finite numbers kept). */
   save(): string;
@@ -108,8 +108,11 @@ export function createDetectorSet(options: {
       return out;
     },
     missingSignals() {
-      const wanted = new Set(families.flatMap((f) => f.signals as Signal[]));
-      return [...wanted].filter((s) => !signals.has(s)).sort();
+      return missingSignals(
+        families.flatMap((f) => f.signals as Signal[]),
+        signals,
+        model,
+      );
     },
     save: () =>
       encodeEvent({

@@ -5,3 +5,4 @@ export { createDetectorSet, type DetectorSet } from './detector-set.js';
 export { ALL_FAMILIES } from './families/index.js';
 export { createModelView, type LayerView, type ModelView } from './model-view.js';
 export { loadProfile, type Profile, ProfileError, ProfileFile, type ProfileValues } from './profile.js';
+export { fmt, pct } from './stats/index.js';

@@ -1,5 +1,6 @@
 import type { TraceEvent } from '../domain/index.js';
 import type { Signal } from './detector.js';
+import type { ModelView } from './model-view.js';
 
 /**
  * Records which signals a run has carried so far, so a diagnosis can say
@@ -44,4 +45,45 @@ export function noteSignals(event: TraceEvent, seen: Set<Signal>, scanLayers = t
     default:
       return;
   }
+}
+
+// A missing signal matters only when nothing else carries the same fact.
+const STANDS_IN_FOR: Partial<Record<Signal, Signal[]>> = {
+  loss: ['epoch.train.loss'],
+  'epoch.train.loss': ['loss'],
+  'metrics.accuracy': ['epoch.train.accuracy', 'epoch.val.accuracy'],
+  'epoch.train.accuracy': ['metrics.accuracy'],
+  'epoch.val.accuracy': ['metrics.accuracy'],
+  gradNorm: ['layers.gradNorm'],
+  'eval.confusion': ['eval.predictedClassCounts'],
+  'eval.predictedClassCounts': ['eval.confusion'],
+  // Non-finite values are caught in the stats themselves; a count is a bonus.
+  'layers.nanCount': ['layers.gradNorm', 'layers.weightNorm'],
+  'layers.zeroGradFraction': ['layers.deadFraction'],
+  'layers.deadFraction': ['layers.zeroGradFraction'],
+  'layers.updateRatio': ['layers.weightNorm'],
+};
+
+const RELU_FAMILY = /relu|elu|gelu|silu|swish|mish/;
+const SATURATING = /sigmoid|tanh|hardsigmoid|hardtanh|softsign/;
+
+/**
+ * The signals some detector reads that the run never carried, leaving out
+ * those another signal stands in for and those the model makes irrelevant
+ * (no dead-unit share is expected of a net without ReLU-family layers, no
+ * saturation share of one without sigmoid/tanh hidden layers).
+ */
+export function missingSignals(wanted: Iterable<Signal>, seen: Set<Signal>, model: ModelView): Signal[] {
+  const known = model.layers.length > 0;
+  const hasRelu = !known || model.hidden.some((l) => RELU_FAMILY.test(l.activation));
+  const hasSaturating = !known || model.hidden.some((l) => SATURATING.test(l.activation));
+  const out = new Set<Signal>();
+  for (const s of wanted) {
+    if (seen.has(s)) continue;
+    if (STANDS_IN_FOR[s]?.some((alt) => seen.has(alt))) continue;
+    if ((s === 'layers.deadFraction' || s === 'layers.zeroGradFraction') && !hasRelu) continue;
+    if (s === 'layers.saturatedFraction' && !hasSaturating) continue;
+    out.add(s);
+  }
+  return [...out].sort();
 }

@@ -1,4 +1,4 @@
-import { fmt } from '../detect/stats/index.js';
+import { fmt } from '../detect/index.js';
 import type { DiagnosedCause, KnowledgeSeed, SymptomOccurrence } from '../domain/index.js';
 
 /** The strongest occurrence of each symptom: what the reasoner weighs. */
