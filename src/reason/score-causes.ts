@@ -31,7 +31,7 @@ export function scoreCauses(occurrences: SymptomOccurrence[], knowledge: Knowled
   for (const link of knowledge.suggests) {
     const o = observed.get(link.symptom);
     if (!o) continue;
-    const p = link.weight * o.confidence;
+    const p = link.weight * o.confidence * SEVERITY_FACTOR[o.severity];
     const entry = byCause.get(link.cause) ?? { miss: 1, parts: [] };
     entry.miss *= 1 - p;
     entry.parts.push({ link, o, p });
@@ -63,3 +63,8 @@ export function scoreCauses(occurrences: SymptomOccurrence[], knowledge: Knowled
 }
 
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+// An `info` finding is advice about the setup (e.g. a deep net without
+// normalisation that trains fine), not an observed failure: it may point at a
+// cause, at half the strength.
+const SEVERITY_FACTOR = { info: 0.5, warning: 1, critical: 1 } as const;

@@ -86,3 +86,13 @@ describe('diagnosing the recorded samples', () => {
     expect(diagnoseRun(input)).toEqual(diagnoseRun(input));
   });
 });
+
+describe('advice-level findings', () => {
+  it('count half as much as an observed failure', () => {
+    const info = { ...occ('missing_normalization_layers', 0.6), severity: 'info' as const };
+    const warn = { ...info, severity: 'warning' as const };
+    const [fromInfo] = scoreCauses([info], seed);
+    const [fromWarn] = scoreCauses([warn], seed);
+    expect(fromInfo!.confidence).toBeCloseTo(fromWarn!.confidence / 2, 3);
+  });
+});
