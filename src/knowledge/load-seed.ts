@@ -14,24 +14,17 @@ import {
 } from '../domain/index.js';
 import { checkSeedIntegrity } from './check-integrity.js';
 import { SeedError } from './seed-error.js';
+import { emptySeed, SEED_PARTS, type SeedPart, seedEntryKey } from './seed-parts.js';
 
-// Where each part of the seed lives inside a seed folder.
-const PARTS = {
-  sources: { file: 'sources.yaml', schema: Source, key: (e: Source) => e.id },
-  symptoms: { file: 'symptoms.yaml', schema: Symptom, key: (e: Symptom) => e.id },
-  causes: { file: 'causes.yaml', schema: Cause, key: (e: Cause) => e.id },
-  remedies: { file: 'remedies.yaml', schema: Remedy, key: (e: Remedy) => e.id },
-  suggests: {
-    file: 'links/suggests.yaml',
-    schema: SuggestsLink,
-    key: (e: SuggestsLink) => `${e.symptom}->${e.cause}`,
-  },
-  fixedBy: {
-    file: 'links/fixed-by.yaml',
-    schema: FixedByLink,
-    key: (e: FixedByLink) => `${e.cause}->${e.remedy}`,
-  },
-} as const;
+// Where each part of the seed lives inside a seed folder, and its schema.
+const PART_FILES: Record<SeedPart, { file: string; schema: z.ZodType }> = {
+  sources: { file: 'sources.yaml', schema: Source },
+  symptoms: { file: 'symptoms.yaml', schema: Symptom },
+  causes: { file: 'causes.yaml', schema: Cause },
+  remedies: { file: 'remedies.yaml', schema: Remedy },
+  suggests: { file: 'links/suggests.yaml', schema: SuggestsLink },
+  fixedBy: { file: 'links/fixed-by.yaml', schema: FixedByLink },
+};
 
 /**
  * Loads and validates a seed folder (graph-seed/ or a user's own with the same
@@ -43,27 +36,18 @@ const PARTS = {
  */
 export async function loadSeed(dirs: string[]): Promise<KnowledgeSeed> {
   const problems: string[] = [];
-  const seed: KnowledgeSeed = {
-    sources: [],
-    symptoms: [],
-    causes: [],
-    remedies: [],
-    suggests: [],
-    fixedBy: [],
-  };
+  const seed = emptySeed();
   for (const dir of dirs) {
-    for (const [part, spec] of Object.entries(PARTS) as [
-      keyof KnowledgeSeed,
-      (typeof PARTS)[keyof KnowledgeSeed],
-    ][]) {
+    for (const part of SEED_PARTS) {
+      const spec = PART_FILES[part];
       const file = join(dir, spec.file);
       if (!existsSync(file)) continue;
       const entries = await readEntries(file, problems);
       const merged = new Map<string, unknown>(
-        (seed[part] as unknown[]).map((e) => [(spec.key as (x: unknown) => string)(e), e]),
+        (seed[part] as unknown[]).map((e) => [seedEntryKey(part, e), e]),
       );
       entries.forEach((entry, index) => {
-        const parsed = (spec.schema as z.ZodType).safeParse(entry);
+        const parsed = spec.schema.safeParse(entry);
         const label = entryLabel(entry, index);
         if (!parsed.success) {
           for (const issue of parsed.error.issues) {
@@ -71,7 +55,7 @@ export async function loadSeed(dirs: string[]): Promise<KnowledgeSeed> {
           }
           return;
         }
-        const key = (spec.key as (x: unknown) => string)(parsed.data);
+        const key = seedEntryKey(part, parsed.data);
         if (merged.has(key) && dirs.length === 1)
           problems.push(`${file}: ${label}: duplicate entry '${key}'`);
         merged.set(key, parsed.data);

@@ -1,21 +1,12 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { KnowledgeSeed } from '../domain/index.js';
 import type { GraphStore } from '../store/index.js';
+import { emptySeed, SEED_PARTS, type SeedPart, seedEntryKey } from './seed-parts.js';
 
-type Part = keyof KnowledgeSeed;
-export type SeedReport = Record<Part, { created: number; updated: number; unchanged: number }>;
-
-const KEYS: Record<Part, (e: never) => string> = {
-  sources: (e: { id: string }) => e.id,
-  symptoms: (e: { id: string }) => e.id,
-  causes: (e: { id: string }) => e.id,
-  remedies: (e: { id: string }) => e.id,
-  suggests: (e: { symptom: string; cause: string }) => `${e.symptom}->${e.cause}`,
-  fixedBy: (e: { cause: string; remedy: string }) => `${e.cause}->${e.remedy}`,
-};
+export type SeedReport = Record<SeedPart, { created: number; updated: number; unchanged: number }>;
 
 // Outcome counts belong to the graph (learned from runs), not to the seed.
-const comparable = (part: Part, e: Record<string, unknown>) => {
+const comparable = (part: SeedPart, e: Record<string, unknown>) => {
   if (part !== 'fixedBy') return e;
   const { tries: _t, successes: _s, ...rest } = e;
   return rest;
@@ -30,17 +21,10 @@ const comparable = (part: Part, e: Record<string, unknown>) => {
  */
 export async function seedStore(store: GraphStore, seed: KnowledgeSeed): Promise<SeedReport> {
   const current = await store.readKnowledge();
-  const delta: KnowledgeSeed = {
-    sources: [],
-    symptoms: [],
-    causes: [],
-    remedies: [],
-    suggests: [],
-    fixedBy: [],
-  };
+  const delta = emptySeed();
   const report = {} as SeedReport;
-  for (const part of Object.keys(KEYS) as Part[]) {
-    const key = KEYS[part] as (e: unknown) => string;
+  for (const part of SEED_PARTS) {
+    const key = (e: unknown) => seedEntryKey(part, e);
     const existing = new Map((current[part] as unknown[]).map((e) => [key(e), e as Record<string, unknown>]));
     const counts = { created: 0, updated: 0, unchanged: 0 };
     for (const entry of seed[part] as Record<string, unknown>[]) {

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { Diagnosis } from '../../src/domain/index.js';
 import { runCli } from '../support/run-cli.js';
+import { SAMPLES_DIR } from '../support/samples.js';
 
-const SAMPLES = join(import.meta.dirname, '../../../shared/samples');
 const dir = mkdtempSync(join(tmpdir(), 'traindx-cli-'));
 
 describe('the traindx command', () => {
@@ -18,7 +18,7 @@ describe('the traindx command', () => {
   });
 
   it('diagnoses a sample from any working directory and prints the JSON contract', () => {
-    const res = runCli(['diagnose', join(SAMPLES, 'keras-sgd-lr3-wine.jsonl'), '--json']);
+    const res = runCli(['diagnose', join(SAMPLES_DIR, 'keras-sgd-lr3-wine.jsonl'), '--json']);
     expect(res.code, res.stderr).toBe(0);
     const diagnosis = Diagnosis.parse(JSON.parse(res.stdout));
     expect(diagnosis.runId).toBe('35faf37c-7019-5ecf-ba73-9f32595aaa5f');
@@ -33,7 +33,7 @@ describe('the traindx command', () => {
   });
 
   it('exits 2 naming line 7 and the field of a broken trace', () => {
-    const lines = readFileSync(join(SAMPLES, 'keras-healthy-digits-mlp128.jsonl'), 'utf8').split('\n');
+    const lines = readFileSync(join(SAMPLES_DIR, 'keras-healthy-digits-mlp128.jsonl'), 'utf8').split('\n');
     lines[6] = lines[6]!.replace(/"step":\d+/, '"step":"seven"');
     const path = join(dir, 'broken.jsonl');
     writeFileSync(path, lines.join('\n'));
@@ -47,7 +47,7 @@ describe('the traindx command', () => {
     expect(runCli(['diagnose', join(dir, 'nope.jsonl')]).code).toBe(2);
     const res = runCli([
       'diagnose',
-      join(SAMPLES, 'keras-sgd-lr3-wine.jsonl'),
+      join(SAMPLES_DIR, 'keras-sgd-lr3-wine.jsonl'),
       '--profile',
       'no-such-profile',
     ]);

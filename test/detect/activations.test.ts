@@ -1,8 +1,4 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ActivationThresholds } from '../../src/detect/families/activations.js';
-import type { TraceEvent } from '../../src/domain/index.js';
-import { readTrace } from '../../src/trace/index.js';
 import {
   dyingRelu,
   eventsOf,
@@ -12,17 +8,10 @@ import {
   torchMlpLayers,
   withoutLayerFields,
 } from '../generators/index.js';
-import { SAMPLES_DIR } from '../support/samples.js';
+import { HEALTHY_SAMPLES, readSample } from '../support/samples.js';
 import { reportsOf, resumedAndWhole } from './first-report.js';
-import { detect, ofSymptom, profileValues } from './harness.js';
+import { detect, ofSymptom, ofSymptoms, SEEDS } from './harness.js';
 
-const readSample = async (name: string): Promise<TraceEvent[]> => {
-  const out: TraceEvent[] = [];
-  for await (const e of readTrace(join(SAMPLES_DIR, `${name}.jsonl`))) out.push(e);
-  return out;
-};
-
-const SEEDS = [1, 2, 3, 4, 5];
 const ACTIVATION_SYMPTOMS = ['dead_units', 'saturated_activations'];
 
 describe('dead_units', () => {
@@ -146,7 +135,7 @@ describe('saturated_activations', () => {
 describe('activation detectors on healthy runs', () => {
   it.each(healthyLayerRuns())('report nothing for a healthy run: $name', async ({ options }) => {
     const occ = await detect(eventsOf(options));
-    expect(occ.filter((o) => ACTIVATION_SYMPTOMS.includes(o.symptomId))).toEqual([]);
+    expect(ofSymptoms(occ, ACTIVATION_SYMPTOMS)).toEqual([]);
   });
 
   it('report nothing from the moments of healthy sigmoid and tanh nets when no saturatedFraction is written', async () => {
@@ -155,7 +144,7 @@ describe('activation detectors on healthy runs', () => {
         const occ = await detect(
           eventsOf({ seed: 2, layers, faults: [withoutLayerFields('saturatedFraction')] }),
         );
-        expect(occ.filter((o) => ACTIVATION_SYMPTOMS.includes(o.symptomId))).toEqual([]);
+        expect(ofSymptoms(occ, ACTIVATION_SYMPTOMS)).toEqual([]);
       }
     }
   });
@@ -170,15 +159,15 @@ describe('activation detectors on the recorded samples', () => {
     expect(ofSymptom(occ, 'saturated_activations')).toEqual([]);
   });
 
-  it.each(['keras-healthy-digits-mlp128', 'pytorch-healthy-blobs-tanh', 'pytorch-deep-sigmoid-digits'])(
+  it.each([...HEALTHY_SAMPLES, 'pytorch-deep-sigmoid-digits'])(
     'find nothing in %s (the deep sigmoid net vanishes without saturating)',
     async (name) => {
       const events = await readSample(name);
-      expect((await detect(events)).filter((o) => ACTIVATION_SYMPTOMS.includes(o.symptomId))).toEqual([]);
+      expect(ofSymptoms(await detect(events), ACTIVATION_SYMPTOMS)).toEqual([]);
       // The same trace from a recorder that writes only actMean/actStd.
       for (const e of events)
         if (e.type === 'step') for (const s of Object.values(e.layers ?? {})) delete s.saturatedFraction;
-      expect((await detect(events)).filter((o) => ACTIVATION_SYMPTOMS.includes(o.symptomId))).toEqual([]);
+      expect(ofSymptoms(await detect(events), ACTIVATION_SYMPTOMS)).toEqual([]);
     },
   );
 });
@@ -196,14 +185,8 @@ describe('activation detectors resumed from saved state', () => {
     });
     for (const cut of [2, 215, 520, 700]) {
       const { resumed, whole } = await resumedAndWhole(events, cut);
-      expect(whole.filter((o) => ACTIVATION_SYMPTOMS.includes(o.symptomId))).toHaveLength(2);
+      expect(ofSymptoms(whole, ACTIVATION_SYMPTOMS)).toHaveLength(2);
       expect(resumed).toEqual(whole);
     }
-  });
-});
-
-describe('the activations section of the default profile', () => {
-  it('lists every threshold, each equal to the schema default', async () => {
-    expect((await profileValues()).activations).toEqual(ActivationThresholds.parse({}));
   });
 });

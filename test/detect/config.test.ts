@@ -1,9 +1,6 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { configFamily } from '../../src/detect/families/config.js';
 import { ALL_FAMILIES, createDetectorSet } from '../../src/detect/index.js';
-import type { RunEvent, SymptomOccurrence, TraceEvent, ValueStats } from '../../src/domain/index.js';
-import { readTrace } from '../../src/trace/index.js';
+import type { RunEvent, SymptomOccurrence, ValueStats } from '../../src/domain/index.js';
 import {
   balancedDataset,
   eventsOf,
@@ -16,16 +13,9 @@ import {
   runFault,
   torchMlp,
 } from '../generators/index.js';
-import { SAMPLES_DIR } from '../support/samples.js';
+import { readSample } from '../support/samples.js';
 import { reportsOf, resumedAndWhole } from './first-report.js';
-import { detect, ofSymptom, profileValues } from './harness.js';
-
-const SAMPLES = SAMPLES_DIR;
-const readSample = async (name: string): Promise<TraceEvent[]> => {
-  const out: TraceEvent[] = [];
-  for await (const e of readTrace(join(SAMPLES, `${name}.jsonl`))) out.push(e);
-  return out;
-};
+import { detect, ofSymptom, ofSymptoms, profileValues } from './harness.js';
 
 const CONFIG_SYMPTOMS = [
   'output_loss_mismatch',
@@ -41,7 +31,7 @@ const CONFIG_SYMPTOMS = [
   'frozen_layers',
   'output_units_mismatch',
 ];
-const configOf = (occ: SymptomOccurrence[]) => occ.filter((o) => CONFIG_SYMPTOMS.includes(o.symptomId));
+const configOf = (occ: SymptomOccurrence[]) => ofSymptoms(occ, CONFIG_SYMPTOMS);
 /** The config findings of a run event alone (no steps). */
 const findings = async (spec: RunSpec | RunEvent) =>
   configOf(await detect(['type' in spec ? spec : runEvent(spec)]));
@@ -436,11 +426,5 @@ describe('resuming the config family', () => {
       saved: first.save(),
     });
     expect(configOf(second.takeChanged())).toEqual([]);
-  });
-});
-
-describe('the config thresholds', () => {
-  it('default to the values of the default profile', async () => {
-    expect(configFamily.thresholds.parse({})).toEqual((await profileValues()).config);
   });
 });

@@ -1,9 +1,6 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { generalisationFamily } from '../../src/detect/families/generalisation.js';
-import { createDetectorSet } from '../../src/detect/index.js';
-import type { LayerInfo, RunEvent, SymptomOccurrence, TraceEvent } from '../../src/domain/index.js';
-import { readTrace } from '../../src/trace/index.js';
+import type { SymptomOccurrence, TraceEvent } from '../../src/domain/index.js';
 import {
   accuracyGap,
   divergence,
@@ -11,42 +8,21 @@ import {
   flatLoss,
   lossNan,
   overfit,
+  SIGMOID_NET,
   type SyntheticOptions,
+  TANH_NET,
   underfit,
   valStall,
 } from '../generators/index.js';
-import { SAMPLES_DIR } from '../support/samples.js';
-import { detect, ofSymptom, profileValues } from './harness.js';
+import { HEALTHY_SAMPLES, readSample } from '../support/samples.js';
+import { firstReportStep, resumedAndWhole } from './first-report.js';
+import { detect, epochOnly, ofSymptom, ofSymptoms } from './harness.js';
 
-const SAMPLES = SAMPLES_DIR;
-const epochOnly = (events: TraceEvent[]) => events.filter((e) => e.type !== 'step');
-const stepOf = (e: TraceEvent): number | undefined => (e.type === 'run' ? undefined : e.step);
-const generalisation = (occ: SymptomOccurrence[]) =>
-  occ.filter((o) => o.symptomId === 'overfitting' || o.symptomId === 'underfitting');
+const generalisation = (occ: SymptomOccurrence[]) => ofSymptoms(occ, ['overfitting', 'underfitting']);
 
-/** Streams a run through the generalisation family; the step of the event after which `symptom` was first reported. */
-async function firstReport(events: TraceEvent[], symptom: string): Promise<number | undefined> {
-  const profile = await profileValues();
-  const set = createDetectorSet({ run: events[0] as RunEvent, profile, families: [generalisationFamily] });
-  let last = -1;
-  for (const e of events.slice(1)) {
-    set.feed(e);
-    last = stepOf(e) ?? last;
-    if (set.takeChanged().some((o) => o.symptomId === symptom)) return last;
-  }
-  set.finish();
-  return set.takeChanged().some((o) => o.symptomId === symptom) ? last : undefined;
-}
-
-const SIGMOID_NET: LayerInfo[] = [
-  { name: 'dense_0', type: 'Dense', activation: 'sigmoid', units: 32, params: 2080 },
-  { name: 'dense_1', type: 'Dense', activation: 'softmax', units: 10, params: 330 },
-];
-const TANH_NET: LayerInfo[] = [
-  { name: 'dense_0', type: 'Dense', activation: 'linear', units: 32, params: 2080 },
-  { name: 'tanh_0', type: 'Activation', activation: 'tanh' },
-  { name: 'dense_1', type: 'Dense', activation: 'linear', units: 10, params: 330 },
-];
+/** When the generalisation family alone first reports `symptom`. */
+const firstReport = (events: TraceEvent[], symptom: string) =>
+  firstReportStep(events, symptom, [generalisationFamily]);
 
 const HEALTHY: [string, SyntheticOptions][] = [1, 2, 3].flatMap((seed) => [
   [`noise 0.1, seed ${seed}`, { seed, noise: 0.1 }],
@@ -184,38 +160,18 @@ describe('generalisation when resumed', () => {
   ];
 
   it.each(runs)('gives the same occurrences after a save and resume mid-run (%s)', async (_name, events) => {
-    const profile = await profileValues();
-    const run = events[0] as RunEvent;
-    const whole = createDetectorSet({ run, profile, families: [generalisationFamily] });
-    for (const e of events.slice(1)) whole.feed(e);
-    whole.finish();
-    expect(whole.occurrences().length).toBeGreaterThan(0);
     for (const cut of [3, Math.floor(events.length / 2), events.length - 2]) {
-      const first = createDetectorSet({ run, profile, families: [generalisationFamily] });
-      for (const e of events.slice(1, cut)) first.feed(e);
-      const second = createDetectorSet({
-        run,
-        profile,
-        families: [generalisationFamily],
-        saved: first.save(),
-      });
-      for (const e of events.slice(cut)) second.feed(e);
-      second.finish();
-      expect(second.occurrences()).toEqual(whole.occurrences());
+      const { resumed, whole } = await resumedAndWhole(events, cut, [generalisationFamily]);
+      expect(whole.length).toBeGreaterThan(0);
+      expect(resumed).toEqual(whole);
     }
   });
 });
 
 describe('generalisation on the sample traces', () => {
-  const load = async (name: string) => {
-    const events: TraceEvent[] = [];
-    for await (const e of readTrace(join(SAMPLES, `${name}.jsonl`))) events.push(e);
-    return events;
-  };
-
   it('finds neither overfitting nor underfitting in the two healthy samples', async () => {
-    for (const name of ['keras-healthy-digits-mlp128', 'pytorch-healthy-blobs-tanh']) {
-      const events = await load(name);
+    for (const name of HEALTHY_SAMPLES) {
+      const events = await readSample(name);
       expect(generalisation(await detect(events))).toEqual([]);
       expect(generalisation(await detect(epochOnly(events)))).toEqual([]);
     }
@@ -223,7 +179,7 @@ describe('generalisation on the sample traces', () => {
 
   it('finds the two failed samples underfitted at chance and not overfitted', async () => {
     for (const name of ['keras-sgd-lr3-wine', 'pytorch-deep-sigmoid-digits']) {
-      const occ = await detect(await load(name));
+      const occ = await detect(await readSample(name));
       expect(ofSymptom(occ, 'overfitting')).toEqual([]);
       const [o] = ofSymptom(occ, 'underfitting');
       expect(o!.evidence[0]).toMatch(/train loss at the end is .* of the chance-level loss/);

@@ -1,8 +1,4 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { GradientThresholds } from '../../src/detect/families/gradients.js';
-import type { TraceEvent } from '../../src/domain/index.js';
-import { readTrace } from '../../src/trace/index.js';
 import {
   eventsOf,
   explodingGradients,
@@ -13,18 +9,10 @@ import {
   vanishingGradients,
   withoutLayerFields,
 } from '../generators/index.js';
-import { SAMPLES_DIR } from '../support/samples.js';
+import { HEALTHY_SAMPLES, readSample } from '../support/samples.js';
 import { reportsOf, resumedAndWhole } from './first-report.js';
-import { detect, ofSymptom, profileValues } from './harness.js';
+import { detect, ofSymptom, ofSymptoms, SEEDS } from './harness.js';
 
-const SAMPLES = SAMPLES_DIR;
-const readSample = async (name: string): Promise<TraceEvent[]> => {
-  const out: TraceEvent[] = [];
-  for await (const e of readTrace(join(SAMPLES, `${name}.jsonl`))) out.push(e);
-  return out;
-};
-
-const SEEDS = [1, 2, 3, 4, 5];
 const GRADIENT_SYMPTOMS = ['exploding_gradients', 'vanishing_gradients'];
 
 /** A fault that multiplies every gradient field (global and per layer) by `f` from onset on. */
@@ -196,7 +184,7 @@ describe('vanishing_gradients', () => {
 describe('gradient detectors on healthy runs', () => {
   it.each(healthyLayerRuns())('report nothing for a healthy run: $name', async ({ options }) => {
     const occ = await detect(eventsOf(options));
-    expect(occ.filter((o) => GRADIENT_SYMPTOMS.includes(o.symptomId))).toEqual([]);
+    expect(ofSymptoms(occ, GRADIENT_SYMPTOMS)).toEqual([]);
   });
 
   it('stay silent without gradient signals', async () => {
@@ -205,7 +193,7 @@ describe('gradient detectors on healthy runs', () => {
       faults: [withoutLayerFields('gradNorm', 'gradMean', 'gradStd', 'gradMaxAbs')],
     });
     for (const e of events) if (e.type === 'step') delete e.gradNorm;
-    expect((await detect(events)).filter((o) => GRADIENT_SYMPTOMS.includes(o.symptomId))).toEqual([]);
+    expect(ofSymptoms(await detect(events), GRADIENT_SYMPTOMS)).toEqual([]);
   });
 });
 
@@ -222,13 +210,10 @@ describe('gradient detectors on the recorded samples', () => {
     expect(ofSymptom(occ, 'vanishing_gradients')).toEqual([]);
   });
 
-  it.each(['keras-healthy-digits-mlp128', 'pytorch-healthy-blobs-tanh'])(
-    'find nothing in the healthy run %s',
-    async (name) => {
-      const occ = await detect(await readSample(name));
-      expect(occ.filter((o) => GRADIENT_SYMPTOMS.includes(o.symptomId))).toEqual([]);
-    },
-  );
+  it.each(HEALTHY_SAMPLES)('find nothing in the healthy run %s', async (name) => {
+    const occ = await detect(await readSample(name));
+    expect(ofSymptoms(occ, GRADIENT_SYMPTOMS)).toEqual([]);
+  });
 });
 
 describe('gradient detectors resumed from saved state', () => {
@@ -240,14 +225,8 @@ describe('gradient detectors resumed from saved state', () => {
     });
     for (const cut of [3, 150, 640, 655]) {
       const { resumed, whole } = await resumedAndWhole(events, cut);
-      expect(whole.filter((o) => GRADIENT_SYMPTOMS.includes(o.symptomId))).toHaveLength(2);
+      expect(ofSymptoms(whole, GRADIENT_SYMPTOMS)).toHaveLength(2);
       expect(resumed).toEqual(whole);
     }
-  });
-});
-
-describe('the gradients section of the default profile', () => {
-  it('lists every threshold, each equal to the schema default', async () => {
-    expect((await profileValues()).gradients).toEqual(GradientThresholds.parse({}));
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { eventsOf, healthyLayerRuns, type SyntheticOptions } from '../generators/index.js';
-import { readSample } from '../support/samples.js';
-import { detect } from './harness.js';
+import { HEALTHY_SAMPLES, readSample } from '../support/samples.js';
+import { detect, epochOnly } from './harness.js';
 
 // The whole detector set (every family at once) on healthy runs: a false
 // alarm here destroys trust in everything else traindx says.
@@ -27,7 +27,7 @@ describe('all detectors on healthy runs', () => {
   it.each(healthyLayerRuns([1, 2]).map((r) => [r.name, r.options] as const))(
     'find nothing in %s with only epoch events (no step events)',
     async (_name, options) => {
-      const events = eventsOf(coherent(options)).filter((e) => e.type !== 'step');
+      const events = epochOnly(eventsOf(coherent(options)));
       expect(await failures(events)).toEqual([]);
     },
   );
@@ -40,10 +40,7 @@ describe('all detectors on healthy runs', () => {
     },
   );
 
-  it.each(['keras-healthy-digits-mlp128', 'pytorch-healthy-blobs-tanh'])(
-    'find nothing in the recorded healthy sample %s',
-    async (name) => {
-      expect(await failures(await readSample(name))).toEqual([]);
-    },
-  );
+  it.each(HEALTHY_SAMPLES)('find nothing in the recorded healthy sample %s', async (name) => {
+    expect(await failures(await readSample(name))).toEqual([]);
+  });
 });

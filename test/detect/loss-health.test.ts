@@ -1,9 +1,6 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { lossFamily } from '../../src/detect/families/loss-health.js';
-import { createDetectorSet, type ProfileValues } from '../../src/detect/index.js';
-import type { LayerInfo, RunEvent, SymptomOccurrence, TraceEvent } from '../../src/domain/index.js';
-import { readTrace } from '../../src/trace/index.js';
+import type { SymptomOccurrence, TraceEvent } from '../../src/domain/index.js';
 import {
   divergence,
   eventsOf,
@@ -11,11 +8,14 @@ import {
   lossExplosion,
   lossNan,
   oscillation,
+  SIGMOID_NET,
   type SyntheticOptions,
   slowDecay,
+  TANH_NET,
 } from '../generators/index.js';
-import { SAMPLES_DIR } from '../support/samples.js';
-import { detect, ofSymptom, profileValues } from './harness.js';
+import { HEALTHY_SAMPLES, readSample } from '../support/samples.js';
+import { firstReportStep, resumedAndWhole } from './first-report.js';
+import { detect, epochOnly, ofSymptom, ofSymptoms } from './harness.js';
 
 const LOSS_SYMPTOMS = [
   'loss_nan',
@@ -25,44 +25,10 @@ const LOSS_SYMPTOMS = [
   'loss_oscillation',
 ] as const;
 
-const SAMPLES = SAMPLES_DIR;
+/** When the loss family alone first reports `symptom`. */
+const firstReport = (events: TraceEvent[], symptom: string) => firstReportStep(events, symptom, [lossFamily]);
 
-/** The same trace with its batch events removed: only epoch metrics are left. */
-const epochOnly = (events: TraceEvent[]) => events.filter((e) => e.type !== 'step');
-
-const stepOf = (e: TraceEvent): number | undefined => (e.type === 'run' ? undefined : e.step);
-
-/**
- * Streams a run through the loss family and returns the step of the event
- * after which `symptom` was first reported (undefined if never): the
- * detection time, to compare with a fault's onset.
- */
-async function firstReport(events: TraceEvent[], symptom: string): Promise<number | undefined> {
-  const profile = await profileValues();
-  const set = createDetectorSet({ run: events[0] as RunEvent, profile, families: [lossFamily] });
-  let last = -1;
-  for (const e of events.slice(1)) {
-    set.feed(e);
-    last = stepOf(e) ?? last;
-    if (set.takeChanged().some((o) => o.symptomId === symptom)) return last;
-  }
-  set.finish();
-  return set.takeChanged().some((o) => o.symptomId === symptom) ? last : undefined;
-}
-
-const lossFindings = (occ: SymptomOccurrence[]) =>
-  occ.filter((o) => (LOSS_SYMPTOMS as readonly string[]).includes(o.symptomId));
-
-const SIGMOID_NET: LayerInfo[] = [
-  { name: 'dense_0', type: 'Dense', activation: 'sigmoid', units: 32, params: 2080 },
-  { name: 'dense_1', type: 'Dense', activation: 'softmax', units: 10, params: 330 },
-];
-// PyTorch-style: activations as their own layers.
-const TANH_NET: LayerInfo[] = [
-  { name: 'dense_0', type: 'Dense', activation: 'linear', units: 32, params: 2080 },
-  { name: 'tanh_0', type: 'Activation', activation: 'tanh' },
-  { name: 'dense_1', type: 'Dense', activation: 'linear', units: 10, params: 330 },
-];
+const lossFindings = (occ: SymptomOccurrence[]) => ofSymptoms(occ, LOSS_SYMPTOMS);
 
 /** Healthy runs: none may show a loss symptom, with batch losses or with epoch losses only. */
 const HEALTHY: [string, SyntheticOptions][] = [1, 2, 3].flatMap((seed) => [
@@ -290,46 +256,30 @@ describe('loss health when resumed', () => {
   ];
 
   it.each(runs)('gives the same occurrences after a save and resume mid-run (%s)', async (_name, events) => {
-    const profile: ProfileValues = await profileValues();
-    const run = events[0] as RunEvent;
-    const whole = createDetectorSet({ run, profile, families: [lossFamily] });
-    for (const e of events.slice(1)) whole.feed(e);
-    whole.finish();
-    expect(whole.occurrences().length).toBeGreaterThan(0);
     for (const cut of [
       17,
       Math.floor(events.length / 3),
       Math.floor(events.length / 2) + 5,
       events.length - 40,
     ]) {
-      const first = createDetectorSet({ run, profile, families: [lossFamily] });
-      for (const e of events.slice(1, cut)) first.feed(e);
-      const saved = first.save();
-      const second = createDetectorSet({ run, profile, families: [lossFamily], saved });
-      for (const e of events.slice(cut)) second.feed(e);
-      second.finish();
-      expect(second.occurrences()).toEqual(whole.occurrences());
+      const { resumed, whole } = await resumedAndWhole(events, cut, [lossFamily]);
+      expect(whole.length).toBeGreaterThan(0);
+      expect(resumed).toEqual(whole);
     }
   });
 });
 
 describe('loss health on the sample traces', () => {
-  const load = async (name: string) => {
-    const events: TraceEvent[] = [];
-    for await (const e of readTrace(join(SAMPLES, `${name}.jsonl`))) events.push(e);
-    return events;
-  };
-
   it('finds nothing wrong with the loss of the two healthy samples, with or without batch events', async () => {
-    for (const name of ['keras-healthy-digits-mlp128', 'pytorch-healthy-blobs-tanh']) {
-      const events = await load(name);
+    for (const name of HEALTHY_SAMPLES) {
+      const events = await readSample(name);
       expect(lossFindings(await detect(events))).toEqual([]);
       expect(lossFindings(await detect(epochOnly(events)))).toEqual([]);
     }
   });
 
   it('names the spike-then-stuck loss of SGD at learning rate 3 divergence, from batches or from epochs', async () => {
-    const events = await load('keras-sgd-lr3-wine');
+    const events = await readSample('keras-sgd-lr3-wine');
     const [byBatch] = ofSymptom(await detect(events), 'loss_divergence');
     expect(byBatch).toMatchObject({ severity: 'critical' });
     expect(byBatch!.firstStep).toBeLessThanOrEqual(14);
@@ -341,7 +291,7 @@ describe('loss health on the sample traces', () => {
   });
 
   it('names the deep sigmoid net stuck at ln 10 loss_not_decreasing, from batches or from epochs', async () => {
-    const events = await load('pytorch-deep-sigmoid-digits');
+    const events = await readSample('pytorch-deep-sigmoid-digits');
     const occ = await detect(events);
     expect(ofSymptom(occ, 'loss_not_decreasing')).toHaveLength(1);
     expect(await firstReport(events, 'loss_not_decreasing')).toBeLessThanOrEqual(100);

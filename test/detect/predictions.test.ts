@@ -1,8 +1,4 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { predictionsFamily } from '../../src/detect/families/predictions.js';
-import type { TraceEvent } from '../../src/domain/index.js';
-import { readTrace } from '../../src/trace/index.js';
 import {
   chanceAccuracy,
   collapse,
@@ -12,20 +8,12 @@ import {
   runFault,
   type SyntheticOptions,
 } from '../generators/index.js';
-import { SAMPLES_DIR } from '../support/samples.js';
+import { HEALTHY_SAMPLES, readSample } from '../support/samples.js';
 import { reportsOf, resumedAndWhole } from './first-report.js';
-import { detect, ofSymptom, profileValues } from './harness.js';
+import { detect, ofSymptom, ofSymptoms, SEEDS } from './harness.js';
 
-const SAMPLES = SAMPLES_DIR;
-const readSample = async (name: string): Promise<TraceEvent[]> => {
-  const out: TraceEvent[] = [];
-  for await (const e of readTrace(join(SAMPLES, `${name}.jsonl`))) out.push(e);
-  return out;
-};
-
-const SEEDS = [1, 2, 3, 4, 5];
 const MINE = ['accuracy_at_chance', 'prediction_collapse'];
-const mine = (occ: Awaited<ReturnType<typeof detect>>) => occ.filter((o) => MINE.includes(o.symptomId));
+const mine = (occ: Awaited<ReturnType<typeof detect>>) => ofSymptoms(occ, MINE);
 
 /** Healthy runs: noise, schedules, a plateau, missing signals, 2 and 100 classes, several seeds. */
 const HEALTHY: [string, SyntheticOptions][] = [
@@ -247,12 +235,9 @@ describe('the predictions family on the samples', () => {
     );
   });
 
-  it.each(['keras-healthy-digits-mlp128', 'pytorch-healthy-blobs-tanh'])(
-    'reports neither symptom for %s',
-    async (name) => {
-      expect(mine(await detect(await readSample(name)))).toEqual([]);
-    },
-  );
+  it.each(HEALTHY_SAMPLES)('reports neither symptom for %s', async (name) => {
+    expect(mine(await detect(await readSample(name)))).toEqual([]);
+  });
 });
 
 describe('resuming the predictions family', () => {
@@ -267,11 +252,5 @@ describe('resuming the predictions family', () => {
           .sort(),
       ).toEqual(MINE);
     }
-  });
-});
-
-describe('the predictions thresholds', () => {
-  it('default to the values of the default profile', async () => {
-    expect(predictionsFamily.thresholds.parse({})).toEqual((await profileValues()).predictions);
   });
 });

@@ -1,8 +1,4 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { WeightThresholds } from '../../src/detect/families/weights.js';
-import type { TraceEvent } from '../../src/domain/index.js';
-import { readTrace } from '../../src/trace/index.js';
 import {
   DEFAULT_LAYERS,
   eventsOf,
@@ -13,17 +9,10 @@ import {
   learningRateAt,
   withoutLayerFields,
 } from '../generators/index.js';
-import { SAMPLES_DIR } from '../support/samples.js';
+import { HEALTHY_SAMPLES, readSample } from '../support/samples.js';
 import { reportsOf, resumedAndWhole } from './first-report.js';
-import { detect, ofSymptom, profileValues } from './harness.js';
+import { detect, ofSymptom, ofSymptoms, SEEDS } from './harness.js';
 
-const readSample = async (name: string): Promise<TraceEvent[]> => {
-  const out: TraceEvent[] = [];
-  for await (const e of readTrace(join(SAMPLES_DIR, `${name}.jsonl`))) out.push(e);
-  return out;
-};
-
-const SEEDS = [1, 2, 3, 4, 5];
 const WEIGHT_SYMPTOMS = ['unchanged_weights', 'exploding_weights'];
 
 describe('unchanged_weights', () => {
@@ -132,13 +121,13 @@ describe('exploding_weights', () => {
 describe('weight detectors on healthy runs', () => {
   it.each(healthyLayerRuns())('report nothing for a healthy run: $name', async ({ options }) => {
     const occ = await detect(eventsOf(options));
-    expect(occ.filter((o) => WEIGHT_SYMPTOMS.includes(o.symptomId))).toEqual([]);
+    expect(ofSymptoms(occ, WEIGHT_SYMPTOMS)).toEqual([]);
   });
 
   it('report nothing for a healthy run whose recorder writes no updateRatio', async () => {
     for (const seed of SEEDS) {
       const occ = await detect(eventsOf({ seed, faults: [withoutLayerFields('updateRatio')] }));
-      expect(occ.filter((o) => WEIGHT_SYMPTOMS.includes(o.symptomId))).toEqual([]);
+      expect(ofSymptoms(occ, WEIGHT_SYMPTOMS)).toEqual([]);
     }
   });
 });
@@ -161,13 +150,10 @@ describe('weight detectors on the recorded samples', () => {
     expect(ofSymptom(occ, 'exploding_weights')).toEqual([]);
   });
 
-  it.each(['keras-healthy-digits-mlp128', 'pytorch-healthy-blobs-tanh'])(
-    'find nothing in the healthy run %s',
-    async (name) => {
-      const occ = await detect(await readSample(name));
-      expect(occ.filter((o) => WEIGHT_SYMPTOMS.includes(o.symptomId))).toEqual([]);
-    },
-  );
+  it.each(HEALTHY_SAMPLES)('find nothing in the healthy run %s', async (name) => {
+    const occ = await detect(await readSample(name));
+    expect(ofSymptoms(occ, WEIGHT_SYMPTOMS)).toEqual([]);
+  });
 });
 
 describe('weight detectors resumed from saved state', () => {
@@ -182,14 +168,8 @@ describe('weight detectors resumed from saved state', () => {
     });
     for (const cut of [4, 230, 560, 600]) {
       const { resumed, whole } = await resumedAndWhole(events, cut);
-      expect(whole.filter((o) => WEIGHT_SYMPTOMS.includes(o.symptomId))).toHaveLength(2);
+      expect(ofSymptoms(whole, WEIGHT_SYMPTOMS)).toHaveLength(2);
       expect(resumed).toEqual(whole);
     }
-  });
-});
-
-describe('the weights section of the default profile', () => {
-  it('lists every threshold, each equal to the schema default', async () => {
-    expect((await profileValues()).weights).toEqual(WeightThresholds.parse({}));
   });
 });

@@ -70,6 +70,19 @@ export const DEFAULT_LAYERS: LayerInfo[] = [
   { name: 'dense_2', type: 'Dense', activation: 'softmax', units: 10, params: 650 },
 ];
 
+/** A one-hidden-layer sigmoid net, Keras style: healthy runs of it must look like any other. */
+export const SIGMOID_NET: LayerInfo[] = [
+  { name: 'dense_0', type: 'Dense', activation: 'sigmoid', units: 32, params: 2080 },
+  { name: 'dense_1', type: 'Dense', activation: 'softmax', units: 10, params: 330 },
+];
+
+/** A one-hidden-layer tanh net, PyTorch style: activations as their own layers. */
+export const TANH_NET: LayerInfo[] = [
+  { name: 'dense_0', type: 'Dense', activation: 'linear', units: 32, params: 2080 },
+  { name: 'tanh_0', type: 'Activation', activation: 'tanh' },
+  { name: 'dense_1', type: 'Dense', activation: 'linear', units: 10, params: 330 },
+];
+
 export function learningRateAt(o: SyntheticOptions, step: number): number {
   const base = o.baseLr ?? 1e-3;
   const steps = o.steps ?? 1000;

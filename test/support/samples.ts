@@ -5,6 +5,12 @@ import { readTrace } from '../../src/trace/index.js';
 /** ../shared/samples beside the project (present in CI too). */
 export const SAMPLES_DIR = join(import.meta.dirname, '../../../shared/samples');
 
+/** The recorded samples of runs that trained well: no detector may report a failure in them. */
+export const HEALTHY_SAMPLES: readonly string[] = [
+  'keras-healthy-digits-mlp128',
+  'pytorch-healthy-blobs-tanh',
+];
+
 /** All events of a recorded sample, by file name without `.jsonl`. */
 export async function readSample(name: string): Promise<TraceEvent[]> {
   const out: TraceEvent[] = [];

@@ -6,9 +6,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../src/domain/index.js';
 import { createTraceWriter, readTrace, TraceError } from '../../src/trace/index.js';
+import { SAMPLES_DIR } from '../support/samples.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'traindx-trace-'));
-const SAMPLES = join(import.meta.dirname, '../../../shared/samples');
 const RUN = '{"type":"run","formatVersion":1,"id":"r1","model":{"layers":[{"name":"d","type":"Dense"}]}}';
 
 function file(name: string, lines: string[]): string {
@@ -43,7 +43,7 @@ describe('reading traces', () => {
     ['pytorch-deep-sigmoid-digits.jsonl', 267],
     ['pytorch-healthy-blobs-tanh.jsonl', 299],
   ])('reads the recorded sample %s written by another recorder', async (name, lines) => {
-    const events = await readAll(join(SAMPLES, name));
+    const events = await readAll(join(SAMPLES_DIR, name));
     expect(events).toHaveLength(lines);
     expect(events[0]!.type).toBe('run');
     expect(events.at(-1)!.type).toBe('end');
@@ -99,7 +99,7 @@ describe('reading traces', () => {
   });
 
   it('writes what it reads: a round trip keeps non-finite values and unknown keys', async () => {
-    const src = join(SAMPLES, 'keras-sgd-lr3-wine.jsonl');
+    const src = join(SAMPLES_DIR, 'keras-sgd-lr3-wine.jsonl');
     const events = await readAll(src);
     (events[1] as { loss: number }).loss = Number.NaN;
     const out = join(dir, 'roundtrip.jsonl');

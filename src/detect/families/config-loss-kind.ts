@@ -34,8 +34,13 @@ const KINDS: [RegExp, LossKind][] = [
   ],
 ];
 
-/** `torch.nn.CrossEntropyLoss` → `crossentropyloss`; `sparse_categorical_crossentropy` → `sparsecategoricalcrossentropy`. */
-const lossKey = (s: string): string => normaliseName(s.split('.').at(-1));
+/**
+ * A loss name reduced to compare with patterns: its last dotted part, lower
+ * case, letters and digits only ('' when not given).
+ *
+ * @example lossKey('torch.nn.CrossEntropyLoss') // 'crossentropyloss'; 'sparse_categorical_crossentropy' → 'sparsecategoricalcrossentropy'
+ */
+export const lossKey = (s: string | undefined): string => normaliseName(s?.split('.').at(-1));
 
 function kindOf(key: string): LossKind | undefined {
   if (CLASSES[key]) return CLASSES[key].kind;
@@ -64,6 +69,17 @@ export function lossInfo(run: RunEvent): LossInfo | undefined {
     return { kind, label, fromLogits: run.fromLogits, logitsSource: 'field' };
   const torch = normaliseName(run.framework) === 'pytorch';
   return { kind, label, fromLogits: torch && kind === 'categorical', logitsSource: 'framework default' };
+}
+
+/**
+ * Number of classes the dataset declares: numClasses, else the length of
+ * classCounts (two or more).
+ *
+ * @example declaredClasses({ ...run, dataset: { classCounts: [50, 50, 50] } }) // 3
+ */
+export function declaredClasses(run: RunEvent): number | undefined {
+  const d = run.dataset;
+  return d?.numClasses ?? (d?.classCounts && d.classCounts.length >= 2 ? d.classCounts.length : undefined);
 }
 
 const REGRESSION_TASK = /^regression/;

@@ -1,6 +1,7 @@
 import { fmt } from '../stats/index.js';
 import type { ConfigInput, Finding } from './config-finding.js';
 import {
+  declaredClasses,
   isMultiLabel,
   isRegression,
   type LossInfo,
@@ -23,12 +24,6 @@ const RANGES: Record<string, [number, number]> = {
 };
 const SQUASHING = new Set(['sigmoid', 'hardsigmoid', 'tanh', 'hardtanh', 'softsign', 'relu', 'relu6']);
 
-/** Number of classes the dataset declares (numClasses, else the length of classCounts). */
-export function declaredClasses(input: ConfigInput<unknown>): number | undefined {
-  const d = input.run.dataset;
-  return d?.numClasses ?? (d?.classCounts && d.classCounts.length >= 2 ? d.classCounts.length : undefined);
-}
-
 const logitsText = (loss: LossInfo, framework: string | undefined): string => {
   if (loss.logitsSource === 'field') return `fromLogits ${loss.fromLogits}`;
   if (loss.logitsSource === 'loss class')
@@ -49,7 +44,7 @@ export function checkOutputLoss(input: ConfigInput<unknown>): Finding[] {
   if (!out) return [];
   const act = statedOutputActivation(run, model);
   const units = out.units;
-  const k = declaredClasses(input);
+  const k = declaredClasses(input.run);
   const found: Finding[] = [];
   const add = (text: string, confidence: number, severity: Finding['severity'] = 'warning') =>
     found.push({
@@ -159,7 +154,7 @@ export function checkOutputUnits(input: ConfigInput<unknown>): Finding[] {
   const { run, model } = input;
   const out = model.output;
   const loss = lossInfo(run);
-  const k = declaredClasses(input);
+  const k = declaredClasses(input.run);
   const units = out?.units;
   if (!out || units === undefined || k === undefined || k < 2) return [];
   if (isRegression(run, loss) || isMultiLabel(run, model, loss)) return [];

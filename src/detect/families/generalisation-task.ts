@@ -1,5 +1,6 @@
 import type { RunEvent } from '../../domain/index.js';
 import { type ModelView, normaliseName } from '../model-view.js';
+import { declaredClasses, lossKey } from './config-loss-kind.js';
 
 /** What the task allows a model that learned nothing: chance-level loss and accuracy, or the variance of the labels. */
 export interface TaskView {
@@ -25,7 +26,7 @@ export function taskView(run: RunEvent, model: ModelView): TaskView {
     chanceText: '',
     baselineMse: Number.NaN,
   };
-  const losses = [run.loss, run.tags?.lossFn].map((n) => normaliseName(n?.split('.').at(-1)));
+  const losses = [run.loss, run.tags?.lossFn].map(lossKey);
   const task = normaliseName(run.task);
   const std = run.dataset?.labelStats?.std;
   if (
@@ -39,8 +40,7 @@ export function taskView(run: RunEvent, model: ModelView): TaskView {
   const counts = run.dataset?.classCounts;
   const out = model.output;
   const k =
-    run.dataset?.numClasses ??
-    (counts && counts.length >= 2 ? counts.length : undefined) ??
+    declaredClasses(run) ??
     (task === 'binaryclassification'
       ? 2
       : task === 'classification' && (out?.units ?? 0) >= 2

@@ -64,7 +64,7 @@ type ProgressCheck = (
  * turned NaN (those rules own the run then), and both its early and its
  * current level are known.
  */
-function progressJudgeable(state: LossState): boolean {
+function canJudgeProgress(state: LossState): boolean {
   const s = state.series;
   if (state.divergence.finding || state.nan.count > 0) return false;
   return !Number.isNaN(s.earlyLevel) && s.level > 0;
@@ -81,7 +81,7 @@ function progressJudgeable(state: LossState): boolean {
  */
 export const checkFlat: ProgressCheck = (state, th, run, atEnd, emit) => {
   const s = state.series;
-  if (state.flat.retired || !progressJudgeable(state)) return;
+  if (state.flat.retired || !canJudgeProgress(state)) return;
   if (s.level < (1 - th.learnedDrop) * s.earlyLevel) {
     state.flat.retired = true;
     return;
@@ -136,7 +136,7 @@ export const checkFlat: ProgressCheck = (state, th, run, atEnd, emit) => {
  */
 export const checkSlow: ProgressCheck = (state, th, run, atEnd, emit) => {
   const s = state.series;
-  if (!progressJudgeable(state)) return;
+  if (!canJudgeProgress(state)) return;
   const f = progressOf(s, run);
   if (Number.isNaN(f) ? !atEnd : f < th.slowJudgmentFraction) return;
   const drop = 1 - s.level / s.earlyLevel;

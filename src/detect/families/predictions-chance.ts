@@ -1,6 +1,7 @@
 import type { EpochEvent, EvalEvent, StepEvent } from '../../domain/index.js';
 import { fmt } from '../stats/index.js';
 import { accuracyOf, chanceBound, distribution, type LabelView } from './predictions-labels.js';
+import { createStretch, type EpochStretch, endStretch, openStretch } from './predictions-stretch.js';
 
 /** Thresholds the chance rules read (see the `predictions` profile section). */
 export interface ChanceThresholds {
@@ -18,13 +19,6 @@ export type Verdict =
   | { kind: 'hit'; start: number; step: number; evidence: string }
   | { kind: 'clear' }
   | undefined;
-
-/** Stretch of consecutive at-chance epochs of one metric. */
-export interface EpochStretch {
-  start: number;
-  count: number;
-  firstEpoch: number;
-}
 
 /** All state of the chance rules: plain numbers and one fixed-size array. */
 export interface ChanceState {
@@ -78,8 +72,8 @@ export const createChanceState = (window: number): ChanceState => ({
   observedSpe: 0,
   prevEpochEnd: -1,
   epochsSeen: 0,
-  train: { start: -1, count: 0, firstEpoch: -1 },
-  val: { start: -1, count: 0, firstEpoch: -1 },
+  train: createStretch(),
+  val: createStretch(),
 });
 
 /** What the chance rules know about the run (fixed for the run). */
@@ -228,16 +222,8 @@ function epochVerdict(
 ): Verdict {
   if (a === undefined) return undefined;
   const bound = chanceBound(env.labels.chance, n, env.t);
-  if (a > bound) {
-    const was = st.start >= 0;
-    st.start = -1;
-    st.count = 0;
-    return was ? { kind: 'clear' } : undefined;
-  }
-  if (st.start < 0) {
-    st.start = first;
-    st.firstEpoch = epoch;
-  }
+  if (a > bound) return endStretch(st);
+  openStretch(st, first, epoch);
   if (end < 0 || end > s.lrRiseStep) st.count++;
   if (st.count < env.t.chanceMinEpochs || !trainedEnough(s, env, end)) return undefined;
   const span = st.firstEpoch === epoch ? `epoch ${epoch}` : `epochs ${st.firstEpoch}–${epoch}`;

@@ -1,7 +1,8 @@
 import type { EpochEvent, EvalEvent } from '../../domain/index.js';
 import { fmt, pct } from '../stats/index.js';
-import type { EpochStretch, Verdict } from './predictions-chance.js';
+import type { Verdict } from './predictions-chance.js';
 import { accuracyOf, type LabelView } from './predictions-labels.js';
+import { type EpochStretch, endStretch, openStretch } from './predictions-stretch.js';
 
 /** Thresholds the collapse rules read (see the `predictions` profile section). */
 export interface CollapseThresholds {
@@ -96,16 +97,8 @@ export function pinnedOnEpoch(
   if (percent || a > 1) a /= 100;
   const second = Math.max(...shares.filter((_, i) => i !== labels.majorityClass));
   if (labels.majorityShare - second < t.pinnedMinGap) return undefined;
-  if (Math.abs(a - labels.majorityShare) > t.pinnedTolerance) {
-    const was = st.start >= 0;
-    st.start = -1;
-    st.count = 0;
-    return was ? { kind: 'clear' } : undefined;
-  }
-  if (st.start < 0) {
-    st.start = first;
-    st.firstEpoch = e.epoch;
-  }
+  if (Math.abs(a - labels.majorityShare) > t.pinnedTolerance) return endStretch(st);
+  openStretch(st, first, e.epoch);
   st.count++;
   if (st.count < t.pinnedEpochs) return undefined;
   return {

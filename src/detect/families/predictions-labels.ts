@@ -1,7 +1,7 @@
 import type { RunEvent } from '../../domain/index.js';
 import type { ModelView } from '../model-view.js';
 import { fmt, pct } from '../stats/index.js';
-import { isMultiLabel, isRegression, lossInfo } from './config-loss-kind.js';
+import { declaredClasses, isMultiLabel, isRegression, lossInfo } from './config-loss-kind.js';
 
 /** What "chance" means for a classification run's accuracy. */
 export interface LabelView {
@@ -30,10 +30,7 @@ export function labelView(run: RunEvent, model: ModelView): LabelView | undefine
   if (isRegression(run, loss) || isMultiLabel(run, model, loss)) return undefined;
   const counts = run.dataset?.classCounts;
   const total = counts?.reduce((a, b) => a + b, 0) ?? 0;
-  const k =
-    run.dataset?.numClasses ??
-    (counts && counts.length >= 2 ? counts.length : undefined) ??
-    inferClasses(run, model, loss?.kind);
+  const k = declaredClasses(run) ?? inferClasses(run, model, loss?.kind);
   if (k === undefined || k < 2) return undefined;
   const shares = counts && counts.length >= 2 && total > 0 ? counts.map((c) => c / total) : undefined;
   const view = distribution(

@@ -8,7 +8,6 @@ import {
   chanceOnEval,
   chanceOnStep,
   createChanceState,
-  type EpochStretch,
   stepEvidence,
   trackStep,
   trainedEnough,
@@ -17,6 +16,7 @@ import {
 import { type CollapseVerdict, collapseOnEval, pinnedOnEpoch } from './predictions-collapse.js';
 import { labelView } from './predictions-labels.js';
 import { addFinding, type MergedOccurrence, toOccurrence } from './predictions-occurrence.js';
+import { createStretch, type EpochStretch } from './predictions-stretch.js';
 
 // Defaults equal graph-seed/profiles/default.yaml (section `predictions`), where each has its reason.
 const Thresholds = z.object({
@@ -68,7 +68,7 @@ export const predictionsFamily = defineFamily<PredictionsState, Thresholds>({
   ],
   initialState: (ctx) => ({
     chance: createChanceState(ctx.thresholds.chanceWindowSteps),
-    pinned: { start: -1, count: 0, firstEpoch: -1 },
+    pinned: createStretch(),
     chanceEmittedLast: -1,
     chanceOcc: null,
     collapseOcc: null,
