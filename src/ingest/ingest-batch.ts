@@ -15,6 +15,8 @@ export interface IngestResult {
 
 export interface IngestDeps {
   store: GraphStore;
+  /** Largest batch accepted (events); bigger ones are refused whole, so one request cannot hold the server. */
+  maxEventsPerBatch?: number;
   /** Thresholds for a run: by its tags.profile, or the server's default profile. */
   profileFor(run: RunEvent): Promise<ProfileValues>;
 }
@@ -31,7 +33,17 @@ export interface IngestDeps {
  */
 export function createIngestor(deps: IngestDeps) {
   const queues = new Map<string, Promise<unknown>>();
+  const maxEvents = deps.maxEventsPerBatch ?? 10_000;
   return function ingestBatch(runId: string, batchId: string, rawEvents: unknown[]): Promise<IngestResult> {
+    if (rawEvents.length > maxEvents) {
+      return Promise.reject(
+        new TraceError(
+          {},
+          'events',
+          `at most ${maxEvents} events per batch, got ${rawEvents.length}; split the batch`,
+        ),
+      );
+    }
     const prev = queues.get(runId) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(() => ingestWithRetry(deps, runId, batchId, rawEvents));
     queues.set(runId, next);

@@ -117,3 +117,21 @@ describe('request limits', () => {
     expect(res.errors?.[0]?.message).toMatch(/depth/i);
   });
 });
+
+describe('batch size', () => {
+  it('refuses a batch above the limit whole, saying how to fix it', async () => {
+    const app = await testApp();
+    const events = eventsOf({ id: 'huge', steps: 10_050, statsEvery: 0, epochs: false, accuracy: false });
+    const res = await gql(
+      app,
+      'mutation($e: [JSON!]!) { ingest(runId: "huge", batchId: "b", events: $e) { accepted } }',
+      {
+        e: events,
+      },
+    );
+    expect(res.errors![0]!.message).toMatch(
+      /field 'events': at most 10000 events per batch, got 10052; split the batch/,
+    );
+    expect((await gql(app, '{ run(id: "huge") { id } }')).data!.run).toBeNull();
+  });
+});
