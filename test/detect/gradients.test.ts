@@ -5,6 +5,7 @@ import {
   type Fault,
   healthyLayerRuns,
   mlpLayers,
+  nonFiniteTensors,
   torchMlpLayers,
   vanishingGradients,
   withoutLayerFields,
@@ -13,7 +14,8 @@ import { HEALTHY_SAMPLES, readSample } from '../support/samples.js';
 import { reportsOf, resumedAndWhole } from './first-report.js';
 import { detect, ofSymptom, ofSymptoms, SEEDS } from './harness.js';
 
-const GRADIENT_SYMPTOMS = ['exploding_gradients', 'vanishing_gradients'];
+const GRADIENT_SYMPTOMS = ['exploding_gradients', 'vanishing_gradients', 'non_finite_tensors'];
+const GROWTH_SYMPTOMS = ['exploding_gradients', 'exploding_weights'];
 
 /** A fault that multiplies every gradient field (global and per layer) by `f` from onset on. */
 const scaleAllGradients = (onset: number, f: number): Fault => ({
@@ -72,14 +74,16 @@ describe('exploding_gradients', () => {
     }
   });
 
-  it('is reported at once, as critical, when a layer reports non-finite values', async () => {
+  it('is not reported when a layer reports non-finite values: non_finite_tensors is, at once, as critical', async () => {
     const nan: Fault = {
       onset: 500,
       apply(e) {
         if (e.type === 'step' && e.layers?.dense_0) e.layers.dense_0.nanCount = 12;
       },
     };
-    const [r] = await reportsOf(eventsOf({ seed: 3, faults: [nan] }), 'exploding_gradients');
+    const events = eventsOf({ seed: 3, faults: [nan] });
+    expect(ofSymptom(await detect(events), 'exploding_gradients')).toEqual([]);
+    const [r] = await reportsOf(events, 'non_finite_tensors');
     expect(r!.reportedAt).toBe(500);
     expect(r!.occurrence).toMatchObject({ severity: 'critical', layer: 'dense_0', firstStep: 500 });
     expect(r!.occurrence.evidence[0]).toContain('12 non-finite values');
@@ -107,6 +111,118 @@ describe('exploding_gradients', () => {
     expect(ofSymptom(await detect(eventsOf({ seed: 2, faults: [spike] })), 'exploding_gradients')).toEqual(
       [],
     );
+  });
+});
+
+describe('non_finite_tensors', () => {
+  it('is reported at the first step, naming dense_0 and its gradNorm, when gradients are NaN from the first reading while the loss stays finite', async () => {
+    for (const seed of SEEDS) {
+      const events = eventsOf({ seed, faults: [nonFiniteTensors(0, { in: 'gradients' })] });
+      const [r] = await reportsOf(events, 'non_finite_tensors');
+      expect(r, `seed ${seed}`).toBeDefined();
+      expect(r!.reportedAt).toBe(0);
+      expect(r!.occurrence).toMatchObject({ layer: 'dense_0', firstStep: 0, severity: 'critical' });
+      expect(r!.occurrence.evidence[0]).toMatch(
+        /^gradNorm of dense_0 is NaN at step 0, at the first reading/,
+      );
+      expect(r!.occurrence.evidence).toContainEqual(
+        expect.stringMatching(/dense_1 \(gradNorm.*global gradNorm/),
+      );
+      expect(r!.occurrence.evidence).toContainEqual(
+        expect.stringMatching(/^the loss at step 0 is still finite/),
+      );
+      const occ = await detect(events);
+      expect(ofSymptoms(occ, [...GROWTH_SYMPTOMS, 'vanishing_gradients'])).toEqual([]);
+    }
+  });
+
+  it('is reported after exploding_gradients, with the growth that led to it, when the blown-up gradients turn NaN', async () => {
+    for (const seed of SEEDS) {
+      const events = eventsOf({
+        seed,
+        faults: [explodingGradients(300, 'dense_2', 1.3), nonFiniteTensors(360, { loss: true })],
+      });
+      const [exploding] = await reportsOf(events, 'exploding_gradients');
+      const [r] = await reportsOf(events, 'non_finite_tensors');
+      expect(exploding!.reportedAt, `seed ${seed}`).toBeLessThan(360);
+      expect(r!.reportedAt).toBe(360);
+      expect(r!.occurrence).toMatchObject({ layer: 'dense_0', firstStep: 360, severity: 'critical' });
+      expect(r!.occurrence.evidence[0]).toMatch(
+        /^weightNorm of dense_0 is NaN at step 360, not at the first reading/,
+      );
+      expect(r!.occurrence.evidence).toContainEqual(
+        expect.stringMatching(/^before it: global gradNorm went from .* to .* \(step 359\), [0-9.e]+×/),
+      );
+      expect(r!.occurrence.evidence).toContainEqual('the loss at step 360 is NaN too');
+    }
+  });
+
+  it('names the layer and the stat that turned, here an infinite gradient in dense_1 only', async () => {
+    const events = eventsOf({
+      seed: 2,
+      faults: [
+        nonFiniteTensors(400, { in: 'gradients', layers: ['dense_1'], value: Number.POSITIVE_INFINITY }),
+      ],
+    });
+    const [r] = await reportsOf(events, 'non_finite_tensors');
+    expect(r!.occurrence).toMatchObject({ layer: 'dense_1', firstStep: 400 });
+    expect(r!.occurrence.evidence[0]).toMatch(
+      /^gradNorm of dense_1 is Infinity at step 400, not at the first reading/,
+    );
+  });
+
+  it('is reported from the global gradNorm alone when the trace has no layer stats', async () => {
+    const events = eventsOf({ seed: 1, statsEvery: 0, faults: [nonFiniteTensors(250, { in: 'gradients' })] });
+    const [r] = await reportsOf(events, 'non_finite_tensors');
+    expect(r!.reportedAt).toBe(250);
+    expect(r!.occurrence.layer).toBeUndefined();
+    expect(r!.occurrence.evidence[0]).toBe('global gradNorm is NaN at step 250, not at the first reading');
+    expect(ofSymptom(await detect(events), 'exploding_gradients')).toEqual([]);
+  });
+
+  it('leaves dead_units and saturated_activations silent when the outputs they are counted over are NaN', async () => {
+    const allDead: Fault = {
+      onset: 300,
+      apply(e) {
+        for (const s of Object.values((e.type === 'step' && e.layers) || {})) {
+          if (s.deadFraction !== undefined) s.deadFraction = 1;
+          if (s.saturatedFraction !== undefined) s.saturatedFraction = 1;
+        }
+      },
+    };
+    for (const layers of [mlpLayers(2, 'relu'), mlpLayers(2, 'tanh'), torchMlpLayers(2, 'relu')]) {
+      const events = eventsOf({
+        seed: 1,
+        layers,
+        numClasses: layers.at(-1)!.units!,
+        faults: [nonFiniteTensors(300, { in: 'weights', nanCount: 50 }), allDead],
+      });
+      const occ = await detect(events);
+      expect(ofSymptoms(occ, ['dead_units', 'saturated_activations'])).toEqual([]);
+      expect(ofSymptom(occ, 'non_finite_tensors')).toMatchObject([{ firstStep: 300 }]);
+    }
+  });
+
+  it('is not reported for a NaN standard deviation alone (the unbiased std of a single value)', async () => {
+    const oneWeight: Fault = {
+      onset: 0,
+      apply(e) {
+        const s = e.type === 'step' ? e.layers?.dense_2 : undefined;
+        if (s) s.weightStd = Number.NaN;
+      },
+    };
+    expect(ofSymptom(await detect(eventsOf({ seed: 1, faults: [oneWeight] })), 'non_finite_tensors')).toEqual(
+      [],
+    );
+  });
+
+  it('reports exactly what an uninterrupted run reports when resumed from saved state', async () => {
+    const events = eventsOf({ seed: 6, faults: [nonFiniteTensors(300, { in: 'weights' })] });
+    for (const cut of [2, 290, 305, 330]) {
+      const { resumed, whole } = await resumedAndWhole(events, cut);
+      expect(ofSymptom(whole, 'non_finite_tensors')).toHaveLength(1);
+      expect(resumed).toEqual(whole);
+    }
   });
 });
 

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { lossFamily } from '../../src/detect/families/loss-health.js';
-import type { SymptomOccurrence, TraceEvent } from '../../src/domain/index.js';
+import { createDetectorSet } from '../../src/detect/index.js';
+import type { RunEvent, SymptomOccurrence, TraceEvent } from '../../src/domain/index.js';
 import {
+  CLIPPED_CE_CEILING,
+  clippedBlowUp,
   divergence,
   eventsOf,
   flatLoss,
+  highStart,
   lossExplosion,
   lossNan,
   oscillation,
@@ -15,7 +19,7 @@ import {
 } from '../generators/index.js';
 import { HEALTHY_SAMPLES, readSample } from '../support/samples.js';
 import { firstReportStep, resumedAndWhole } from './first-report.js';
-import { detect, epochOnly, ofSymptom, ofSymptoms } from './harness.js';
+import { detect, epochOnly, ofSymptom, ofSymptoms, profileValues } from './harness.js';
 
 const LOSS_SYMPTOMS = [
   'loss_nan',
@@ -24,6 +28,27 @@ const LOSS_SYMPTOMS = [
   'slow_convergence',
   'loss_oscillation',
 ] as const;
+
+/** Steps at which loss_not_decreasing or slow_convergence was (re)reported: the run's progress verdicts. */
+async function progressJudgements(events: TraceEvent[]): Promise<number[]> {
+  const set = createDetectorSet({
+    run: events[0] as RunEvent,
+    profile: await profileValues(),
+    families: [lossFamily],
+  });
+  const at = new Set<number>();
+  const note = () => {
+    for (const o of set.takeChanged())
+      if (o.symptomId === 'loss_not_decreasing' || o.symptomId === 'slow_convergence') at.add(o.lastStep);
+  };
+  for (const e of events.slice(1)) {
+    set.feed(e);
+    note();
+  }
+  set.finish();
+  note();
+  return [...at].sort((a, b) => a - b);
+}
 
 /** When the loss family alone first reports `symptom`. */
 const firstReport = (events: TraceEvent[], symptom: string) => firstReportStep(events, symptom, [lossFamily]);
@@ -140,6 +165,63 @@ describe('loss_divergence', () => {
     expect(await firstReport(events, 'loss_divergence')).toBe(399);
   });
 
+  it.each([2, 5, 10, 100, 1000])(
+    'fires within 80 steps when a clipped cross-entropy jumps from chance to its ceiling at step 1 (%i classes), and never calls that run flat or slow',
+    async (numClasses) => {
+      for (const seed of [1, 2]) {
+        const events = eventsOf({ seed, numClasses, faults: [clippedBlowUp(1)] });
+        expect(await firstReport(events, 'loss_divergence')).toBeLessThanOrEqual(80);
+        const occ = await detect(events);
+        const [o] = ofSymptom(occ, 'loss_divergence');
+        expect(o).toMatchObject({ severity: 'critical' });
+        expect(o!.firstStep).toBeLessThanOrEqual(8);
+        const level = CLIPPED_CE_CEILING * (1 - 1 / numClasses);
+        expect(o!.evidence[0]).toMatch(
+          new RegExp(
+            `× the chance-level loss ${Number(Math.log(numClasses).toPrecision(3))} for the ${numClasses} class shares, and has stayed at or above 2× it since step \\d+; it started at`,
+          ),
+        );
+        expect(level).toBeGreaterThan(2 * Math.log(numClasses));
+        expect(ofSymptoms(occ, ['loss_not_decreasing', 'slow_convergence'])).toEqual([]);
+      }
+    },
+  );
+
+  it('fires within 100 steps when a clipped cross-entropy blows up after 300 steps of learning', async () => {
+    const events = eventsOf({ seed: 3, noise: 0.3, faults: [clippedBlowUp(300)] });
+    const at = await firstReport(events, 'loss_divergence');
+    expect(at! - 300).toBeLessThanOrEqual(100);
+  });
+
+  it('does not call a blow-up that recovers within 40 steps divergence', async () => {
+    for (const seed of [1, 2, 3]) {
+      const events = eventsOf({ seed, noise: 0.3, faults: [clippedBlowUp(1, { lasting: 40 })] });
+      expect(lossFindings(await detect(events))).toEqual([]);
+    }
+  });
+
+  it.each([2, 3, 5, 8])(
+    'does not call a poor initialisation at %i× the chance-level loss that then recovers divergence',
+    async (factor) => {
+      for (const tau of [5, 15, 40, 100]) {
+        const events = eventsOf({ seed: tau, noise: 0.3, faults: [highStart({ factor, tau })] });
+        expect(lossFindings(await detect(events))).toEqual([]);
+      }
+    },
+  );
+
+  it('calls a loss stuck far above chance from the very first batch not learning, not divergence: it never rose', async () => {
+    const events = eventsOf({ seed: 1, faults: [flatLoss({ level: 5 * Math.log(10) })] });
+    const occ = await detect(events);
+    expect(ofSymptom(occ, 'loss_divergence')).toEqual([]);
+    expect(ofSymptom(occ, 'loss_not_decreasing')).toHaveLength(1);
+  });
+
+  it('leaves the chance rule out when the trace names no cross-entropy', async () => {
+    const events = eventsOf({ seed: 1, faults: [clippedBlowUp(1)], run: { loss: 'hinge' } });
+    expect(ofSymptom(await detect(events), 'loss_divergence')).toEqual([]);
+  });
+
   it('does not call the up-swings of an oscillating loss divergence', async () => {
     for (const seed of [1, 2, 3]) {
       const occ = await detect(eventsOf({ seed, noise: 0.3, faults: [oscillation(300)] }));
@@ -215,6 +297,19 @@ describe('slow_convergence', () => {
     expect(await firstReport(events, 'slow_convergence')).toBe(999);
   });
 
+  it.each([8, 10, 12])(
+    'leaves no blind stretch between loss_not_decreasing and slow_convergence for a loss still falling 5-10 percent (decay over %i budgets)',
+    async (budgets) => {
+      for (const seed of [1, 2, 3]) {
+        const at = await progressJudgements(eventsOf({ seed, faults: [slowDecay(budgets)] }));
+        // Judged every 32-batch block from the minimum stretch on; a few blocks may fall to noise.
+        expect(at[0]).toBeLessThanOrEqual(400);
+        expect(999 - at.at(-1)!).toBeLessThanOrEqual(128);
+        for (let i = 1; i < at.length; i++) expect(at[i]! - at[i - 1]!).toBeLessThanOrEqual(128);
+      }
+    },
+  );
+
   it('stays silent for a flat loss, which is loss_not_decreasing', async () => {
     const occ = await detect(eventsOf({ seed: 1, faults: [flatLoss()] }));
     expect(ofSymptom(occ, 'slow_convergence')).toEqual([]);
@@ -253,6 +348,7 @@ describe('loss health when resumed', () => {
     ['an oscillating run', eventsOf({ seed: 4, noise: 0.3, faults: [oscillation(300)] })],
     ['a run that turns NaN', eventsOf({ seed: 5, faults: [lossNan(500)] })],
     ['an epoch-only diverging run', epochOnly(eventsOf({ seed: 6, faults: [divergence(300, 0.02)] }))],
+    ['a clipped cross-entropy blown up from step 1', eventsOf({ seed: 7, faults: [clippedBlowUp(1)] })],
   ];
 
   it.each(runs)('gives the same occurrences after a save and resume mid-run (%s)', async (_name, events) => {

@@ -100,16 +100,24 @@ describe('exploding_weights', () => {
     }
   });
 
-  it('is reported at once when a weight norm turns non-finite', async () => {
+  it('is not reported when a weight norm turns non-finite: non_finite_tensors is, at once, on that layer', async () => {
     const inf: Fault = {
       onset: 500,
       apply(e) {
         if (e.type === 'step' && e.layers) e.layers.dense_2!.weightNorm = Number.POSITIVE_INFINITY;
       },
     };
-    const [r] = await reportsOf(eventsOf({ seed: 1, faults: [inf] }), 'exploding_weights');
+    const events = eventsOf({ seed: 1, faults: [inf] });
+    expect(ofSymptom(await detect(events), 'exploding_weights')).toEqual([]);
+    const [r] = await reportsOf(events, 'non_finite_tensors');
     expect(r!.reportedAt).toBe(500);
     expect(r!.occurrence).toMatchObject({ layer: 'dense_2', severity: 'critical' });
+    expect(r!.occurrence.evidence[0]).toBe(
+      'weightNorm of dense_2 is Infinity at step 500, not at the first reading',
+    );
+    expect(r!.occurrence.evidence).toContainEqual(
+      expect.stringMatching(/before it: .*weightNorm of dense_2 went from .* \(step 0\) to .* \(step 490\)/),
+    );
   });
 
   it('is not reported for weights that double over a run', async () => {

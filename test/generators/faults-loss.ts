@@ -212,3 +212,78 @@ export const valStall = (onsetEpoch: number): Fault => {
     },
   };
 };
+
+/** −ln(1e-7): the most a Keras/tfjs cross-entropy on clipped probabilities can cost per example. */
+export const CLIPPED_CE_CEILING = -Math.log(1e-7);
+
+/**
+ * A learning rate so high that one update saturates the softmax, Keras/tfjs
+ * style (probabilities clipped to [1e-7, 1 − 1e-7]): from `onset` the model
+ * is confidently wrong. Each batch of 32 costs the ceiling −ln 1e-7 ≈ 16.1 for
+ * every wrong example (right ones cost ~0), with accuracy at chance, so the
+ * loss jumps from about ln K to about 16.1 × (1 − 1/K) and stays; the gradient
+ * is zero there, so nothing brings it back. With `lasting`, the model
+ * recovers after that many steps (a transient blow-up).
+ */
+export const clippedBlowUp = (onset: number, { lasting = Number.POSITIVE_INFINITY } = {}): Fault => {
+  const active = (s: number) => s >= onset && s < onset + lasting;
+  return {
+    onset,
+    apply(e, ctx) {
+      const k = ctx.options.numClasses;
+      if (e.type === 'step' && active(ctx.step)) {
+        let right = 0;
+        for (let i = 0; i < 32; i++) if (ctx.rng.next() < 1 / k) right++;
+        e.loss = CLIPPED_CE_CEILING * (1 - right / 32);
+        if (e.metrics) e.metrics.accuracy = right / 32;
+      }
+      if (e.type === 'epoch' && e.train?.loss !== undefined) {
+        const level = CLIPPED_CE_CEILING * (1 - 1 / k);
+        const healthy = e.train.loss;
+        const spe = ctx.options.stepsPerEpoch;
+        let sum = 0;
+        for (let s = ctx.step - spe + 1; s <= ctx.step; s++) sum += active(s) ? level : healthy;
+        const blown = active(ctx.step);
+        if (e.train) e.train.loss = sum / spe;
+        if (blown && e.val) e.val.loss = level;
+        if (blown && e.train) e.train.accuracy = 1 / k;
+        if (blown && e.val) e.val.accuracy = 1 / k;
+      }
+    },
+  };
+};
+
+/**
+ * A poor initialisation: the first batches cost `factor` × the chance-level
+ * loss and the excess fades with a time constant of `tau` steps (a run that
+ * recovers fast for a small tau; one stuck far above chance for a huge tau).
+ */
+export const highStart = ({ factor = 3, tau = 15 } = {}): Fault => {
+  // Added to the generated loss, which starts at chance: step 0 costs factor × chance.
+  const excess = (ctx: FaultContext, s: number) => (factor - 1) * chanceLoss(ctx) * Math.exp(-s / tau);
+  return {
+    onset: 0,
+    apply(e, ctx) {
+      if (e.type === 'step' && e.loss !== undefined)
+        e.loss += excess(ctx, ctx.step) * Math.max(0, 1 + 0.1 * ctx.rng.normal());
+      if (e.type === 'epoch' && e.train?.loss !== undefined) {
+        const ratio = (e.val?.loss ?? e.train.loss) / e.train.loss;
+        setEpochLoss(e, e.train.loss + epochMean(ctx, ctx.step, 0, 0, (s) => excess(ctx, s)), ratio);
+      }
+    },
+  };
+};
+
+/**
+ * A small validation set near zero loss: from epoch `onsetEpoch` each val loss
+ * is the generated one times (1 + `amplitude` × a standard normal), floored at
+ * 20% of it, since a few confident mistakes among a few hundred examples move
+ * it by tens of percent. Nothing overfits.
+ */
+export const noisyVal = (onsetEpoch: number, amplitude = 0.4): Fault => ({
+  onset: 0,
+  apply(e, ctx) {
+    if (e.type !== 'epoch' || e.epoch < onsetEpoch || e.val?.loss === undefined) return;
+    e.val.loss *= Math.max(0.2, 1 + amplitude * ctx.rng.normal());
+  },
+});

@@ -52,6 +52,17 @@ describe('the knowledge seed', () => {
       ).toBe(true);
   });
 
+  it('holds non_finite_tensors, a dynamic symptom beyond the vocabulary, pointing at numerics and data before the step size', async () => {
+    const seed = await loadSeed([SEED_DIR]);
+    expect(seed.symptoms.find((s) => s.id === 'non_finite_tensors')).toMatchObject({ kind: 'dynamic' });
+    const weight = (cause: string) =>
+      seed.suggests.find((l) => l.symptom === 'non_finite_tensors' && l.cause === cause)?.weight ?? 0;
+    for (const cause of ['numerical_instability', 'bad_input_data', 'poor_weight_initialization']) {
+      expect(weight(cause), cause).toBeGreaterThan(weight('learning_rate_too_high'));
+    }
+    expect(weight('learning_rate_too_high')).toBeGreaterThan(0);
+  });
+
   it('reports a broken entry by file, id and field', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'traindx-seed-'));
     cpSync(SEED_DIR, dir, { recursive: true });

@@ -7,6 +7,7 @@ import {
   describesActivatedOutput,
   type Finding,
   fmt,
+  forwardNonFinite,
   pct,
   pushSustain,
   refineSustain,
@@ -25,6 +26,7 @@ import { saturationBound } from './activations-bound.js';
  * recorder writes only actMean/actStd, from a bound those moments imply).
  * Activations written as separate layers (PyTorch `relu_0`) are reported
  * under their own name, with the layer they belong to in the evidence.
+ * Readings of a layer holding non-finite values are skipped.
  */
 export const ActivationThresholds = refineSustain(
   z.object({
@@ -180,6 +182,8 @@ export const activationsFamily = defineFamily<ActivationState, ActivationThresho
         if (e.layers === undefined) return;
         for (const key in e.layers) {
           const owner = model.ownerOf(key);
+          // NaN outputs are neither > 0 nor saturated: fractions over them are no evidence (non_finite_tensors reports them).
+          if (holdsNonFiniteOutput(e.layers, key, owner)) continue;
           const act = model.activationOf(key) || undefined;
           checkDead(e, key, owner, act);
           checkSaturated(e, key, owner, act);
@@ -188,6 +192,17 @@ export const activationsFamily = defineFamily<ActivationState, ActivationThresho
     };
   },
 });
+
+/** True when the key's entry, or its owner layer's, holds non-finite weights, outputs or a nanCount. */
+function holdsNonFiniteOutput(
+  layers: Record<string, LayerStats>,
+  key: string,
+  owner: LayerView | undefined,
+): boolean {
+  if (forwardNonFinite(layers[key]!)) return true;
+  const own = owner !== undefined && owner.name !== key ? layers[owner.name] : undefined;
+  return own !== undefined && forwardNonFinite(own);
+}
 
 /** Confidence grows from 0.6 at the threshold to 0.9 at a share of 1. */
 const confidenceOf = (value: number, threshold: number): number =>

@@ -1,20 +1,52 @@
 import type { EpochEvent, RunEvent } from '../../domain/index.js';
 import type { Emit } from '../detector.js';
-import { fmt, pct, reportFinding } from '../stats/index.js';
+import { fmt, pct, pushWindow, reportFinding, windowMedian } from '../stats/index.js';
 import {
   advance,
   epochProgress,
   type GeneralisationState,
   type GeneralisationThresholds,
+  VAL_LEVEL_EPOCHS,
 } from './generalisation-state.js';
 import type { TaskView } from './generalisation-task.js';
+
+/** Fewest later batches whose mean stands in for the epoch's train loss (standard error ≤ 0.35 of one batch's spread). */
+const MIN_LATE_BATCHES = 8;
+
+/**
+ * The train loss to hold against the val loss of the epoch ending at `step`:
+ * the mean of the batch losses of the epoch's second half (as many as the
+ * window holds), at least MIN_LATE_BATCHES of them; else the epoch's own value.
+ * Val loss is measured after the epoch, so the epoch mean, inflated by its
+ * first batches, understates the gap and overstates later falls.
+ */
+function comparableTrain(g: GeneralisationState, epochTrain: number, step: number): [number, string] {
+  const from = g.prevEpochStep + (step - g.prevEpochStep) / 2;
+  const w = g.stepLoss;
+  let sum = 0;
+  let n = 0;
+  for (let i = 0; i < w.size; i++) {
+    const v = w.values[i]!;
+    if (w.steps[i]! > from && w.steps[i]! <= step && Number.isFinite(v)) {
+      sum += v;
+      n++;
+    }
+  }
+  return n >= MIN_LATE_BATCHES
+    ? [sum / n, `mean of the epoch's last ${n} batches`]
+    : [epochTrain, 'epoch mean'];
+}
 
 /**
  * overfitting, on each epoch's train and val metrics; any of three arms that
  * holds for `overfitPatience` epochs in a row:
- * - val loss rises `overfitRise` above its minimum while train loss keeps
- *   falling (UMLAUT's "val loss up, train loss down or flat";
- *   AUTOTRAINER's `test_turn_bad`);
+ * - the val level (median of the last 3 val losses) rises `overfitRise` above
+ *   its minimum while train loss keeps falling (UMLAUT's "val loss up, train
+ *   loss down or flat"; AUTOTRAINER's `test_turn_bad`), and val is then above
+ *   train by a real gap: SageMaker Overfit's (val − train) / train >
+ *   `overfitGapRatio`, and at least `overfitRiseScale` of the loss scale. Train
+ *   is the mean of the epoch's later batches when the trace has them, since an
+ *   epoch's mean carries its first, worse batches;
  * - val loss exceeds train loss by a gap that grew by `overfitGapWiden` of the
  *   loss scale (the chance-level or first loss). SageMaker Overfit divides the
  *   gap by the train loss instead, which flags healthy runs whose train loss
@@ -72,19 +104,31 @@ export function checkOverfit(
     );
   };
 
-  if (losses && val < g.valMin) {
-    g.valMin = val;
+  if (Number.isFinite(val)) pushWindow(g.valRecent, step, val);
+  const level = windowMedian(g.valRecent);
+  const [trainNow, trainWhat] = losses ? comparableTrain(g, train, step) : [Number.NaN, ''];
+  if (losses && level < g.valMin) {
+    g.valMin = level;
     g.valMinStep = step;
-    g.trainAtValMin = train;
+    g.trainAtValMin = trainNow;
     advance(g.rise, false, step);
   } else if (losses) {
-    const rising = val >= g.valMin * (1 + th.overfitRise) && val - g.valMin >= th.overfitRiseScale * scale;
-    const n = advance(g.rise, rising && trainFell(g.trainAtValMin), step);
+    const floor = th.overfitRiseScale * scale;
+    const rising = level >= g.valMin * (1 + th.overfitRise) && level - g.valMin >= floor;
+    // A real generalisation gap now: val above train by SageMaker's ratio and by the same absolute floor.
+    const gap = level - trainNow;
+    const gapped = gap > th.overfitGapRatio * trainNow && gap >= floor;
+    const fell = learned && trainNow <= g.trainAtValMin * (1 - th.overfitTrainFall);
+    const n = advance(g.rise, rising && gapped && fell, step);
     if (n >= th.overfitPatience && g.epochs >= th.overfitMinEpochs) {
+      const valText =
+        g.valRecent.size === VAL_LEVEL_EPOCHS
+          ? `val loss (median of the last ${VAL_LEVEL_EPOCHS} epochs)`
+          : 'val loss';
       report(
         g.rise[1],
         n > th.overfitPatience ? 0.85 : 0.75,
-        `val loss rose ${pct(val / g.valMin - 1)} from its minimum ${fmt(g.valMin)} (epoch ending at step ${g.valMinStep}) to ${fmt(val)} at step ${step} while train loss fell ${pct(1 - train / g.trainAtValMin)} (${fmt(g.trainAtValMin)} → ${fmt(train)}); rule: val loss ${pct(th.overfitRise)} above its minimum for ${th.overfitPatience} epochs while train loss falls`,
+        `${valText} rose ${pct(level / g.valMin - 1)} from its minimum ${fmt(g.valMin)} (epoch ending at step ${g.valMinStep}) to ${fmt(level)} at step ${step} while train loss fell ${pct(1 - trainNow / g.trainAtValMin)} (${fmt(g.trainAtValMin)} → ${fmt(trainNow)}, ${trainWhat}); val is ${pct(gap / trainNow)} above train; rule: val ${pct(th.overfitRise)} above its minimum for ${th.overfitPatience} epochs while train loss falls, and val above train by more than ${pct(th.overfitGapRatio)} of it (SageMaker Overfit) and by ${pct(th.overfitRiseScale)} of the loss scale ${fmt(scale)}`,
       );
     }
   }

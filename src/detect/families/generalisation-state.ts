@@ -5,6 +5,8 @@ import { createWindow, type Finding, type RingWindow } from '../stats/index.js';
 export const GeneralisationThresholds = z.object({
   overfitRise: z.number().positive().default(0.1),
   overfitRiseScale: z.number().min(0).default(0.02),
+  /** The rise arm also needs val above train by this share of train (SageMaker Overfit ratio_threshold). */
+  overfitGapRatio: z.number().min(0).default(0.1),
   overfitPatience: z.number().int().positive().default(2),
   overfitTrainFall: z.number().min(0).max(1).default(0.05),
   overfitLearnedDrop: z.number().min(0).max(1).default(0.2),
@@ -23,6 +25,9 @@ export const GeneralisationThresholds = z.object({
 });
 export type GeneralisationThresholds = z.infer<typeof GeneralisationThresholds>;
 
+/** Epochs in the val level (a median of 3, Tukey's running median: one lucky or unlucky val epoch moves it not at all). */
+export const VAL_LEVEL_EPOCHS = 3;
+
 /** Consecutive epochs a rule held, and the step where the streak began. */
 export type Streak = [count: number, since: number];
 
@@ -34,6 +39,11 @@ export interface GeneralisationState {
   firstTrain: number;
   firstGap: number;
   firstTrainAcc: number;
+  /** Step of the previous epoch's end (-1 before any): bounds the batches of the current epoch. */
+  prevEpochStep: number;
+  /** The last three val losses, whose median is the val level the rise arm watches. */
+  valRecent: RingWindow;
+  /** Minimum of that val level, its step, and the train loss then (the later-batches estimate when there is one). */
   valMin: number;
   valMinStep: number;
   trainAtValMin: number;
@@ -59,6 +69,8 @@ export const initialGeneralisationState = (th: GeneralisationThresholds): Genera
   firstTrain: Number.NaN,
   firstGap: Number.NaN,
   firstTrainAcc: Number.NaN,
+  prevEpochStep: -1,
+  valRecent: createWindow(VAL_LEVEL_EPOCHS),
   valMin: Number.POSITIVE_INFINITY,
   valMinStep: -1,
   trainAtValMin: Number.NaN,

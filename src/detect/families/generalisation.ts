@@ -44,6 +44,7 @@ export const generalisationFamily = defineFamily<GeneralisationState, Generalisa
         }
         if (e.train?.accuracy !== undefined) g.trainAcc = e.train.accuracy;
         checkOverfit(g, th, ctx.run, task, e, step, emit);
+        g.prevEpochStep = step;
       },
       onEnd(e) {
         checkUnderfit(g, th, ctx.run, task, e, scratch, emit);

@@ -42,6 +42,7 @@ interface Hit {
 export function checkExploding(env: GradientEnv, e: StepEvent, keys: string[] | null): void {
   const t = env.ctx.thresholds;
   if (keys === null) {
+    if (!Number.isFinite(e.gradNorm!)) return;
     const hit = readNorm(env.state.global, e.gradNorm!, e.step, t, null);
     if (hit !== null) report(env, e.step, hit, null);
     return;
@@ -65,17 +66,13 @@ export function checkExploding(env: GradientEnv, e: StepEvent, keys: string[] | 
     const s = layers[key]!;
     let hit: Hit | null = null;
     let now = false;
-    if (s.nanCount !== undefined && s.nanCount > 0) {
-      hit = nonFinite(`${key} reports ${s.nanCount} non-finite values (nanCount)`, e.step);
-      now = true;
-    }
     const g = s.gradNorm;
-    if (g !== undefined) {
+    // A non-finite norm is no growth: non_finite_tensors reports it, and it feeds no rule here.
+    if (g !== undefined && Number.isFinite(g)) {
       const series = env.series(key);
-      const read = readNorm(series, g, e.step, t, key);
-      hit ??= read;
-      now ||= !Number.isFinite(g) || (series.grow.mask & 1) === 1;
-      if (key !== outKey && outNorm > 0 && Number.isFinite(g)) {
+      hit = readNorm(series, g, e.step, t, key);
+      now = (series.grow.mask & 1) === 1;
+      if (key !== outKey && outNorm > 0) {
         // A ratio the layer had from the start is architecture (e.g. many more parameters), not an explosion.
         const grown = g >= RATIO_MIN_GROWTH * series.early.level;
         const n = pushSustain(
@@ -106,15 +103,12 @@ export function checkExploding(env: GradientEnv, e: StepEvent, keys: string[] | 
       nowNorm = g ?? Number.NaN;
     }
   }
-  if (best === null) {
-    for (const key in layers) {
-      const n = layers[key]!.nanCount;
-      if (n !== undefined && n > 0 && !keys.includes(key)) {
-        best = nonFinite(`${key} reports ${n} non-finite values (nanCount)`, e.step);
-        bestKey = key;
-      }
-    }
-  } else if (nowKey !== null && nowKey !== bestKey && keys.indexOf(nowKey) > keys.indexOf(bestKey!)) {
+  if (
+    best !== null &&
+    nowKey !== null &&
+    nowKey !== bestKey &&
+    keys.indexOf(nowKey) > keys.indexOf(bestKey!)
+  ) {
     best = {
       ...best,
       line: `${best.line}; ${nowKey}, nearer the output, breaks the rule in this reading too (gradNorm ${fmt(nowNorm)})`,
@@ -124,7 +118,7 @@ export function checkExploding(env: GradientEnv, e: StepEvent, keys: string[] | 
   if (best !== null) report(env, e.step, best, bestKey);
 }
 
-/** Feeds one reading of a norm (of layer `key`, or the global one when null); returns a hit when a rule holds now. */
+/** Feeds one finite reading of a norm (of layer `key`, or the global one when null); returns a hit when a rule holds now. */
 function readNorm(
   s: ExplodeSeries,
   x: number,
@@ -132,7 +126,6 @@ function readNorm(
   t: GradientThresholds,
   key: string | null,
 ): Hit | null {
-  if (!Number.isFinite(x)) return nonFinite(`${labelOf(key)} is ${x}`, step);
   const known = pushEarly(s.early, x, step, t.earlyPoints);
   const level = s.early.level;
   const factor = known ? x / level : Number.NaN;
@@ -174,13 +167,6 @@ const labelOf = (key: string | null): string => (key === null ? 'global gradNorm
 
 const earlyText = (s: ExplodeSeries): string =>
   `its early level ${fmt(s.early.level)} (${earlySpan(s.early)})`;
-
-const nonFinite = (what: string, step: number): Hit => ({
-  severity: 'critical',
-  confidence: 0.9,
-  firstStep: step,
-  line: `${what} at step ${step}`,
-});
 
 function report(env: GradientEnv, step: number, hit: Hit, layer: string | null): void {
   const open = env.state.exploding;

@@ -18,14 +18,19 @@ import {
   SUSTAIN_THRESHOLDS,
 } from '../stats/index.js';
 import { checkExploding, type ExplodeSeries } from './gradients-exploding.js';
+import { checkNonFinite, createNonFiniteState, type NonFiniteState } from './gradients-non-finite.js';
 import { checkVanishing, type VanishSeries } from './gradients-vanishing.js';
 
 /**
- * Gradient health: `exploding_gradients` (a norm grows by orders of magnitude
- * over the run's own early level, passes a bound, or turns non-finite) and
+ * Gradient health: `exploding_gradients` (a finite norm grows by orders of
+ * magnitude over the run's own early level or passes a bound) and
  * `vanishing_gradients` (early layers' norms orders of magnitude below later
  * layers', or mean |g| below 1e-7 while the loss has not fallen). Every rule
  * must hold in most of the last few readings, so one noisy batch never fires.
+ * The family also owns `non_finite_tensors` (NaN or ±Infinity in any
+ * gradient, weight or activation stat, or nanCount > 0, at once): one owner
+ * keeps the symptom from being reported twice for the same layer and step;
+ * non-finite readings feed none of the growth rules.
  */
 export const GradientThresholds = refineSustain(
   z.object({
@@ -55,6 +60,7 @@ export interface GradientState {
   lossEma: Ema;
   exploding: Finding | null;
   vanishing: Finding | null;
+  nonFinite: NonFiniteState;
 }
 
 /** Chosen here: the early loss is the median of the first 10 losses; the current one an EMA over ~20 steps. */
@@ -74,7 +80,7 @@ export const createGradSeries = (): GradLayerState => ({
 export const gradientsFamily = defineFamily<GradientState, GradientThresholds>({
   name: 'gradients',
   thresholds: GradientThresholds,
-  signals: ['gradNorm', 'layers.gradNorm', 'layers.nanCount', 'loss'],
+  signals: ['gradNorm', 'layers.gradNorm', 'layers.nanCount', 'layers.weightNorm', 'loss'],
   initialState: () => ({
     global: createGradSeries(),
     layers: {},
@@ -82,6 +88,7 @@ export const gradientsFamily = defineFamily<GradientState, GradientThresholds>({
     lossEma: createEma(LOSS_EMA_ALPHA),
     exploding: null,
     vanishing: null,
+    nonFinite: createNonFiniteState(),
   }),
   create(ctx, state, emit) {
     const params = paramsByLayer(ctx.run);
@@ -108,6 +115,7 @@ export const gradientsFamily = defineFamily<GradientState, GradientThresholds>({
           pushEarly(state.lossEarly, e.loss, e.step, LOSS_EARLY_STEPS);
           pushEma(state.lossEma, e.loss);
         }
+        if (e.gradNorm !== undefined || e.layers !== undefined) checkNonFinite(env, e);
         if (e.gradNorm !== undefined) {
           checkExploding(env, e, null);
           checkVanishing(env, e, null);

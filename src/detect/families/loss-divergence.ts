@@ -1,7 +1,79 @@
+import type { RunEvent } from '../../domain/index.js';
 import type { Emit } from '../detector.js';
+import type { ModelView } from '../model-view.js';
 import { fmt, pushWindow, reportFinding } from '../stats/index.js';
+import { lossInfo } from './config-loss-kind.js';
+import { taskView } from './generalisation-task.js';
 import { earlyNow, type LossState, spanText, windowSpan } from './loss-state.js';
 import type { LossThresholds } from './loss-thresholds.js';
+
+/** The loss a model that learned nothing scores, and what it is for (evidence text). */
+export interface ChanceLevel {
+  loss: number;
+  text: string;
+}
+
+/**
+ * The chance-level loss of a classification run whose loss the trace names as
+ * a cross-entropy (categorical, NLL, or binary over at most two outputs) and
+ * whose classes it knows: the entropy of the class shares (ln K for K
+ * balanced classes), from `taskView`. Null otherwise.
+ */
+export function chanceLevelOf(run: RunEvent, model: ModelView): ChanceLevel | null {
+  const kind = lossInfo(run)?.kind;
+  // Binary cross-entropy over more than two outputs averages per-output losses: its chance level is not ln K.
+  const binary = kind === 'binary' && (model.output?.units ?? 1) <= 2;
+  if (kind !== 'categorical' && kind !== 'nll' && !binary) return null;
+  const task = taskView(run, model);
+  return task.chanceLoss > 0 ? { loss: task.chanceLoss, text: task.chanceText } : null;
+}
+
+/**
+ * loss_divergence, chance arm (cross-entropy classification): the smoothed
+ * loss stays at `divergenceChanceFactor`× the chance-level loss or more, and
+ * `divergenceRatio`× the first loss of the run or more (it rose there), for
+ * `divergencePatience*`. A model that scores twice as badly as guessing is
+ * confidently wrong, which a run that merely learns nothing never is. This
+ * catches the blow-up the other arms miss when Keras/tfjs clip probabilities
+ * at 1e-7: the loss jumps to at most 16.1 (−ln 1e-7) within a step or two,
+ * before the early level is known, so it never reads as a rise from it.
+ */
+export function checkChance(
+  state: LossState,
+  th: LossThresholds,
+  chance: ChanceLevel | null,
+  emit: Emit,
+): void {
+  const s = state.series;
+  const d = state.divergence;
+  const start = s.early[0];
+  if (chance === null || start === undefined) return;
+  const bound = Math.max(th.divergenceChanceFactor * chance.loss, th.divergenceRatio * start);
+  if (!(s.level >= bound)) {
+    d.chanceStreak = 0;
+    d.chanceStart = -1;
+    return;
+  }
+  if (d.chanceStreak++ === 0) d.chanceStart = s.levelStep;
+  const held =
+    s.source === 'epoch'
+      ? d.chanceStreak >= th.divergencePatienceEpochs
+      : s.levelStep - d.chanceStart >= th.divergencePatienceSteps;
+  if (!held) return;
+  const smoothing =
+    s.source === 'epoch' ? 'train loss' : `smoothed loss (median of the last ${th.windowSteps} batches)`;
+  report(
+    state,
+    d.chanceStart,
+    s.levelStep,
+    'critical',
+    0.9,
+    [
+      `${smoothing} is ${fmt(s.level)} at step ${s.levelStep}, ${fmt(s.level / chance.loss)}× the chance-level loss ${fmt(chance.loss)} for ${chance.text}, and has stayed at or above ${th.divergenceChanceFactor}× it since step ${d.chanceStart}; it started at ${fmt(start)} (${spanText(s, s.earlyFrom, s.earlyFrom)}); rule: a cross-entropy ${th.divergenceChanceFactor}× what guessing scores, and ${th.divergenceRatio}× its start, is a confidently wrong model`,
+    ],
+    emit,
+  );
+}
 
 /**
  * loss_divergence, explosion arm: single batches far above the loss the run

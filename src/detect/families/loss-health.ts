@@ -1,6 +1,6 @@
 import type { EpochEvent, StepEvent } from '../../domain/index.js';
 import { defineFamily } from '../detector.js';
-import { checkRise, checkSpike } from './loss-divergence.js';
+import { chanceLevelOf, checkChance, checkRise, checkSpike } from './loss-divergence.js';
 import { flushNan, nonFiniteIn, noteNonFinite } from './loss-nan.js';
 import { checkOscillation } from './loss-oscillation.js';
 import { checkFlat, checkSlow } from './loss-progress.js';
@@ -26,6 +26,7 @@ export const lossFamily = defineFamily<LossState, LossThresholds>({
     const th = ctx.thresholds;
     const run = ctx.run;
     const s = state.series;
+    const chance = chanceLevelOf(run, ctx.model);
     // Sorting space for window medians; holds no run data between calls.
     const scratch: number[] = [];
 
@@ -34,7 +35,10 @@ export const lossFamily = defineFamily<LossState, LossThresholds>({
       // so a rise that began epochs earlier gives the occurrence its first step.
       if (s.source === 'step') checkSpike(state, th, step, v, emit);
       const ticks = addPoint(s, th, step, v, scratch);
-      if (ticks.check) checkRise(state, th, emit);
+      if (ticks.check) {
+        checkRise(state, th, emit);
+        checkChance(state, th, chance, emit);
+      }
       if (s.source === 'epoch') checkSpike(state, th, step, v, emit);
       const historyGrew = settlePoint(s, ticks, scratch);
       if (ticks.block) checkOscillation(state, th, emit);

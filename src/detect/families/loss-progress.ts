@@ -29,6 +29,31 @@ function trendDrop(xs: number[], ys: number[]): number {
   return 1 - Math.exp(theilSenSlope(xs, ys) * (xs.at(-1)! - xs[0]!));
 }
 
+/** How far the loss has come down from its early level: over the last quarter of the run, and along its trend. */
+interface Progress {
+  xs: number[];
+  ys: number[];
+  /** The level over the last quarter of the history. */
+  level: number;
+  drop: number;
+  trend: number;
+}
+
+function progressMade(state: LossState): Progress {
+  const { xs, ys } = logHistory(state);
+  const level = recentLevel(xs, ys);
+  return { xs, ys, level, drop: 1 - level / state.series.earlyLevel, trend: trendDrop(xs, ys) };
+}
+
+/**
+ * The one line between the two progress symptoms: the loss has fallen once
+ * both its recent level and its robust trend are `flatDrop` below the start.
+ * Short of that it has not learned (loss_not_decreasing); from it on
+ * slow_convergence judges its pace, so no run falls between the two.
+ */
+const hasFallen = (p: Progress, th: LossThresholds): boolean =>
+  p.drop >= th.flatDrop && !(p.trend < th.flatDrop); // no trend yet (under 3 points): the level decides
+
 function levelText(state: LossState, th: LossThresholds): string {
   const s = state.series;
   if (s.source === 'epoch') return `${fmt(s.level)} (${spanText(s, s.levelStep, s.levelStep)})`;
@@ -66,15 +91,17 @@ type ProgressCheck = (
  */
 function canJudgeProgress(state: LossState): boolean {
   const s = state.series;
-  if (state.divergence.finding || state.nan.count > 0) return false;
+  // A loss sitting far above chance and above its start (the chance arm's streak) is not "flat" nor "slow".
+  if (state.divergence.finding || state.divergence.chanceStreak > 0 || state.nan.count > 0) return false;
   return !Number.isNaN(s.earlyLevel) && s.level > 0;
 }
 
 /**
  * loss_not_decreasing: after enough training (flatMinSteps, and at least one
  * epoch, since the last learning-rate rise, or flatMinFraction of the budget; flatMinEpochs of epoch
- * losses), neither the current level nor the robust trend over the whole run
- * is `flatDrop` below the early level. SageMaker LossNotDecreasing and
+ * losses), the level over the last quarter of the run or the robust trend
+ * over the whole run is less than `flatDrop` below the early level (it has
+ * fallen only when both are, see `hasFallen`). SageMaker LossNotDecreasing and
  * DeepDiagnosis compare the loss with itself some steps earlier; comparing
  * with the run's own start keeps a slow start from passing as learning.
  * Retired for good once the loss fell `learnedDrop` below its start.
@@ -101,11 +128,9 @@ export const checkFlat: ProgressCheck = (state, th, run, atEnd, emit) => {
       (atEnd || settled + 1 >= minSteps || f >= th.flatMinFraction);
   }
   if (!enough) return;
-  const { xs, ys } = logHistory(state);
-  const level = recentLevel(xs, ys);
-  const drop = 1 - level / s.earlyLevel;
-  const trend = trendDrop(xs, ys);
-  if (!(drop < th.flatDrop && trend < th.flatDrop)) return;
+  const p = progressMade(state);
+  if (hasFallen(p, th)) return;
+  const { level, drop, trend } = p;
   const units = s.source === 'epoch' ? `${s.points} epochs` : `${s.levelStep - s.earlyFrom + 1} steps`;
   state.flat.finding = reportFinding(
     state.flat.finding,
@@ -117,7 +142,7 @@ export const checkFlat: ProgressCheck = (state, th, run, atEnd, emit) => {
       severity: 'warning',
       confidence: drop < th.flatDrop / 2 && trend < th.flatDrop / 2 ? 0.85 : 0.7,
       evidence: [
-        `loss is ${levelText(state, th)} after ${units} (${fmt(level)} over the last quarter of the run) against ${earlyText(state)} at the start: ${pct(drop)} lower, trend over the run ${pct(trend)} lower; rule: less than ${pct(th.flatDrop)} drop counts as no learning`,
+        `loss is ${levelText(state, th)} after ${units} (${fmt(level)} over the last quarter of the run) against ${earlyText(state)} at the start: ${pct(drop)} lower, trend over the run ${pct(trend)} lower; rule: less than ${pct(th.flatDrop)} drop, by the last quarter's level or by the trend, counts as no learning`,
       ],
       latest: null,
     },
@@ -127,10 +152,13 @@ export const checkFlat: ProgressCheck = (state, th, run, atEnd, emit) => {
 
 /**
  * slow_convergence: past `slowJudgmentFraction` of the planned budget (or at
- * the end), the loss has fallen, but less than `slowMaxDrop`, and it is still
- * falling at a steady pace: the robust slope of its second half is at least
- * `slowLinearity` of the first half's. A healthy run that has converged on a
- * hard task flattens out instead (its second half is much slower).
+ * the end), the loss has fallen (at least `flatDrop` below its start, over
+ * the last quarter of the run and along its trend: exactly where
+ * loss_not_decreasing stops), but less than `slowMaxDrop`, and it is still
+ * falling at a steady pace: the second half alone fell `flatDrop`/2, and its
+ * robust slope is at least `slowLinearity` of the faster of the first half's
+ * and the whole run's. A healthy run that has converged on a hard task flattens out
+ * instead (its second half is much slower).
  * AUTOTRAINER judges slow convergence after 30% of the epochs on accuracy
  * gains ≤ 0.01; this is the same idea on the loss, relative to its own start.
  */
@@ -140,18 +168,23 @@ export const checkSlow: ProgressCheck = (state, th, run, atEnd, emit) => {
   const f = progressOf(s, run);
   if (Number.isNaN(f) ? !atEnd : f < th.slowJudgmentFraction) return;
   const drop = 1 - s.level / s.earlyLevel;
-  if (drop < th.slowMinDrop || drop >= th.slowMaxDrop) return;
-  const { xs, ys } = logHistory(state);
+  if (drop >= th.slowMaxDrop) return;
+  const p = progressMade(state);
+  if (!hasFallen(p, th)) return;
+  const { xs, ys } = p;
   if (xs.length < 4) return;
   const mid = (xs[0]! + xs.at(-1)!) / 2;
   const firstHalf = xs.findIndex((x) => x > mid);
   const cut = Math.max(2, Math.min(xs.length - 2, firstHalf));
   const slope1 = theilSenSlope(xs.slice(0, cut), ys.slice(0, cut));
   const slope2 = theilSenSlope(xs.slice(cut - 1), ys.slice(cut - 1));
-  // Falling along the robust trend of the whole run, and still falling in its second half.
+  // Still falling in its second half, at a pace like the first half's.
   const secondHalfDrop = 1 - Math.exp(slope2 * (xs.at(-1)! - xs[cut - 1]!));
-  if (!(trendDrop(xs, ys) >= th.slowMinDrop && secondHalfDrop >= th.slowMinDrop / 2)) return;
-  if (!(slope1 < 0 && slope2 < 0 && slope2 / slope1 >= th.slowLinearity)) return;
+  if (!(secondHalfDrop >= th.flatDrop / 2)) return;
+  // At least `slowLinearity` of the faster pace of the first half and the whole run: a first half
+  // whose fall is lost in noise (or that waited out a warm-up) does not make a steady fall "flattened".
+  const pace = Math.min(slope1, theilSenSlope(xs, ys));
+  if (!(pace < 0 && slope2 < 0 && slope2 / pace >= th.slowLinearity)) return;
   const budget = Number.isNaN(f) ? 'the run' : `${pct(f)} of the planned ${run.epochs} epochs`;
   const perTenth = 1 - Math.exp(slope2 * ((xs.at(-1)! - xs[0]!) / 10));
   state.slow.finding = reportFinding(
@@ -162,9 +195,9 @@ export const checkSlow: ProgressCheck = (state, th, run, atEnd, emit) => {
       firstStep: s.earlyFrom,
       lastStep: s.levelStep,
       severity: 'warning',
-      confidence: slope2 / slope1 >= 0.8 ? 0.8 : 0.65,
+      confidence: slope2 / pace >= 0.8 ? 0.8 : 0.65,
       evidence: [
-        `loss fell only ${pct(drop)} in ${budget}, from ${earlyText(state)} to ${levelText(state, th)}, and is still falling about ${pct(perTenth)} per tenth of the run so far (second half ${fmt(slope2 / slope1)}× as fast as the first); rule: less than ${pct(th.slowMaxDrop)} drop after ${pct(th.slowJudgmentFraction)} of the budget while still falling`,
+        `loss fell only ${pct(drop)} in ${budget}, from ${earlyText(state)} to ${levelText(state, th)} (${pct(p.drop)} over the last quarter of the run, trend ${pct(p.trend)}), and is still falling about ${pct(perTenth)} per tenth of the run so far (second half ${fmt(slope2 / pace)}× as fast as ${pace === slope1 ? 'the first' : 'the run as a whole'}); rule: at least ${pct(th.flatDrop)} down (less is no learning) but less than ${pct(th.slowMaxDrop)} after ${pct(th.slowJudgmentFraction)} of the budget while still falling`,
       ],
       latest: null,
     },

@@ -76,6 +76,9 @@ export interface LossState {
     spikeTotal: number;
     spikeMax: number;
     spikeMaxStep: number;
+    /** Level checks in a row at which the loss sat far above chance and above its start, and the step they began. */
+    chanceStreak: number;
+    chanceStart: number;
     finding: Finding | null;
   };
   flat: { retired: boolean; finding: Finding | null };
@@ -125,6 +128,8 @@ export function initialLossState(th: LossThresholds): LossState {
       spikeTotal: 0,
       spikeMax: 0,
       spikeMaxStep: -1,
+      chanceStreak: 0,
+      chanceStart: -1,
       finding: null,
     },
     flat: { retired: false, finding: null },

@@ -5,7 +5,10 @@ import { z } from 'zod';
 export const LossThresholds = z.object({
   /** Batches per smoothing window (median) and per block of the coarse series. */
   windowSteps: z.number().int().min(4).default(32),
-  /** Below this relative drop from the early level the loss counts as flat. */
+  /**
+   * Below this relative drop from the early level the loss counts as flat
+   * (loss_not_decreasing); from it on, as falling (slow_convergence's lower bound).
+   */
   flatDrop: z.number().min(0).max(1).default(0.05),
   flatMinSteps: z.number().int().positive().default(200),
   flatMinEpochs: z.number().int().positive().default(3),
@@ -16,11 +19,12 @@ export const LossThresholds = z.object({
   divergenceGiveBack: z.number().min(0).max(1).default(0.25),
   divergencePatienceSteps: z.number().int().nonnegative().default(64),
   divergencePatienceEpochs: z.number().int().positive().default(2),
+  /** Cross-entropy classification: a smoothed loss this many times the chance-level loss (and risen from its start) has diverged. */
+  divergenceChanceFactor: z.number().gt(1).default(2),
   spikeFactor: z.number().gt(1).default(10),
   spikeCount: z.number().int().positive().default(3),
   slowJudgmentFraction: z.number().min(0).max(1).default(0.5),
   slowMaxDrop: z.number().min(0).max(1).default(0.3),
-  slowMinDrop: z.number().min(0).max(1).default(0.1),
   slowLinearity: z.number().min(0).default(0.5),
   oscillationSwing: z.number().positive().default(0.25),
   /** A swing must also exceed this many standard errors of a block median, so mini-batch noise never counts. */

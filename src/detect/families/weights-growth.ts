@@ -33,7 +33,7 @@ export const createGrowthSeries = (trendReadings: number): GrowthSeries => ({
 export interface WeightGrowth {
   key: string;
   firstStep: number;
-  /** Growth over the early level (Infinity when non-finite). */
+  /** Growth over the early level. */
   factor: number;
   factorText: string;
   severity: Severity;
@@ -49,8 +49,9 @@ const CRITICAL_FACTOR = 1e3;
  * growthFactor × its early level in most of the last readings (a steady
  * climb or a jump that stays, not a single odd reading) and, to open a
  * finding, has grown ≥ trendGrowth× over the last trendReadings readings (an
- * explosion under way, not a slow drift summed over a very long run); or at
- * once when the norm is non-finite. `open` says a finding is already open.
+ * explosion under way, not a slow drift summed over a very long run). A
+ * non-finite norm is skipped: it is no growth, and the gradients family
+ * reports it as non_finite_tensors. `open` says a finding is already open.
  */
 export function checkWeightGrowth(
   s: GrowthSeries,
@@ -61,18 +62,7 @@ export function checkWeightGrowth(
   open: boolean,
 ): WeightGrowth | null {
   const w = stats.weightNorm;
-  if (w === undefined) return null;
-  if (!Number.isFinite(w)) {
-    return {
-      key,
-      firstStep: step,
-      factor: Number.POSITIVE_INFINITY,
-      factorText: `${w}`,
-      severity: 'critical',
-      confidence: 0.9,
-      line: `weightNorm of ${key} is ${w} at step ${step}`,
-    };
-  }
+  if (w === undefined || !Number.isFinite(w)) return null;
   const known = pushEarly(s.early, w, step, t.earlyPoints);
   const factor = known ? w / s.early.level : Number.NaN;
   const n = pushSustain(s.grow, known && factor >= t.growthFactor, step, t.sustainWindow);

@@ -19,8 +19,9 @@ import { checkUnchanged, createUnchangedSeries, type UnchangedSeries } from './w
 /**
  * Weight health, per trainable layer: `unchanged_weights` (the update ratio
  * ‖Δw‖/‖w‖ is about 0, or the weight summary stats stay identical between
- * readings) and `exploding_weights` (the weight norm grows by a large factor
- * over its own early level and stays there, or turns non-finite). Frozen
+ * readings) and `exploding_weights` (the finite weight norm grows by a large
+ * factor over its own early level and stays there; a non-finite norm is
+ * `non_finite_tensors`, reported by the gradients family). Frozen
  * layers (`trainable: false`) are expected not to change and are skipped;
  * readings taken while a schedule has cut the learning rate to a sliver of
  * its peak are skipped too.

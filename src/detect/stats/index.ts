@@ -2,6 +2,7 @@ export * from './compact-series.js';
 export * from './early-level.js';
 export * from './finding.js';
 export * from './layer-keys.js';
+export * from './non-finite.js';
 export * from './ring-window.js';
 export * from './robust.js';
 export * from './running-stats.js';
