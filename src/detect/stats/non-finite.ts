@@ -30,15 +30,23 @@ export const NON_FINITE_ORDER: readonly StatName[] = [
 const isInfinite = (x: number | undefined): boolean =>
   x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY;
 
-/** True when one of these stats (spreads: only when infinite) is non-finite. */
-function anyNonFinite(s: LayerStats, stats: readonly StatName[], spreads: readonly StatName[]): boolean {
-  for (const k of stats) {
-    const x = s[k];
-    if (x !== undefined && !Number.isFinite(x)) return true;
-  }
-  for (const k of spreads) if (isInfinite(s[k])) return true;
-  return false;
-}
+// NaN - NaN and Inf - Inf are NaN, finite x - x is 0; undefined (not written) is no evidence.
+const bad = (x: number | undefined): boolean => x !== undefined && x - x !== 0;
+
+// These run on every layer of every stats step, so they read the fields
+// directly (a loop over key names is ~5x slower in V8 on these objects).
+const forwardStatsBad = (s: LayerStats): boolean =>
+  bad(s.weightNorm) ||
+  bad(s.weightMean) ||
+  bad(s.weightMaxAbs) ||
+  bad(s.biasMean) ||
+  bad(s.actMean) ||
+  isInfinite(s.weightStd) ||
+  isInfinite(s.biasStd) ||
+  isInfinite(s.actStd);
+
+const gradientStatsBad = (s: LayerStats): boolean =>
+  bad(s.gradNorm) || bad(s.gradMean) || bad(s.gradMaxAbs) || isInfinite(s.gradStd);
 
 /**
  * True when the layer's weights, biases or outputs hold a non-finite value,
@@ -49,7 +57,7 @@ function anyNonFinite(s: LayerStats, stats: readonly StatName[], spreads: readon
  * @example if (forwardNonFinite(layers.dense_0)) return; // skip this reading
  */
 export function forwardNonFinite(s: LayerStats): boolean {
-  return (s.nanCount !== undefined && s.nanCount > 0) || anyNonFinite(s, FORWARD_STATS, FORWARD_SPREADS);
+  return (s.nanCount !== undefined && s.nanCount > 0) || forwardStatsBad(s);
 }
 
 /**
@@ -60,7 +68,7 @@ export function forwardNonFinite(s: LayerStats): boolean {
  * @example if (holdsNonFinite(e.layers.dense_0)) report();
  */
 export function holdsNonFinite(s: LayerStats): boolean {
-  return forwardNonFinite(s) || anyNonFinite(s, GRADIENT_STATS, GRADIENT_SPREADS);
+  return forwardNonFinite(s) || gradientStatsBad(s);
 }
 
 /** The names of the non-finite stats of a layer, in NON_FINITE_ORDER (for evidence; allocates). */
