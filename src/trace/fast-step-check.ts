@@ -1,4 +1,4 @@
-import type { StepEvent } from '../domain/index.js';
+import { LayerStats, type StepEvent } from '../domain/index.js';
 
 // Step events are >99% of a trace, and zod's generic object walk costs about
 // 3x a JSON.parse of the line. This check accepts only the plain, valid shape
@@ -7,24 +7,11 @@ import type { StepEvent } from '../domain/index.js';
 // source of truth, which also writes the error message. A property test
 // checks that whatever this accepts, the schema accepts unchanged.
 
-const LAYER_NUMBER_KEYS = [
-  'gradNorm',
-  'gradMean',
-  'gradStd',
-  'gradMaxAbs',
-  'weightNorm',
-  'weightMean',
-  'weightStd',
-  'weightMaxAbs',
-  'biasMean',
-  'biasStd',
-  'updateRatio',
-  'actMean',
-  'actStd',
-  'deadFraction',
-  'saturatedFraction',
-  'zeroGradFraction',
-] as const;
+// The numeric fields of LayerStats, read from the schema so a field added
+// there is checked here too (nanCount has its own rule below).
+const LAYER_NUMBER_KEYS = Object.keys(LayerStats.shape).filter(
+  (k) => k !== 'nanCount',
+) as (keyof LayerStats)[];
 
 const optNumber = (v: unknown) => v === undefined || typeof v === 'number';
 const isRecord = (v: unknown): v is Record<string, unknown> =>
