@@ -29,3 +29,12 @@ export const ofSymptoms = (occ: SymptomOccurrence[], ids: readonly string[]) =>
 
 /** The same trace with its batch events removed: only epoch metrics are left. */
 export const epochOnly = (events: TraceEvent[]) => events.filter((e) => e.type !== 'step');
+
+/** The symptoms of the loss family. */
+export const LOSS_SYMPTOMS = [
+  'loss_nan',
+  'loss_divergence',
+  'loss_not_decreasing',
+  'slow_convergence',
+  'loss_oscillation',
+] as const;

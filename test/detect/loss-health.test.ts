@@ -19,15 +19,7 @@ import {
 } from '../generators/index.js';
 import { HEALTHY_SAMPLES, readSample } from '../support/samples.js';
 import { firstReportStep, resumedAndWhole } from './first-report.js';
-import { detect, epochOnly, ofSymptom, ofSymptoms, profileValues } from './harness.js';
-
-const LOSS_SYMPTOMS = [
-  'loss_nan',
-  'loss_divergence',
-  'loss_not_decreasing',
-  'slow_convergence',
-  'loss_oscillation',
-] as const;
+import { detect, epochOnly, LOSS_SYMPTOMS, ofSymptom, ofSymptoms, profileValues } from './harness.js';
 
 /** Steps at which loss_not_decreasing or slow_convergence was (re)reported: the run's progress verdicts. */
 async function progressJudgements(events: TraceEvent[]): Promise<number[]> {

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { SymptomOccurrence, TraceEvent } from '../../src/domain/index.js';
 import { readTrace } from '../../src/trace/index.js';
-import { detect, epochOnly, ofSymptom, ofSymptoms } from './harness.js';
+import { detect, epochOnly, LOSS_SYMPTOMS, ofSymptom, ofSymptoms } from './harness.js';
 
 // Real TensorFlow.js runs (test/fixtures/tfjs, README there): the full
 // detector set on each, and what it must and must not find. Softmax outputs
@@ -20,13 +20,7 @@ async function readFixture(name: string): Promise<TraceEvent[]> {
   return out;
 }
 
-const LOSS = [
-  'loss_nan',
-  'loss_divergence',
-  'loss_not_decreasing',
-  'slow_convergence',
-  'loss_oscillation',
-] as const;
+const LOSS = LOSS_SYMPTOMS;
 const GENERALISATION = ['overfitting', 'underfitting'] as const;
 /** The loss and generalisation symptoms: the ones a run with a finite, learning loss must not show. */
 const LOSS_AND_GENERALISATION = [...LOSS, ...GENERALISATION];

@@ -4,7 +4,14 @@ import type { ModelView } from '../model-view.js';
 import { fmt, pushWindow, reportFinding } from '../stats/index.js';
 import { lossInfo } from './config-loss-kind.js';
 import { taskView } from './generalisation-task.js';
-import { earlyNow, type LossState, spanText, windowSpan } from './loss-state.js';
+import {
+  earlyNow,
+  type LossSeries,
+  type LossState,
+  type Streak,
+  spanText,
+  windowSpan,
+} from './loss-state.js';
 import type { LossThresholds } from './loss-thresholds.js';
 
 /** The loss a model that learned nothing scores, and what it is for (evidence text). */
@@ -29,6 +36,26 @@ export function chanceLevelOf(run: RunEvent, model: ModelView): ChanceLevel | nu
 }
 
 /**
+ * Extends or resets a streak of level checks; true once the condition has
+ * held for the divergence patience (epochs, or steps for batch losses).
+ */
+function heldForPatience(streak: Streak, holds: boolean, s: LossSeries, th: LossThresholds): boolean {
+  if (!holds) {
+    streak.count = 0;
+    streak.start = -1;
+    return false;
+  }
+  if (streak.count++ === 0) streak.start = s.levelStep;
+  return s.source === 'epoch'
+    ? streak.count >= th.divergencePatienceEpochs
+    : s.levelStep - streak.start >= th.divergencePatienceSteps;
+}
+
+/** What the level is, for evidence text. */
+const smoothingOf = (s: LossSeries, th: LossThresholds): string =>
+  s.source === 'epoch' ? 'train loss' : `smoothed loss (median of the last ${th.windowSteps} batches)`;
+
+/**
  * loss_divergence, chance arm (cross-entropy classification): the smoothed
  * loss stays at `divergenceChanceFactor`× the chance-level loss or more, and
  * `divergenceRatio`× the first loss of the run or more (it rose there), for
@@ -49,27 +76,15 @@ export function checkChance(
   const start = s.early[0];
   if (chance === null || start === undefined) return;
   const bound = Math.max(th.divergenceChanceFactor * chance.loss, th.divergenceRatio * start);
-  if (!(s.level >= bound)) {
-    d.chanceStreak = 0;
-    d.chanceStart = -1;
-    return;
-  }
-  if (d.chanceStreak++ === 0) d.chanceStart = s.levelStep;
-  const held =
-    s.source === 'epoch'
-      ? d.chanceStreak >= th.divergencePatienceEpochs
-      : s.levelStep - d.chanceStart >= th.divergencePatienceSteps;
-  if (!held) return;
-  const smoothing =
-    s.source === 'epoch' ? 'train loss' : `smoothed loss (median of the last ${th.windowSteps} batches)`;
+  if (!heldForPatience(d.chance, s.level >= bound, s, th)) return;
   report(
     state,
-    d.chanceStart,
+    d.chance.start,
     s.levelStep,
     'critical',
     0.9,
     [
-      `${smoothing} is ${fmt(s.level)} at step ${s.levelStep}, ${fmt(s.level / chance.loss)}× the chance-level loss ${fmt(chance.loss)} for ${chance.text}, and has stayed at or above ${th.divergenceChanceFactor}× it since step ${d.chanceStart}; it started at ${fmt(start)} (${spanText(s, s.earlyFrom, s.earlyFrom)}); rule: a cross-entropy ${th.divergenceChanceFactor}× what guessing scores, and ${th.divergenceRatio}× its start, is a confidently wrong model`,
+      `${smoothingOf(s, th)} is ${fmt(s.level)} at step ${s.levelStep}, ${fmt(s.level / chance.loss)}× the chance-level loss ${fmt(chance.loss)} for ${chance.text}, and has stayed at or above ${th.divergenceChanceFactor}× it since step ${d.chance.start}; it started at ${fmt(start)} (${spanText(s, s.earlyFrom, s.earlyFrom)}); rule: a cross-entropy ${th.divergenceChanceFactor}× what guessing scores, and ${th.divergenceRatio}× its start, is a confidently wrong model`,
     ],
     emit,
   );
@@ -130,28 +145,16 @@ export function checkRise(state: LossState, th: LossThresholds, emit: Emit): voi
     level >= th.divergenceRatio * best &&
     Math.log(level / best) >= th.divergenceGiveBack * gain &&
     level > oscillationCeiling(state);
-  if (!rising) {
-    d.streak = 0;
-    d.streakStart = -1;
-    return;
-  }
-  if (d.streak++ === 0) d.streakStart = s.levelStep;
-  const held =
-    s.source === 'epoch'
-      ? d.streak >= th.divergencePatienceEpochs
-      : s.levelStep - d.streakStart >= th.divergencePatienceSteps;
-  if (!held) return;
-  const smoothing =
-    s.source === 'epoch' ? 'train loss' : `smoothed loss (median of the last ${th.windowSteps} batches)`;
+  if (!heldForPatience(d.rise, rising, s, th)) return;
   const aboveStart = level >= early;
   report(
     state,
-    d.streakStart,
+    d.rise.start,
     s.levelStep,
     aboveStart ? 'critical' : 'warning',
     aboveStart ? 0.9 : 0.75,
     [
-      `${smoothing} rose to ${fmt(level)} at step ${s.levelStep}, ${fmt(level / best)}× its best ${fmt(best)} (step ${s.bestStep}), and stayed above ${th.divergenceRatio}× since step ${d.streakStart}; it started at ${fmt(early)}`,
+      `${smoothingOf(s, th)} rose to ${fmt(level)} at step ${s.levelStep}, ${fmt(level / best)}× its best ${fmt(best)} (step ${s.bestStep}), and stayed above ${th.divergenceRatio}× since step ${d.rise.start}; it started at ${fmt(early)}`,
     ],
     emit,
   );

@@ -92,7 +92,7 @@ type ProgressCheck = (
 function canJudgeProgress(state: LossState): boolean {
   const s = state.series;
   // A loss sitting far above chance and above its start (the chance arm's streak) is not "flat" nor "slow".
-  if (state.divergence.finding || state.divergence.chanceStreak > 0 || state.nan.count > 0) return false;
+  if (state.divergence.finding || state.divergence.chance.count > 0 || state.nan.count > 0) return false;
   return !Number.isNaN(s.earlyLevel) && s.level > 0;
 }
 

@@ -69,21 +69,26 @@ export interface LossState {
     finding: Finding | null;
   };
   divergence: {
-    streak: number;
-    streakStart: number;
+    /** Level checks in a row at which the loss sat far above its best, and the step they began. */
+    rise: Streak;
     /** Point index (values) and step (steps) of the latest spikes. */
     spikes: RingWindow;
     spikeTotal: number;
     spikeMax: number;
     spikeMaxStep: number;
-    /** Level checks in a row at which the loss sat far above chance and above its start, and the step they began. */
-    chanceStreak: number;
-    chanceStart: number;
+    /** Level checks in a row at which the loss sat far above chance and above its start. */
+    chance: Streak;
     finding: Finding | null;
   };
   flat: { retired: boolean; finding: Finding | null };
   slow: { finding: Finding | null };
   oscillation: { finding: Finding | null };
+}
+
+/** A run of consecutive level checks at which a condition held, and the step it began (-1: none). */
+export interface Streak {
+  count: number;
+  start: number;
 }
 
 export function initialLossState(th: LossThresholds): LossState {
@@ -122,14 +127,12 @@ export function initialLossState(th: LossThresholds): LossState {
       finding: null,
     },
     divergence: {
-      streak: 0,
-      streakStart: -1,
+      rise: { count: 0, start: -1 },
       spikes: createWindow(th.spikeCount),
       spikeTotal: 0,
       spikeMax: 0,
       spikeMaxStep: -1,
-      chanceStreak: 0,
-      chanceStart: -1,
+      chance: { count: 0, start: -1 },
       finding: null,
     },
     flat: { retired: false, finding: null },
