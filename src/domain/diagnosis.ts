@@ -48,28 +48,98 @@ export type DiagnosedSymptom = z.infer<typeof DiagnosedSymptom>;
 export const PathStep = z.object({ from: z.string(), rel: z.string(), to: z.string(), weight: z.number() });
 export type PathStep = z.infer<typeof PathStep>;
 
+/**
+ * One line of reasoning behind a cause, node by node: the run's occurrence
+ * (with its numbers) → the SUGGESTS edge (weight, rationale, source) → the
+ * cause → its FIXED_BY edges to remedies.
+ */
+export const ExplanationPath = z.object({
+  occurrence: DiagnosedSymptom,
+  suggests: z.object({ weight: z.number(), rationale: z.string(), source: z.string() }),
+  /** What this occurrence alone adds to the cause (weight × confidence × severity factor). */
+  contribution: z.number(),
+  cause: z.string(),
+  fixedBy: z.array(
+    z.object({
+      remedy: z.string(),
+      effectiveness: z.number(),
+      rationale: z.string(),
+      source: z.string(),
+      tries: z.number().int(),
+      successes: z.number().int(),
+    }),
+  ),
+});
+export type ExplanationPath = z.infer<typeof ExplanationPath>;
+
+/** A symptom the cause predicts that the run could have shown (its signals were recorded) but did not. */
+export const MissingEvidence = z.object({
+  symptomId: z.string(),
+  weight: z.number(),
+  /** The factor the cause's odds were multiplied by. */
+  factor: z.number(),
+});
+export type MissingEvidence = z.infer<typeof MissingEvidence>;
+
 export const DiagnosedCause = z.object({
   id: z.string(),
+  name: z.string(),
   confidence: z.number(),
   explanation: z.string(),
+  /** Flat edges symptom → cause → remedy (the CLI contract's `path`). */
   path: z.array(PathStep),
+  paths: z.array(ExplanationPath),
+  against: z.array(MissingEvidence),
 });
 export type DiagnosedCause = z.infer<typeof DiagnosedCause>;
 
+/**
+ * A concrete change against the run's own layers and settings:
+ * insert a layer after `at`, replace something in `at`, remove `at`, or set
+ * a `field` (of layer `at`, or of the training setup when `at` is `optimizer`
+ * or `training`) to `value`.
+ */
+export const ConcreteEdit = z.object({
+  op: z.enum(['insert', 'replace', 'remove', 'set']),
+  at: z.string(),
+  layer: z.record(z.string(), z.unknown()).optional(),
+  field: z.string().optional(),
+  value: z.unknown().optional(),
+  /** The value before the edit, where the run's description says it. */
+  from: z.unknown().optional(),
+  remedy: z.string(),
+  forCauses: z.array(z.string()),
+});
+export type ConcreteEdit = z.infer<typeof ConcreteEdit>;
+
 export const RecommendedRemedy = z.object({
   id: z.string(),
+  name: z.string(),
   forCauses: z.array(z.string()),
   action: z.string(),
+  /** Expected effect: chance the remedy removes one of the likely causes, from confidences and (learned) effectiveness. */
+  score: z.number(),
+  tries: z.number().int(),
+  successes: z.number().int(),
+  /** The remedy as concrete edits against this run (empty when the run lacks what it needs). */
+  edits: z.array(ConcreteEdit),
 });
 export type RecommendedRemedy = z.infer<typeof RecommendedRemedy>;
 
 export const Diagnosis = z.object({
   runId: z.string(),
+  /** True when no cause reaches HEALTHY_THRESHOLD and no warning or critical symptom was seen. */
+  healthy: z.boolean(),
+  /** The verdict in one sentence, from the run's own findings. */
+  summary: z.string(),
   facts: RunFacts,
   symptoms: z.array(DiagnosedSymptom),
   causes: z.array(DiagnosedCause),
   remedies: z.array(RecommendedRemedy),
-  structureEdits: z.array(z.looseObject({ op: z.string() })),
+  structureEdits: z.array(ConcreteEdit),
   missingSignals: z.array(z.string()),
 });
 export type Diagnosis = z.infer<typeof Diagnosis>;
+
+/** A cause at or above this confidence makes a run unhealthy. */
+export const HEALTHY_THRESHOLD = 0.5;

@@ -32,6 +32,11 @@ export const Cause = z.object({
   name: z.string().min(1),
   description: z.string().min(1),
   category: z.string().min(1),
+  /**
+   * How common the cause is before any evidence, in (0, 1); 0.5 (the
+   * default) is neutral. The reasoner multiplies the cause's odds by prior/(1−prior).
+   */
+  prior: z.number().gt(0).lt(1).optional(),
 });
 export type Cause = z.infer<typeof Cause>;
 

@@ -1,4 +1,4 @@
-import type { KnowledgeSeed, RunEvent, SymptomOccurrence } from '../domain/index.js';
+import type { KnowledgeSeed, Outcome, RunEvent, SymptomOccurrence } from '../domain/index.js';
 
 /** A slice of one time series (`loss`, `layers.dense.gradNorm`, `val.loss`, ...). */
 export interface SeriesChunk {
@@ -46,6 +46,21 @@ export interface RunSummary {
   status?: string;
   lastStep?: number;
   eventCount: number;
+  batchCount: number;
+  /** Distinct ids of the symptoms the run's occurrences are of, sorted. */
+  symptomIds: string[];
+  /** As the run's `run` event gave it. */
+  parentRunId?: string;
+  /** As the run's `run` event gave it (outcomes recorded later are in `listOutcomes`). */
+  appliedRemedies?: string[];
+  /** As the run's `run` event gave it. */
+  tags?: Record<string, string>;
+}
+
+/** Which outcomes `listOutcomes` returns; every given field must match. */
+export interface OutcomeFilter {
+  remedyId?: string;
+  parentRunId?: string;
 }
 
 export interface KnowledgeCounts {
@@ -70,7 +85,11 @@ export interface GraphStore {
 
   /** The whole knowledge graph (symptoms, causes, remedies, links, sources). */
   readKnowledge(): Promise<KnowledgeSeed>;
-  /** Inserts or updates (by id, or by the pair of ids of a link) everything given; removes nothing. */
+  /**
+   * Inserts or updates (by id, or by the pair of ids of a link) everything
+   * given; removes nothing. An existing FIXED_BY link keeps the tries and
+   * successes learned from outcomes, so a reseed never forgets them.
+   */
   upsertKnowledge(part: KnowledgeSeed): Promise<void>;
   countKnowledge(): Promise<KnowledgeCounts>;
   /** The given symptoms, the causes they suggest, the remedies of those causes, and the links between. */
@@ -88,6 +107,18 @@ export interface GraphStore {
   readSeries(runId: string, key?: string): Promise<SeriesChunk[]>;
   /** A run's symptom occurrences; a later write of the same (symptom, layer, firstStep) replaces the earlier. */
   readOccurrences(runId: string): Promise<SymptomOccurrence[]>;
+
+  /**
+   * Stores the outcome and, in the same transaction, counts it on the FIXED_BY
+   * link of each of its causes to its remedy (tries + 1, successes + 1 if it
+   * worked). Links that do not exist are skipped: `updatedLinks` says how many
+   * were counted. Idempotent by (runId, remedyId): a second outcome of the
+   * same pair changes nothing and answers `recorded: false, updatedLinks: 0`.
+   * The runs need not be stored.
+   */
+  recordOutcome(outcome: Outcome): Promise<{ recorded: boolean; updatedLinks: number }>;
+  /** Recorded outcomes, ordered by parentRunId, runId, remedyId. */
+  listOutcomes(filter?: OutcomeFilter): Promise<Outcome[]>;
 }
 
 /** The key that makes an occurrence unique within a run. */

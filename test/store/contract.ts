@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { KnowledgeSeed, RunEvent, SymptomOccurrence } from '../../src/domain/index.js';
+import type { KnowledgeSeed, Outcome, RunEvent, SymptomOccurrence } from '../../src/domain/index.js';
 import { loadSeed, seedStore } from '../../src/knowledge/index.js';
 import type { GraphStore } from '../../src/store/index.js';
 import { uniqueId } from '../support/neo4j.js';
@@ -61,6 +61,27 @@ function miniSeed(tag: string, weight = 0.5): KnowledgeSeed {
     ],
   };
 }
+
+/** An outcome of `t_${tag}_remedy` applied for `t_${tag}_cause`, as miniSeed names them. */
+const outcomeOf = (tag: string, runId: string, success: boolean, extra: Partial<Outcome> = {}): Outcome => ({
+  runId,
+  parentRunId: `${runId}-parent`,
+  remedyId: `t_${tag}_remedy`,
+  causeIds: [`t_${tag}_cause`],
+  success,
+  ...extra,
+});
+
+/** The learned counts on miniSeed's one FIXED_BY link, as readKnowledge and knowledgeAround return them. */
+async function learnedCounts(store: GraphStore, tag: string) {
+  const link = (k: KnowledgeSeed) => k.fixedBy.find((l) => l.cause === `t_${tag}_cause`)!;
+  const all = link(await store.readKnowledge());
+  const around = link(await store.knowledgeAround([`t_${tag}_symptom`]));
+  expect(around).toEqual(all);
+  return { tries: all.tries, successes: all.successes, effectiveness: all.effectiveness };
+}
+
+const testTag = (label: string) => uniqueId(label).replace(/-/g, '_');
 
 /**
  * The behaviour every GraphStore adapter must show. Run against the memory
@@ -230,6 +251,174 @@ export function describeStoreContract(
       }
     });
 
+    it('lists runs with their batch count, sorted distinct symptoms, parent, applied remedies and tags', async () => {
+      const store = await open();
+      try {
+        const parent = uniqueId('parent');
+        const child = uniqueId('child');
+        await store.putRun(runEvent(parent));
+        await store.putRun(
+          runEvent(child, {
+            parentRunId: parent,
+            appliedRemedies: ['lower_learning_rate'],
+            tags: { team: 'vision', 'git.sha': 'abc123' },
+          }),
+        );
+        await store.appendBatch(child, {
+          batchId: 'a',
+          eventCount: 2,
+          lastStep: 4,
+          series: [],
+          occurrences: [occurrence('loss_nan', 4, 4), occurrence('exploding_gradients', 2, 3)],
+        });
+        await store.appendBatch(child, {
+          batchId: 'b',
+          eventCount: 1,
+          lastStep: 5,
+          series: [],
+          occurrences: [{ ...occurrence('exploding_gradients', 5, 5), layer: 'out' }],
+          status: 'failed',
+        });
+        const runs = await store.listRuns();
+        expect(runs.find((r) => r.id === parent)).toEqual({
+          id: parent,
+          name: 'contract',
+          eventCount: 0,
+          batchCount: 0,
+          symptomIds: [],
+        });
+        expect(runs.find((r) => r.id === child)).toEqual({
+          id: child,
+          name: 'contract',
+          status: 'failed',
+          lastStep: 5,
+          eventCount: 3,
+          batchCount: 2,
+          symptomIds: ['exploding_gradients', 'loss_nan'],
+          parentRunId: parent,
+          appliedRemedies: ['lower_learning_rate'],
+          tags: { team: 'vision', 'git.sha': 'abc123' },
+        });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('counts an outcome on the FIXED_BY links of its causes once, however often it is recorded', async () => {
+      const store = await open();
+      try {
+        const tag = testTag('o');
+        await seedStore(store, miniSeed(tag));
+        const child = uniqueId('retry');
+        const worked = outcomeOf(tag, child, true, { causeIds: [`t_${tag}_cause`, `t_${tag}_unlinked`] });
+        expect(await store.recordOutcome(worked)).toEqual({ recorded: true, updatedLinks: 1 });
+        expect(await learnedCounts(store, tag)).toMatchObject({ tries: 1, successes: 1 });
+
+        expect(await store.recordOutcome(worked)).toEqual({ recorded: false, updatedLinks: 0 });
+        expect(await store.recordOutcome({ ...worked, success: false })).toEqual({
+          recorded: false,
+          updatedLinks: 0,
+        });
+        expect(await learnedCounts(store, tag)).toMatchObject({ tries: 1, successes: 1 });
+
+        const failed = outcomeOf(tag, uniqueId('retry'), false, { note: 'still diverges' });
+        expect(await store.recordOutcome(failed)).toEqual({ recorded: true, updatedLinks: 1 });
+        expect(await learnedCounts(store, tag)).toMatchObject({ tries: 2, successes: 1 });
+        expect(await store.listOutcomes({ remedyId: `t_${tag}_remedy` })).toEqual(
+          [worked, failed].sort((a, b) => (a.parentRunId < b.parentRunId ? -1 : 1)),
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('counts concurrent outcomes without losing one, and a concurrently repeated outcome once', async () => {
+      const store = await open();
+      try {
+        const tag = testTag('race');
+        await seedStore(store, miniSeed(tag));
+        const repeated = outcomeOf(tag, uniqueId('retry'), true);
+        const distinct = Array.from({ length: 4 }, () => outcomeOf(tag, uniqueId('retry'), false));
+        const results = await Promise.all(
+          [...[1, 2, 3, 4].map(() => repeated), ...distinct].map((o) => store.recordOutcome(o)),
+        );
+        expect(results.filter((r) => r.recorded)).toHaveLength(5);
+        expect(await learnedCounts(store, tag)).toMatchObject({ tries: 5, successes: 1 });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('records an outcome whose remedy has no FIXED_BY link to its causes, counting nothing', async () => {
+      const store = await open();
+      try {
+        const tag = testTag('nolink');
+        const outcome = outcomeOf(tag, uniqueId('retry'), true);
+        expect(await store.recordOutcome(outcome)).toEqual({ recorded: true, updatedLinks: 0 });
+        expect(await store.listOutcomes({ parentRunId: outcome.parentRunId })).toEqual([outcome]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('lists outcomes by remedy, by parent run, or both, in parent, run, remedy order', async () => {
+      const store = await open();
+      try {
+        const tag = testTag('list');
+        const parent = uniqueId('p');
+        const a = outcomeOf(tag, `${parent}-b`, true, { parentRunId: parent });
+        const b = outcomeOf(tag, `${parent}-a`, false, { parentRunId: parent, remedyId: `t_${tag}_other` });
+        const c = outcomeOf(tag, `${parent}-a`, true, { parentRunId: parent });
+        const elsewhere = outcomeOf(tag, uniqueId('r'), true);
+        for (const o of [a, b, c, elsewhere]) await store.recordOutcome(o);
+        expect(await store.listOutcomes({ parentRunId: parent })).toEqual([b, c, a]);
+        expect(await store.listOutcomes({ parentRunId: parent, remedyId: `t_${tag}_remedy` })).toEqual([
+          c,
+          a,
+        ]);
+        const ofRemedy = await store.listOutcomes({ remedyId: `t_${tag}_remedy` });
+        expect(ofRemedy).toHaveLength(3);
+        expect(ofRemedy).toContainEqual(elsewhere);
+        expect((await store.listOutcomes()).length).toBeGreaterThanOrEqual(4);
+        expect(await store.listOutcomes({ parentRunId: uniqueId('nobody') })).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps learned tries and successes when the knowledge is seeded again, changed or not', async () => {
+      const store = await open();
+      try {
+        const tag = testTag('reseed');
+        await seedStore(store, miniSeed(tag));
+        await store.recordOutcome(outcomeOf(tag, uniqueId('retry'), true));
+        await store.recordOutcome(outcomeOf(tag, uniqueId('retry'), false));
+
+        const unchanged = await seedStore(store, miniSeed(tag));
+        expect(unchanged.fixedBy).toEqual({ created: 0, updated: 0, unchanged: 1 });
+        expect(await learnedCounts(store, tag)).toEqual({ tries: 2, successes: 1, effectiveness: 0.7 });
+
+        const seed = miniSeed(tag);
+        seed.fixedBy[0] = { ...seed.fixedBy[0]!, effectiveness: 0.4 };
+        const changed = await seedStore(store, seed);
+        expect(changed.fixedBy).toEqual({ created: 0, updated: 1, unchanged: 0 });
+        expect(await learnedCounts(store, tag)).toEqual({ tries: 2, successes: 1, effectiveness: 0.4 });
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('rejects an outcome without causes', async () => {
+      const store = await open();
+      try {
+        const outcome = outcomeOf(testTag('empty'), uniqueId('retry'), true, { causeIds: [] });
+        await expect(store.recordOutcome(outcome)).rejects.toThrow(/causeIds/);
+        expect(await store.listOutcomes({ parentRunId: outcome.parentRunId })).toEqual([]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('rejects a batch for a run it does not know', async () => {
       const store = await open();
       try {
@@ -265,6 +454,24 @@ export function describeStoreContract(
           expect(await again.hasBatch(id, 'a')).toBe(true);
           expect((await again.readSeries(id, 'loss'))[0]!.values[1]).toBe(Number.POSITIVE_INFINITY);
           expect(await again.readOccurrences(id)).toHaveLength(1);
+        } finally {
+          await again.close();
+        }
+      });
+
+      it('finds its outcomes and learned counts again after a restart, and still records each once', async () => {
+        const tag = testTag('restart_o');
+        const outcome = outcomeOf(tag, uniqueId('retry'), true, { note: 'fixed it' });
+        const store = await open();
+        await seedStore(store, miniSeed(tag));
+        await store.recordOutcome(outcome);
+        await store.close();
+        const again = await reopen();
+        try {
+          expect(await again.listOutcomes({ parentRunId: outcome.parentRunId })).toEqual([outcome]);
+          expect(await learnedCounts(again, tag)).toMatchObject({ tries: 1, successes: 1 });
+          expect(await again.recordOutcome(outcome)).toEqual({ recorded: false, updatedLinks: 0 });
+          expect(await learnedCounts(again, tag)).toMatchObject({ tries: 1, successes: 1 });
         } finally {
           await again.close();
         }

@@ -1,3 +1,4 @@
+import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import { openNeo4jStore } from '../../src/store/index.js';
 import { neo4jOptions, neo4jReachable, uniqueId } from '../support/neo4j.js';
@@ -118,11 +119,164 @@ describe.runIf(reachable)('the Cypher the Neo4j store sends', () => {
           },
         ]
       `);
-      // No label or relationship type is ever built from input: every statement is a constant of queries.ts.
-      const constants = Object.values(await import('../../src/store/neo4j/queries.js')).flat();
-      for (const s of sent) expect(constants).toContain(s.query);
+      await expectConstants(sent);
     } finally {
       await store.close();
     }
   });
+
+  it('records an outcome in one transaction: the outcome, its counts on FIXED_BY, the APPLIED and RETRY_OF links', async () => {
+    const sent: { query: string; params: unknown }[] = [];
+    const store = await openNeo4jStore({
+      ...neo4jOptions(),
+      onQuery: (query, params) => sent.push({ query, params }),
+    });
+    const driver = neo4j.driver(neo4jOptions().uri, undefined, { disableLosslessIntegers: true });
+    try {
+      const [parent, child] = [uniqueId('tck-parent'), uniqueId('tck-child')];
+      const [cause, remedy] = [`t_${child}_cause`, `t_${child}_remedy`].map((id) => id.replace(/-/g, '_'));
+      for (const id of [parent, child]) await store.putRun({ type: 'run', formatVersion: 1, id });
+      await store.upsertKnowledge({
+        sources: [{ id: 'tck-src', title: 'tck' }],
+        symptoms: [],
+        causes: [{ id: cause!, name: 'C', description: 'd', category: 'optimization' }],
+        remedies: [
+          {
+            id: remedy!,
+            name: 'R',
+            description: 'd',
+            structural: false,
+            snippets: { tfjs: '', keras: '', pytorch: '' },
+          },
+        ],
+        suggests: [],
+        fixedBy: [
+          {
+            cause: cause!,
+            remedy: remedy!,
+            effectiveness: 0.5,
+            rationale: 'r',
+            source: 'tck-src',
+            tries: 0,
+            successes: 0,
+          },
+        ],
+      });
+      sent.length = 0;
+      const outcome = {
+        runId: child,
+        parentRunId: parent,
+        remedyId: remedy!,
+        causeIds: [cause!, cause!],
+        success: true,
+      };
+      expect(await store.recordOutcome(outcome)).toEqual({ recorded: true, updatedLinks: 1 });
+      expect(await store.recordOutcome(outcome)).toEqual({ recorded: false, updatedLinks: 0 });
+      expect(
+        sent.map((s) => ({ query: s.query.trim().split('\n')[0], params: shapeOf(s.params) })),
+      ).toMatchInlineSnapshot(`
+        [
+          {
+            "params": {
+              "causeIds": [
+                "string",
+                "...2",
+              ],
+              "note": null,
+              "parentRunId": "string",
+              "remedyId": "string",
+              "runId": "string",
+              "success": "boolean",
+            },
+            "query": "MERGE (o:Outcome {runId: $runId, remedyId: $remedyId})",
+          },
+          {
+            "params": {
+              "causeIds": [
+                "string",
+                "...1",
+              ],
+              "remedyId": "string",
+              "success": "boolean",
+            },
+            "query": "UNWIND $causeIds AS causeId",
+          },
+          {
+            "params": {
+              "parentRunId": "string",
+              "remedyId": "string",
+              "runId": "string",
+              "success": "boolean",
+            },
+            "query": "MATCH (r:Run {id: $runId})",
+          },
+          {
+            "params": {
+              "causeIds": [
+                "string",
+                "...2",
+              ],
+              "note": null,
+              "parentRunId": "string",
+              "remedyId": "string",
+              "runId": "string",
+              "success": "boolean",
+            },
+            "query": "MERGE (o:Outcome {runId: $runId, remedyId: $remedyId})",
+          },
+        ]
+      `);
+      await expectConstants(sent);
+      const { records } = await driver.executeQuery(
+        `MATCH (c:Run {id: $child})-[:RETRY_OF]->(p:Run)
+         OPTIONAL MATCH (c)-[a:APPLIED]->(m:Remedy)
+         RETURN p.id AS parent, collect(m.id) AS remedies`,
+        { child },
+      );
+      expect(records.map((r) => r.toObject())).toEqual([{ parent, remedies: [remedy] }]);
+    } finally {
+      await driver.close();
+      await store.close();
+    }
+  });
+
+  it('lists runs in one statement, and reads parent, remedies and tags of runs stored before they were copied out', async () => {
+    const sent: string[] = [];
+    const store = await openNeo4jStore({ ...neo4jOptions(), onQuery: (query) => sent.push(query) });
+    const driver = neo4j.driver(neo4jOptions().uri);
+    try {
+      const legacy = {
+        type: 'run',
+        formatVersion: 1,
+        id: uniqueId('legacy'),
+        parentRunId: 'p',
+        tags: { a: 'b' },
+      };
+      // What PUT_RUN stored before it copied parentRunId, appliedRemedies and tags out of runJson.
+      await driver.executeQuery(
+        `CREATE (:Run {id: $id, runJson: $runJson, eventCount: 0, batchCount: 0, createdAt: datetime()})`,
+        { id: legacy.id, runJson: JSON.stringify(legacy) },
+      );
+      sent.length = 0;
+      const runs = await store.listRuns();
+      expect(sent).toHaveLength(1);
+      expect(runs.find((r) => r.id === legacy.id)).toEqual({
+        id: legacy.id,
+        eventCount: 0,
+        batchCount: 0,
+        symptomIds: [],
+        parentRunId: 'p',
+        tags: { a: 'b' },
+      });
+    } finally {
+      await driver.close();
+      await store.close();
+    }
+  });
 });
+
+// No label or relationship type is ever built from input: every statement is a constant of queries.ts.
+async function expectConstants(sent: { query: string }[]) {
+  const constants = Object.values(await import('../../src/store/neo4j/queries.js')).flat();
+  for (const s of sent) expect(constants).toContain(s.query);
+}

@@ -2,6 +2,7 @@ import type {
   Cause,
   FixedByLink,
   KnowledgeSeed,
+  Outcome,
   Remedy,
   Source,
   SuggestsLink,
@@ -84,4 +85,19 @@ export function knowledgeAround(k: KnowledgeMaps, symptomIds: string[]): Knowled
     suggests,
     fixedBy,
   };
+}
+
+/** The keys of the FIXED_BY links an outcome counts on: from each of its causes to its remedy, where they exist. */
+export function outcomeLinkKeys(k: KnowledgeMaps, outcome: Outcome): string[] {
+  return [...new Set(outcome.causeIds)]
+    .map((cause) => `${cause}->${outcome.remedyId}`)
+    .filter((key) => k.fixedBy.has(key));
+}
+
+/** Counts an outcome on its links (tries + 1, successes + 1 if it worked), like COUNT_OUTCOME_ON_LINKS. */
+export function countOutcome(k: KnowledgeMaps, outcome: Outcome): void {
+  for (const key of outcomeLinkKeys(k, outcome)) {
+    const l = k.fixedBy.get(key)!;
+    k.fixedBy.set(key, { ...l, tries: l.tries + 1, successes: l.successes + (outcome.success ? 1 : 0) });
+  }
 }

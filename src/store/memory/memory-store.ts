@@ -1,4 +1,4 @@
-import type { KnowledgeSeed, RunEvent, SymptomOccurrence } from '../../domain/index.js';
+import { type KnowledgeSeed, Outcome, type RunEvent, type SymptomOccurrence } from '../../domain/index.js';
 import {
   BatchConflictError,
   type GraphStore,
@@ -12,7 +12,13 @@ import {
   type StoredRun,
 } from '../graph-store.js';
 import { Journal } from './journal.js';
-import { emptyKnowledge, knowledgeAround, upsertInto } from './knowledge-maps.js';
+import {
+  countOutcome,
+  emptyKnowledge,
+  knowledgeAround,
+  outcomeLinkKeys,
+  upsertInto,
+} from './knowledge-maps.js';
 
 interface RunState extends StoredRun {
   batchIds: Set<string>;
@@ -23,7 +29,11 @@ interface RunState extends StoredRun {
 type JournalRecord =
   | { op: 'knowledge'; part: KnowledgeSeed }
   | { op: 'run'; run: RunEvent }
-  | { op: 'batch'; runId: string; batch: StoredBatch };
+  | { op: 'batch'; runId: string; batch: StoredBatch }
+  | { op: 'outcome'; outcome: Outcome };
+
+// The idempotency key of an outcome; JSON so no id can contain the separator.
+const outcomeKey = (o: Outcome) => JSON.stringify([o.runId, o.remedyId]);
 
 /**
  * The embedded store: everything in process memory, every acknowledged write
@@ -34,11 +44,19 @@ type JournalRecord =
 export async function openMemoryStore(options: { dataDir: string | null }): Promise<GraphStore> {
   const knowledge = emptyKnowledge();
   const runs = new Map<string, RunState>();
+  const outcomes = new Map<string, Outcome>();
   const journal = options.dataDir ? await Journal.open(options.dataDir) : undefined;
 
   const apply = (record: JournalRecord): boolean => {
     if (record.op === 'knowledge') {
       upsertInto(knowledge, record.part);
+      return true;
+    }
+    if (record.op === 'outcome') {
+      const key = outcomeKey(record.outcome);
+      if (outcomes.has(key)) return false;
+      outcomes.set(key, record.outcome);
+      countOutcome(knowledge, record.outcome);
       return true;
     }
     if (record.op === 'run') {
@@ -102,13 +120,21 @@ export async function openMemoryStore(options: { dataDir: string | null }): Prom
       return structuredClone(stored);
     },
     listRuns: async (): Promise<RunSummary[]> =>
-      [...runs.values()].map((r) => ({
-        id: r.run.id,
-        name: r.run.name,
-        status: r.status,
-        lastStep: r.lastStep,
-        eventCount: r.eventCount,
-      })),
+      [...runs.values()].map((r) =>
+        structuredClone({
+          id: r.run.id,
+          name: r.run.name,
+          status: r.status,
+          lastStep: r.lastStep,
+          eventCount: r.eventCount,
+          batchCount: r.batchCount,
+          // Plain sort (code units), the order Neo4j's ORDER BY gives ascii ids.
+          symptomIds: [...new Set([...r.occurrences.values()].map((o) => o.symptomId))].sort(),
+          parentRunId: r.run.parentRunId,
+          appliedRemedies: r.run.appliedRemedies,
+          tags: r.run.tags,
+        }),
+      ),
     hasBatch: async (runId, batchId) => runs.get(runId)?.batchIds.has(batchId) ?? false,
     appendBatch: async (runId, batch) => ({ accepted: await write({ op: 'batch', runId, batch }) }),
     readSeries: async (runId, key) => {
@@ -121,5 +147,27 @@ export async function openMemoryStore(options: { dataDir: string | null }): Prom
       if (!r) throw new RunNotFoundError(runId);
       return structuredClone([...r.occurrences.values()]);
     },
+
+    recordOutcome: async (outcome) => {
+      const parsed = Outcome.parse(outcome);
+      // Counted now, in the same tick as write() applies the record, so nothing can come between.
+      const updatedLinks = outcomeLinkKeys(knowledge, parsed).length;
+      const recorded = await write({ op: 'outcome', outcome: parsed });
+      return { recorded, updatedLinks: recorded ? updatedLinks : 0 };
+    },
+    listOutcomes: async (filter = {}) =>
+      structuredClone(
+        [...outcomes.values()]
+          .filter((o) => filter.remedyId === undefined || o.remedyId === filter.remedyId)
+          .filter((o) => filter.parentRunId === undefined || o.parentRunId === filter.parentRunId)
+          .sort(
+            (a, b) =>
+              compare(a.parentRunId, b.parentRunId) ||
+              compare(a.runId, b.runId) ||
+              compare(a.remedyId, b.remedyId),
+          ),
+      ),
   };
 }
+
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

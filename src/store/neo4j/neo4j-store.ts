@@ -1,11 +1,11 @@
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
-import type {
-  FixedByLink,
-  KnowledgeSeed,
-  Remedy,
-  RunEvent,
-  SuggestsLink,
-  SymptomOccurrence,
+import {
+  type FixedByLink,
+  type KnowledgeSeed,
+  Outcome,
+  type RunEvent,
+  type SuggestsLink,
+  type SymptomOccurrence,
 } from '../../domain/index.js';
 import {
   BatchConflictError,
@@ -14,9 +14,10 @@ import {
   mergeChunks,
   occurrenceKey,
   RunNotFoundError,
-  type SeriesChunk,
 } from '../graph-store.js';
+import { writeOutcome } from './outcomes.js';
 import * as Q from './queries.js';
+import { chunkToRow, dropNulls, int, remedyFromNode, remedyToRow, runSummaryFrom } from './rows.js';
 
 export interface Neo4jOptions {
   uri: string;
@@ -26,9 +27,6 @@ export interface Neo4jOptions {
   /** Called with every statement and its parameters before it is sent (logging, query snapshots in tests). */
   onQuery?: (query: string, params: Record<string, unknown>) => void;
 }
-
-const int = (n: number | undefined | null) =>
-  n === undefined || n === null ? null : neo4j.int(Math.trunc(n));
 
 /**
  * The Neo4j adapter. One driver per store; integers come back as JS numbers
@@ -159,6 +157,8 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
           runJson: JSON.stringify(run),
           layers,
           parentRunId: run.parentRunId ?? null,
+          appliedRemedies: run.appliedRemedies ?? null,
+          tagsJson: JSON.stringify(run.tags ?? null),
         },
         db,
       );
@@ -181,13 +181,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
 
     async listRuns() {
       const { records } = await exec(Q.LIST_RUNS, {}, { ...db, routing: neo4j.routing.READ });
-      return records.map((r) => ({
-        id: r.get('id') as string,
-        name: (r.get('name') as string | null) ?? undefined,
-        status: (r.get('status') as string | null) ?? undefined,
-        lastStep: (r.get('lastStep') as number | null) ?? undefined,
-        eventCount: r.get('eventCount') as number,
-      }));
+      return records.map(runSummaryFrom);
     },
 
     async hasBatch(runId, batchId) {
@@ -239,6 +233,31 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       const rows = await read<Record<string, unknown>>(Q.READ_OCCURRENCES, { runId }, 'o');
       return rows.map((o) => dropNulls(o) as unknown as SymptomOccurrence);
     },
+
+    async recordOutcome(outcome) {
+      const parsed = Outcome.parse(outcome);
+      const session = driver.session(db);
+      try {
+        return await session.executeWrite((tx) => writeOutcome((q, p) => txRun(tx, q, p), parsed));
+      } catch (err) {
+        // A concurrent writer stored the same (runId, remedyId) first: the constraint rejected ours.
+        if ((err as { code?: string }).code === 'Neo.ClientError.Schema.ConstraintValidationFailed') {
+          return { recorded: false, updatedLinks: 0 };
+        }
+        throw err;
+      } finally {
+        await session.close();
+      }
+    },
+
+    async listOutcomes(filter = {}) {
+      const rows = await read<Record<string, unknown>>(
+        Q.LIST_OUTCOMES,
+        { remedyId: filter.remedyId ?? null, parentRunId: filter.parentRunId ?? null },
+        'o',
+      );
+      return rows.map((o) => dropNulls(o) as unknown as Outcome);
+    },
   };
 
   async function assertRun(runId: string): Promise<void> {
@@ -278,40 +297,4 @@ async function recordBatch(
     }));
     await run(Q.UPSERT_OCCURRENCES, { runId, rows });
   }
-}
-
-function chunkToRow(c: SeriesChunk) {
-  return { key: c.key, firstStep: int(c.steps[0] ?? 0), steps: c.steps.map((s) => int(s)), values: c.values };
-}
-
-function remedyToRow(r: Remedy) {
-  return {
-    id: r.id,
-    name: r.name,
-    description: r.description,
-    structural: r.structural,
-    editJson: r.edit ? JSON.stringify(r.edit) : null,
-    snippetTfjs: r.snippets.tfjs,
-    snippetKeras: r.snippets.keras,
-    snippetPytorch: r.snippets.pytorch,
-  };
-}
-
-function remedyFromNode(n: Record<string, unknown>): Remedy {
-  return {
-    id: n.id as string,
-    name: n.name as string,
-    description: n.description as string,
-    structural: n.structural as boolean,
-    ...(n.editJson ? { edit: JSON.parse(n.editJson as string) } : {}),
-    snippets: {
-      tfjs: n.snippetTfjs as string,
-      keras: n.snippetKeras as string,
-      pytorch: n.snippetPytorch as string,
-    },
-  };
-}
-
-function dropNulls<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== null && v !== undefined)) as T;
 }

@@ -11,6 +11,7 @@ export const SCHEMA = [
   'CREATE CONSTRAINT batch_key IF NOT EXISTS FOR (n:Batch) REQUIRE n.key IS UNIQUE',
   'CREATE CONSTRAINT occurrence_key IF NOT EXISTS FOR (n:Occurrence) REQUIRE n.key IS UNIQUE',
   'CREATE CONSTRAINT layer_key IF NOT EXISTS FOR (n:Layer) REQUIRE n.key IS UNIQUE',
+  'CREATE CONSTRAINT outcome_run_remedy IF NOT EXISTS FOR (n:Outcome) REQUIRE (n.runId, n.remedyId) IS UNIQUE',
   'CREATE INDEX series_run_key IF NOT EXISTS FOR (n:Series) ON (n.runId, n.key)',
 ];
 
@@ -28,7 +29,7 @@ SET n.name = r.name, n.description = r.description, n.kind = r.kind, n.aliases =
 export const UPSERT_CAUSES = `
 UNWIND $rows AS r
 MERGE (n:Cause {id: r.id})
-SET n.name = r.name, n.description = r.description, n.category = r.category`;
+SET n.name = r.name, n.description = r.description, n.category = r.category, n.prior = r.prior`;
 
 export const UPSERT_REMEDIES = `
 UNWIND $rows AS r
@@ -91,10 +92,14 @@ CALL (causeNodes) {
 }
 RETURN symptoms, suggests, causes, fixedBy, remedies`;
 
-/** Idempotent: creates the run (and its layers, and RETRY_OF to a stored parent) only if absent. */
+/**
+ * Idempotent: creates the run (and its layers, and RETRY_OF to a stored parent) only if absent.
+ * The fields LIST_RUNS returns are copied out of runJson; tagsJson is always set ('null' without tags).
+ */
 export const PUT_RUN = `
 MERGE (r:Run {id: $id})
 ON CREATE SET r.runJson = $runJson, r.name = $name, r.eventCount = 0, r.batchCount = 0,
+              r.parentRunId = $parentRunId, r.appliedRemedies = $appliedRemedies, r.tagsJson = $tagsJson,
               r.createdAt = datetime(), r.justCreated = true
 WITH r, coalesce(r.justCreated, false) AS created
 REMOVE r.justCreated
@@ -119,9 +124,19 @@ MATCH (r:Run {id: $id})
 RETURN r.runJson AS runJson, r.status AS status, r.lastStep AS lastStep, r.eventCount AS eventCount,
        r.batchCount AS batchCount, r.detectorState AS detectorState`;
 
+/**
+ * One round trip: every run with its counters and its distinct symptom ids, sorted. Runs stored
+ * before PUT_RUN copied fields out of runJson (no tagsJson) also return runJson to read them from.
+ */
 export const LIST_RUNS = `
 MATCH (r:Run)
-RETURN r.id AS id, r.name AS name, r.status AS status, r.lastStep AS lastStep, r.eventCount AS eventCount
+RETURN r.id AS id, r.name AS name, r.status AS status, r.lastStep AS lastStep, r.eventCount AS eventCount,
+       r.batchCount AS batchCount, r.parentRunId AS parentRunId, r.appliedRemedies AS appliedRemedies,
+       r.tagsJson AS tagsJson, CASE WHEN r.tagsJson IS NULL THEN r.runJson END AS legacyRunJson,
+       COLLECT {
+         MATCH (r)-[:EXHIBITED]->(o:Occurrence)
+         RETURN DISTINCT o.symptomId AS symptomId ORDER BY symptomId
+       } AS symptomIds
 ORDER BY r.createdAt, r.id`;
 
 /**
@@ -186,3 +201,48 @@ RETURN o {.symptomId, .firstStep, .lastStep, .layer, .severity, .confidence, .ev
 ORDER BY o.firstStep, o.symptomId`;
 
 export const RUN_EXISTS = 'MATCH (r:Run {id: $id}) RETURN count(r) AS n';
+
+/**
+ * Inside the outcome transaction: stores the outcome unless one of the same
+ * (runId, remedyId) exists. MERGE on the outcome_run_remedy constraint locks
+ * the pair, so of two concurrent writers only one sees created = true.
+ */
+export const MERGE_OUTCOME = `
+MERGE (o:Outcome {runId: $runId, remedyId: $remedyId})
+ON CREATE SET o.parentRunId = $parentRunId, o.causeIds = $causeIds, o.success = $success, o.note = $note,
+              o.at = datetime(), o.justCreated = true
+WITH o, coalesce(o.justCreated, false) AS created
+REMOVE o.justCreated
+RETURN created`;
+
+/**
+ * Inside the outcome transaction: counts it on the FIXED_BY link of each cause
+ * to the remedy; absent links are skipped. The increment is read under the
+ * link's write lock (SET x = x + 1), so concurrent outcomes lose no count.
+ */
+export const COUNT_OUTCOME_ON_LINKS = `
+UNWIND $causeIds AS causeId
+MATCH (:Cause {id: causeId})-[l:FIXED_BY]->(:Remedy {id: $remedyId})
+SET l.tries = coalesce(l.tries, 0) + 1,
+    l.successes = coalesce(l.successes, 0) + CASE WHEN $success THEN 1 ELSE 0 END
+RETURN count(l) AS updatedLinks`;
+
+/** Inside the outcome transaction: the graph model's (:Run)-[:APPLIED]->(:Remedy) and RETRY_OF, where the nodes exist. */
+export const LINK_OUTCOME = `
+MATCH (r:Run {id: $runId})
+CALL (r) {
+  MATCH (m:Remedy {id: $remedyId})
+  MERGE (r)-[a:APPLIED]->(m)
+  SET a.success = $success
+}
+CALL (r) {
+  MATCH (p:Run {id: $parentRunId})
+  MERGE (r)-[:RETRY_OF]->(p)
+}`;
+
+/** Outcomes, all or those of one remedy and/or one parent run, in a fixed order. */
+export const LIST_OUTCOMES = `
+MATCH (o:Outcome)
+WHERE ($remedyId IS NULL OR o.remedyId = $remedyId) AND ($parentRunId IS NULL OR o.parentRunId = $parentRunId)
+RETURN o {.runId, .parentRunId, .remedyId, .causeIds, .success, .note} AS o
+ORDER BY o.parentRunId, o.runId, o.remedyId`;
