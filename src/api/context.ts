@@ -1,45 +1,77 @@
 import type { ProfileValues } from '../detect/index.js';
-import type { KnowledgeSeed, RunEvent } from '../domain/index.js';
-import type { IngestResult } from '../ingest/index.js';
+import type { Diagnosis, RunEvent } from '../domain/index.js';
+import type { IngestOptions, IngestResult } from '../ingest/index.js';
+import { diagnoseStoredRun } from '../reason/index.js';
 import type { GraphStore } from '../store/index.js';
+import { type AlertHub, createAlertHub } from './alert-hub.js';
+import { createKnowledgeCache, type KnowledgeIndex } from './knowledge-cache.js';
+
+export type { KnowledgeIndex } from './knowledge-cache.js';
+
+/** Request limits; each refusal is a clear error naming the limit. */
+export interface Limits {
+  /** Largest request body, bytes. */
+  maxRequestBytes: number;
+  /** Largest batch of `logEvents` (the ingestor enforces it; shown in errors). */
+  maxEventsPerBatch: number;
+  /** Deepest query. */
+  maxDepth: number;
+  /** Most expensive query (graphql-armor cost). */
+  maxCost: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxRequestBytes: 32 * 1024 * 1024,
+  maxEventsPerBatch: 10_000,
+  maxDepth: 10,
+  maxCost: 50_000,
+};
 
 /** What the app needs, passed in (no module singletons). */
 export interface AppDeps {
   store: GraphStore;
-  ingest(runId: string, batchId: string, events: unknown[]): Promise<IngestResult>;
+  ingest(runId: string, batchId: string, events: unknown[], options?: IngestOptions): Promise<IngestResult>;
   profileFor(run: RunEvent): Promise<{ name: string; values: ProfileValues }>;
+  limits?: Partial<Limits>;
 }
 
-/** Per request: the deps and a memoised read of the knowledge graph (one read however many fields need it). */
-export interface RequestContext extends AppDeps {
+/** Shared by all requests of one app: the cached knowledge graph and the live alert hub. */
+export interface AppServices extends AppDeps {
+  limits: Limits;
+  alerts: AlertHub;
   knowledge(): Promise<KnowledgeIndex>;
+  invalidateKnowledge(): void;
+  diagnose(runId: string): Promise<Diagnosis | null>;
 }
 
-export interface KnowledgeIndex {
-  seed: KnowledgeSeed;
-  symptom: Map<string, KnowledgeSeed['symptoms'][number]>;
-  cause: Map<string, KnowledgeSeed['causes'][number]>;
-  remedy: Map<string, KnowledgeSeed['remedies'][number]>;
-  source: Map<string, KnowledgeSeed['sources'][number]>;
-}
+/** Per request: the app's services and a memoised diagnosis per run (one however many fields ask). */
+export type RequestContext = AppServices;
 
-export function createRequestContext(deps: AppDeps): RequestContext {
-  let cached: Promise<KnowledgeIndex> | undefined;
+export function createServices(deps: AppDeps): AppServices {
+  const cache = createKnowledgeCache(deps.store);
+  const knowledge = async () => (await cache.get()).seed;
   return {
     ...deps,
-    knowledge: () => {
-      cached ??= deps.store.readKnowledge().then(indexKnowledge);
-      return cached;
-    },
+    limits: { ...DEFAULT_LIMITS, ...deps.limits },
+    alerts: createAlertHub(),
+    knowledge: () => cache.get(),
+    invalidateKnowledge: () => cache.invalidate(),
+    diagnose: (runId) =>
+      diagnoseStoredRun({ store: deps.store, profileFor: deps.profileFor, knowledge }, runId),
   };
 }
 
-function indexKnowledge(seed: KnowledgeSeed): KnowledgeIndex {
+export function createRequestContext(services: AppServices): RequestContext {
+  const diagnoses = new Map<string, Promise<Diagnosis | null>>();
   return {
-    seed,
-    symptom: new Map(seed.symptoms.map((s) => [s.id, s])),
-    cause: new Map(seed.causes.map((c) => [c.id, c])),
-    remedy: new Map(seed.remedies.map((r) => [r.id, r])),
-    source: new Map(seed.sources.map((s) => [s.id, s])),
+    ...services,
+    diagnose(runId) {
+      let d = diagnoses.get(runId);
+      if (!d) {
+        d = services.diagnose(runId);
+        diagnoses.set(runId, d);
+      }
+      return d;
+    },
   };
 }

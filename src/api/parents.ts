@@ -1,4 +1,14 @@
-import type { Cause, FixedByLink, Remedy, SuggestsLink, Symptom } from '../domain/index.js';
+import type {
+  Cause,
+  DiagnosedCause,
+  DiagnosedSymptom,
+  ExplanationPath,
+  FixedByLink,
+  Outcome,
+  Remedy,
+  SuggestsLink,
+  Symptom,
+} from '../domain/index.js';
 import type { StoredRun } from '../store/index.js';
 
 // What resolvers hand to the field resolvers below them (codegen `mappers`):
@@ -7,4 +17,23 @@ import type { StoredRun } from '../store/index.js';
 export type SuggestedCauseParent = Omit<SuggestsLink, 'cause'> & { cause: Cause };
 export type SymptomLinkParent = Omit<SuggestsLink, 'symptom'> & { symptom: Symptom };
 export type RemedyLinkParent = Omit<FixedByLink, 'remedy'> & { remedy: Remedy };
-export type RunParent = StoredRun & { id: string };
+export type RunParent = StoredRun & { id: string; symptomIds?: string[] };
+export type SuggestsEdgeParent = ExplanationPath['suggests'];
+export type FixedByEdgeParent = ExplanationPath['fixedBy'][number];
+export type SymptomFindingParent = DiagnosedSymptom;
+
+/** One alert pushed on the `alerts` subscription. */
+export interface AlertParent {
+  runId: string;
+  kind: 'symptom' | 'top_cause' | 'finished';
+  symptom?: DiagnosedSymptom;
+  topCause?: Pick<DiagnosedCause, 'id' | 'name' | 'confidence'>;
+  step?: number;
+}
+
+export interface SimilarRunParent {
+  run: RunParent;
+  similarity: number;
+  sharedSymptoms: string[];
+  outcomes: Outcome[];
+}

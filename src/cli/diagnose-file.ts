@@ -8,7 +8,10 @@ import { readTrace } from '../trace/index.js';
 /**
  * Diagnoses a trace file in one streaming pass: read and validate line by
  * line, feed the detectors, then reason over the knowledge seed. Memory stays
- * bounded by the detectors' windows, whatever the file's size.
+ * bounded by the detectors' windows, whatever the file's size. The same
+ * detectors and the same `diagnoseRun` as the API's `importTrace` + `run {
+ * diagnosis }`, which store nothing else that reasoning reads, so both give
+ * the same JSON (test/api/one-path.test.ts holds them to it).
  */
 export async function diagnoseFile(
   path: string,
@@ -39,6 +42,7 @@ export async function diagnoseFile(
     progress: { eventCount, lastStep, status, profile: profile!.chain.join(' > ') },
     occurrences: set!.occurrences(),
     missingSignals: set!.missingSignals(),
+    observable: set!.observableSymptoms(),
     knowledge,
   });
 }

@@ -2,6 +2,7 @@ import type { RunEvent, SymptomOccurrence, TraceEvent } from '../domain/index.js
 import { decodeLine, encodeEvent } from '../trace/index.js';
 import type { Detector, DetectorFamily, Signal } from './detector.js';
 import { createModelView } from './model-view.js';
+import { observableSymptoms } from './observability.js';
 import { ProfileError, type ProfileValues } from './profile.js';
 import { missingSignals, noteSignals } from './signals.js';
 
@@ -25,6 +26,8 @@ export interface DetectorSet {
   takeChanged(): SymptomOccurrence[];
   /** Signals some family reads that the run never carried (and nothing stands in for). */
   missingSignals(): Signal[];
+  /** Symptoms the run could have shown so far (for negative evidence; see observability.ts). */
+  observableSymptoms(): string[];
   /** The whole state as a JSON string (non-finite numbers kept). */
   save(): string;
 }
@@ -114,6 +117,8 @@ export function createDetectorSet(options: {
         model,
       );
     },
+    observableSymptoms: () =>
+      observableSymptoms(signals, ended, new Set([...occurrences.values()].map((o) => o.symptomId))),
     save: () =>
       encodeEvent({
         v: 1,

@@ -1,2 +1,2 @@
-export { createIngestor, type IngestDeps, type IngestResult } from './ingest-batch.js';
+export { createIngestor, type IngestDeps, type IngestOptions, type IngestResult } from './ingest-batch.js';
 export { toSeries } from './to-series.js';

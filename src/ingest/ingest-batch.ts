@@ -10,7 +10,21 @@ export interface IngestResult {
   accepted: boolean;
   eventCount: number;
   lastStep?: number;
+  /** The run's status after this batch (set by an `end` event). */
+  status?: string;
+  /** Every occurrence of the run so far. */
   symptoms: SymptomOccurrence[];
+  /** Occurrences this batch created or changed (what alerts push). */
+  changed: SymptomOccurrence[];
+}
+
+export interface IngestOptions {
+  /**
+   * The batch is the run's last (a whole imported trace): run the end-of-run
+   * rules even without an `end` event, as `traindx diagnose FILE` does at the
+   * end of a file.
+   */
+  finish?: boolean;
 }
 
 export interface IngestDeps {
@@ -34,7 +48,12 @@ export interface IngestDeps {
 export function createIngestor(deps: IngestDeps) {
   const queues = new Map<string, Promise<unknown>>();
   const maxEvents = deps.maxEventsPerBatch ?? 10_000;
-  return function ingestBatch(runId: string, batchId: string, rawEvents: unknown[]): Promise<IngestResult> {
+  return function ingestBatch(
+    runId: string,
+    batchId: string,
+    rawEvents: unknown[],
+    options: IngestOptions = {},
+  ): Promise<IngestResult> {
     if (rawEvents.length > maxEvents) {
       return Promise.reject(
         new TraceError(
@@ -45,7 +64,9 @@ export function createIngestor(deps: IngestDeps) {
       );
     }
     const prev = queues.get(runId) ?? Promise.resolve();
-    const next = prev.catch(() => undefined).then(() => ingestWithRetry(deps, runId, batchId, rawEvents));
+    const next = prev
+      .catch(() => undefined)
+      .then(() => ingestWithRetry(deps, runId, batchId, rawEvents, options));
     queues.set(runId, next);
     next
       .finally(() => {
@@ -58,10 +79,16 @@ export function createIngestor(deps: IngestDeps) {
 
 // Another replica may append to the same run between our read and our write;
 // the store refuses then and we recompute from its newer state.
-async function ingestWithRetry(deps: IngestDeps, runId: string, batchId: string, rawEvents: unknown[]) {
+async function ingestWithRetry(
+  deps: IngestDeps,
+  runId: string,
+  batchId: string,
+  rawEvents: unknown[],
+  options: IngestOptions,
+) {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await ingestNow(deps, runId, batchId, rawEvents);
+      return await ingestNow(deps, runId, batchId, rawEvents, options);
     } catch (err) {
       if (!(err instanceof BatchConflictError) || attempt >= 5) throw err;
     }
@@ -73,6 +100,7 @@ async function ingestNow(
   runId: string,
   batchId: string,
   rawEvents: unknown[],
+  options: IngestOptions,
 ): Promise<IngestResult> {
   const { store } = deps;
   let stored = await store.getRun(runId);
@@ -83,7 +111,9 @@ async function ingestNow(
       accepted: false,
       eventCount: stored.eventCount,
       lastStep: stored.lastStep,
+      status: stored.status,
       symptoms: await store.readOccurrences(runId),
+      changed: [],
     };
   }
   const first = rawEvents[0] as { type?: unknown } | undefined;
@@ -113,17 +143,20 @@ async function ingestNow(
   });
   const body = events.filter((e) => e.type !== 'run');
   for (const e of body) set.feed(e);
+  if (options.finish) set.finish();
   const end = body.find((e) => e.type === 'end');
   const lastStep = state.lastStep;
+  const changed = set.takeChanged();
+  const status = end?.type === 'end' ? end.status : undefined;
   const { accepted } = await store.appendBatch(runId, {
     batchId,
     expectedBatchCount: stored.batchCount,
     eventCount: events.length,
     lastStep,
     series: toSeries(body),
-    occurrences: set.takeChanged(),
+    occurrences: changed,
     detectorState: set.save(),
-    status: end?.type === 'end' ? end.status : undefined,
+    status,
   });
   return {
     runId,
@@ -131,6 +164,8 @@ async function ingestNow(
     accepted,
     eventCount: stored.eventCount + (accepted ? events.length : 0),
     lastStep: lastStep ?? stored.lastStep,
+    status: status ?? stored.status,
     symptoms: set.occurrences(),
+    changed: accepted ? changed : [],
   };
 }

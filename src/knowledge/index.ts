@@ -2,3 +2,4 @@ export { checkSeedIntegrity } from './check-integrity.js';
 export { loadSeed } from './load-seed.js';
 export { SeedError } from './seed-error.js';
 export { type SeedReport, seedStore } from './seed-store.js';
+export { validateKnowledgePart } from './validate-part.js';

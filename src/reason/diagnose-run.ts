@@ -1,5 +1,14 @@
-import type { Diagnosis, KnowledgeSeed, RunEvent, RunFacts, SymptomOccurrence } from '../domain/index.js';
-import { planStructureEdits, recommendRemedies } from './recommend-remedies.js';
+import { fmt } from '../detect/index.js';
+import {
+  type Diagnosis,
+  HEALTHY_THRESHOLD,
+  type KnowledgeSeed,
+  type RunEvent,
+  type RunFacts,
+  type SymptomOccurrence,
+} from '../domain/index.js';
+import { explainCause, toDiagnosedSymptom } from './explain-cause.js';
+import { recommendRemedies } from './recommend-remedies.js';
 import { scoreCauses } from './score-causes.js';
 
 export interface DiagnoseInput {
@@ -7,37 +16,76 @@ export interface DiagnoseInput {
   progress: { eventCount: number; lastStep?: number; status?: string; profile?: string };
   occurrences: SymptomOccurrence[];
   missingSignals: string[];
-  /** The knowledge around the observed symptoms (store.knowledgeAround). */
+  /** Symptoms the run could have shown (negative evidence); omit when unknown. */
+  observable?: string[];
+  /** The knowledge graph, or at least the neighbourhood of the observed symptoms' causes. */
   knowledge: KnowledgeSeed;
 }
 
 /**
  * The diagnosis of a run: its facts, symptoms with evidence, ranked causes
- * with explanation paths, remedies and structure edits (the JSON contract of
- * `traindx diagnose --json` and GraphQL `run { diagnosis }`). Pure.
+ * with explanation paths, remedies with concrete edits, and the verdict (the
+ * JSON contract of `traindx diagnose --json` and GraphQL `run { diagnosis }`). Pure.
  */
 export function diagnoseRun(input: DiagnoseInput): Diagnosis {
   const { run, occurrences, knowledge } = input;
-  const causes = scoreCauses(occurrences, knowledge);
-  const remedies = recommendRemedies(causes, knowledge);
+  const causes = scoreCauses(occurrences, knowledge, { observable: input.observable }).map((c) =>
+    explainCause(c, knowledge),
+  );
+  const remedies = recommendRemedies(causes, knowledge, run);
+  const symptoms = occurrences.map(toDiagnosedSymptom);
+  const healthy =
+    !causes.some((c) => c.confidence >= HEALTHY_THRESHOLD) &&
+    !symptoms.some((s) => s.severity === 'critical');
+  // The edits of the strongest remedies only: a list of every possible change helps no one.
+  const structureEdits = healthy
+    ? []
+    : remedies
+        .filter((r) => r.score >= EDIT_FLOOR && r.edits.length > 0)
+        .slice(0, MAX_EDITED_REMEDIES)
+        .flatMap((r) => r.edits);
+  const facts = factsOf(run, input.progress);
   return {
     runId: run.id,
-    facts: factsOf(run, input.progress),
-    symptoms: occurrences.map((o) => ({
-      id: o.symptomId,
-      confidence: o.confidence,
-      severity: o.severity,
-      firstStep: o.firstStep,
-      lastStep: o.lastStep,
-      ...(o.layer ? { layer: o.layer } : {}),
-      evidence: o.evidence,
-    })),
+    healthy,
+    summary: summarise(healthy, facts, symptoms.length, causes, remedies, knowledge),
+    facts,
+    symptoms,
     causes,
     remedies,
-    structureEdits: planStructureEdits(remedies, knowledge, occurrences),
+    structureEdits,
     missingSignals: input.missingSignals,
   };
 }
+
+function summarise(
+  healthy: boolean,
+  facts: RunFacts,
+  symptomCount: number,
+  causes: Diagnosis['causes'],
+  remedies: Diagnosis['remedies'],
+  knowledge: KnowledgeSeed,
+): string {
+  const upTo = facts.lastStep !== undefined ? ` up to step ${facts.lastStep}` : '';
+  const top = causes[0];
+  if (healthy) {
+    const notes =
+      symptomCount === 0
+        ? `no symptom in ${facts.eventCount} events${upTo}`
+        : `${symptomCount} minor finding(s)${top ? `, the strongest cause at ${fmt(top.confidence)}` : ''}`;
+    return `Healthy: ${notes}; no cause reaches ${HEALTHY_THRESHOLD}.`;
+  }
+  const symptomNames = new Map(knowledge.symptoms.map((s) => [s.id, s.name.toLowerCase()]));
+  if (!top) return `Unhealthy${upTo}: critical symptoms, but no cause in the knowledge graph explains them.`;
+  const shown = [...new Set(top.paths.map((p) => p.occurrence.id))]
+    .slice(0, 2)
+    .map((id) => symptomNames.get(id) ?? id);
+  const fix = remedies[0] ? `; first fix: ${remedies[0].name.toLowerCase()}` : '';
+  return `Most likely ${top.name.toLowerCase()} (${fmt(top.confidence)}), shown by ${shown.join(' and ')}${fix}.`;
+}
+
+const EDIT_FLOOR = 0.2;
+const MAX_EDITED_REMEDIES = 3;
 
 export function factsOf(run: RunEvent, progress: DiagnoseInput['progress']): RunFacts {
   const lr = run.optimizer?.learningRate;

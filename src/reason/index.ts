@@ -1,3 +1,9 @@
 export { type DiagnoseInput, diagnoseRun, factsOf } from './diagnose-run.js';
-export { planStructureEdits, recommendRemedies } from './recommend-remedies.js';
-export { scoreCauses, strongestBySymptom } from './score-causes.js';
+export { type DiagnoseStoredDeps, diagnoseStoredRun } from './diagnose-stored-run.js';
+export { explainCause, toDiagnosedSymptom } from './explain-cause.js';
+export { judgeRetry, type RetryVerdict } from './judge-retry.js';
+export { learnedEffectiveness } from './learned-effectiveness.js';
+export { recommendRemedies } from './recommend-remedies.js';
+export { type RecordedOutcome, recordRetryOutcomes } from './record-retry-outcomes.js';
+export { type ScoredCause, scoreCauses, strongestBySymptom } from './score-causes.js';
+export { resolveEdit } from './structure-edits.js';

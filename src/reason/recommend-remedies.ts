@@ -1,61 +1,43 @@
-import type {
-  DiagnosedCause,
-  KnowledgeSeed,
-  RecommendedRemedy,
-  StructureEdit,
-  SymptomOccurrence,
-} from '../domain/index.js';
+import type { DiagnosedCause, KnowledgeSeed, RecommendedRemedy, RunEvent } from '../domain/index.js';
+import { learnedEffectiveness } from './learned-effectiveness.js';
+import { resolveEdit } from './structure-edits.js';
 
 /**
- * Remedies for the ranked causes: each remedy scores the best of
- * cause confidence × effectiveness over the causes it fixes (effectiveness
- * blended with the learned success rate when the graph has outcomes), so a
- * remedy that fixes the top cause comes first.
+ * Remedies ranked by expected effect across the likely causes: a remedy
+ * removes the problem if it fixes any cause that is present, so its score is
+ * the noisy-OR 1 − Π(1 − confidence(c) × effectiveness(c→r)) over the causes
+ * it fixes, with effectiveness learned from recorded outcomes. A remedy that
+ * fixes two likely causes outranks one that fixes only one of them. Given
+ * the run, each remedy's edit template is resolved against its layers.
  */
-export function recommendRemedies(causes: DiagnosedCause[], knowledge: KnowledgeSeed): RecommendedRemedy[] {
+export function recommendRemedies(
+  causes: Pick<DiagnosedCause, 'id' | 'confidence'>[],
+  knowledge: KnowledgeSeed,
+  run?: RunEvent,
+): RecommendedRemedy[] {
   const remedies = new Map(knowledge.remedies.map((r) => [r.id, r]));
   const confidence = new Map(causes.map((c) => [c.id, c.confidence]));
-  const scored = new Map<string, { score: number; forCauses: string[] }>();
+  const scored = new Map<string, { miss: number; forCauses: string[]; tries: number; successes: number }>();
   for (const link of knowledge.fixedBy) {
     const c = confidence.get(link.cause);
     if (c === undefined || !remedies.has(link.remedy)) continue;
-    // Laplace-smoothed success rate pulls the prior toward what runs showed.
-    const learned = (link.successes + link.effectiveness * 2) / (link.tries + 2);
-    const score = c * learned;
-    const entry = scored.get(link.remedy) ?? { score: 0, forCauses: [] };
-    entry.score = Math.max(entry.score, score);
+    const entry = scored.get(link.remedy) ?? { miss: 1, forCauses: [], tries: 0, successes: 0 };
+    entry.miss *= 1 - c * learnedEffectiveness(link);
     entry.forCauses.push(link.cause);
+    entry.tries += link.tries;
+    entry.successes += link.successes;
     scored.set(link.remedy, entry);
   }
   return [...scored.entries()]
-    .sort(([a, x], [b, y]) => y.score - x.score || a.localeCompare(b))
-    .map(([id, { forCauses }]) => {
+    .map(([id, e]) => ({ id, score: Math.round((1 - e.miss) * 1000) / 1000, ...e }))
+    .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
+    .map(({ id, score, forCauses, tries, successes }) => {
       const r = remedies.get(id)!;
-      return {
-        id,
-        forCauses: forCauses.sort((a, b) => (confidence.get(b) ?? 0) - (confidence.get(a) ?? 0)),
-        action: r.description,
-      };
+      const sorted = forCauses.sort(
+        (a, b) => (confidence.get(b) ?? 0) - (confidence.get(a) ?? 0) || a.localeCompare(b),
+      );
+      const edits =
+        run && r.edit ? resolveEdit(r.edit, run).map((e) => ({ ...e, remedy: id, forCauses: sorted })) : [];
+      return { id, name: r.name, forCauses: sorted, action: r.description, score, tries, successes, edits };
     });
-}
-
-/**
- * Concrete structure edits from the structural remedies recommended, placed
- * at the layers the evidence names (e.g. insert BatchNorm after dense_0 where
- * gradients vanished).
- */
-export function planStructureEdits(
-  remedies: RecommendedRemedy[],
-  knowledge: KnowledgeSeed,
-  occurrences: SymptomOccurrence[],
-): StructureEdit[] {
-  const byId = new Map(knowledge.remedies.map((r) => [r.id, r]));
-  const layers = [...new Set(occurrences.map((o) => o.layer).filter((l): l is string => !!l))];
-  const edits: StructureEdit[] = [];
-  for (const rec of remedies) {
-    const r = byId.get(rec.id);
-    if (!r?.structural || !r.edit) continue;
-    edits.push({ ...r.edit, remedy: r.id, forCauses: rec.forCauses, ...(layers.length ? { layers } : {}) });
-  }
-  return edits;
 }

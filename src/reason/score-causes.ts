@@ -1,70 +1,132 @@
-import { fmt } from '../detect/index.js';
-import type { DiagnosedCause, KnowledgeSeed, SymptomOccurrence } from '../domain/index.js';
+import type { KnowledgeSeed, MissingEvidence, SymptomOccurrence } from '../domain/index.js';
 
 /** The strongest occurrence of each symptom: what the reasoner weighs. */
 export function strongestBySymptom(occurrences: SymptomOccurrence[]): Map<string, SymptomOccurrence> {
   const best = new Map<string, SymptomOccurrence>();
   for (const o of occurrences) {
     const prev = best.get(o.symptomId);
-    if (!prev || o.confidence > prev.confidence) best.set(o.symptomId, o);
+    if (
+      !prev ||
+      o.confidence * SEVERITY_FACTOR[o.severity] > prev.confidence * SEVERITY_FACTOR[prev.severity]
+    )
+      best.set(o.symptomId, o);
   }
   return best;
 }
 
+export interface ScoreOptions {
+  /**
+   * Symptoms the run could have shown: their signals were recorded and the
+   * run got far enough (DetectorSet.observableSymptoms). A cause that predicts
+   * one of them, which did not occur, loses weight. Without it (unknown),
+   * there is no negative evidence.
+   */
+  observable?: Iterable<string>;
+}
+
+/** One observed symptom's support for a cause. */
+export interface Support {
+  occurrence: SymptomOccurrence;
+  link: KnowledgeSeed['suggests'][number];
+  /** weight × confidence × severity factor: the chance this symptom alone is explained by the cause. */
+  p: number;
+}
+
+export interface ScoredCause {
+  id: string;
+  confidence: number;
+  support: Support[];
+  against: MissingEvidence[];
+}
+
 /**
- * Ranks causes by noisy-OR over the SUGGESTS links of the observed symptoms:
- * each symptom independently "explains" a cause with probability
- * weight × confidence, so several moderate symptoms pointing at one cause
- * outrank one strong but ambiguous symptom. Every cause comes with the path
- * (symptom → cause, with weights) and the run's own evidence.
+ * Scores every cause the observed symptoms reach, in four documented steps:
  *
- * @example scoreCauses(occurrences, await store.knowledgeAround(ids))
+ * 1. **Evidence (noisy-OR).** Each observed symptom s independently explains
+ *    cause c with p = weight(s→c) × confidence(s) × severity factor, so
+ *    P⁺(c) = 1 − Π(1 − p). Several moderate symptoms pointing at one cause
+ *    outrank one strong but ambiguous symptom.
+ * 2. **Explaining away.** A symptom many causes could produce (accuracy at
+ *    chance, a flat loss) is credited in full to its best explanation and in
+ *    part to the others: p is scaled by P⁺(c)·w(s→c) ÷ the largest
+ *    P⁺(c')·w(s→c') among the causes it suggests, then step 1 runs again. So
+ *    a generic symptom does not lift every cause it is linked to once a
+ *    specific one explains it.
+ * 3. **Prior (log-odds).** odds(c) = odds(P) × prior(c) / (1 − prior(c));
+ *    a cause without a prior in the graph has 0.5, which changes nothing.
+ * 4. **Negative evidence.** For each symptom c predicts (a SUGGESTS link) that
+ *    was observable in this run but did not occur, odds(c) ×= 1 − λ·weight,
+ *    with λ = 0.9 for static and data findings (a check of the run's
+ *    description does not miss) and 0.5 for dynamic ones (a detector can
+ *    miss, and a run can stop before it shows).
+ *
+ * Returns causes by confidence, highest first. Pure.
+ *
+ * @example scoreCauses(occurrences, knowledge, { observable: set.observableSymptoms() })
  */
-export function scoreCauses(occurrences: SymptomOccurrence[], knowledge: KnowledgeSeed): DiagnosedCause[] {
+export function scoreCauses(
+  occurrences: SymptomOccurrence[],
+  knowledge: KnowledgeSeed,
+  options: ScoreOptions = {},
+): ScoredCause[] {
   const observed = strongestBySymptom(occurrences);
-  const causeNames = new Map(knowledge.causes.map((c) => [c.id, c.name]));
-  const symptomNames = new Map(knowledge.symptoms.map((s) => [s.id, s.name]));
-  const byCause = new Map<
-    string,
-    { miss: number; parts: { link: KnowledgeSeed['suggests'][number]; o: SymptomOccurrence; p: number }[] }
-  >();
+  const observable = options.observable ? new Set(options.observable) : undefined;
+  const priors = new Map(knowledge.causes.map((c) => [c.id, c.prior ?? 0.5]));
+  const kinds = new Map(knowledge.symptoms.map((s) => [s.id, s.kind]));
+  const support = new Map<string, Support[]>();
   for (const link of knowledge.suggests) {
     const o = observed.get(link.symptom);
     if (!o) continue;
     const p = link.weight * o.confidence * SEVERITY_FACTOR[o.severity];
-    const entry = byCause.get(link.cause) ?? { miss: 1, parts: [] };
-    entry.miss *= 1 - p;
-    entry.parts.push({ link, o, p });
-    byCause.set(link.cause, entry);
+    if (p <= 0) continue;
+    support.set(link.cause, [...(support.get(link.cause) ?? []), { occurrence: o, link, p }]);
   }
-  const causes: DiagnosedCause[] = [];
-  for (const [causeId, { miss, parts }] of byCause) {
-    parts.sort((a, b) => b.p - a.p);
-    const confidence = round(1 - miss);
-    const because = parts
-      .map(({ link, o }) => {
-        const where = o.layer ? ` in ${o.layer}` : '';
-        return `${symptomNames.get(o.symptomId) ?? o.symptomId}${where} (${o.evidence[0]}) suggests it with weight ${fmt(link.weight)}: ${link.rationale} [${link.source}]`;
-      })
-      .join('; ');
-    causes.push({
-      id: causeId,
-      confidence,
-      explanation: `${causeNames.get(causeId) ?? causeId} (confidence ${fmt(confidence)}): ${because}.`,
-      path: parts.map(({ link }) => ({
-        from: link.symptom,
-        rel: 'SUGGESTS',
-        to: causeId,
-        weight: link.weight,
-      })),
-    });
+  explainAway(support);
+  const scored: ScoredCause[] = [];
+  for (const [id, parts] of support) {
+    parts.sort((a, b) => b.p - a.p || a.link.symptom.localeCompare(b.link.symptom));
+    const prior = priors.get(id) ?? 0.5;
+    let odds = (evidence(parts) / (1 - evidence(parts))) * (prior / (1 - prior));
+    const against: MissingEvidence[] = [];
+    if (observable) {
+      for (const link of knowledge.suggests) {
+        if (link.cause !== id || observed.has(link.symptom) || !observable.has(link.symptom)) continue;
+        const lambda = kinds.get(link.symptom) === 'dynamic' ? LAMBDA_DYNAMIC : LAMBDA_STATIC;
+        const factor = 1 - lambda * link.weight;
+        odds *= factor;
+        against.push({ symptomId: link.symptom, weight: link.weight, factor: round(factor) });
+      }
+      against.sort((a, b) => a.factor - b.factor || a.symptomId.localeCompare(b.symptomId));
+    }
+    scored.push({ id, confidence: round(odds / (1 + odds)), support: parts, against });
   }
-  return causes.sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
+  return scored.sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
 }
 
+const evidence = (parts: Support[]) =>
+  Math.min(1 - parts.reduce((miss, s) => miss * (1 - s.p), 1), MAX_EVIDENCE);
+
+/** Step 2: scales each symptom's support of a cause by how well that cause explains it, relative to the best. */
+function explainAway(support: Map<string, Support[]>): void {
+  const first = new Map([...support].map(([id, parts]) => [id, evidence(parts)]));
+  const best = new Map<string, number>();
+  for (const [id, parts] of support)
+    for (const s of parts)
+      best.set(s.link.symptom, Math.max(best.get(s.link.symptom) ?? 0, first.get(id)! * s.link.weight));
+  for (const [id, parts] of support)
+    for (const s of parts) {
+      const top = best.get(s.link.symptom)!;
+      if (top > 0) s.p *= (first.get(id)! * s.link.weight) / top;
+    }
+}
+
+const LAMBDA_DYNAMIC = 0.5;
+const LAMBDA_STATIC = 0.9;
+// Evidence is never certainty: keeps the odds finite so negative evidence still counts.
+const MAX_EVIDENCE = 0.999;
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
 // An `info` finding is advice about the setup (e.g. a deep net without
 // normalisation that trains fine), not an observed failure: it may point at a
 // cause, at half the strength.
-const SEVERITY_FACTOR = { info: 0.5, warning: 1, critical: 1 } as const;
+export const SEVERITY_FACTOR = { info: 0.5, warning: 1, critical: 1 } as const;

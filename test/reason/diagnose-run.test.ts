@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { createProfileResolver, diagnoseFile } from '../../src/cli/index.js';
 import type { SymptomOccurrence } from '../../src/domain/index.js';
 import { loadSeed } from '../../src/knowledge/index.js';
-import { diagnoseRun, scoreCauses } from '../../src/reason/index.js';
+import { diagnoseRun, explainCause, scoreCauses } from '../../src/reason/index.js';
 import { SAMPLES_DIR } from '../support/samples.js';
 
 const seed = await loadSeed([join(import.meta.dirname, '../../graph-seed')]);
@@ -31,10 +31,10 @@ describe('ranking causes', () => {
   });
 
   it('explains each cause with the path from the symptoms and the run’s own numbers', () => {
-    const [top] = scoreCauses([occ('dead_units', 0.9, 'dense_1')], seed);
-    expect(top!.path[0]).toMatchObject({ from: 'dead_units', rel: 'SUGGESTS', to: top!.id });
-    expect(top!.explanation).toContain('4.2e3');
-    expect(top!.explanation).toContain('dense_1');
+    const top = explainCause(scoreCauses([occ('dead_units', 0.9, 'dense_1')], seed)[0]!, seed);
+    expect(top.path[0]).toMatchObject({ from: 'dead_units', rel: 'SUGGESTS', to: top!.id });
+    expect(top.explanation).toContain('4.2e3');
+    expect(top.explanation).toContain('dense_1');
   });
 
   it('names no cause without a symptom behind it', () => {
@@ -56,7 +56,9 @@ describe('diagnosing the recorded samples', () => {
     const d = await diagnoseFile(join(SAMPLES_DIR, 'pytorch-deep-sigmoid-digits.jsonl'), pick);
     expect(d.causes.slice(0, 2).map((c) => c.id)).toContain('saturating_activation');
     expect(d.structureEdits.length).toBeGreaterThan(0);
-    expect(d.structureEdits.some((e) => (e as { layers?: string[] }).layers?.includes('dense_0'))).toBe(true);
+    // Concrete edits against the run's own layers: e.g. insert batch normalisation after dense_0.
+    expect(d.structureEdits.some((e) => e.op === 'insert' && e.at === 'dense_0')).toBe(true);
+    expect(d.structureEdits.every((e) => ['insert', 'replace', 'remove', 'set'].includes(e.op))).toBe(true);
   });
 
   it('finds nothing to blame in the healthy samples', async () => {

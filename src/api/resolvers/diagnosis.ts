@@ -1,0 +1,49 @@
+import type { RequestContext } from '../context.js';
+import type { Resolvers } from '../generated/resolvers.js';
+
+const knowledge = (ctx: RequestContext) => ctx.knowledge();
+const sourceOf = async (ctx: RequestContext, id: string) =>
+  (await knowledge(ctx)).source.get(id) ?? { id, title: id };
+// A link may name a node another replica has not cached yet: answer with what the diagnosis knows.
+const causeOf = async (ctx: RequestContext, id: string) =>
+  (await knowledge(ctx)).cause.get(id) ?? { id, name: id, description: '', category: 'unknown' };
+
+/** The parts of a diagnosis that point into the graph resolve to its nodes. */
+export const diagnosisResolvers: Resolvers = {
+  Diagnosis: { facts: (d) => d.facts },
+  SymptomFinding: {
+    name: async (s, _, ctx) => (await knowledge(ctx)).symptom.get(s.id)?.name ?? s.id,
+    firstStep: (s) => s.firstStep,
+    lastStep: (s) => s.lastStep,
+    layer: (s) => s.layer ?? null,
+  },
+  CauseFinding: { cause: async (c, _, ctx) => (await knowledge(ctx)).cause.get(c.id) ?? null },
+  RemedyFinding: { remedy: async (r, _, ctx) => (await knowledge(ctx)).remedy.get(r.id) ?? null },
+  ExplanationPath: { cause: (p, _, ctx) => causeOf(ctx, p.cause) },
+  SuggestsEdge: { source: (e, _, ctx) => sourceOf(ctx, e.source) },
+  FixedByEdge: {
+    source: (e, _, ctx) => sourceOf(ctx, e.source),
+    remedy: async (e, _, ctx) => {
+      const r = (await knowledge(ctx)).remedy.get(e.remedy);
+      return (
+        r ?? {
+          id: e.remedy,
+          name: e.remedy,
+          description: '',
+          structural: false,
+          snippets: { tfjs: '', keras: '', pytorch: '' },
+        }
+      );
+    },
+  },
+  MissingEvidence: {
+    symptom: async (m, _, ctx) =>
+      (await knowledge(ctx)).symptom.get(m.symptomId) ?? {
+        id: m.symptomId,
+        name: m.symptomId,
+        description: '',
+        kind: 'dynamic',
+        aliases: [],
+      },
+  },
+};

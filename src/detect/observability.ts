@@ -1,0 +1,59 @@
+import type { Signal } from './detector.js';
+
+/**
+ * Which recorded signals let a detector see each symptom (any one is enough).
+ * The reasoner uses it for negative evidence: a symptom is "clearly absent"
+ * only when the run carried what would have shown it. Symptoms of user
+ * seeds that are not listed here are never counted as absent.
+ */
+const REVEALED_BY: Record<string, { signals: Signal[]; when: 'start' | 'end' }> = {
+  // Dynamic: judged only once the run has ended (a live run may still show them).
+  loss_nan: { signals: ['loss', 'epoch.train.loss'], when: 'end' },
+  loss_divergence: { signals: ['loss', 'epoch.train.loss'], when: 'end' },
+  loss_not_decreasing: { signals: ['loss', 'epoch.train.loss'], when: 'end' },
+  slow_convergence: { signals: ['loss', 'epoch.train.loss'], when: 'end' },
+  loss_oscillation: { signals: ['loss'], when: 'end' },
+  exploding_gradients: { signals: ['gradNorm', 'layers.gradNorm'], when: 'end' },
+  vanishing_gradients: { signals: ['layers.gradNorm'], when: 'end' },
+  dead_units: { signals: ['layers.deadFraction', 'layers.zeroGradFraction'], when: 'end' },
+  saturated_activations: { signals: ['layers.saturatedFraction'], when: 'end' },
+  unchanged_weights: { signals: ['layers.weightNorm', 'layers.updateRatio'], when: 'end' },
+  exploding_weights: { signals: ['layers.weightNorm'], when: 'end' },
+  non_finite_tensors: { signals: ['layers.nanCount', 'layers.gradNorm', 'layers.weightNorm'], when: 'end' },
+  accuracy_at_chance: {
+    signals: ['metrics.accuracy', 'epoch.train.accuracy', 'epoch.val.accuracy'],
+    when: 'end',
+  },
+  prediction_collapse: { signals: ['eval.predictedClassCounts', 'eval.confusion'], when: 'end' },
+  overfitting: { signals: ['epoch.val.loss'], when: 'end' },
+  underfitting: { signals: ['epoch.train.loss'], when: 'end' },
+  // Static and data findings: settled by the run event.
+  input_scale_anomaly: { signals: ['dataset.inputStats'], when: 'start' },
+  input_nan: { signals: ['dataset.inputStats'], when: 'start' },
+  label_imbalance: { signals: ['dataset.classCounts'], when: 'start' },
+  output_loss_mismatch: { signals: ['model.layers'], when: 'start' },
+  saturating_hidden_activation: { signals: ['model.layers'], when: 'start' },
+  missing_normalization_layers: { signals: ['model.layers'], when: 'start' },
+  deep_plain_network: { signals: ['model.layers'], when: 'start' },
+  frozen_layers: { signals: ['model.layers'], when: 'start' },
+  output_units_mismatch: { signals: ['model.layers'], when: 'start' },
+  learning_rate_above_range: { signals: ['optimizer'], when: 'start' },
+  learning_rate_below_range: { signals: ['optimizer'], when: 'start' },
+  zero_learning_rate: { signals: ['optimizer'], when: 'start' },
+};
+
+// A run that blew up stopped telling us anything: what it did not show later says nothing.
+const TERMINAL = new Set(['loss_nan', 'non_finite_tensors', 'loss_divergence']);
+
+/** The symptoms this run could have shown, given its signals, whether it ended, and how. */
+export function observableSymptoms(
+  seen: ReadonlySet<Signal>,
+  ended: boolean,
+  shown: ReadonlySet<string>,
+): string[] {
+  const terminal = [...shown].some((id) => TERMINAL.has(id));
+  return Object.entries(REVEALED_BY)
+    .filter(([, r]) => (r.when === 'start' || (ended && !terminal)) && r.signals.some((s) => seen.has(s)))
+    .map(([id]) => id)
+    .sort();
+}

@@ -1,0 +1,48 @@
+import { ALL_FAMILIES, createDetectorSet, type ProfileValues } from '../detect/index.js';
+import type { Diagnosis, KnowledgeSeed, RunEvent } from '../domain/index.js';
+import type { GraphStore } from '../store/index.js';
+import { diagnoseRun } from './diagnose-run.js';
+
+export interface DiagnoseStoredDeps {
+  store: GraphStore;
+  profileFor(run: RunEvent): Promise<{ name: string; values: ProfileValues }>;
+  /** The knowledge graph; defaults to reading it from the store (pass a cached copy on hot paths). */
+  knowledge?(): Promise<KnowledgeSeed>;
+}
+
+/**
+ * The diagnosis of a run as the store holds it: its occurrences, and what its
+ * saved detector state says about signals (missing ones, and which absent
+ * symptoms count against a cause). The one path behind GraphQL
+ * `run { diagnosis }`, `traindx diagnose` and reports.
+ *
+ * @example const d = await diagnoseStoredRun({ store, profileFor }, 'run-1');
+ */
+export async function diagnoseStoredRun(deps: DiagnoseStoredDeps, runId: string): Promise<Diagnosis | null> {
+  const stored = await deps.store.getRun(runId);
+  if (!stored) return null;
+  const [profile, occurrences, knowledge] = await Promise.all([
+    deps.profileFor(stored.run),
+    deps.store.readOccurrences(runId),
+    deps.knowledge ? deps.knowledge() : deps.store.readKnowledge(),
+  ]);
+  const set = createDetectorSet({
+    run: stored.run,
+    profile: profile.values,
+    families: ALL_FAMILIES,
+    saved: stored.detectorState,
+  });
+  return diagnoseRun({
+    run: stored.run,
+    progress: {
+      eventCount: stored.eventCount,
+      lastStep: stored.lastStep,
+      status: stored.status,
+      profile: profile.name,
+    },
+    occurrences,
+    missingSignals: set.missingSignals(),
+    observable: set.observableSymptoms(),
+    knowledge,
+  });
+}
