@@ -76,7 +76,7 @@ export type ExplanationPath = z.infer<typeof ExplanationPath>;
 export const MissingEvidence = z.object({
   symptomId: z.string(),
   weight: z.number(),
-  /** The factor the cause's odds were multiplied by. */
+  /** P(symptom | cause) of the link, and the factor the cause's odds were multiplied by. */
   factor: z.number(),
 });
 export type MissingEvidence = z.infer<typeof MissingEvidence>;

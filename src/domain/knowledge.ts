@@ -24,6 +24,12 @@ export const Symptom = z.object({
   description: z.string().min(1),
   kind: SymptomKind,
   aliases: z.array(z.string()).default([]),
+  /**
+   * An outcome any failure tends to produce (the run does not learn: flat
+   * loss, chance accuracy, underfitting). The reasoner credits it to the
+   * best-supported cause rather than letting it lift every cause it links to.
+   */
+  outcome: z.boolean().default(false),
 });
 export type Symptom = z.infer<typeof Symptom>;
 
@@ -61,6 +67,13 @@ export const SuggestsLink = z.object({
   symptom: Id,
   cause: Id,
   weight: Weight,
+  /**
+   * P(symptom | cause): how often the cause shows this symptom when the run
+   * records what would show it. Only links with it count as negative
+   * evidence when the symptom is absent; omit it where the symptom is one
+   * sign among many (e.g. a zero learning rate for "learning rate too low").
+   */
+  predicts: Weight.optional(),
   rationale: z.string().min(1),
   source: SourceId,
 });

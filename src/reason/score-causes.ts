@@ -54,8 +54,9 @@ export interface ScoredCause {
  *    specific one explains it.
  * 3. **Prior (log-odds).** odds(c) = odds(P) × prior(c) / (1 − prior(c));
  *    a cause without a prior in the graph has 0.5, which changes nothing.
- * 4. **Negative evidence.** For each symptom c predicts (a SUGGESTS link) that
- *    was observable in this run but did not occur, odds(c) ×= 1 − λ·weight,
+ * 4. **Negative evidence.** For each symptom c predicts (a SUGGESTS link
+ *    with `predicts` = P(symptom | cause)) that was observable in this run
+ *    but did not occur, odds(c) ×= 1 − λ·predicts,
  *    with λ = 0.9 for static and data findings (a check of the run's
  *    description does not miss) and 0.5 for dynamic ones (a detector can
  *    miss, and a run can stop before it shows).
@@ -81,7 +82,7 @@ export function scoreCauses(
     if (p <= 0) continue;
     support.set(link.cause, [...(support.get(link.cause) ?? []), { occurrence: o, link, p }]);
   }
-  explainAway(support);
+  explainAway(support, new Set(knowledge.symptoms.filter((s) => s.outcome).map((s) => s.id)));
   const scored: ScoredCause[] = [];
   for (const [id, parts] of support) {
     parts.sort((a, b) => b.p - a.p || a.link.symptom.localeCompare(b.link.symptom));
@@ -90,11 +91,17 @@ export function scoreCauses(
     const against: MissingEvidence[] = [];
     if (observable) {
       for (const link of knowledge.suggests) {
-        if (link.cause !== id || observed.has(link.symptom) || !observable.has(link.symptom)) continue;
+        if (
+          link.cause !== id ||
+          !link.predicts ||
+          observed.has(link.symptom) ||
+          !observable.has(link.symptom)
+        )
+          continue;
         const lambda = kinds.get(link.symptom) === 'dynamic' ? LAMBDA_DYNAMIC : LAMBDA_STATIC;
-        const factor = 1 - lambda * link.weight;
+        const factor = 1 - lambda * link.predicts;
         odds *= factor;
-        against.push({ symptomId: link.symptom, weight: link.weight, factor: round(factor) });
+        against.push({ symptomId: link.symptom, weight: link.predicts, factor: round(factor) });
       }
       against.sort((a, b) => a.factor - b.factor || a.symptomId.localeCompare(b.symptomId));
     }
@@ -106,22 +113,32 @@ export function scoreCauses(
 const evidence = (parts: Support[]) =>
   Math.min(1 - parts.reduce((miss, s) => miss * (1 - s.p), 1), MAX_EVIDENCE);
 
-/** Step 2: scales each symptom's support of a cause by how well that cause explains it, relative to the best. */
-function explainAway(support: Map<string, Support[]>): void {
+/**
+ * Step 2: scales each symptom's support of a cause by how well that cause
+ * explains it, relative to the best explanation. For an outcome symptom
+ * (flat loss, chance accuracy: what any failure produces) every cause with
+ * evidence from other symptoms competes, as if linked with OUTCOME_WEIGHT.
+ */
+function explainAway(support: Map<string, Support[]>, outcome: ReadonlySet<string>): void {
   const first = new Map([...support].map(([id, parts]) => [id, evidence(parts)]));
   const best = new Map<string, number>();
-  for (const [id, parts] of support)
-    for (const s of parts)
-      best.set(s.link.symptom, Math.max(best.get(s.link.symptom) ?? 0, first.get(id)! * s.link.weight));
+  const raise = (symptom: string, x: number) => best.set(symptom, Math.max(best.get(symptom) ?? 0, x));
+  for (const [id, parts] of support) {
+    for (const s of parts) raise(s.link.symptom, first.get(id)! * s.link.weight);
+    const specific = evidence(parts.filter((s) => !outcome.has(s.link.symptom)));
+    for (const symptom of outcome) raise(symptom, specific * OUTCOME_WEIGHT);
+  }
   for (const [id, parts] of support)
     for (const s of parts) {
       const top = best.get(s.link.symptom)!;
-      if (top > 0) s.p *= (first.get(id)! * s.link.weight) / top;
+      if (top > 0) s.p *= Math.min(1, (first.get(id)! * s.link.weight) / top);
     }
 }
 
 const LAMBDA_DYNAMIC = 0.5;
 const LAMBDA_STATIC = 0.9;
+// How strongly any established cause accounts for an outcome symptom (a run that does not learn).
+const OUTCOME_WEIGHT = 0.8;
 // Evidence is never certainty: keeps the odds finite so negative evidence still counts.
 const MAX_EVIDENCE = 0.999;
 const round = (x: number) => Math.round(x * 1000) / 1000;

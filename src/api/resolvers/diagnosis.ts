@@ -44,6 +44,7 @@ export const diagnosisResolvers: Resolvers = {
         description: '',
         kind: 'dynamic',
         aliases: [],
+        outcome: false,
       },
   },
 };

@@ -24,7 +24,8 @@ SET n.title = r.title, n.url = r.url, n.note = r.note`;
 export const UPSERT_SYMPTOMS = `
 UNWIND $rows AS r
 MERGE (n:Symptom {id: r.id})
-SET n.name = r.name, n.description = r.description, n.kind = r.kind, n.aliases = r.aliases`;
+SET n.name = r.name, n.description = r.description, n.kind = r.kind, n.aliases = r.aliases,
+    n.outcome = r.outcome`;
 
 export const UPSERT_CAUSES = `
 UNWIND $rows AS r
@@ -44,7 +45,7 @@ UNWIND $rows AS r
 MATCH (s:Symptom {id: r.symptom})
 MATCH (c:Cause {id: r.cause})
 MERGE (s)-[l:SUGGESTS]->(c)
-SET l.weight = r.weight, l.rationale = r.rationale, l.source = r.source`;
+SET l.weight = r.weight, l.predicts = r.predicts, l.rationale = r.rationale, l.source = r.source`;
 
 /** Idempotent like UPSERT_SUGGESTS; outcome counts learned from runs are kept on update. */
 export const UPSERT_FIXED_BY = `
