@@ -20,8 +20,17 @@ export async function serve(
     const p = await pickProfile(run);
     return { name: p.chain.join(' > '), values: p.values };
   };
-  const ingest = createIngestor({ store, profileFor: async (run) => (await pickProfile(run)).values });
-  const app = createApp({ store, ingest, profileFor });
+  const ingest = createIngestor({
+    store,
+    maxEventsPerBatch: config.maxBatchEvents,
+    profileFor: async (run) => (await pickProfile(run)).values,
+  });
+  const app = createApp({
+    store,
+    ingest,
+    profileFor,
+    limits: { maxRequestBytes: config.maxRequestBytes, maxEventsPerBatch: config.maxBatchEvents },
+  });
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

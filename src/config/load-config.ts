@@ -15,6 +15,14 @@ export const Config = z.object({
   neo4jDatabase: z.string().default('neo4j'),
   profile: z.string().optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** Largest request body the API reads, bytes. */
+  maxRequestBytes: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(32 * 1024 * 1024),
+  /** Most events in one logEvents batch. */
+  maxBatchEvents: z.coerce.number().int().positive().default(10_000),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -29,6 +37,8 @@ const ENV_KEYS: Record<keyof Config, string> = {
   neo4jDatabase: 'NEO4J_DATABASE',
   profile: 'TRAINDX_PROFILE',
   logLevel: 'TRAINDX_LOG_LEVEL',
+  maxRequestBytes: 'TRAINDX_MAX_REQUEST_BYTES',
+  maxBatchEvents: 'TRAINDX_MAX_BATCH_EVENTS',
 };
 
 export class ConfigError extends Error {}

@@ -28,7 +28,14 @@ export interface DiagnoseInput {
  * JSON contract of `traindx diagnose --json` and GraphQL `run { diagnosis }`). Pure.
  */
 export function diagnoseRun(input: DiagnoseInput): Diagnosis {
-  const { run, occurrences, knowledge } = input;
+  const { run, knowledge } = input;
+  // One order whoever stored them (detector set, memory or Neo4j store): by first step, symptom, layer.
+  const occurrences = [...input.occurrences].sort(
+    (a, b) =>
+      a.firstStep - b.firstStep ||
+      a.symptomId.localeCompare(b.symptomId) ||
+      (a.layer ?? '').localeCompare(b.layer ?? ''),
+  );
   const causes = scoreCauses(occurrences, knowledge, { observable: input.observable }).map((c) =>
     explainCause(c, knowledge),
   );
