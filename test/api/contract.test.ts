@@ -125,3 +125,21 @@ describe('the trace format as JSON Schema', () => {
     expect(schema.$schema).toMatch(/json-schema/);
   });
 });
+
+describe('explain', () => {
+  it('answers one cause of one run with its paths, and null for a cause not named', async () => {
+    const app = await testApp();
+    const text = readFileSync(join(SAMPLES_DIR, 'keras-sgd-lr3-wine.jsonl'), 'utf8');
+    const id = (await post(app, 'mutation($t: String!) { importTrace(jsonl: $t) { id } }', { t: text })).body.data
+      .importTrace.id;
+    const q = `query($c: ID!) { explain(runId: "${id}", causeId: $c) { id confidence explanation
+      paths { occurrence { id evidence } suggests { weight source { title } } } } }`;
+    const lr = (await post(app, q, { c: 'learning_rate_too_high' })).body.data.explain;
+    expect(lr.id).toBe('learning_rate_too_high');
+    expect(lr.paths.length).toBeGreaterThan(1);
+    expect(lr.explanation).toContain(lr.paths[0].occurrence.evidence[0]);
+    expect((await post(app, q, { c: 'saturating_activation' })).body.data.explain).toBeNull();
+    const missing = await post(app, '{ explain(runId: "nope", causeId: "x") { id } }');
+    expect(missing.body.errors[0].extensions.code).toBe('RUN_NOT_FOUND');
+  });
+});
