@@ -5,6 +5,7 @@ import { ProfileError } from '../detect/index.js';
 import { TraceError } from '../trace/index.js';
 import { diagnoseFile } from './diagnose-file.js';
 import { formatDiagnosis } from './format-diagnosis.js';
+import { registerReportCommand } from './report.js';
 import { createProfileResolver } from './resolve-profile.js';
 import { seed } from './seed.js';
 import { serve } from './serve.js';
@@ -74,6 +75,8 @@ program
 function nonFinite(_k: string, v: unknown) {
   return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
 }
+
+registerReportCommand(program, out);
 
 try {
   await program.parseAsync(process.argv);

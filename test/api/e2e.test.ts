@@ -60,7 +60,7 @@ async function rawGraphql(url: string, query: string, variables?: object) {
 }
 
 const neo4jUp = await neo4jReachable();
-const legs = [
+const legs: { store: string; up: boolean; args: () => string[]; env: Record<string, string> }[] = [
   {
     store: 'memory',
     up: true,

@@ -1,0 +1,11 @@
+/**
+ * Sorts layer names in the model's forward order (input first); names the
+ * model does not list (stats of an unlisted layer) come after, by name.
+ *
+ * @example ['b', 'x', 'a'].sort(byModelOrder(['a', 'b'])) // ['a', 'b', 'x']
+ */
+export function byModelOrder(order: string[]): (a: string, b: string) => number {
+  const index = new Map(order.map((name, i) => [name, i]));
+  const rank = (name: string) => index.get(name) ?? order.length;
+  return (a, b) => rank(a) - rank(b) || a.localeCompare(b);
+}

@@ -1,0 +1,20 @@
+import { z } from 'zod';
+import type { Diagnosis, KnowledgeSeed, RunEvent } from '../domain/index.js';
+import type { SeriesChunk } from '../store/index.js';
+
+/** Everything a report shows; gathered by the CLI (from a trace file or a store), rendered without I/O. */
+export interface ReportInput {
+  diagnosis: Diagnosis;
+  /** The run's `run` event: model layers, data set, optimizer. */
+  run: RunEvent;
+  /** The run's stored series (store.readSeries): keys as in src/ingest/to-series.ts. */
+  series: SeriesChunk[];
+  /** The knowledge graph: names of symptoms and causes, remedy snippets. */
+  knowledge: KnowledgeSeed;
+}
+
+export const ReportFormat = z.enum(['html', 'md']);
+export type ReportFormat = z.infer<typeof ReportFormat>;
+
+export const ReportOptions = z.object({ format: ReportFormat });
+export type ReportOptions = z.infer<typeof ReportOptions>;
