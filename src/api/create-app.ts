@@ -4,6 +4,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import { schemaPath } from '../config/index.js';
+import { useDashboard } from '../dashboard/index.js';
 import { type AppDeps, createRequestContext, createServices } from './context.js';
 import { useHealth, useRequestSizeLimit, useTraceSchema } from './plugins.js';
 import { diagnosisResolvers } from './resolvers/diagnosis.js';
@@ -47,6 +48,7 @@ export function createApp(deps: AppDeps) {
       useRequestSizeLimit(limits.maxRequestBytes),
       useHealth(services),
       useTraceSchema(),
+      useDashboard(services),
       // Depth, cost, alias and token limits, so one request cannot make the graph walk explode.
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },

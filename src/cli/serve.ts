@@ -40,6 +40,7 @@ export async function serve(
   const port = typeof address === 'object' && address ? address.port : config.port;
   const created = Object.values(report).reduce((n, r) => n + r.created + r.updated, 0);
   log(`traindx listening on http://${config.host}:${port}/graphql (GraphiQL there too; /health)`);
+  log(`dashboard: http://${config.host}:${port}/ (runs, live run pages, /graph)`);
   log(`store: ${store.description}; knowledge seeded (${created} nodes/links created or updated)`);
   log(`tfjs backend for the monitor: ${tfjsBackendName()}`);
   return {

@@ -70,7 +70,8 @@ ${scripts}
 `;
 }
 
-function summaryHtml(view: ReportView): string {
+/** "Run summary": outcome, optimizer and data facts, and the model's layers. */
+export function summaryHtml(view: ReportView): string {
   const facts = (title: string, list: Fact[]) =>
     list.length
       ? `<div><h3>${title}</h3><dl>${list.map((f) => `<dt>${esc(f.label)}</dt><dd>${esc(f.value)}</dd>`).join('')}</dl></div>`
@@ -90,7 +91,8 @@ function summaryHtml(view: ReportView): string {
 ${layers}</section>`;
 }
 
-function missingHtml(view: ReportView): string {
+/** "Signals the trace lacked" (empty when none were missing). */
+export function missingHtml(view: ReportView): string {
   if (!view.missingSignals.length) return '';
   return `<section id="missing" aria-labelledby="missing-h"><h2 id="missing-h">Signals the trace lacked</h2>
 <p>The detectors that need these stayed silent, so a problem they watch for may have gone unseen: ${view.missingSignals.map((s) => `<code>${esc(s)}</code>`).join(', ')}.</p></section>`;

@@ -1,0 +1,188 @@
+import { MARKER_PATHS, REPORT_DATA_ID } from '../../report/index.js';
+import { ALERT_SYMBOLS, HASHES_ID } from '../run-page.js';
+
+/** How often a running run's page asks whether new events arrived. */
+export const RUN_POLL_MS = 3000;
+
+const ALERTS = `subscription Alerts($runId: ID!) { alerts(runId: $runId) { kind step
+  symptom { id name severity confidence layer evidence } topCause { id name confidence } } }`;
+
+/**
+ * `/assets/run.js`: keeps a run page live while the run trains.
+ * - Subscribes to `alerts(runId)` with EventSource (server-sent events, the
+ *   GET form of /graphql) and lists each alert as it arrives, marked by a
+ *   shape and a word, not colour alone.
+ * - Polls `run { status eventCount }` every few seconds; when events arrived,
+ *   or at once on a change of top cause or the end of the run, fetches
+ *   /runs/<id>/view.json and replaces only the fragments whose hash changed
+ *   (keeping open <details> and focus), redrawing the charts with the new points.
+ */
+export const RUN_SCRIPT = `(function () {
+'use strict';
+var ALERTS = ${JSON.stringify(ALERTS.replace(/\s+/g, ' '))};
+var SHAPES = ${JSON.stringify(MARKER_PATHS)};
+var ALERT_SYMBOLS = ${JSON.stringify(ALERT_SYMBOLS)};
+var body = document.body;
+var runId = body.getAttribute('data-run-id');
+var status = body.getAttribute('data-run-status');
+var eventCount = Number(body.getAttribute('data-event-count'));
+var hashes = JSON.parse(document.getElementById('${HASHES_ID}').textContent);
+var dataEl = document.getElementById('${REPORT_DATA_ID}');
+var alertsEl = document.getElementById('alerts');
+var liveEl = document.getElementById('live-state');
+var source = null, timer = null, busy = false, again = false, refreshes = 0, soon = null;
+
+window.traindxCharts.draw();
+
+function fmt(v) { return String(Number(v.toPrecision(2))); }
+
+function el(tag, cls, text) {
+  var e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+function shape(name) {
+  var NS = 'http://www.w3.org/2000/svg';
+  var svg = document.createElementNS(NS, 'svg');
+  svg.setAttribute('class', 'sym');
+  svg.setAttribute('viewBox', '-6 -6 12 12');
+  svg.setAttribute('width', '14');
+  svg.setAttribute('height', '14');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  var p = document.createElementNS(NS, 'path');
+  p.setAttribute('d', SHAPES[name] || SHAPES.triangle);
+  svg.appendChild(p);
+  return svg;
+}
+
+function live(symbol, text, state) {
+  liveEl.textContent = '';
+  var s = el('span', null, symbol);
+  s.setAttribute('aria-hidden', 'true');
+  liveEl.appendChild(s);
+  liveEl.appendChild(document.createTextNode(' ' + text));
+  body.setAttribute('data-live', state);
+}
+
+// Each kind of alert (and each severity of symptom) has its own shape; the legend above the list names them.
+function symbolOf(a) {
+  return ALERT_SYMBOLS[a.kind === 'symptom' && a.symptom ? a.symptom.severity : a.kind] || 'triangle';
+}
+
+var KIND_WORDS = { symptom: 'Symptom', top_cause: 'Top cause changed', finished: 'Run finished' };
+
+function addAlert(a) {
+  var li = el('li', 'alert alert-' + a.kind);
+  li.setAttribute('data-kind', a.kind);
+  li.appendChild(shape(symbolOf(a)));
+  var now = new Date();
+  var time = el('time', 'meta', now.toLocaleTimeString());
+  time.dateTime = now.toISOString();
+  li.appendChild(time);
+  li.appendChild(el('strong', null, ' ' + (KIND_WORDS[a.kind] || a.kind)));
+  if (a.step != null) li.appendChild(el('span', 'meta', ' at step ' + a.step));
+  var text = '';
+  if (a.kind === 'symptom' && a.symptom) {
+    var s = a.symptom;
+    text = s.name + (s.layer ? ' in ' + s.layer : '') + ' (' + s.severity + ', confidence ' + fmt(s.confidence) + ')';
+  } else if (a.topCause) {
+    text = (a.kind === 'finished' ? 'most likely ' : 'now ') + a.topCause.name + ' (confidence ' + fmt(a.topCause.confidence) + ')';
+  }
+  if (text) li.appendChild(document.createTextNode(': ' + text));
+  if (a.symptom && a.symptom.evidence.length) li.appendChild(el('span', 'evidence', a.symptom.evidence[0]));
+  alertsEl.insertBefore(li, alertsEl.firstChild);
+  while (alertsEl.children.length > 200) alertsEl.removeChild(alertsEl.lastChild);
+}
+
+function swap(id, html) {
+  var old = document.getElementById(id);
+  if (!old) return;
+  var t = document.createElement('template');
+  t.innerHTML = html;
+  var fresh = t.content.firstElementChild;
+  var was = old.querySelectorAll('details'), now = fresh.querySelectorAll('details');
+  for (var i = 0; i < Math.min(was.length, now.length); i++) now[i].open = was[i].open;
+  var focusId = old.contains(document.activeElement) ? document.activeElement.id : '';
+  old.replaceWith(fresh);
+  if (focusId && document.getElementById(focusId)) document.getElementById(focusId).focus();
+}
+
+function apply(v) {
+  if (v.head.hash !== hashes.head) { swap('run-head', v.head.html); hashes.head = v.head.hash; }
+  var redraw = v.dataHash !== hashes.data;
+  v.sections.forEach(function (s) {
+    if (hashes.sections[s.id] === s.hash) return;
+    swap(s.id, s.html);
+    hashes.sections[s.id] = s.hash;
+    if (s.id === 'charts') redraw = true;
+  });
+  if (redraw) {
+    dataEl.textContent = JSON.stringify(v.data);
+    hashes.data = v.dataHash;
+    window.traindxCharts.draw();
+  }
+  document.title = v.title;
+  eventCount = v.eventCount;
+  body.setAttribute('data-event-count', String(eventCount));
+  body.setAttribute('data-refreshes', String(++refreshes));
+  if (v.status !== status) {
+    status = v.status;
+    body.setAttribute('data-run-status', status);
+  }
+  if (status !== 'running') stop();
+}
+
+function refresh() {
+  if (busy) { again = true; return; }
+  busy = true;
+  fetch('/runs/' + encodeURIComponent(runId) + '/view.json', { headers: { accept: 'application/json' } })
+    .then(function (res) { if (!res.ok) throw new Error('HTTP ' + res.status); return res.json(); })
+    .then(apply)
+    .catch(function (err) { live('!', 'Could not refresh the run: ' + err.message, 'error'); })
+    .then(function () { busy = false; if (again) { again = false; refresh(); } });
+}
+
+function poll() {
+  if (document.hidden || busy) return;
+  fetch('/graphql', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify({ query: 'query Progress($id: ID!) { run(id: $id) { status eventCount } }', variables: { id: runId } }),
+  })
+    .then(function (res) { return res.json(); })
+    .then(function (res) {
+      var run = res.data && res.data.run;
+      if (run && (run.eventCount !== eventCount || run.status !== status)) refresh();
+    })
+    .catch(function () { /* the next poll tries again */ });
+}
+
+function stop() {
+  if (source) { source.close(); source = null; }
+  if (timer) { clearInterval(timer); timer = null; }
+  live('■', 'This run has ended (' + status + '); the diagnosis below is final.', 'ended');
+}
+
+function start() {
+  var url = '/graphql?query=' + encodeURIComponent(ALERTS) + '&variables=' + encodeURIComponent(JSON.stringify({ runId: runId }));
+  source = new EventSource(url);
+  source.addEventListener('open', function () { live('●', 'Live: alerts appear here as the run trains.', 'open'); });
+  source.addEventListener('error', function () { if (source) live('○', 'Connection lost; reconnecting…', 'reconnecting'); });
+  source.addEventListener('next', function (e) {
+    var msg = JSON.parse(e.data);
+    if (!msg.data || !msg.data.alerts) return;
+    var a = msg.data.alerts;
+    addAlert(a);
+    // A new top cause or the end changes the diagnosis: fetch it now, not at the next poll.
+    if (a.kind !== 'symptom') { clearTimeout(soon); soon = setTimeout(refresh, 150); }
+  });
+  source.addEventListener('complete', function () { if (source) { source.close(); source = null; } });
+  timer = setInterval(poll, ${RUN_POLL_MS});
+}
+
+if (status === 'running') start();
+})();
+`;

@@ -1,0 +1,89 @@
+import {
+  buildReportView,
+  causesHtml,
+  chartsHtml,
+  editsHtml,
+  esc,
+  missingHtml,
+  type ReportView,
+  remediesHtml,
+  summaryHtml,
+  symptomsHtml,
+} from '../report/index.js';
+import type { DashboardDeps } from './deps.js';
+import { fragmentHash } from './responses.js';
+import { statusBadge } from './status-badge.js';
+
+/** The report sections a run page shows, in order; each is replaced alone when it changes. */
+const SECTIONS: [id: string, name: string, render: (v: ReportView) => string][] = [
+  ['summary', 'Run summary', summaryHtml],
+  ['causes', 'Likely causes', causesHtml],
+  ['symptoms', 'Symptoms', symptomsHtml],
+  ['remedies', 'What to change', remediesHtml],
+  ['edits', 'Structure edits', editsHtml],
+  ['charts', 'Training curves', chartsHtml],
+  // Absent until the trace is known to lack a signal: an empty placeholder keeps its place.
+  ['missing', 'Signals the trace lacked', (v) => missingHtml(v) || '<section id="missing" hidden></section>'],
+];
+
+export const SECTION_LINKS = SECTIONS.slice(0, -1).map(([id, name]) => ({ id, name }));
+
+export interface Fragment {
+  id: string;
+  hash: string;
+  html: string;
+}
+
+/** A run page's changing parts: what /runs/<id>/view.json answers and the page first shows. */
+export interface RunView {
+  runId: string;
+  status: string;
+  lastStep: number | null;
+  eventCount: number;
+  title: string;
+  head: Fragment;
+  sections: Fragment[];
+  data: ReportView['data'];
+  dataHash: string;
+}
+
+/**
+ * A run as the report shows it (the report's own view building and HTML
+ * sections), from the store and the diagnosis the API answers; null when
+ * the run does not exist.
+ *
+ * @example const view = await loadRunView(deps, 'lr-10');
+ */
+export async function loadRunView(deps: DashboardDeps, runId: string): Promise<RunView | null> {
+  const stored = await deps.store.getRun(runId);
+  if (!stored) return null;
+  const [diagnosis, series, knowledge] = await Promise.all([
+    deps.diagnose(runId),
+    deps.store.readSeries(runId),
+    deps.knowledge(),
+  ]);
+  if (!diagnosis) return null;
+  const view = buildReportView({ diagnosis, run: stored.run, series, knowledge: knowledge.seed });
+  const status = stored.status ?? 'running';
+  const fragment = (id: string, html: string): Fragment => ({ id, hash: fragmentHash(html), html });
+  const dataJson = JSON.stringify(view.data);
+  return {
+    runId,
+    status,
+    lastStep: stored.lastStep ?? null,
+    eventCount: stored.eventCount,
+    title: `${view.runLabel}: ${status}, ${view.healthy ? 'healthy' : 'needs attention'} · traindx`,
+    head: fragment('run-head', headHtml(view, status, stored.lastStep)),
+    sections: SECTIONS.map(([id, , render]) => fragment(id, render(view))),
+    data: view.data,
+    dataHash: fragmentHash(dataJson),
+  };
+}
+
+function headHtml(view: ReportView, status: string, lastStep: number | undefined): string {
+  const progress = lastStep === undefined ? 'no step yet' : `last step ${lastStep}`;
+  return `<div id="run-head"><p class="kicker">Training run</p>
+<h1>${esc(view.runLabel)}</h1>
+<p class="run-state">${statusBadge(status)} <span class="meta">${esc(progress)}</span></p>
+<p class="verdict ${view.healthy ? 'ok' : 'bad'}"><strong>Verdict: ${view.healthy ? '✓ healthy' : '✗ needs attention'}${status === 'running' ? ' so far' : ''}.</strong> ${esc(view.verdict)}</p></div>`;
+}

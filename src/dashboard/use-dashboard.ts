@@ -1,0 +1,96 @@
+import type { Plugin } from 'graphql-yoga';
+import { dashboardAsset } from './assets.js';
+import type { DashboardDeps } from './deps.js';
+import { graphPageHtml } from './graph-page.js';
+import { assetResponse, htmlResponse, jsonResponse } from './responses.js';
+import { messagePageHtml, runPageHtml } from './run-page.js';
+import { loadRunView } from './run-view.js';
+import { runsPageHtml, runsQueryOf } from './runs-page.js';
+
+// /runs/<id> and /runs/<id>/view.json, the id one URL-encoded path segment.
+const RUN_PATH = /^\/runs\/([^/]+)(\/view\.json)?$/;
+
+/**
+ * The dashboard, served by the API's own server: `/` (runs list),
+ * `/runs/<id>` (a run, live while it trains) and its `/runs/<id>/view.json`,
+ * `/graph` and `/graph?symptom=<id>` (the knowledge graph), `/assets/*`.
+ * Every other path (/graphql, /health, ...) passes through untouched.
+ *
+ * @example createYoga({ schema, plugins: [useDashboard(services)] })
+ */
+export function useDashboard(deps: DashboardDeps): Plugin {
+  let logError = (_err: unknown) => {};
+  return {
+    onYogaInit({ yoga }) {
+      logError = (err) => yoga.logger.error(err);
+    },
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return;
+      if (!isDashboardPath(url.pathname)) return;
+      try {
+        const response = await route(deps, request, url, fetchAPI.Response);
+        if (response) endResponse(response);
+      } catch (err) {
+        // Like the API's masked errors: logged, but no stack or store message reaches the page.
+        logError(err);
+        endResponse(
+          htmlResponse(
+            fetchAPI.Response,
+            messagePageHtml('Something went wrong', 'Unexpected error. Try again in a moment.'),
+            500,
+          ),
+        );
+      }
+    },
+  };
+}
+
+const isDashboardPath = (path: string) =>
+  path === '/' || path === '/graph' || path.startsWith('/assets/') || path.startsWith('/runs/');
+
+/** The response for a dashboard path, or undefined to let the request pass (e.g. /runs/a/b). */
+async function route(
+  deps: DashboardDeps,
+  request: Request,
+  url: URL,
+  Response: typeof globalThis.Response,
+): Promise<Response | undefined> {
+  const path = url.pathname;
+  if (path.startsWith('/assets/')) {
+    const found = dashboardAsset(path.slice('/assets/'.length));
+    return found
+      ? assetResponse(Response, found, request.headers.get('if-none-match'))
+      : new Response('Not found', { status: 404 });
+  }
+  if (path === '/') {
+    const { seed } = await deps.knowledge();
+    return htmlResponse(Response, runsPageHtml(seed, runsQueryOf(url.searchParams)));
+  }
+  if (path === '/graph') {
+    const symptom = url.searchParams.get('symptom');
+    const page = graphPageHtml((await deps.knowledge()).seed, symptom || null);
+    if (page) return htmlResponse(Response, page);
+    const message = `The knowledge graph has no symptom '${symptom}'.`;
+    return htmlResponse(Response, messagePageHtml('Unknown symptom', message), 404);
+  }
+  const run = RUN_PATH.exec(path);
+  if (!run) return undefined;
+  const runId = safeDecode(run[1]!);
+  const view = runId === null ? null : await loadRunView(deps, runId);
+  const json = run[2] !== undefined;
+  if (!view) {
+    const message = `Run '${runId ?? run[1]}' does not exist.`;
+    return json
+      ? jsonResponse(Response, { error: message }, 404)
+      : htmlResponse(Response, messagePageHtml('Run not found', message), 404);
+  }
+  return json ? jsonResponse(Response, view) : htmlResponse(Response, runPageHtml(view));
+}
+
+const safeDecode = (segment: string): string | null => {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+};
