@@ -1,1 +1,15 @@
-export { tfjsBackendName } from './tfjs-backend.js';
+export { isFatal, MonitorAlert } from './alert.js';
+export { createMonitor, type Monitor, type MonitorOptions } from './create-monitor.js';
+export type { DataTensors } from './data-facts.js';
+export { classificationMetrics, type EvalData } from './evaluate.js';
+export type { FitCallbackOptions } from './fit-callback.js';
+export { describeLoss, describeModel, describeOptimizer, initializerName } from './model-facts.js';
+export { MonitorSettings } from './settings.js';
+export { type Batch, type BatchQueueOptions, DeliveryError } from './sinks/batch-queue.js';
+export { createFileSink } from './sinks/file-sink.js';
+export { createInProcessSink, type IngestFn, type InProcessSinkOptions } from './sinks/in-process-sink.js';
+export { createRemoteSink, type RemoteSinkOptions } from './sinks/remote-sink.js';
+export type { RankCauses, ReportedSymptom } from './sinks/symptom-alerts.js';
+export { fanOut, type SinkStats, type TraceSink } from './sinks/trace-sink.js';
+export type { TF, Tf } from './tf-types.js';
+export { initTfjsBackend, type TfjsBackend, tfjsBackendName } from './tfjs-backend.js';

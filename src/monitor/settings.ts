@@ -1,0 +1,25 @@
+import { z } from 'zod';
+import { Count } from '../domain/index.js';
+
+/** The plain settings of a monitor (the model, sink and tensors travel beside them). */
+export const MonitorSettings = z.object({
+  /** Per-layer statistics every `every` steps (step 0 included); losses and metrics every step. */
+  every: z.number().int().positive().default(10),
+  runId: z.string().min(1).optional(),
+  name: z.string().optional(),
+  /** `classification`, `binary-classification`, `regression`, `other`; inferred from the loss when absent. */
+  task: z.string().optional(),
+  tags: z.record(z.string(), z.string()).default({}),
+  parentRunId: z.string().optional(),
+  appliedRemedies: z.array(z.string()).optional(),
+  /** The loss of a custom loop (its closure hides it), e.g. `categoricalCrossentropy`. */
+  loss: z.string().optional(),
+  fromLogits: z.boolean().optional(),
+  batchSize: Count.optional(),
+  epochs: Count.optional(),
+  /** How long `finish` waits for the sinks to deliver before giving up. */
+  closeTimeoutMs: z.number().nonnegative().default(10_000),
+  /** How often a long training loop lets the event loop run, so sinks deliver and alerts arrive. */
+  yieldEveryMs: z.number().nonnegative().default(50),
+});
+export type MonitorSettings = z.infer<typeof MonitorSettings>;
