@@ -30,6 +30,12 @@ export interface DetectorSet {
   observableSymptoms(): string[];
   /** The whole state as a JSON string (non-finite numbers kept). */
   save(): string;
+  /**
+   * Starts the next ingest batch on this live set: from here it behaves exactly
+   * as a set created from `save()` would (the layer rescan counter restarts),
+   * so keeping a set between batches gives the same results as resuming one.
+   */
+  startBatch(): void;
 }
 
 /**
@@ -46,14 +52,16 @@ export function createDetectorSet(options: {
   saved?: string;
 }): DetectorSet {
   const { run, families } = options;
-  const saved = options.saved ? (decodeLine(options.saved, { event: 0 }) as SavedState) : undefined;
+  // Shared and read-only (memoised by content): a diagnosis reads only signals,
+  // `ended` and occurrences, so it neither re-parses the state nor builds detectors.
+  const saved = options.saved ? parseSaved(options.saved) : undefined;
   const model = createModelView(run);
   const occurrences = new Map<string, SymptomOccurrence>(
-    (saved?.occurrences ?? []).map((o) => [key(o), o] as const),
+    (saved ? structuredClone(saved.occurrences) : []).map((o) => [key(o), o] as const),
   );
   const changed = new Map<string, SymptomOccurrence>();
   const signals = new Set<Signal>(saved?.signals ?? []);
-  const states: Record<string, object> = {};
+  let states: Record<string, object> = {};
   let ended = saved?.ended ?? false;
   let layerScans = 0;
 
@@ -63,19 +71,35 @@ export function createDetectorSet(options: {
     changed.set(k, o);
   };
 
-  const detectors: Detector[] = families.map((family) => {
-    const thresholds = parseSection(family, options.profile);
-    const ctx = { run, model, thresholds };
-    const state = saved?.families[family.name] ?? family.initialState(ctx);
-    states[family.name] = state;
-    return family.create(ctx, state, emit);
-  });
-  if (!saved) noteSignals(run, signals);
+  // Thresholds are checked now, so a bad profile fails here as before.
+  const contexts = families.map((family) => ({
+    run,
+    model,
+    thresholds: parseSection(family, options.profile),
+  }));
+  let built: Detector[] | undefined;
+  // Detectors mutate their state in place: they get a private copy, decoded when first fed.
+  const detectors = (): Detector[] => {
+    if (built) return built;
+    const own = options.saved ? (decodeLine(options.saved, { event: 0 }) as SavedState) : undefined;
+    states = {};
+    built = families.map((family, i) => {
+      const ctx = contexts[i]!;
+      const state = own?.families[family.name] ?? family.initialState(ctx);
+      states[family.name] = state;
+      return family.create(ctx, state, emit);
+    });
+    return built;
+  };
+  if (!saved) {
+    detectors();
+    noteSignals(run, signals);
+  }
 
   const end = (e: Extract<TraceEvent, { type: 'end' }> | undefined) => {
     if (ended) return;
     ended = true;
-    for (const d of detectors) d.onEnd?.(e);
+    for (const d of detectors()) d.onEnd?.(e);
   };
 
   return {
@@ -85,13 +109,13 @@ export function createDetectorSet(options: {
       noteSignals(event, signals, scanLayers);
       switch (event.type) {
         case 'step':
-          for (const d of detectors) d.onStep?.(event);
+          for (const d of detectors()) d.onStep?.(event);
           return;
         case 'epoch':
-          for (const d of detectors) d.onEpoch?.(event);
+          for (const d of detectors()) d.onEpoch?.(event);
           return;
         case 'eval':
-          for (const d of detectors) d.onEval?.(event);
+          for (const d of detectors()) d.onEval?.(event);
           return;
         case 'end':
           end(event);
@@ -119,27 +143,76 @@ export function createDetectorSet(options: {
     },
     observableSymptoms: () =>
       observableSymptoms(signals, ended, new Set([...occurrences.values()].map((o) => o.symptomId))),
-    save: () =>
-      encodeEvent({
-        v: 1,
-        families: states,
-        occurrences: [...occurrences.values()],
-        signals: [...signals].sort(),
-        ended,
-      } satisfies SavedState),
+    save() {
+      // Built first, so a family the saved state lacks is saved with its initial state, as before.
+      detectors();
+      // Every batch saves the whole state. The same text as encodeEvent of the
+      // SavedState object, written family by family: a family still holding a
+      // NaN sentinel (an early level not yet known) then costs encodeEvent's
+      // slow replacer path only for its own few hundred bytes.
+      let families = '';
+      for (const name in states) {
+        families += `${families ? ',' : ''}${JSON.stringify(name)}:${encodeEvent(states[name])}`;
+      }
+      const occurrenceList: SavedState['occurrences'] = [...occurrences.values()];
+      const signalList: SavedState['signals'] = [...signals].sort();
+      return `{"v":1,"families":{${families}},"occurrences":${encodeEvent(occurrenceList)},"signals":${JSON.stringify(signalList)},"ended":${JSON.stringify(ended)}}`;
+    },
+    startBatch() {
+      layerScans = 0;
+    },
   };
 }
 
 const key = (o: SymptomOccurrence) => `${o.symptomId}|${o.layer ?? ''}|${o.firstStep}`;
 
+// Every batch and every diagnosis builds a set, and zod's parse of a family's
+// section costs more than the rest of that: memoise it by the section's
+// content (a handful of numbers), so a changed profile is parsed afresh.
+// biome-ignore lint/suspicious/noExplicitAny: see createDetectorSet
+const sectionCache = new WeakMap<DetectorFamily<any, any>, Map<string, { data?: unknown; error?: string }>>();
+
 // biome-ignore lint/suspicious/noExplicitAny: see createDetectorSet
 function parseSection(family: DetectorFamily<any, any>, profile: ProfileValues): unknown {
-  const result = family.thresholds.safeParse(profile[family.name] ?? {});
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new ProfileError(
-      `profile section '${family.name}', threshold '${issue.path.join('.')}': ${issue.message}`,
-    );
+  const section = profile[family.name] ?? {};
+  const id = JSON.stringify(section);
+  let byContent = sectionCache.get(family);
+  if (!byContent) {
+    byContent = new Map();
+    sectionCache.set(family, byContent);
   }
-  return result.data;
+  let parsed = byContent.get(id);
+  if (!parsed) {
+    const result = family.thresholds.safeParse(section);
+    if (result.success) parsed = { data: result.data };
+    else {
+      const issue = result.error.issues[0]!;
+      parsed = {
+        error: `profile section '${family.name}', threshold '${issue.path.join('.')}': ${issue.message}`,
+      };
+    }
+    // Bounded: profiles are few; a process fed ever-new sections starts over.
+    if (byContent.size >= 64) byContent.clear();
+    byContent.set(id, parsed);
+  }
+  if (parsed.error !== undefined) throw new ProfileError(parsed.error);
+  return parsed.data;
+}
+
+// A diagnosis decodes the run's saved state (~25 kB of JSON for 10 layers) on
+// every request; the same string decodes to the same value, so keep the last
+// few by content. Callers never mutate the result (see createDetectorSet).
+const savedCache = new Map<string, SavedState>();
+
+function parseSaved(text: string): SavedState {
+  let parsed = savedCache.get(text);
+  if (parsed) {
+    // Most recently used last, so the oldest entry is the one dropped.
+    savedCache.delete(text);
+  } else {
+    parsed = decodeLine(text, { event: 0 }) as SavedState;
+    if (savedCache.size >= 32) savedCache.delete(savedCache.keys().next().value!);
+  }
+  savedCache.set(text, parsed);
+  return parsed;
 }

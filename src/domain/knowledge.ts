@@ -43,6 +43,12 @@ export const Cause = z.object({
    * default) is neutral. The reasoner multiplies the cause's odds by prior/(1−prior).
    */
   prior: z.number().gt(0).lt(1).optional(),
+  /**
+   * A mechanism with causes of its own upstream (dead ReLUs, weights that do
+   * not move). When the run's setup (a static or data finding) points at
+   * another cause, the mechanism's symptoms are credited to that cause first.
+   */
+  mechanism: z.boolean().default(false),
 });
 export type Cause = z.infer<typeof Cause>;
 

@@ -78,11 +78,21 @@ export function scoreCauses(
   for (const link of knowledge.suggests) {
     const o = observed.get(link.symptom);
     if (!o) continue;
-    const p = link.weight * o.confidence * SEVERITY_FACTOR[o.severity];
+    const p = link.weight * o.confidence;
     if (p <= 0) continue;
     support.set(link.cause, [...(support.get(link.cause) ?? []), { occurrence: o, link, p }]);
   }
-  explainAway(support, new Set(knowledge.symptoms.filter((s) => s.outcome).map((s) => s.id)));
+  // Advice (`info`) counts half, unless the run also fails in a way the same
+  // cause explains: then the advice names what went wrong, not what might.
+  for (const parts of support.values()) {
+    const failing = parts.some((s) => s.occurrence.severity !== 'info');
+    for (const s of parts) if (!failing) s.p *= SEVERITY_FACTOR[s.occurrence.severity];
+  }
+  explainAway(support, {
+    outcome: new Set(knowledge.symptoms.filter((s) => s.outcome).map((s) => s.id)),
+    setup: new Set(knowledge.symptoms.filter((s) => s.kind !== 'dynamic').map((s) => s.id)),
+    mechanism: new Set(knowledge.causes.filter((c) => c.mechanism).map((c) => c.id)),
+  });
   const scored: ScoredCause[] = [];
   for (const [id, parts] of support) {
     parts.sort((a, b) => b.p - a.p || a.link.symptom.localeCompare(b.link.symptom));
@@ -115,23 +125,37 @@ const evidence = (parts: Support[]) =>
 
 /**
  * Step 2: scales each symptom's support of a cause by how well that cause
- * explains it, relative to the best explanation. For an outcome symptom
- * (flat loss, chance accuracy: what any failure produces) every cause with
- * evidence from other symptoms competes, as if linked with OUTCOME_WEIGHT.
+ * explains it, relative to the best explanation. Two kinds of symptom have
+ * extra competitors:
+ * - an outcome symptom (flat loss, chance accuracy: what any failure
+ *   produces): every cause with evidence from other symptoms, as if linked
+ *   with OUTCOME_WEIGHT;
+ * - a symptom supporting a mechanism cause (dead ReLUs, weights that do not
+ *   move) counts for the mechanism only with the chance that the strongest
+ *   cause found in the run's setup (static and data findings) does not
+ *   already explain it: × (1 − setup evidence × OUTCOME_WEIGHT).
  */
-function explainAway(support: Map<string, Support[]>, outcome: ReadonlySet<string>): void {
+function explainAway(
+  support: Map<string, Support[]>,
+  kinds: { outcome: ReadonlySet<string>; setup: ReadonlySet<string>; mechanism: ReadonlySet<string> },
+): void {
   const first = new Map([...support].map(([id, parts]) => [id, evidence(parts)]));
   const best = new Map<string, number>();
   const raise = (symptom: string, x: number) => best.set(symptom, Math.max(best.get(symptom) ?? 0, x));
+  let setupBest = 0;
   for (const [id, parts] of support) {
     for (const s of parts) raise(s.link.symptom, first.get(id)! * s.link.weight);
-    const specific = evidence(parts.filter((s) => !outcome.has(s.link.symptom)));
-    for (const symptom of outcome) raise(symptom, specific * OUTCOME_WEIGHT);
+    const specific = evidence(parts.filter((s) => !kinds.outcome.has(s.link.symptom)));
+    for (const symptom of kinds.outcome) raise(symptom, specific * OUTCOME_WEIGHT);
+    if (!kinds.mechanism.has(id))
+      setupBest = Math.max(setupBest, evidence(parts.filter((s) => kinds.setup.has(s.link.symptom))));
   }
   for (const [id, parts] of support)
     for (const s of parts) {
       const top = best.get(s.link.symptom)!;
       if (top > 0) s.p *= Math.min(1, (first.get(id)! * s.link.weight) / top);
+      // Noisy-OR explaining away: the mechanism is the answer only where the setup cause does not already explain it.
+      if (kinds.mechanism.has(id)) s.p *= 1 - setupBest * OUTCOME_WEIGHT;
     }
 }
 

@@ -126,11 +126,17 @@ describe('overfitting', () => {
     },
   );
 
-  it('fires within two epochs when val accuracy falls 15 points below train accuracy', async () => {
-    const events = eventsOf({ seed: 1, faults: [accuracyGap(3)] });
-    expect(await firstReport(events, 'overfitting')).toBe(499);
+  it('fires within two epochs when val accuracy falls 15 points below train accuracy and val loss stalls', async () => {
+    const events = eventsOf({ seed: 1, faults: [valStall(3), accuracyGap(3)] });
+    expect(await firstReport(events, 'overfitting')).toBe(599);
     const [o] = ofSymptom(await detect(events), 'overfitting');
     expect(o!.evidence[0]).toContain("AUTOTRAINER's gap");
+    expect(o!.evidence[0]).toContain('val loss has not improved');
+  });
+
+  it('does not call an accuracy gap overfitting while val loss still improves every epoch', async () => {
+    const events = eventsOf({ seed: 1, faults: [accuracyGap(3)] });
+    expect(ofSymptom(await detect(events), 'overfitting')).toEqual([]);
   });
 
   it('ignores an accuracy gap within two standard errors of a tiny val set', async () => {
@@ -202,7 +208,10 @@ describe('generalisation when resumed', () => {
       withoutEpochAccuracy(eventsOf({ seed: 2, noise: 0.3, faults: [overfit(3)] })),
     ],
     ['an underfitting run', eventsOf({ seed: 2, faults: [underfit()] })],
-    ['an epoch-only run with an accuracy gap', epochOnly(eventsOf({ seed: 3, faults: [accuracyGap(2)] }))],
+    [
+      'an epoch-only run with an accuracy gap',
+      epochOnly(eventsOf({ seed: 3, faults: [valStall(2), accuracyGap(2)] })),
+    ],
     ['a run without epochs', eventsOf({ seed: 4, epochs: false, faults: [flatLoss()] })],
   ];
 

@@ -34,7 +34,7 @@ function miniSeed(tag: string, weight = 0.5): KnowledgeSeed {
   return {
     sources: [{ id: `t-${tag.replace(/_/g, '-')}-src`, title: 'test source' }],
     symptoms: [{ id: s, name: 'S', description: 'd', kind: 'dynamic', aliases: [], outcome: false }],
-    causes: [{ id: c, name: 'C', description: 'd', category: 'optimization' }],
+    causes: [{ id: c, name: 'C', description: 'd', category: 'optimization', mechanism: false }],
     remedies: [
       {
         id: r,

@@ -139,7 +139,7 @@ describe.runIf(reachable)('the Cypher the Neo4j store sends', () => {
       await store.upsertKnowledge({
         sources: [{ id: 'tck-src', title: 'tck' }],
         symptoms: [],
-        causes: [{ id: cause!, name: 'C', description: 'd', category: 'optimization' }],
+        causes: [{ id: cause!, name: 'C', description: 'd', category: 'optimization', mechanism: false }],
         remedies: [
           {
             id: remedy!,

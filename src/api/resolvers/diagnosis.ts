@@ -6,7 +6,13 @@ const sourceOf = async (ctx: RequestContext, id: string) =>
   (await knowledge(ctx)).source.get(id) ?? { id, title: id };
 // A link may name a node another replica has not cached yet: answer with what the diagnosis knows.
 const causeOf = async (ctx: RequestContext, id: string) =>
-  (await knowledge(ctx)).cause.get(id) ?? { id, name: id, description: '', category: 'unknown' };
+  (await knowledge(ctx)).cause.get(id) ?? {
+    id,
+    name: id,
+    description: '',
+    category: 'unknown',
+    mechanism: false,
+  };
 
 /** The parts of a diagnosis that point into the graph resolve to its nodes. */
 export const diagnosisResolvers: Resolvers = {

@@ -48,14 +48,16 @@ export const runResolvers: Resolvers = {
       const me = all.find((r) => r.id === runId);
       if (!me) throw userError(`Run '${runId}' does not exist.`, 'RUN_NOT_FOUND');
       const mine = new Set(me.symptomIds);
-      const ranked = all
+      // Newest first among equals: the runs a person most likely still remembers.
+      const ranked = [...all]
+        .reverse()
         .filter((r) => r.id !== runId && r.symptomIds.some((s) => mine.has(s)))
         .map((r) => {
           const shared = r.symptomIds.filter((s) => mine.has(s));
           const union = new Set([...mine, ...r.symptomIds]).size;
           return { summary: r, shared, similarity: Math.round((shared.length / union) * 1000) / 1000 };
         })
-        .sort((a, b) => b.similarity - a.similarity || a.summary.id.localeCompare(b.summary.id))
+        .sort((a, b) => b.similarity - a.similarity)
         .slice(0, Math.min(Math.max(first ?? 5, 0), 50));
       return Promise.all(
         ranked.map(async ({ summary, shared, similarity }) => ({

@@ -149,11 +149,23 @@ export function checkOverfit(
   const valSize = run.dataset?.valSize ?? 0;
   const noise = valSize > 0 ? th.overfitAccSigmas * Math.sqrt((vacc * (1 - vacc)) / valSize) : 0;
   const need = Math.max(tacc > th.overfitAccPivot ? th.overfitAccGapHigh : th.overfitAccGap, noise);
-  if (advance(g.accGap, accGap >= need && learned, step) >= th.overfitPatience && judged) {
+  // A gap while val loss still reaches new minima is a model still generalising
+  // better each epoch (Prechelt's early-stopping view): it counts once val stalls.
+  let valImproving = false;
+  if (losses && val < (g.valBest ?? Number.POSITIVE_INFINITY)) {
+    g.valBest = val;
+    g.valBestStep = step;
+    valImproving = true;
+  }
+  if (advance(g.accGap, accGap >= need && learned && !valImproving, step) >= th.overfitPatience && judged) {
+    const stalled =
+      losses && g.valBest !== undefined
+        ? ` while val loss has not improved on ${fmt(g.valBest)} (step ${g.valBestStep})`
+        : '';
     report(
       g.accGap[1],
       0.7,
-      `train accuracy ${pct(tacc)} against val accuracy ${pct(vacc)} at step ${step}: a gap of ${fmt(accGap)}, at least ${fmt(need)} for ${th.overfitPatience} epochs; rule: AUTOTRAINER's gap (0.1, or 0.07 above 90% train accuracy) and ${th.overfitAccSigmas} standard errors of the val accuracy`,
+      `train accuracy ${pct(tacc)} against val accuracy ${pct(vacc)} at step ${step}: a gap of ${fmt(accGap)}, at least ${fmt(need)} for ${th.overfitPatience} epochs${stalled}; rule: AUTOTRAINER's gap (0.1, or 0.07 above 90% train accuracy) and ${th.overfitAccSigmas} standard errors of the val accuracy, once val loss stops improving`,
     );
   }
 }

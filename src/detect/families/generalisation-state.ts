@@ -47,6 +47,9 @@ export interface GeneralisationState {
   valMin: number;
   valMinStep: number;
   trainAtValMin: number;
+  /** The lowest raw val loss so far and the step it was seen (no window lag: "still improving"). */
+  valBest?: number;
+  valBestStep?: number;
   rise: Streak;
   gap: Streak;
   accGap: Streak;

@@ -30,7 +30,8 @@ SET n.name = r.name, n.description = r.description, n.kind = r.kind, n.aliases =
 export const UPSERT_CAUSES = `
 UNWIND $rows AS r
 MERGE (n:Cause {id: r.id})
-SET n.name = r.name, n.description = r.description, n.category = r.category, n.prior = r.prior`;
+SET n.name = r.name, n.description = r.description, n.category = r.category, n.prior = r.prior,
+    n.mechanism = r.mechanism`;
 
 export const UPSERT_REMEDIES = `
 UNWIND $rows AS r
