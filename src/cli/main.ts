@@ -3,12 +3,15 @@ import { Command, Option } from 'commander';
 import { ConfigError, loadConfig } from '../config/index.js';
 import { ProfileError } from '../detect/index.js';
 import { TraceError } from '../trace/index.js';
+import { demo } from './demo.js';
 import { diagnoseFile } from './diagnose-file.js';
 import { formatDiagnosis } from './format-diagnosis.js';
 import { registerReportCommand } from './report.js';
 import { createProfileResolver } from './resolve-profile.js';
 import { seed } from './seed.js';
 import { serve } from './serve.js';
+import { registerSuggestCommand } from './suggest.js';
+import { registerTrainCommand } from './train.js';
 import { UserError } from './user-error.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -76,7 +79,19 @@ function nonFinite(_k: string, v: unknown) {
   return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
 }
 
+program
+  .command('demo')
+  .description(
+    'Train small TensorFlow.js models with planted faults (and a healthy one) and diagnose each live.',
+  )
+  .argument('[scenario...]', 'only these scenarios (healthy, lr-too-high, deep-sigmoid, dead-relu, ...)')
+  .action(async (only: string[]) => {
+    await demo(only, out);
+  });
+
 registerReportCommand(program, out);
+registerTrainCommand(program, out);
+registerSuggestCommand(program, out);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,117 @@
+import type { ProfileValues } from '../detect/index.js';
+import { fmt } from '../detect/index.js';
+import type { Diagnosis, KnowledgeSeed, RunEvent } from '../domain/index.js';
+import { createIngestor } from '../ingest/index.js';
+import { createInProcessSink, createMonitor, initTfjsBackend } from '../monitor/index.js';
+import { diagnoseStoredRun } from '../reason/index.js';
+import type { GraphStore } from '../store/index.js';
+import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js';
+
+export interface DemoDeps {
+  /** An embedded store, already seeded with the knowledge graph. */
+  store: GraphStore;
+  profileFor(run: RunEvent): Promise<{ name: string; values: ProfileValues }>;
+  out(line: string): void;
+  /** Only these scenario ids (default: all). */
+  only?: string[];
+}
+
+export interface DemoResult {
+  id: string;
+  expect: string;
+  top: string;
+  hit: boolean;
+  seconds: number;
+}
+
+/**
+ * `traindx demo`: trains small TensorFlow.js models with planted faults (and
+ * one healthy), streams each through the monitor into an embedded traindx,
+ * and prints a short diagnosis of each: verdict, top causes with confidence,
+ * the evidence behind the first, and the first remedy with its tfjs snippet.
+ */
+export async function runDemo(deps: DemoDeps): Promise<DemoResult[]> {
+  const { tf, backend, note } = await initTfjsBackend();
+  deps.out(`tfjs backend: ${backend} (${note})`);
+  const knowledge = await deps.store.readKnowledge();
+  const ingest = createIngestor({
+    store: deps.store,
+    profileFor: async (run) => (await deps.profileFor(run)).values,
+  });
+  const results: DemoResult[] = [];
+  const scenarios = DEMO_SCENARIOS.filter((s) => !deps.only?.length || deps.only.includes(s.id));
+  for (const scenario of scenarios) {
+    const t0 = performance.now();
+    const diagnosis = await train(tf, scenario, deps, ingest);
+    const seconds = (performance.now() - t0) / 1000;
+    const top = diagnosis.healthy ? 'healthy' : (diagnosis.causes[0]?.id ?? 'none');
+    const result = { id: scenario.id, expect: scenario.expect, top, hit: top === scenario.expect, seconds };
+    results.push(result);
+    printDiagnosis(deps.out, scenario, diagnosis, knowledge, result);
+  }
+  const hits = results.filter((r) => r.hit).length;
+  const total = results.reduce((s, r) => s + r.seconds, 0);
+  deps.out(
+    `\n${hits}/${results.length} runs got the planted cause first (healthy: called healthy), in ${total.toFixed(1)} s.`,
+  );
+  return results;
+}
+
+async function train(
+  tf: Awaited<ReturnType<typeof initTfjsBackend>>['tf'],
+  scenario: DemoScenario,
+  deps: DemoDeps,
+  ingest: ReturnType<typeof createIngestor>,
+): Promise<Diagnosis> {
+  const { model, data, epochs, batchSize } = scenario.build(tf);
+  const runId = `demo-${scenario.id}-${Date.now().toString(36)}`;
+  const monitor = await createMonitor({
+    tf,
+    model,
+    runId,
+    name: scenario.id,
+    sink: createInProcessSink({ ingest }),
+    data: { x: data.x, y: data.y, validation: { x: data.xVal, y: data.yVal } },
+    evaluation: { x: data.xVal, y: data.yVal, split: 'val' },
+    epochs,
+    batchSize,
+    warn: () => undefined,
+  });
+  await model.fit(data.x, data.y, {
+    epochs,
+    batchSize,
+    validationData: [data.xVal, data.yVal],
+    shuffle: true,
+    verbose: 0,
+    callbacks: [monitor.callback()],
+  });
+  await monitor.finish();
+  tf.dispose([data.x, data.y, data.xVal, data.yVal]);
+  model.dispose();
+  const d = await diagnoseStoredRun({ store: deps.store, profileFor: deps.profileFor }, runId);
+  if (!d) throw new Error(`run ${runId} was not stored`);
+  return d;
+}
+
+function printDiagnosis(
+  out: (line: string) => void,
+  scenario: DemoScenario,
+  d: Diagnosis,
+  knowledge: KnowledgeSeed,
+  r: DemoResult,
+) {
+  const mark = r.hit ? '✓' : '✗';
+  out(
+    `\n▶ ${scenario.id}: ${scenario.story}  [${r.seconds.toFixed(1)} s; planted: ${scenario.expect}] ${mark}`,
+  );
+  out(`  ${d.summary}`);
+  if (d.healthy) return;
+  d.causes.slice(0, 3).forEach((c, i) => out(`  ${i + 1}. ${c.name} — ${fmt(c.confidence)}`));
+  const evidence = d.causes[0]?.paths[0]?.occurrence.evidence[0];
+  if (evidence) out(`  evidence: ${evidence}`);
+  const remedy = d.remedies[0];
+  if (remedy) {
+    const snippet = knowledge.remedies.find((k) => k.id === remedy.id)?.snippets.tfjs.split('\n')[0];
+    out(`  first remedy: ${remedy.name}${snippet ? `\n    tfjs: ${snippet}` : ''}`);
+  }
+}
