@@ -139,3 +139,14 @@ let n = 0; for await (const _ of readTrace(${JSON.stringify(path)})) n++; consol
     expect(out.trim()).toBe('150001');
   });
 });
+
+describe('writing a trace where it cannot be written', () => {
+  it('rejects with the path instead of crashing the process', async () => {
+    const w = createTraceWriter('/nonexistent-dir/run.jsonl');
+    const attempt = (async () => {
+      await w.write({ type: 'run', formatVersion: 1, id: 'x' });
+      await w.close();
+    })();
+    await expect(attempt).rejects.toThrow(/cannot write trace \/nonexistent-dir\/run.jsonl/);
+  });
+});
