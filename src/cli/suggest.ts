@@ -1,0 +1,137 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import type { Command } from 'commander';
+import { seedDir } from '../config/index.js';
+import { loadProfile } from '../detect/index.js';
+import { initTfjsBackend } from '../monitor/index.js';
+import {
+  applyEdits,
+  formatSuggestions,
+  readRunNumbers,
+  ruleValues,
+  type Suggestion,
+  suggestStructure,
+} from '../repair/index.js';
+import { openMemoryStore } from '../store/index.js';
+import {
+  createEmbeddedTraindx,
+  createTrainPrinter,
+  expandModel,
+  loadTemplate,
+  prepareData,
+  profileOf,
+  type TrainingTemplate,
+  templateToYaml,
+  trainAndDiagnose,
+} from '../train/index.js';
+import { formatDiagnosis } from './format-diagnosis.js';
+import { userErrors } from './train.js';
+
+interface SuggestFlags {
+  trace?: string;
+  out?: string;
+  write?: string;
+  quiet?: boolean;
+}
+
+/**
+ * Adds `traindx suggest TEMPLATE.yaml [--trace FILE] [--write FILE]`.
+ *
+ * @example registerSuggestCommand(program, (line) => process.stdout.write(`${line}\n`));
+ */
+export function registerSuggestCommand(program: Command, out: (line: string) => void): void {
+  program
+    .command('suggest')
+    .description(
+      'Suggest structure changes for a healthy but weak run (too little or too much capacity, missing regularisation or normalisation), each backed by the run’s numbers.',
+    )
+    .argument('<template>', 'a training template (YAML)')
+    .option('--trace <file>', 'read this trace of the template’s run instead of training it')
+    .option('--out <dir>', 'where the trace of the run goes (default ./traindx-runs/<runId>)')
+    .option('--write <file>', 'write the template with every suggestion applied')
+    .option('--quiet', 'no per-epoch lines')
+    .action(async (path: string, flags: SuggestFlags) => {
+      await suggest(path, flags, out);
+    });
+}
+
+async function suggest(path: string, flags: SuggestFlags, out: (line: string) => void) {
+  const template = await userErrors(() => loadTemplate(path));
+  const baseDir = dirname(resolve(path));
+  const { resolved, tracePath, profile } = flags.trace
+    ? {
+        ...(await resolveOnly(template, baseDir)),
+        tracePath: flags.trace,
+        profile: profileOf(template, baseDir),
+      }
+    : await trainOnce(template, path, flags, out);
+  const numbers = await readRunNumbers(tracePath);
+  const rules = ruleValues((await loadProfile(profile, join(seedDir(), 'profiles'))).values);
+  const suggestions = suggestStructure(numbers, resolved, rules);
+  const { template: suggested, changes } = applyAll(resolved, suggestions);
+  out('');
+  out(`Structure suggestions for ${template.name ?? basename(path)} (from ${relative('.', tracePath)}):`);
+  out(formatSuggestions(suggestions, changes));
+  if (flags.write && suggestions.length > 0) {
+    const header = `Suggested by traindx suggest from ${path}:\n${suggestions.map((s) => `  ${s.title}: ${s.because}`).join('\n')}`;
+    await writeFile(flags.write, templateToYaml(suggested, header));
+    out(`\nWrote the template with ${changes.size} suggestion(s) applied: ${flags.write}`);
+  }
+}
+
+async function trainOnce(
+  template: TrainingTemplate,
+  path: string,
+  flags: SuggestFlags,
+  out: (line: string) => void,
+) {
+  const { tf, backend } = await initTfjsBackend();
+  // A one-off run: diagnosed in memory, nothing persisted but the trace.
+  const store = await openMemoryStore({ dataDir: null });
+  try {
+    const traindx = await createEmbeddedTraindx(store);
+    const runId = `${basename(path, '.yaml')}-suggest-${Date.now().toString(36)}`;
+    const dir = resolve(flags.out ?? join('traindx-runs', runId));
+    await mkdir(dir, { recursive: true });
+    out(`traindx suggest ${path}: training it once (tfjs on ${backend})`);
+    const print = createTrainPrinter(out, { quiet: flags.quiet });
+    const run = await userErrors(() =>
+      trainAndDiagnose({ tf, traindx }, template, {
+        baseDir: dirname(resolve(path)),
+        runId,
+        traceDir: dir,
+        onStart: (s) => print.start(runId, s),
+        onEpoch: (e) => print.epoch(e),
+        onAlert: (a) => print.alert(a),
+      }),
+    );
+    out('');
+    out(formatDiagnosis(run.diagnosis));
+    if (!run.diagnosis.healthy)
+      out(
+        `\nThe run shows a failure: fix it first (traindx train ${path} --auto-repair); suggestions follow anyway.`,
+      );
+    return { resolved: run.resolved, tracePath: run.tracePath, profile: run.profile };
+  } finally {
+    await store.close();
+  }
+}
+
+/** The template with its model as named layers, without training (the data decides the output head). */
+async function resolveOnly(template: TrainingTemplate, baseDir: string) {
+  const data = await userErrors(() => prepareData(template, baseDir));
+  return { resolved: { ...template, model: { layers: expandModel(template, data) } } };
+}
+
+/** Applies the suggestions one after the other; one that no longer applies is left out. */
+function applyAll(template: TrainingTemplate, suggestions: Suggestion[]) {
+  let current = template;
+  const changes = new Map<string, string[]>();
+  for (const s of suggestions) {
+    const applied = applyEdits(current, s.edits);
+    if (!applied.ok) continue;
+    current = applied.template;
+    changes.set(s.id, applied.changes);
+  }
+  return { template: current, changes };
+}

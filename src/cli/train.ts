@@ -1,0 +1,245 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { type Command, Option } from 'commander';
+import { loadConfig } from '../config/index.js';
+import { initTfjsBackend } from '../monitor/index.js';
+import { autoRepair, formatAttempts, type RepairReport } from '../repair/index.js';
+import { openStore } from '../store/index.js';
+import {
+  createEmbeddedTraindx,
+  createTrainPrinter,
+  DataFileError,
+  loadTemplate,
+  ModelBuildError,
+  type MonitoredRun,
+  TemplateError,
+  templateToYaml,
+} from '../train/index.js';
+import { formatDiagnosis } from './format-diagnosis.js';
+
+import { UserError } from './user-error.js';
+
+interface TrainFlags {
+  out?: string;
+  autoRepair?: boolean;
+  maxAttempts?: string;
+  store?: string;
+  dataDir?: string;
+  quiet?: boolean;
+}
+
+/**
+ * Adds `traindx train TEMPLATE.yaml [--auto-repair] [--max-attempts N] [--out DIR]`.
+ *
+ * @example registerTrainCommand(program, (line) => process.stdout.write(`${line}\n`));
+ */
+export function registerTrainCommand(program: Command, out: (line: string) => void): void {
+  program
+    .command('train')
+    .description(
+      'Train the model a YAML template describes, monitored and diagnosed as it trains; with --auto-repair, retrain edited copies until the failure is gone.',
+    )
+    .argument('<template>', 'a training template (YAML); see templates/')
+    .option(
+      '--out <dir>',
+      'where the traces, summary.json and a repaired template go (default ./traindx-runs/<runId>)',
+    )
+    .option(
+      '--auto-repair',
+      'on a failure, apply the best applicable remedy to a copy of the template and retrain',
+    )
+    .option('--max-attempts <n>', 'most retrained copies for --auto-repair (default 3)')
+    .addOption(
+      new Option('--store <kind>', 'where runs and learned outcomes go: memory (default) or neo4j').choices([
+        'memory',
+        'neo4j',
+      ]),
+    )
+    .option('--data-dir <dir>', 'where the memory store keeps its journal (default ./.traindx)')
+    .option('--quiet', 'no per-epoch lines')
+    .action(async (path: string, flags: TrainFlags) => {
+      const maxAttempts = flags.maxAttempts === undefined ? 3 : Number(flags.maxAttempts);
+      if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+        throw new UserError(`--max-attempts: expected a positive integer, got '${flags.maxAttempts}'`);
+      await train(path, { ...flags, maxAttempts }, out);
+    });
+}
+
+async function train(
+  path: string,
+  flags: Omit<TrainFlags, 'maxAttempts'> & { maxAttempts: number },
+  out: (line: string) => void,
+) {
+  const template = await userErrors(() => loadTemplate(path));
+  const config = loadConfig(process.env, { store: flags.store, dataDir: flags.dataDir });
+  const { tf, backend } = await initTfjsBackend();
+  const store = await openStore(config);
+  try {
+    const traindx = await createEmbeddedTraindx(store);
+    const runId = `${slug(template.name ?? basename(path, '.yaml'))}-${stamp()}`;
+    const dir = resolve(flags.out ?? join('traindx-runs', runId));
+    await mkdir(dir, { recursive: true });
+    out(
+      `traindx train ${path}: tfjs on ${backend}; ${store.description}; output in ${relative('.', dir) || '.'}`,
+    );
+    const print = createTrainPrinter(out, { quiet: flags.quiet });
+    const report = await userErrors(() =>
+      autoRepair(
+        {
+          tf,
+          traindx,
+          log: out,
+          onStart: (s) =>
+            print.start(
+              s.runId,
+              s,
+              s.parent ? `attempt: ${s.parent.remedy} on ${s.parent.runId}` : undefined,
+            ),
+          onEpoch: (e) => print.epoch(e),
+          onAlert: (a) => print.alert(a),
+          onOriginal: (run) => {
+            out('');
+            out(formatDiagnosis(run.diagnosis));
+            if (!flags.autoRepair && !run.diagnosis.healthy)
+              out(`\nTo try the remedies: traindx train ${path} --auto-repair`);
+            if (flags.autoRepair && !run.diagnosis.healthy) out('\nAuto-repair:');
+          },
+          warn: (m) => out(`  (${m})`),
+        },
+        template,
+        {
+          baseDir: dirname(resolve(path)),
+          traceDir: dir,
+          runId,
+          maxAttempts: flags.autoRepair ? flags.maxAttempts : 0,
+        },
+      ),
+    );
+    const repairedPath = flags.autoRepair ? await writeRepaired(report, path, dir, out) : undefined;
+    const summaryPath = join(dir, 'summary.json');
+    const summary = summaryOf(report, path, dir, flags.autoRepair ? { repairedPath } : undefined);
+    await writeFile(summaryPath, `${JSON.stringify(summary, finite, 2)}\n`);
+    out('');
+    out(`Trace: ${relative('.', join(dir, `${runId}.jsonl`))}  Summary: ${relative('.', summaryPath)}`);
+  } finally {
+    await store.close();
+  }
+}
+
+async function writeRepaired(
+  report: RepairReport,
+  path: string,
+  dir: string,
+  out: (line: string) => void,
+): Promise<string | undefined> {
+  if (report.attempts.length === 0) {
+    if (!report.original.diagnosis.healthy) out(`\nNo remedy could be applied: ${report.stop}.`);
+    return undefined;
+  }
+  out('');
+  out(formatAttempts(report));
+  out('');
+  if (report.best.runId === report.original.result.runId) {
+    out(`Not repaired: ${report.stop}; no attempt beat the original run.`);
+    return undefined;
+  }
+  const file = join(dir, report.repaired ? 'repaired.yaml' : 'best-attempt.yaml');
+  const steps = report.attempts
+    .filter((a) => a.runId === report.best.runId || isAncestor(report, a.runId, report.best.runId))
+    .map((a) => `${a.remedyId} (${a.changes.join('; ')})`);
+  const header = [
+    `${report.repaired ? 'Repaired' : 'Best attempt'} by traindx train --auto-repair from ${path} (run ${report.original.result.runId}, best ${report.best.runId}):`,
+    ...steps.map((s) => `  ${s}`),
+    `${report.originalMetric.name} ${show(report.originalMetric.value)} → ${show(report.best.metric.value)}`,
+  ].join('\n');
+  await writeFile(file, templateToYaml(report.best.template, header));
+  out(
+    `${report.repaired ? 'Repaired' : 'Not repaired, but improved'} (${report.stop}); the ${report.repaired ? 'repaired' : 'best'} template: ${relative('.', file)}`,
+  );
+  return file;
+}
+
+/** Whether attempt `runId` is on the chain of edits that led to `best`. */
+function isAncestor(report: RepairReport, runId: string, best: string): boolean {
+  const parent = new Map(report.attempts.map((a) => [a.runId, a.parentRunId]));
+  for (let at = parent.get(best); at; at = parent.get(at)) if (at === runId) return true;
+  return false;
+}
+
+function summaryOf(report: RepairReport, path: string, dir: string, repair?: { repairedPath?: string }) {
+  const repairedPath = repair?.repairedPath;
+  const run = (r: MonitoredRun) => ({
+    runId: r.result.runId,
+    trace: r.tracePath,
+    status: r.result.status,
+    ...(r.result.stopReason ? { stopReason: r.result.stopReason } : {}),
+    durationMs: r.result.durationMs,
+    steps: r.result.steps,
+    final: r.result.final,
+    epochs: r.result.epochs,
+    profile: r.profile,
+    diagnosis: {
+      healthy: r.diagnosis.healthy,
+      summary: r.diagnosis.summary,
+      symptoms: r.diagnosis.symptoms.map((s) => ({
+        id: s.id,
+        severity: s.severity,
+        confidence: s.confidence,
+      })),
+      causes: r.diagnosis.causes.slice(0, 5).map((c) => ({ id: c.id, confidence: c.confidence })),
+      remedies: r.diagnosis.remedies.slice(0, 5).map((m) => ({ id: m.id, score: m.score, edits: m.edits })),
+    },
+  });
+  return {
+    template: path,
+    out: dir,
+    ...run(report.original),
+    metric: report.originalMetric,
+    ...(repair
+      ? {
+          autoRepair: {
+            repaired: report.repaired,
+            stop: report.stop,
+            timeRatio: Number(report.timeRatio.toFixed(3)),
+            ...(repairedPath ? { template: repairedPath } : {}),
+            best: { runId: report.best.runId, metric: report.best.metric },
+            attempts: report.attempts.map((a) => ({
+              attempt: a.attempt,
+              runId: a.runId,
+              parentRunId: a.parentRunId,
+              remedy: a.remedyId,
+              changes: a.changes,
+              before: a.judgement.before.value,
+              after: a.judgement.after.value,
+              verdict: a.judgement.verdict,
+              remainingSymptoms: a.judgement.remainingSymptoms,
+              repairsOriginal: a.repairsOriginal,
+              recorded: a.recorded,
+              durationMs: a.durationMs,
+              trace: join(dir, `${a.runId}.jsonl`),
+            })),
+          },
+        }
+      : {}),
+  };
+}
+
+/** Template, data and model errors are the user's: exit 2 with the message. */
+export async function userErrors<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (err) {
+    if (err instanceof TemplateError || err instanceof DataFileError || err instanceof ModelBuildError)
+      throw new UserError(err.message);
+    throw err;
+  }
+}
+
+const slug = (s: string) =>
+  s
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '') || 'run';
+const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '').replace('T', '-');
+const show = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
+const finite = (_k: string, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v);

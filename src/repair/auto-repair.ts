@@ -1,0 +1,256 @@
+import type { MonitorAlert, Tf } from '../monitor/index.js';
+import {
+  type EmbeddedTraindx,
+  type EpochSummary,
+  type MonitoredRun,
+  type TrainAndDiagnoseOptions,
+  type TrainingTemplate,
+  trainAndDiagnose,
+} from '../train/index.js';
+import { type AttemptJudgement, judgeAttempt, type ValMetric, validationMetric } from './judge-attempt.js';
+import {
+  allCandidates,
+  fingerprint,
+  type RemedyCandidate,
+  rankedCandidates,
+  type SkippedRemedy,
+} from './remedy-candidates.js';
+import { type RuleValues, ruleValues } from './rules.js';
+
+export interface RepairDeps {
+  tf: Tf;
+  traindx: EmbeddedTraindx;
+  /** Progress lines (attempt started, verdict). */
+  log?: (line: string) => void;
+  onAlert?: (alert: MonitorAlert, runId: string) => void;
+  onEpoch?: (epoch: EpochSummary, runId: string) => void;
+  /** Before a run trains: its id, its parent and remedy (for attempts), its data and resolved template. */
+  onStart?: (start: TrainStart & { runId: string; parent?: { runId: string; remedy: string } }) => void;
+  /** The original run, trained and diagnosed, before any attempt. */
+  onOriginal?: (run: MonitoredRun) => void;
+  warn?: (message: string) => void;
+}
+
+type TrainStart = Parameters<NonNullable<TrainAndDiagnoseOptions['onStart']>>[0];
+
+export interface RepairOptions {
+  baseDir: string;
+  traceDir: string;
+  runId: string;
+  maxAttempts?: number;
+  /**
+   * Which remedy to try: `ranked` takes the diagnosis' best applicable one;
+   * `random` draws one of every applicable remedy in the graph (a baseline).
+   */
+  strategy?: 'ranked' | { random: () => number };
+  /** Count each outcome on the graph (default true). */
+  record?: boolean;
+  /** Thresholds of the verdicts (default: the rules' defaults and the run's profile). */
+  rules?: RuleValues;
+}
+
+export interface RepairAttempt {
+  attempt: number;
+  parentRunId: string;
+  runId: string;
+  remedyId: string;
+  remedyName: string;
+  changes: string[];
+  /** Against the run it was edited from (what is recorded on the graph). */
+  judgement: AttemptJudgement;
+  /** Against the original run: its failure symptoms gone and its metric beaten. */
+  repairsOriginal: boolean;
+  recorded: boolean;
+  durationMs: number;
+  /** Remedies ranked above this one that the template could not carry out. */
+  skipped: SkippedRemedy[];
+}
+
+export interface RepairReport {
+  original: MonitoredRun;
+  originalMetric: ValMetric;
+  attempts: RepairAttempt[];
+  repaired: boolean;
+  /** The best run: the one that repaired the original, else the best improvement, else the original. */
+  best: { runId: string; template: TrainingTemplate; metric: ValMetric };
+  /** Training time of all attempts ÷ that of the original run. */
+  timeRatio: number;
+  /** Why the loop stopped. */
+  stop: string;
+}
+
+/**
+ * Trains a template, and while the diagnosis finds a failure, retrains edited
+ * copies: each attempt applies one remedy (the best applicable one of the
+ * current base's diagnosis), trains it as a child run (`parentRunId`,
+ * `appliedRemedies`), judges it against its parent, and records the outcome
+ * on the graph so later rankings prefer what worked. A child that improved
+ * the metric but kept some failure becomes the base the next attempt edits
+ * (its remaining failure is the smaller problem); one that did not improve
+ * leaves the base as it was, and the next attempt tries the base's next
+ * remedy. Stops when a child repairs the original (its failure symptoms gone,
+ * its metric beaten), after `maxAttempts`, or when no remedy applies.
+ *
+ * @example const report = await autoRepair({ tf, traindx }, template, { baseDir, traceDir, runId: 'lr5' });
+ */
+export async function autoRepair(
+  deps: RepairDeps,
+  template: TrainingTemplate,
+  o: RepairOptions,
+): Promise<RepairReport> {
+  const log = deps.log ?? (() => {});
+  const train = (t: TrainingTemplate, runId: string, parent?: { runId: string; remedy: string }) =>
+    trainAndDiagnose({ tf: deps.tf, traindx: deps.traindx }, t, {
+      baseDir: o.baseDir,
+      traceDir: o.traceDir,
+      runId,
+      ...(parent ? { parentRunId: parent.runId, appliedRemedies: [parent.remedy] } : {}),
+      ...(deps.onAlert ? { onAlert: (a: MonitorAlert) => deps.onAlert!(a, runId) } : {}),
+      ...(deps.onEpoch ? { onEpoch: (e: EpochSummary) => deps.onEpoch!(e, runId) } : {}),
+      ...(deps.onStart
+        ? {
+            onStart: (start: TrainStart) => deps.onStart!({ ...start, runId, ...(parent ? { parent } : {}) }),
+          }
+        : {}),
+      ...(deps.warn ? { warn: deps.warn } : {}),
+    });
+  const original = await train(template, o.runId);
+  deps.onOriginal?.(original);
+  const rules = o.rules ?? ruleValues((await deps.traindx.profile(original.profile)).values);
+  const metricOf = (run: MonitoredRun) => validationMetric(run.result, run.data.task, run.data.val.n);
+  const originalMetric = metricOf(original);
+  const report: RepairReport = {
+    original,
+    originalMetric,
+    attempts: [],
+    repaired: false,
+    best: { runId: original.result.runId, template: original.resolved, metric: originalMetric },
+    timeRatio: 0,
+    stop: '',
+  };
+  if (original.diagnosis.healthy) return finish(report, 'the run is healthy: nothing to repair');
+
+  const maxAttempts = o.maxAttempts ?? 3;
+  const seen = new Set([fingerprint(original.resolved)]);
+  const tried = new Map<string, Set<string>>();
+  let base = original;
+  let repairMs = 0;
+  for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+    let pick = await choose(base);
+    if (!pick.candidate && base !== original) {
+      log(`  no remedy left for ${base.result.runId}; back to the original run`);
+      base = original;
+      pick = await choose(base);
+    }
+    if (!pick.candidate) return finish(report, 'no applicable remedy left', repairMs);
+    const { candidate } = pick;
+    const runId = `${o.runId}-r${attempt}`;
+    log(
+      `Attempt ${attempt}/${maxAttempts}: ${candidate.remedyId} on ${base.result.runId} (${brief(candidate.changes)})`,
+    );
+    seen.add(fingerprint(candidate.template));
+    tried.get(base.result.runId)!.add(candidate.remedyId);
+    const child = await train(candidate.template, runId, {
+      runId: base.result.runId,
+      remedy: candidate.remedyId,
+    });
+    repairMs += child.result.durationMs;
+    const knowledge = await deps.traindx.knowledge();
+    const childMetric = metricOf(child);
+    const judgement = judgeAttempt(
+      { diagnosis: base.diagnosis, metric: metricOf(base) },
+      { diagnosis: child.diagnosis, metric: childMetric },
+      candidate.remedyId,
+      knowledge,
+      rules,
+    );
+    const overall = judgeAttempt(
+      { diagnosis: original.diagnosis, metric: originalMetric },
+      { diagnosis: child.diagnosis, metric: childMetric },
+      candidate.remedyId,
+      knowledge,
+      rules,
+    );
+    const recorded =
+      o.record === false
+        ? false
+        : (
+            await deps.traindx.recordOutcomes(runId, {
+              // An improvement counts: the remedy moved the run the right way, and what is left
+              // is often another cause (the next attempt starts from this child).
+              success: judgement.verdict !== 'not improved',
+              ...(judgement.causeIds.length ? { causeIds: judgement.causeIds } : {}),
+              note: `traindx train --auto-repair: ${judgement.verdict}, ${judgement.before.name} ${fmt(judgement.before.value)} → ${fmt(judgement.after.value)}`,
+            })
+          ).some((r) => r.recorded);
+    const repairsOriginal = overall.verdict === 'resolved';
+    report.attempts.push({
+      attempt,
+      parentRunId: base.result.runId,
+      runId,
+      remedyId: candidate.remedyId,
+      remedyName: candidate.name,
+      changes: candidate.changes,
+      judgement,
+      repairsOriginal,
+      recorded,
+      durationMs: child.result.durationMs,
+      skipped: pick.skipped,
+    });
+    log(
+      `  ${judgement.verdict}: ${judgement.before.name} ${fmt(judgement.before.value)} → ${fmt(judgement.after.value)}` +
+        (judgement.remainingSymptoms.length
+          ? `; still shows ${judgement.remainingSymptoms.join(', ')}`
+          : '; none of its parent’s failure symptoms remain'),
+    );
+    if (isBest(childMetric, report.best.metric) || repairsOriginal)
+      report.best = { runId, template: candidate.template, metric: childMetric };
+    if (repairsOriginal) {
+      report.repaired = true;
+      return finish(report, `repaired by attempt ${attempt}`, repairMs);
+    }
+    if (judgement.verdict !== 'not improved') base = child;
+  }
+  return finish(report, `no repair within ${maxAttempts} attempts`, repairMs);
+
+  async function choose(
+    run: MonitoredRun,
+  ): Promise<{ candidate?: RemedyCandidate; skipped: SkippedRemedy[] }> {
+    const exclude = tried.get(run.result.runId) ?? new Set<string>();
+    tried.set(run.result.runId, exclude);
+    if (o.strategy && o.strategy !== 'ranked') {
+      const stored = await deps.traindx.store.getRun(run.result.runId);
+      const all = allCandidates(await deps.traindx.knowledge(), stored!.run, run.resolved, { exclude, seen });
+      const draw = o.strategy.random;
+      return { candidate: all.candidates[Math.floor(draw() * all.candidates.length)], skipped: [] };
+    }
+    // Diagnosed again: outcomes recorded since the last attempt re-rank the remedies.
+    const diagnosis = await deps.traindx.diagnose(run.result.runId);
+    const ranked = rankedCandidates(diagnosis, run.resolved, { exclude, seen });
+    const first = ranked.candidates[0];
+    const above = first
+      ? ranked.skipped.filter((s) => rankOf(diagnosis, s.remedyId) < rankOf(diagnosis, first.remedyId))
+      : ranked.skipped;
+    return { ...(first ? { candidate: first } : {}), skipped: above };
+  }
+
+  function finish(r: RepairReport, stop: string, repairMs = 0): RepairReport {
+    r.stop = stop;
+    r.timeRatio = repairMs / Math.max(1, r.original.result.durationMs);
+    return r;
+  }
+}
+
+/** At most two changes in full, then how many more. */
+const brief = (changes: string[]) =>
+  changes.length <= 3
+    ? changes.join('; ')
+    : `${changes.slice(0, 2).join('; ')}; and ${changes.length - 2} more`;
+
+const rankOf = (d: { remedies: { id: string }[] }, id: string) => d.remedies.findIndex((r) => r.id === id);
+
+function isBest(candidate: ValMetric, best: ValMetric): boolean {
+  return candidate.higherIsBetter ? candidate.value > best.value : candidate.value < best.value;
+}
+
+const fmt = (v: number) => (Number.isFinite(v) ? Number(v.toPrecision(3)).toString() : String(v));
