@@ -6,27 +6,67 @@ import type { SeriesChunk } from '../store/index.js';
  * time series as chunked lists, never one node per point. Keys:
  * `loss`, `learningRate`, `gradNorm`, `metrics.<m>`, `layers.<layer>.<stat>`,
  * `epoch.train.<m>` / `epoch.val.<m>` (indexed by epoch), `eval.<split>.<m>`.
+ * Chunks come in the order their keys first appear.
  */
 export function toSeries(events: TraceEvent[]): SeriesChunk[] {
   const chunks = new Map<string, SeriesChunk>();
-  const add = (key: string, step: number, value: unknown) => {
-    if (typeof value !== 'number') return;
+  const chunkOf = (key: string) => {
     let c = chunks.get(key);
     if (!c) {
       c = { key, steps: [], values: [] };
       chunks.set(key, c);
     }
+    return c;
+  };
+  const add = (key: string, step: number, value: unknown) => {
+    if (typeof value !== 'number') return;
+    const c = chunkOf(key);
     c.steps.push(step);
     c.values.push(value);
   };
+  // Ingest hot path: a step with 10 layers carries ~130 values. Building the
+  // key `layers.<layer>.<stat>` per value (and Object.entries per object) cost
+  // more than the detectors; look chunks up by (layer, stat) names instead,
+  // building each key once per batch. Same keys, same chunks, same order.
+  const byMetric = new Map<string, SeriesChunk>();
+  const byLayer = new Map<string, Map<string, SeriesChunk>>();
   for (const e of events) {
     if (e.type === 'step') {
-      add('loss', e.step, e.loss);
-      add('learningRate', e.step, e.learningRate);
-      add('gradNorm', e.step, e.gradNorm);
-      for (const [m, v] of Object.entries(e.metrics ?? {})) add(`metrics.${m}`, e.step, v);
-      for (const [layer, stats] of Object.entries(e.layers ?? {})) {
-        for (const [stat, v] of Object.entries(stats)) add(`layers.${layer}.${stat}`, e.step, v);
+      const step = e.step;
+      add('loss', step, e.loss);
+      add('learningRate', step, e.learningRate);
+      add('gradNorm', step, e.gradNorm);
+      const metrics = e.metrics as Record<string, unknown> | undefined;
+      for (const m in metrics) {
+        const v = metrics[m];
+        if (typeof v !== 'number') continue;
+        let c = byMetric.get(m);
+        if (!c) {
+          c = chunkOf(`metrics.${m}`);
+          byMetric.set(m, c);
+        }
+        c.steps.push(step);
+        c.values.push(v);
+      }
+      const layers = e.layers;
+      for (const layer in layers) {
+        let stats = byLayer.get(layer);
+        if (!stats) {
+          stats = new Map();
+          byLayer.set(layer, stats);
+        }
+        const s = layers[layer] as Record<string, unknown>;
+        for (const stat in s) {
+          const v = s[stat];
+          if (typeof v !== 'number') continue;
+          let c = stats.get(stat);
+          if (!c) {
+            c = chunkOf(`layers.${layer}.${stat}`);
+            stats.set(stat, c);
+          }
+          c.steps.push(step);
+          c.values.push(v);
+        }
       }
     } else if (e.type === 'epoch') {
       for (const [m, v] of Object.entries(e.train ?? {})) add(`epoch.train.${m}`, e.epoch, v);

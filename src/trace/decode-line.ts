@@ -1,3 +1,4 @@
+import { hasNonFinite } from './has-non-finite.js';
 import { TraceError } from './trace-error.js';
 
 const NON_FINITE: Record<string, number> = {
@@ -43,7 +44,8 @@ export function encodeNonFinite(_key: string, value: unknown): unknown {
 
 /** One event as one trace line (no newline). */
 export function encodeEvent(event: unknown): string {
-  return JSON.stringify(event, encodeNonFinite);
+  // The same text either way; the replacer only when a value needs it (see hasNonFinite).
+  return hasNonFinite(event) ? JSON.stringify(event, encodeNonFinite) : JSON.stringify(event);
 }
 
 /**
@@ -51,14 +53,26 @@ export function encodeEvent(event: unknown): string {
  * batch): "NaN", "Infinity" and "-Infinity" strings become numbers, in place.
  */
 export function reviveEvent<T>(value: T, key = ''): T {
+  if (value === null || typeof value !== 'object') return reviveNonFinite(key, value) as T;
+  // Every value of every ingested event passes here: write back only what
+  // changed (a string turned number), since rewriting each property of a
+  // batch cost more than reading it. Numbers are never rewritten.
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) value[i] = reviveEvent(value[i], key);
+    for (let i = 0; i < value.length; i++) {
+      const v = value[i];
+      if (typeof v === 'object' && v !== null) reviveEvent(v, key);
+      else if (typeof v === 'string') value[i] = reviveNonFinite(key, v);
+    }
     return value;
   }
-  if (value !== null && typeof value === 'object') {
-    const o = value as Record<string, unknown>;
-    for (const k in o) o[k] = reviveEvent(o[k], k);
-    return value;
+  const o = value as Record<string, unknown>;
+  for (const k in o) {
+    const v = o[k];
+    if (typeof v === 'object' && v !== null) reviveEvent(v, k);
+    else if (typeof v === 'string') {
+      const n = reviveNonFinite(k, v);
+      if (n !== v) o[k] = n;
+    }
   }
-  return reviveNonFinite(key, value) as T;
+  return value;
 }

@@ -1,4 +1,5 @@
 export { decodeLine, encodeEvent, encodeNonFinite, reviveEvent } from './decode-line.js';
+export { hasNonFinite } from './has-non-finite.js';
 export { parseTraceText } from './parse-trace-text.js';
 export { readLines } from './read-lines.js';
 export { readTrace } from './read-trace.js';

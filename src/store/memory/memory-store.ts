@@ -116,8 +116,11 @@ export async function openMemoryStore(options: { dataDir: string | null }): Prom
     getRun: async (runId) => {
       const r = runs.get(runId);
       if (!r) return null;
-      const { batchIds: _b, chunks: _c, occurrences: _o, ...stored } = r;
-      return structuredClone(stored);
+      const { batchIds: _b, chunks: _c, occurrences: _o, detectorState, ...stored } = r;
+      // Strings are immutable, so the detector state (~25 kB, read by every batch
+      // and every diagnosis) needs no copy; the same string also lets its readers
+      // compare and memoise it cheaply.
+      return { ...structuredClone(stored), ...(detectorState !== undefined ? { detectorState } : {}) };
     },
     listRuns: async (): Promise<RunSummary[]> =>
       [...runs.values()].map((r) =>
