@@ -106,7 +106,7 @@ function printDiagnosis(
   );
   out(`  ${d.summary}`);
   if (d.healthy) return;
-  d.causes.slice(0, 3).forEach((c, i) => out(`  ${i + 1}. ${c.name} — ${fmt(c.confidence)}`));
+  for (const [i, c] of d.causes.slice(0, 3).entries()) out(`  ${i + 1}. ${c.name} — ${fmt(c.confidence)}`);
   const evidence = d.causes[0]?.paths[0]?.occurrence.evidence[0];
   if (evidence) out(`  evidence: ${evidence}`);
   const remedy = d.remedies[0];

@@ -5,7 +5,7 @@ import type { SeriesChunk } from '../store/index.js';
  * Turns a batch of events into one chunk per series key, so the store keeps
  * time series as chunked lists, never one node per point. Keys:
  * `loss`, `learningRate`, `gradNorm`, `metrics.<m>`, `layers.<layer>.<stat>`,
- * `epoch.train.<m>` / `epoch.val.<m>` (indexed by epoch), `eval.<split>.<m>`.
+ * `epoch.train.<m>` / `epoch.val.<m>` and `epoch.step` (indexed by epoch), `eval.<split>.<m>`.
  * Chunks come in the order their keys first appear.
  */
 export function toSeries(events: TraceEvent[]): SeriesChunk[] {
@@ -71,6 +71,8 @@ export function toSeries(events: TraceEvent[]): SeriesChunk[] {
     } else if (e.type === 'epoch') {
       for (const [m, v] of Object.entries(e.train ?? {})) add(`epoch.train.${m}`, e.epoch, v);
       for (const [m, v] of Object.entries(e.val ?? {})) add(`epoch.val.${m}`, e.epoch, v);
+      // The step each epoch ended at, so plots can put epoch curves on the step axis exactly.
+      if (e.step !== undefined) add('epoch.step', e.epoch, e.step);
     } else if (e.type === 'eval') {
       for (const [m, v] of Object.entries(e.metrics)) add(`eval.${e.split}.${m}`, e.step ?? 0, v);
     }

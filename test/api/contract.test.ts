@@ -130,8 +130,8 @@ describe('explain', () => {
   it('answers one cause of one run with its paths, and null for a cause not named', async () => {
     const app = await testApp();
     const text = readFileSync(join(SAMPLES_DIR, 'keras-sgd-lr3-wine.jsonl'), 'utf8');
-    const id = (await post(app, 'mutation($t: String!) { importTrace(jsonl: $t) { id } }', { t: text })).body.data
-      .importTrace.id;
+    const id = (await post(app, 'mutation($t: String!) { importTrace(jsonl: $t) { id } }', { t: text })).body
+      .data.importTrace.id;
     const q = `query($c: ID!) { explain(runId: "${id}", causeId: $c) { id confidence explanation
       paths { occurrence { id evidence } suggests { weight source { title } } } } }`;
     const lr = (await post(app, q, { c: 'learning_rate_too_high' })).body.data.explain;
