@@ -30,6 +30,8 @@ const CONFIG_SYMPTOMS = [
   'zero_learning_rate',
   'frozen_layers',
   'output_units_mismatch',
+  'symmetric_initialization',
+  'bottleneck_layer',
 ];
 const configOf = (occ: SymptomOccurrence[]) => ofSymptoms(occ, CONFIG_SYMPTOMS);
 /** The config findings of a run event alone (no steps). */
@@ -284,6 +286,39 @@ describe('input data findings', () => {
     expect(
       await findings({ dataset: { ...balancedDataset(2), classCounts: [600, 61] }, layers: kerasMlp(2) }),
     ).toEqual([]);
+  });
+});
+
+describe('capacity and initialisation findings', () => {
+  it('symmetric_initialization is reported for a zero or constant kernel, not for a constant bias or a random kernel', async () => {
+    const zeros = kerasMlp(10, [32, 32]).map((l, i) => (i === 0 ? { ...l, kernelInitializer: 'zeros' } : l));
+    const [f] = ofSymptom(await findings({ layers: zeros }), 'symmetric_initialization');
+    expect(f?.evidence[0]).toMatch(/1 weighted layer\(s\) \(dense_0\) start with kernelInitializer zeros/);
+    const bias = kerasMlp(10, [32, 32]).map((l) => ({
+      ...l,
+      kernelInitializer: 'glorotUniform',
+      biasInitializer: 'zeros',
+    }));
+    expect(await findings({ layers: bias })).toEqual([]);
+  });
+
+  it('bottleneck_layer is reported for a dense hidden layer narrower than classes − 1, not for conv filters or binary tasks', async () => {
+    const narrow = await findings({ layers: kerasMlp(10, [64, 2]) });
+    expect(ofSymptom(narrow, 'bottleneck_layer')[0]).toMatchObject({ layer: 'dense_1', severity: 'warning' });
+    expect(ofSymptom(narrow, 'bottleneck_layer')[0]!.evidence[0]).toMatch(
+      /narrower than 10 classes − 1 = 9 \(dense_1: 2\)/,
+    );
+    const none = async (layers: Parameters<typeof kerasMlp>) =>
+      expect(
+        ofSymptom(
+          await findings({ layers: kerasMlp(...layers), dataset: balancedDataset(layers[0]) }),
+          'bottleneck_layer',
+        ),
+      ).toEqual([]);
+    await none([10, [64, 9]]);
+    await none([2, [1], 'relu', 'sigmoid']);
+    const conv = [{ name: 'conv', type: 'Conv2D', activation: 'relu', units: 4 }, ...kerasMlp(10, [])];
+    expect(ofSymptom(await findings({ layers: conv }), 'bottleneck_layer')).toEqual([]);
   });
 });
 

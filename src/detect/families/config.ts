@@ -7,6 +7,7 @@ import {
   checkMissingNormalization,
   checkSaturatingHidden,
 } from './config-architecture.js';
+import { checkBottleneck, checkSymmetricInit } from './config-capacity.js';
 import { checkInputNan, checkInputScale, checkLabelImbalance } from './config-data.js';
 import { type ConfigInput, type Finding, mergeFindings } from './config-finding.js';
 import { checkLearningRate, configuredZeroLr, zeroLrFinding } from './config-optimizer.js';
@@ -55,6 +56,8 @@ const STATIC_CHECKS = [
   checkMissingNormalization,
   checkDeepPlain,
   checkFrozen,
+  checkSymmetricInit,
+  checkBottleneck,
   checkLearningRate,
 ] as const;
 
