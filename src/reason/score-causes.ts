@@ -82,10 +82,13 @@ export function scoreCauses(
     if (p <= 0) continue;
     support.set(link.cause, [...(support.get(link.cause) ?? []), { occurrence: o, link, p }]);
   }
-  // Advice (`info`) counts half, unless the run also fails in a way the same
-  // cause explains: then the advice names what went wrong, not what might.
+  // Advice (`info`) counts half, unless the run fails in a way the same cause
+  // explains, or fails to learn at all (a warning outcome symptom): then the
+  // advice names a candidate for what went wrong, not just what might.
+  const outcomes = new Set(knowledge.symptoms.filter((s) => s.outcome).map((s) => s.id));
+  const notLearning = [...observed.values()].some((o) => o.severity !== 'info' && outcomes.has(o.symptomId));
   for (const parts of support.values()) {
-    const failing = parts.some((s) => s.occurrence.severity !== 'info');
+    const failing = notLearning || parts.some((s) => s.occurrence.severity !== 'info');
     for (const s of parts) if (!failing) s.p *= SEVERITY_FACTOR[s.occurrence.severity];
   }
   explainAway(support, {
