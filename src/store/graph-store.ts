@@ -98,6 +98,8 @@ export interface GraphStore {
   /** Stores a run's `run` event; a second call with the same id keeps the first and says so. */
   putRun(run: RunEvent): Promise<{ created: boolean }>;
   getRun(runId: string): Promise<StoredRun | null>;
+  /** How far a run's stored state is (its batch count and status): a light read to tell whether anything changed. */
+  runVersion(runId: string): Promise<{ batchCount: number; status?: string } | null>;
   listRuns(): Promise<RunSummary[]>;
   /** Whether a batch of this id was stored for the run. */
   hasBatch(runId: string, batchId: string): Promise<boolean>;

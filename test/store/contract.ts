@@ -177,7 +177,10 @@ export function describeStoreContract(
           occurrences: [occurrence('loss_nan', 1, 1)],
           detectorState: '{"v":1}',
         };
+        expect(await store.runVersion(id)).toEqual({ batchCount: 0 });
+        expect(await store.runVersion(uniqueId('absent'))).toBeNull();
         expect(await store.appendBatch(id, batch)).toEqual({ accepted: true });
+        expect(await store.runVersion(id)).toEqual({ batchCount: 1 });
         expect(await store.hasBatch(id, 'b1')).toBe(true);
         expect(await store.appendBatch(id, batch)).toEqual({ accepted: false });
         const stored = await store.getRun(id);

@@ -122,6 +122,10 @@ export async function openMemoryStore(options: { dataDir: string | null }): Prom
       // compare and memoise it cheaply.
       return { ...structuredClone(stored), ...(detectorState !== undefined ? { detectorState } : {}) };
     },
+    runVersion: async (runId) => {
+      const r = runs.get(runId);
+      return r ? { batchCount: r.batchCount, ...(r.status !== undefined ? { status: r.status } : {}) } : null;
+    },
     listRuns: async (): Promise<RunSummary[]> =>
       [...runs.values()].map((r) =>
         structuredClone({

@@ -179,6 +179,14 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       };
     },
 
+    async runVersion(runId) {
+      const { records } = await exec(Q.RUN_VERSION, { id: runId }, { ...db, routing: neo4j.routing.READ });
+      const r = records[0];
+      if (!r) return null;
+      const status = (r.get('status') as string | null) ?? undefined;
+      return { batchCount: r.get('batchCount') as number, ...(status !== undefined ? { status } : {}) };
+    },
+
     async listRuns() {
       const { records } = await exec(Q.LIST_RUNS, {}, { ...db, routing: neo4j.routing.READ });
       return records.map(runSummaryFrom);

@@ -121,6 +121,11 @@ CALL (r, created) {
 }
 RETURN created`;
 
+/** The light read behind runVersion: no run description, no detector state. */
+export const RUN_VERSION = `
+MATCH (r:Run {id: $id})
+RETURN r.batchCount AS batchCount, r.status AS status`;
+
 export const GET_RUN = `
 MATCH (r:Run {id: $id})
 RETURN r.runJson AS runJson, r.status AS status, r.lastStep AS lastStep, r.eventCount AS eventCount,
