@@ -49,15 +49,60 @@ export type RequestContext = AppServices;
 
 export function createServices(deps: AppDeps): AppServices {
   const cache = createKnowledgeCache(deps.store);
-  const knowledge = async () => (await cache.get()).seed;
+  const diagnoses = createDiagnosisCache();
   return {
     ...deps,
     limits: { ...DEFAULT_LIMITS, ...deps.limits },
     alerts: createAlertHub(),
     knowledge: () => cache.get(),
     invalidateKnowledge: () => cache.invalidate(),
-    diagnose: (runId) =>
-      diagnoseStoredRun({ store: deps.store, profileFor: deps.profileFor, knowledge }, runId),
+    async diagnose(runId) {
+      // A diagnosis is a pure function of the run's stored state (its batch count and status say
+      // whether that moved) and of the knowledge graph: answer a repeated question from memory.
+      const [version, index] = await Promise.all([deps.store.runVersion(runId), cache.get()]);
+      if (!version) return null;
+      const key = { ...version, index };
+      const hit = diagnoses.get(runId, key);
+      if (hit) return hit;
+      const d = await diagnoseStoredRun(
+        { store: deps.store, profileFor: deps.profileFor, knowledge: async () => index.seed },
+        runId,
+      );
+      if (d) diagnoses.set(runId, key, d);
+      return d;
+    },
+  };
+}
+
+interface DiagnosisKey {
+  batchCount: number;
+  status?: string;
+  index: KnowledgeIndex;
+}
+
+/** The last diagnosis of each run, valid while its batch count, status and knowledge are the same; bounded. */
+function createDiagnosisCache(max = 1_000) {
+  const entries = new Map<string, { key: DiagnosisKey; diagnosis: Diagnosis }>();
+  return {
+    get(runId: string, key: DiagnosisKey): Diagnosis | undefined {
+      const e = entries.get(runId);
+      if (
+        !e ||
+        e.key.batchCount !== key.batchCount ||
+        e.key.status !== key.status ||
+        e.key.index !== key.index
+      )
+        return undefined;
+      // Map order is insertion order: re-inserting keeps the most recently used last.
+      entries.delete(runId);
+      entries.set(runId, e);
+      return e.diagnosis;
+    },
+    set(runId: string, key: DiagnosisKey, diagnosis: Diagnosis) {
+      entries.delete(runId);
+      entries.set(runId, { key, diagnosis });
+      if (entries.size > max) entries.delete(entries.keys().next().value!);
+    },
   };
 }
 
