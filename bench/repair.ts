@@ -393,7 +393,9 @@ function summarise(s: Scenario, r: RepairReport): Outcome {
     (a) => `${a.remedyId}${a.repairsOriginal ? '✓' : a.judgement.verdict === 'improved' ? '↗' : '✗'}`,
   );
   const m = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : String(v));
-  const verdict = !r.original.diagnosis.healthy
+  // A run with failure symptoms but no cause at 0.5 still counts as diagnosed: its symptoms are the failure.
+  const diagnosed = r.attempts.length > 0 || !r.original.diagnosis.healthy;
+  const verdict = diagnosed
     ? repairedAt
       ? `repaired at attempt ${repairedAt}`
       : `not repaired`
@@ -401,7 +403,7 @@ function summarise(s: Scenario, r: RepairReport): Outcome {
   return {
     id: s.id,
     fault: s.fault,
-    diagnosed: !r.original.diagnosis.healthy,
+    diagnosed,
     ...(repairedAt ? { repairedAt } : {}),
     attempts: r.attempts.length,
     originalMs: r.original.result.durationMs,

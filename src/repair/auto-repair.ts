@@ -128,7 +128,10 @@ export async function autoRepair(
     timeRatio: 0,
     stop: '',
   };
-  if (original.diagnosis.healthy) return finish(report, 'the run is healthy: nothing to repair');
+  // A run can be "healthy" (no cause sure enough to name) and still fail to learn: its warning symptoms
+  // are the failure to repair, and the ranked remedies of its likeliest causes are the candidates.
+  const failing = original.diagnosis.symptoms.some((s) => s.severity !== 'info');
+  if (original.diagnosis.healthy && !failing) return finish(report, 'the run is healthy: nothing to repair');
 
   const maxAttempts = o.maxAttempts ?? 3;
   const seen = new Set([fingerprint(original.resolved)]);
