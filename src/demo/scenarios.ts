@@ -1,4 +1,5 @@
 import type { TF, Tf } from '../monitor/index.js';
+import { createRng } from '../train/index.js';
 
 /** One demo run: a small model and data with one fault planted (or none), and the cause it should get. */
 export interface DemoScenario {
@@ -156,8 +157,9 @@ function blobs(
   seed: number,
   o: { train?: number; val?: number; noise?: number; spread?: number; scale?: number; offset?: number } = {},
 ): DemoData {
-  const rand = mulberry32(seed);
-  const gauss = () => Math.sqrt(-2 * Math.log(rand() || 1e-12)) * Math.cos(2 * Math.PI * rand());
+  const rng = createRng(seed);
+  const rand = rng.uniform;
+  const gauss = rng.normal;
   const centres = Array.from({ length: CLASSES }, () =>
     Array.from({ length: FEATURES }, () => gauss() * 2.5),
   );
@@ -176,15 +178,4 @@ function blobs(
   const [x, y] = make(o.train ?? 1000, o.noise ?? 0);
   const [xVal, yVal] = make(o.val ?? 300, 0);
   return { x, y, xVal, yVal };
-}
-
-function mulberry32(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
