@@ -15,10 +15,12 @@
  * the figure. `BENCH_ROUNDS`, `BENCH_EPOCHS` and `BENCH_BACKEND` (wasm, cpu)
  * change the defaults.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createFileSink, createMonitor, initTfjsBackend, type Tf } from '../src/monitor/index.js';
+import { createRng } from '../src/train/index.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
 const EPOCHS = Number(process.env.BENCH_EPOCHS ?? 2);
@@ -32,19 +34,8 @@ const N = 4096;
 const BATCH = 64;
 const STEPS = (N / BATCH) * EPOCHS;
 
-function rng(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function digits(tf: Tf) {
-  const u = rng(7);
+  const u = createRng(7).uniform;
   const protos = Array.from({ length: 10 }, () =>
     Float32Array.from({ length: 784 }, () => (u() < 0.2 ? 1 : 0)),
   );
