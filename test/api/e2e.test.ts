@@ -121,6 +121,24 @@ for (const leg of legs) {
       );
     }, 120_000);
 
+    it('tells a subscriber who joins late the run’s current top cause first', async () => {
+      const events = traceEvents('lr-too-high-sgd.jsonl');
+      const runId = await streamRun(server.url, events, 200, false);
+      const alerts = await subscribeSse(server.url, ALERTS, { runId });
+      try {
+        await alerts.until((all) => all.length > 0);
+        expect(alerts.received[0].alerts).toMatchObject({
+          runId,
+          kind: 'top_cause',
+          topCause: { id: 'learning_rate_too_high' },
+        });
+        await postGraphql(server.url, FINISH, { runId, end: { step: 599, status: 'completed' } });
+        await alerts.until((all) => all.some((a) => a.alerts.kind === 'finished'));
+      } finally {
+        await alerts.close();
+      }
+    }, 60_000);
+
     it('acknowledges a resent batch without counting it twice', async () => {
       const events = traceEvents('healthy-mlp-adam.jsonl');
       const runId = events[0].id;

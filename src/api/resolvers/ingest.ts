@@ -5,6 +5,7 @@ import { parseTraceText } from '../../trace/index.js';
 import type { RequestContext } from '../context.js';
 import { expected, userError } from '../errors.js';
 import type { Resolvers } from '../generated/resolvers.js';
+import type { AlertParent } from '../parents.js';
 import { toRunParent } from './runs.js';
 
 /**
@@ -56,11 +57,38 @@ export const ingestResolvers: Resolvers = {
   },
   Subscription: {
     alerts: {
-      subscribe: (_, { runId }, ctx) => ctx.alerts.subscribe(runId),
+      subscribe: (_, { runId }, ctx) => withCurrentTopCause(ctx, runId),
       resolve: (payload: unknown) => payload as never,
     },
   },
 };
+
+/**
+ * A subscriber that joins a run already under way first hears its current
+ * top cause (kind top_cause), then every alert as it happens; the live
+ * stream is opened before the diagnosis is read, so nothing falls between.
+ */
+async function* withCurrentTopCause(ctx: RequestContext, runId: string): AsyncGenerator<AlertParent> {
+  const live = ctx.alerts.subscribe(runId)[Symbol.asyncIterator]();
+  try {
+    const d = await ctx.diagnose(runId);
+    const top = d?.causes[0];
+    if (d && top)
+      yield {
+        runId,
+        kind: 'top_cause',
+        topCause: { id: top.id, name: top.name, confidence: top.confidence },
+        step: d.facts.lastStep,
+      };
+    for (;;) {
+      const next = await live.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await live.return?.();
+  }
+}
 
 export async function ingestAndNotify(
   ctx: RequestContext,
