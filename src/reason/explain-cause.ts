@@ -102,7 +102,18 @@ function sentences(
   return out.join(' ');
 }
 
+// Names are looked up for every cause of every diagnosis: build them once per knowledge graph.
+const nameIndexes = new WeakMap<KnowledgeSeed, ReturnType<typeof buildNameIndex>>();
 function nameIndex(k: KnowledgeSeed) {
+  let index = nameIndexes.get(k);
+  if (!index) {
+    index = buildNameIndex(k);
+    nameIndexes.set(k, index);
+  }
+  return index;
+}
+
+function buildNameIndex(k: KnowledgeSeed) {
   const symptoms = new Map(k.symptoms.map((s) => [s.id, s.name]));
   const causes = new Map(k.causes.map((c) => [c.id, c.name]));
   const remedies = new Map(k.remedies.map((r) => [r.id, r.name]));

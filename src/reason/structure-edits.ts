@@ -12,7 +12,7 @@ type Edit = Omit<ConcreteEdit, 'remedy' | 'forCauses'>;
  * rate to scale): an edit is never guessed.
  */
 export function resolveEdit(template: StructureEdit, run: RunEvent): Edit[] {
-  const model = createModelView(run);
+  const model = modelViewOf(run);
   const t = template as StructureEdit & Record<string, unknown>;
   const targets = pickLayers(model.hidden, model.output, t.where as string | undefined);
   const info = (name: string) => run.model?.layers.find((l) => l.name === name);
@@ -116,6 +116,17 @@ export function resolveEdit(template: StructureEdit, run: RunEvent): Edit[] {
     default:
       return [];
   }
+}
+
+// Every remedy of a diagnosis resolves against the same run: build its model view once.
+const views = new WeakMap<RunEvent, ReturnType<typeof createModelView>>();
+function modelViewOf(run: RunEvent) {
+  let view = views.get(run);
+  if (!view) {
+    view = createModelView(run);
+    views.set(run, view);
+  }
+  return view;
 }
 
 function setHyperparameter(t: Record<string, unknown>, run: RunEvent, hidden: LayerView[]): Edit[] {
