@@ -113,6 +113,11 @@ export function resolveEdit(template: StructureEdit, run: RunEvent): Edit[] {
     }
     case 'set_hyperparameter':
       return setHyperparameter(t, run, model.hidden);
+    case 'set_trainable':
+      // where: frozen — the weighted layers the run froze go back to training.
+      return model.weighted
+        .filter((l) => !l.trainable)
+        .map((l) => ({ op: 'set', at: l.name, field: 'trainable', from: false, value: true }));
     default:
       return [];
   }

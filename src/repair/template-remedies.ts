@@ -3,11 +3,11 @@ import type { TrainingTemplate } from '../train/index.js';
 import type { Edit } from './apply-edits.js';
 
 /**
- * Edits for remedies whose graph entry has no machine-applicable `edit`
- * (graph-seed/remedies.yaml leaves data and process remedies without one),
- * where a template can still express them: its preprocessing, its layers'
- * `trainable`, its schedule. Until the graph carries these edits itself, this
- * table stands in; a remedy in neither place is inapplicable.
+ * Fallback edits for remedies whose graph entry has no machine-applicable
+ * `edit`, where a template can still express them: its preprocessing, its
+ * layers' `trainable`, its schedule. The shipped graph now carries these four
+ * edits itself (graph-seed/remedies.yaml), so this table only serves graphs
+ * seeded before them; a remedy in neither place is inapplicable.
  */
 const TEMPLATE_EDITS: Record<string, (t: TrainingTemplate) => Edit[]> = {
   // Standardisation with training-split statistics (prepare-data.ts).

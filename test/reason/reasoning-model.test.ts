@@ -236,6 +236,22 @@ describe('structure edits against the run’s own layers', () => {
     );
   });
 
+  it('unfreezes the layers the run froze, and turns on input standardisation', () => {
+    const frozen: RunEvent = {
+      ...run,
+      model: {
+        layers: run.model!.layers.map((l) => (l.name === 'dense_2' ? { ...l, trainable: false } : l)),
+      },
+    };
+    const fix = seed.remedies.find((r) => r.id === 'unfreeze_layers')!;
+    expect(resolveEdit(fix.edit!, frozen)).toEqual([
+      { op: 'set', at: 'dense_2', field: 'trainable', from: false, value: true },
+    ]);
+    expect(edit('standardize_inputs')).toEqual([
+      { op: 'set', at: 'training', field: 'standardize', value: true },
+    ]);
+  });
+
   it('says nothing concrete when the run lacks what the edit needs', () => {
     const bare: RunEvent = { type: 'run', formatVersion: 1, id: 'bare' };
     expect(resolveEdit(seed.remedies.find((r) => r.id === 'lower_learning_rate')!.edit!, bare)).toEqual([]);
