@@ -2,28 +2,19 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
-import type { z } from 'zod';
-import {
-  Cause,
-  FixedByLink,
-  type KnowledgeSeed,
-  Remedy,
-  Source,
-  SuggestsLink,
-  Symptom,
-} from '../domain/index.js';
+import type { KnowledgeSeed } from '../domain/index.js';
 import { checkSeedIntegrity } from './check-integrity.js';
 import { SeedError } from './seed-error.js';
-import { emptySeed, SEED_PARTS, type SeedPart, seedEntryKey } from './seed-parts.js';
+import { emptySeed, SEED_PART_SCHEMAS, SEED_PARTS, type SeedPart, seedEntryKey } from './seed-parts.js';
 
-// Where each part of the seed lives inside a seed folder, and its schema.
-const PART_FILES: Record<SeedPart, { file: string; schema: z.ZodType }> = {
-  sources: { file: 'sources.yaml', schema: Source },
-  symptoms: { file: 'symptoms.yaml', schema: Symptom },
-  causes: { file: 'causes.yaml', schema: Cause },
-  remedies: { file: 'remedies.yaml', schema: Remedy },
-  suggests: { file: 'links/suggests.yaml', schema: SuggestsLink },
-  fixedBy: { file: 'links/fixed-by.yaml', schema: FixedByLink },
+// Where each part of the seed lives inside a seed folder.
+const PART_FILES: Record<SeedPart, string> = {
+  sources: 'sources.yaml',
+  symptoms: 'symptoms.yaml',
+  causes: 'causes.yaml',
+  remedies: 'remedies.yaml',
+  suggests: 'links/suggests.yaml',
+  fixedBy: 'links/fixed-by.yaml',
 };
 
 /**
@@ -39,15 +30,14 @@ export async function loadSeed(dirs: string[]): Promise<KnowledgeSeed> {
   const seed = emptySeed();
   for (const dir of dirs) {
     for (const part of SEED_PARTS) {
-      const spec = PART_FILES[part];
-      const file = join(dir, spec.file);
+      const file = join(dir, PART_FILES[part]);
       if (!existsSync(file)) continue;
       const entries = await readEntries(file, problems);
       const merged = new Map<string, unknown>(
         (seed[part] as unknown[]).map((e) => [seedEntryKey(part, e), e]),
       );
       entries.forEach((entry, index) => {
-        const parsed = spec.schema.safeParse(entry);
+        const parsed = SEED_PART_SCHEMAS[part].safeParse(entry);
         const label = entryLabel(entry, index);
         if (!parsed.success) {
           for (const issue of parsed.error.issues) {

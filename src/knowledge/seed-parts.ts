@@ -1,4 +1,13 @@
-import type { KnowledgeSeed } from '../domain/index.js';
+import type { z } from 'zod';
+import {
+  Cause,
+  FixedByLink,
+  type KnowledgeSeed,
+  Remedy,
+  Source,
+  SuggestsLink,
+  Symptom,
+} from '../domain/index.js';
 
 /** One of the six lists a knowledge seed is made of. */
 export type SeedPart = keyof KnowledgeSeed;
@@ -37,3 +46,13 @@ export const emptySeed = (): KnowledgeSeed => ({
   suggests: [],
   fixedBy: [],
 });
+
+/** The schema each entry of a part is validated with, in a seed folder or sent through the API. */
+export const SEED_PART_SCHEMAS: Record<SeedPart, z.ZodType> = {
+  sources: Source,
+  symptoms: Symptom,
+  causes: Cause,
+  remedies: Remedy,
+  suggests: SuggestsLink,
+  fixedBy: FixedByLink,
+};

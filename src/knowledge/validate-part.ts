@@ -1,25 +1,7 @@
-import type { z } from 'zod';
-import {
-  Cause,
-  FixedByLink,
-  type KnowledgeSeed,
-  Remedy,
-  Source,
-  SuggestsLink,
-  Symptom,
-} from '../domain/index.js';
+import type { KnowledgeSeed } from '../domain/index.js';
 import { checkSeedIntegrity } from './check-integrity.js';
 import { SeedError } from './seed-error.js';
-import { emptySeed, SEED_PARTS, type SeedPart, seedEntryKey } from './seed-parts.js';
-
-const SCHEMAS: Record<SeedPart, z.ZodType> = {
-  sources: Source,
-  symptoms: Symptom,
-  causes: Cause,
-  remedies: Remedy,
-  suggests: SuggestsLink,
-  fixedBy: FixedByLink,
-};
+import { emptySeed, SEED_PART_SCHEMAS, SEED_PARTS, type SeedPart, seedEntryKey } from './seed-parts.js';
 
 /**
  * Validates a piece of knowledge sent through the API (`upsertKnowledge`)
@@ -47,7 +29,7 @@ export function validateKnowledgePart(raw: unknown, existing: KnowledgeSeed): Kn
       continue;
     }
     list.forEach((entry, i) => {
-      const parsed = SCHEMAS[name].safeParse(entry);
+      const parsed = SEED_PART_SCHEMAS[name].safeParse(entry);
       if (parsed.success) (part[name] as unknown[]).push(parsed.data);
       else
         for (const issue of parsed.error.issues)

@@ -92,7 +92,7 @@ export function scoreCauses(
     for (const s of parts) if (!failing) s.p *= SEVERITY_FACTOR[s.occurrence.severity];
   }
   explainAway(support, {
-    outcome: new Set(knowledge.symptoms.filter((s) => s.outcome).map((s) => s.id)),
+    outcome: outcomes,
     setup: new Set(knowledge.symptoms.filter((s) => s.kind !== 'dynamic').map((s) => s.id)),
     mechanism: new Set(knowledge.causes.filter((c) => c.mechanism).map((c) => c.id)),
   });

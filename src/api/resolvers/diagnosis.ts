@@ -1,9 +1,8 @@
 import type { RequestContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers.js';
+import { sourceOf } from './knowledge.js';
 
 const knowledge = (ctx: RequestContext) => ctx.knowledge();
-const sourceOf = async (ctx: RequestContext, id: string) =>
-  (await knowledge(ctx)).source.get(id) ?? { id, title: id };
 // A link may name a node another replica has not cached yet: answer with what the diagnosis knows.
 const causeOf = async (ctx: RequestContext, id: string) =>
   (await knowledge(ctx)).cause.get(id) ?? {

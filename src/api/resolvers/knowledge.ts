@@ -1,7 +1,8 @@
 import type { RequestContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers.js';
 
-const sourceOf = async (ctx: RequestContext, id: string) =>
+/** A link's source node; an id the graph does not hold answers with the id as its title. */
+export const sourceOf = async (ctx: RequestContext, id: string) =>
   (await ctx.knowledge()).source.get(id) ?? { id, title: id };
 
 /** Query fields and types over the knowledge graph. Thin: read the graph, shape it. */
