@@ -1,5 +1,6 @@
 import { MARKER_PATHS, REPORT_DATA_ID } from '../../report/index.js';
 import { ALERT_SYMBOLS, HASHES_ID } from '../run-page.js';
+import { DOM_HELPERS } from './dom-helpers.js';
 
 /** How often a running run's page asks whether new events arrived. */
 export const RUN_POLL_MS = 3000;
@@ -34,14 +35,7 @@ var source = null, timer = null, busy = false, again = false, refreshes = 0, soo
 
 window.traindxCharts.draw();
 
-function fmt(v) { return String(Number(v.toPrecision(2))); }
-
-function el(tag, cls, text) {
-  var e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text != null) e.textContent = text;
-  return e;
-}
+${DOM_HELPERS}
 
 function shape(name) {
   var NS = 'http://www.w3.org/2000/svg';

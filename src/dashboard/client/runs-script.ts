@@ -1,4 +1,5 @@
 import { NAMES_ID } from '../runs-page.js';
+import { DOM_HELPERS } from './dom-helpers.js';
 
 /** Runs per page of the list. */
 export const RUNS_PAGE_SIZE = 20;
@@ -32,14 +33,7 @@ var shown = '';
 var endCursor = null;
 var loading = false;
 
-function fmt(v) { return String(Number(v.toPrecision(2))); }
-
-function el(tag, cls, text) {
-  var e = document.createElement(tag);
-  if (cls) e.className = cls;
-  if (text != null) e.textContent = text;
-  return e;
-}
+${DOM_HELPERS}
 
 function statusBadge(status) {
   var known = Object.prototype.hasOwnProperty.call(names.statuses, status);
