@@ -19,6 +19,7 @@
  * Neo4j rows print "neo4j: skipped (not reachable at …)" when no server
  * answers at NEO4J_URI; the runs the bench stored there are deleted at the end.
  * BENCH_CPU_PROF=DIR writes a --cpu-prof profile of every server child there.
+ * BENCH_API_PART=ingest or =diagnosis runs only that part (while profiling or tuning one of them).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
@@ -155,7 +156,8 @@ async function startChild(target: Target, dataDir?: string): Promise<Child> {
   const args = [
     ...process.execArgv,
     ...(prof
-      ? ['--cpu-prof', '--cpu-prof-dir', prof, '--cpu-prof-name', `${target}-${Date.now()}.cpuprofile`]
+      ? // One folder per target: tsx's loader thread writes a profile of its own beside the main thread's.
+        ['--cpu-prof', '--cpu-prof-dir', join(prof, target)]
       : []),
     import.meta.filename,
     '--server',
@@ -424,6 +426,20 @@ async function main() {
     `${pad('store', 21)}${pad(`batches of ${BATCH}`, 17)}${pad('one per request', 17)}${pad('bare JSON.parse', 17)}` +
       `${pad('batched ÷ one (goal ≥ 50×)', 28)}batched ÷ bare (goal ≥ 0.5×)`,
   );
+  const part = process.env.BENCH_API_PART;
+  if (part !== 'diagnosis') await ingestRows(neo4jDown, neo4jUri, journalDir);
+  try {
+    if (part !== 'ingest') await diagnosisRows(neo4jChild, neo4jDown, neo4jUri);
+  } finally {
+    if (neo4jRunIds.length) await forgetNeo4jRuns(neo4jRunIds);
+  }
+  agent.destroy();
+  console.log(`\nbench:api took ${((performance.now() - started) / 1000).toFixed(0)} s`);
+}
+
+let neo4jChild: Child | undefined;
+
+async function ingestRows(neo4jDown: string | null, neo4jUri: string, journalDir: string) {
   const bare = await startChild('bare');
   await drive(bare.port, makeLoad(2_000, BATCH));
   const targets: [Target, string][] = [
@@ -432,7 +448,6 @@ async function main() {
     ['neo4j', 'neo4j'],
   ];
   const cpuRows: string[] = [];
-  let neo4jChild: Child | undefined;
   for (const [target, label] of targets) {
     if (target === 'neo4j' && neo4jDown) {
       console.log(`${pad(label, 21)}neo4j: skipped (not reachable at ${neo4jUri}: ${neo4jDown})`);
@@ -481,14 +496,6 @@ async function main() {
   for (const r of cpuRows) console.log(r);
   await bare.stop();
   rmSync(journalDir, { recursive: true, force: true });
-
-  try {
-    await diagnosisRows(neo4jChild, neo4jDown, neo4jUri);
-  } finally {
-    if (neo4jRunIds.length) await forgetNeo4jRuns(neo4jRunIds);
-  }
-  agent.destroy();
-  console.log(`\nbench:api took ${((performance.now() - started) / 1000).toFixed(0)} s`);
 }
 
 async function diagnosisRows(neo4jChild: Child | undefined, neo4jDown: string | null, neo4jUri: string) {

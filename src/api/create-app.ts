@@ -5,7 +5,9 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import { schemaPath } from '../config/index.js';
 import { useDashboard } from '../dashboard/index.js';
+import { compileIngest, useCompiledIngest } from './compiled-ingest.js';
 import { type AppDeps, createRequestContext, createServices } from './context.js';
+import { createNodeListener } from './node-listener.js';
 import { useHealth, useRequestSizeLimit, useTraceSchema } from './plugins.js';
 import { diagnosisResolvers } from './resolvers/diagnosis.js';
 import { ingestResolvers } from './resolvers/ingest.js';
@@ -37,6 +39,7 @@ export function createApp(deps: AppDeps) {
       graphWriteResolvers,
     ],
   });
+  const compiled = compileIngest(services);
   const app = createYoga({
     schema,
     graphqlEndpoint: '/graphql',
@@ -49,6 +52,7 @@ export function createApp(deps: AppDeps) {
       useHealth(services),
       useTraceSchema(),
       useDashboard(services),
+      useCompiledIngest(compiled),
       // Depth, cost, alias and token limits, so one request cannot make the graph walk explode.
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },
@@ -62,7 +66,9 @@ export function createApp(deps: AppDeps) {
     graphiql: { title: 'traindx', defaultQuery: DEFAULT_QUERY },
     context: () => createRequestContext(services),
   });
-  return Object.assign(app, { services });
+  // node:http gets a listener that answers the ingest hot path itself (see node-listener.ts).
+  const listener = createNodeListener(app, compiled, limits.maxRequestBytes);
+  return Object.assign(listener, { fetch: app.fetch, services, yoga: app });
 }
 
 const DEFAULT_QUERY = `# Why do gradients explode, and what fixes it?

@@ -28,7 +28,7 @@ export function useHealth(services: AppServices): Plugin {
 /**
  * Refuses a request body over the limit before it is read, with a 413 and a
  * GraphQL-shaped error naming the limit. A body without a length (chunked)
- * is counted by the node:http adapter in serve (see limitBody).
+ * is counted as it is read on the ingest hot path (node-listener.ts).
  */
 export function useRequestSizeLimit(maxBytes: number): Plugin {
   return {
