@@ -27,9 +27,13 @@ export function toSeries(events: TraceEvent[]): SeriesChunk[] {
   // Ingest hot path: a step with 10 layers carries ~130 values. Building the
   // key `layers.<layer>.<stat>` per value (and Object.entries per object) cost
   // more than the detectors; look chunks up by (layer, stat) names instead,
-  // building each key once per batch. Same keys, same chunks, same order.
+  // building each key once per batch. A recorder writes a layer's stats with
+  // the same keys in the same order every time, so each layer remembers the
+  // stat names by position and finds a value's chunk with one string
+  // comparison; a name out of place falls back to the lookup by name.
+  // Same keys, same chunks, same order.
   const byMetric = new Map<string, SeriesChunk>();
-  const byLayer = new Map<string, Map<string, SeriesChunk>>();
+  const byLayer = new Map<string, LayerColumns>();
   for (const e of events) {
     if (e.type === 'step') {
       const step = e.step;
@@ -50,22 +54,31 @@ export function toSeries(events: TraceEvent[]): SeriesChunk[] {
       }
       const layers = e.layers;
       for (const layer in layers) {
-        let stats = byLayer.get(layer);
-        if (!stats) {
-          stats = new Map();
-          byLayer.set(layer, stats);
+        let cols = byLayer.get(layer);
+        if (!cols) {
+          cols = { names: [], chunks: [], byName: new Map() };
+          byLayer.set(layer, cols);
         }
+        const { names, chunks: at, byName } = cols;
         const s = layers[layer] as Record<string, unknown>;
+        let i = 0;
         for (const stat in s) {
           const v = s[stat];
+          const slot = i++;
+          // Not a number: no point, and no chunk for it (as before).
           if (typeof v !== 'number') continue;
-          let c = stats.get(stat);
-          if (!c) {
-            c = chunkOf(`layers.${layer}.${stat}`);
-            stats.set(stat, c);
+          let c = at[slot];
+          if (names[slot] !== stat) {
+            c = byName.get(stat);
+            if (!c) {
+              c = chunkOf(`layers.${layer}.${stat}`);
+              byName.set(stat, c);
+            }
+            names[slot] = stat;
+            at[slot] = c;
           }
-          c.steps.push(step);
-          c.values.push(v);
+          c!.steps.push(step);
+          c!.values.push(v);
         }
       }
     } else if (e.type === 'epoch') {
@@ -78,4 +91,11 @@ export function toSeries(events: TraceEvent[]): SeriesChunk[] {
     }
   }
   return [...chunks.values()];
+}
+
+/** A layer's stat chunks, remembered by the position of their names in the last stats object seen. */
+interface LayerColumns {
+  names: string[];
+  chunks: SeriesChunk[];
+  byName: Map<string, SeriesChunk>;
 }
