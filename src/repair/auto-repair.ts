@@ -16,6 +16,7 @@ import {
   type SkippedRemedy,
 } from './remedy-candidates.js';
 import { type RuleValues, ruleValues } from './rules.js';
+import { orderByStaticChecks, staticFailures } from './static-preflight.js';
 
 export interface RepairDeps {
   tf: Tf;
@@ -62,7 +63,10 @@ export interface RepairAttempt {
   repairsOriginal: boolean;
   recorded: boolean;
   durationMs: number;
-  /** Remedies ranked above this one that the template could not carry out. */
+  /**
+   * Remedies ranked above this one and not tried: the template could not carry them out, or the static
+   * checks would still flag their result with more failures than this one's.
+   */
   skipped: SkippedRemedy[];
 }
 
@@ -82,7 +86,8 @@ export interface RepairReport {
 /**
  * Trains a template, and while the diagnosis finds a failure, retrains edited
  * copies: each attempt applies one remedy (the best applicable one of the
- * current base's diagnosis), trains it as a child run (`parentRunId`,
+ * current base's diagnosis, where the static checks would flag its result
+ * with no more failures than any other's), trains it as a child run (`parentRunId`,
  * `appliedRemedies`), judges it against its parent, and records the outcome
  * on the graph so later rankings prefer what worked. A child that improved
  * the metric but kept some failure becomes the base the next attempt edits
@@ -116,7 +121,8 @@ export async function autoRepair(
     });
   const original = await train(template, o.runId);
   deps.onOriginal?.(original);
-  const rules = o.rules ?? ruleValues((await deps.traindx.profile(original.profile)).values);
+  const profile = (await deps.traindx.profile(original.profile)).values;
+  const rules = o.rules ?? ruleValues(profile);
   const metricOf = (run: MonitoredRun) => validationMetric(run.result, run.data.task, run.data.val.n);
   const originalMetric = metricOf(original);
   const report: RepairReport = {
@@ -151,6 +157,7 @@ export async function autoRepair(
     log(
       `Attempt ${attempt}/${maxAttempts}: ${candidate.remedyId} on ${base.result.runId} (${brief(candidate.changes)})`,
     );
+    for (const s of pick.skipped) log(`  passed over ${s.remedyId}: ${s.reason}`);
     seen.add(fingerprint(candidate.template));
     tried.get(base.result.runId)!.add(candidate.remedyId);
     const child = await train(candidate.template, runId, {
@@ -221,20 +228,29 @@ export async function autoRepair(
   ): Promise<{ candidate?: RemedyCandidate; skipped: SkippedRemedy[] }> {
     const exclude = tried.get(run.result.runId) ?? new Set<string>();
     tried.set(run.result.runId, exclude);
+    const knowledge = await deps.traindx.knowledge();
+    const event = (await deps.traindx.store.getRun(run.result.runId))!.run;
     if (o.strategy && o.strategy !== 'ranked') {
-      const stored = await deps.traindx.store.getRun(run.result.runId);
-      const all = allCandidates(await deps.traindx.knowledge(), stored!.run, run.resolved, { exclude, seen });
+      const all = allCandidates(knowledge, event, run.resolved, { exclude, seen });
       const draw = o.strategy.random;
       return { candidate: all.candidates[Math.floor(draw() * all.candidates.length)], skipped: [] };
     }
     // Diagnosed again: outcomes recorded since the last attempt re-rank the remedies.
     const diagnosis = await deps.traindx.diagnose(run.result.runId);
-    const ranked = rankedCandidates(diagnosis, run.resolved, { exclude, seen });
-    const first = ranked.candidates[0];
+    const ranked = rankedCandidates(diagnosis, run.resolved, {
+      exclude,
+      seen,
+      graph: { knowledge, run: event },
+    });
+    const base = { event, template: run.resolved, data: run.data };
+    const { candidates, deferred } = orderByStaticChecks(ranked.candidates, (t) =>
+      staticFailures(deps.tf, base, t, profile, knowledge),
+    );
+    const first = candidates[0];
     const above = first
       ? ranked.skipped.filter((s) => rankOf(diagnosis, s.remedyId) < rankOf(diagnosis, first.remedyId))
       : ranked.skipped;
-    return { ...(first ? { candidate: first } : {}), skipped: above };
+    return { ...(first ? { candidate: first } : {}), skipped: [...above, ...deferred] };
   }
 
   function finish(r: RepairReport, stop: string, repairMs = 0): RepairReport {

@@ -2,6 +2,7 @@ import type { Diagnosis, KnowledgeSeed, RecommendedRemedy, RunEvent } from '../d
 import { resolveEdit } from '../reason/index.js';
 import type { TrainingTemplate } from '../train/index.js';
 import { applyEdits } from './apply-edits.js';
+import { remedyEdits } from './remedy-edits.js';
 import { editsForRemedy } from './template-remedies.js';
 
 /** A remedy that can be carried out on a template: the edited copy and what changed. */
@@ -20,19 +21,28 @@ export interface SkippedRemedy {
   reason: string;
 }
 
+interface CandidateOptions {
+  exclude: ReadonlySet<string>;
+  seen: ReadonlySet<string>;
+  /** The graph and the run the edits resolve against, for what a remedy's graph entry adds (see remedyEdits). */
+  graph?: { knowledge: KnowledgeSeed; run: RunEvent };
+}
+
 /**
  * The remedies of a diagnosis, in its ranking, that a template can carry out:
  * each one's edits (from the graph, resolved against the run, or the
  * template's own for data and process remedies) applied to a copy. Remedies
  * in `exclude`, with no expressible edit, or whose result was trained before
- * (`seen` holds fingerprints) are skipped, each with its reason.
+ * (`seen` holds fingerprints) are skipped, each with its reason. Given the
+ * graph and the run, a remedy's graph entry adds what one resolved edit
+ * cannot say (a value per optimizer, companion edits; see remedyEdits).
  *
  * @example rankedCandidates(diagnosis, template, { exclude: new Set(['lower_learning_rate']), seen })
  */
 export function rankedCandidates(
   diagnosis: Diagnosis,
   template: TrainingTemplate,
-  o: { exclude: ReadonlySet<string>; seen: ReadonlySet<string> },
+  o: CandidateOptions,
 ): { candidates: RemedyCandidate[]; skipped: SkippedRemedy[] } {
   return candidatesOf(diagnosis.remedies, template, o);
 }
@@ -45,7 +55,7 @@ export function allCandidates(
   knowledge: KnowledgeSeed,
   run: RunEvent,
   template: TrainingTemplate,
-  o: { exclude: ReadonlySet<string>; seen: ReadonlySet<string> },
+  o: Omit<CandidateOptions, 'graph'>,
 ): { candidates: RemedyCandidate[]; skipped: SkippedRemedy[] } {
   const remedies = [...knowledge.remedies]
     .sort((a, b) => a.id.localeCompare(b.id))
@@ -55,19 +65,22 @@ export function allCandidates(
       forCauses: [],
       edits: r.edit ? resolveEdit(r.edit, run).map((e) => ({ ...e, remedy: r.id, forCauses: [] })) : [],
     }));
-  return candidatesOf(remedies, template, o);
+  return candidatesOf(remedies, template, { ...o, graph: { knowledge, run } });
 }
 
 function candidatesOf(
   remedies: (Pick<RecommendedRemedy, 'id' | 'name' | 'forCauses' | 'edits'> & { score?: number })[],
   template: TrainingTemplate,
-  o: { exclude: ReadonlySet<string>; seen: ReadonlySet<string> },
+  o: CandidateOptions,
 ): { candidates: RemedyCandidate[]; skipped: SkippedRemedy[] } {
   const candidates: RemedyCandidate[] = [];
   const skipped: SkippedRemedy[] = [];
+  const graphEdits = new Map(o.graph?.knowledge.remedies.map((r) => [r.id, r.edit]));
   for (const r of remedies) {
     if (o.exclude.has(r.id)) continue;
-    const edits = editsForRemedy(r, template);
+    const edits = o.graph
+      ? remedyEdits(r, graphEdits.get(r.id), o.graph.run, template)
+      : editsForRemedy(r, template);
     if (edits.length === 0) {
       skipped.push({ remedyId: r.id, reason: 'no edit a template can express' });
       continue;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initTfjsBackend, type Tf } from '../../src/monitor/index.js';
 import { autoRepair, type RepairReport } from '../../src/repair/index.js';
+import { staticFailures } from '../../src/repair/static-preflight.js';
 import { openMemoryStore } from '../../src/store/index.js';
 import { createEmbeddedTraindx, type EmbeddedTraindx, loadTemplate } from '../../src/train/index.js';
 
@@ -39,6 +40,22 @@ describe('auto-repair of a template whose learning rate is far too high', () => 
     expect(last.repairsOriginal).toBe(true);
     expect(last.judgement.after.value).toBeGreaterThan(report.originalMetric.value);
     expect(last.changes.join(' ')).toMatch(/optimizer\.learningRate 10 → /);
+  });
+
+  it("foresees the original's static failures from its template alone, as its run showed them", async () => {
+    const { original } = report;
+    const knowledge = await traindx.knowledge();
+    const profile = (await traindx.profile(original.profile)).values;
+    const event = (await traindx.store.getRun(original.result.runId))!.run;
+    const base = { event, template: original.resolved, data: original.data };
+    const dynamic = new Set(knowledge.symptoms.filter((s) => s.kind === 'dynamic').map((s) => s.id));
+    const shown = original.diagnosis.symptoms
+      .filter((s) => s.severity !== 'info' && !dynamic.has(s.id))
+      .map((s) => s.id);
+    expect(shown).toContain('learning_rate_above_range');
+    expect([...staticFailures(tf, base, original.resolved, profile, knowledge)!].sort()).toEqual(
+      [...new Set(shown)].sort(),
+    );
   });
 
   it('trains every attempt as a child run that names its parent and the remedy applied', async () => {
