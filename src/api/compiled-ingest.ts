@@ -12,8 +12,9 @@ import {
   type TypeNode,
 } from 'graphql';
 import { createGraphQLError, maskError, type Plugin } from 'graphql-yoga';
+import type { IngestOptions } from '../ingest/index.js';
 import { type AppServices, createRequestContext } from './context.js';
-import { ingestResolvers } from './resolvers/ingest.js';
+import { ingestAndNotify } from './resolvers/ingest.js';
 
 /**
  * The hot path of a live run, `logEvents` with a batch of events, answered
@@ -26,7 +27,8 @@ import { ingestResolvers } from './resolvers/ingest.js';
  * well-typed variables then calls the very resolver the schema uses and
  * gets the answer the executor would give: the same fields in the same
  * order, and on failure the same error, located at the field, with path
- * [logEvents], masked alike. Anything else (other operations, literals,
+ * [logEvents], masked alike (it runs what the resolver runs,
+ * ingestAndNotify, and picks the selected scalars from its result). Anything else (other operations, literals,
  * fragments, directives, `symptoms`, variables of the wrong type) goes the
  * general way, which also words its errors.
  *
@@ -38,8 +40,11 @@ import { ingestResolvers } from './resolvers/ingest.js';
 export interface CompiledIngest {
   /** The plan of a document, or null when it must take the general path. Cached by text. */
   planOf(query: unknown, operationName: unknown): Plan | null;
-  /** Runs a plan: `{ data }`, or `{ data: null, errors }` as the executor would report the failure. */
-  run(plan: Plan, variables: unknown): Promise<ExecutionResult> | null;
+  /**
+   * Runs a plan: `{ data }`, or `{ data: null, errors }` as the executor would report the failure;
+   * null when the variables do not fit it. `options` come from what the caller saw of the body text.
+   */
+  run(plan: Plan, variables: unknown, options?: IngestOptions): Promise<ExecutionResult> | null;
 }
 
 export interface Plan {
@@ -57,16 +62,8 @@ interface LogEventsArgs {
   events: unknown[];
 }
 
-type LogEventsResolver = (
-  parent: undefined,
-  args: LogEventsArgs,
-  ctx: unknown,
-  info: undefined,
-) => Promise<Record<string, unknown>>;
-
 export function compileIngest(services: AppServices): CompiledIngest {
   const plans = new Map<string, Plan | null>();
-  const resolve = ingestResolvers.Mutation!.logEvents as unknown as LogEventsResolver;
   return {
     planOf(query, operationName) {
       if (typeof query !== 'string') return null;
@@ -80,13 +77,14 @@ export function compileIngest(services: AppServices): CompiledIngest {
       if (!plan || (operationName != null && operationName !== plan.operationName)) return null;
       return plan;
     },
-    run(plan, variables) {
+    run(plan, variables, options) {
       const args = plan.args(
         typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : {},
       );
       if (!args) return null;
-      return resolve(undefined, args, createRequestContext(services), undefined).then(
-        (value) => ({ data: { [plan.key]: plan.pick(value) } }),
+      const ctx = createRequestContext(services);
+      return ingestAndNotify(ctx, args.runId, args.batchId, args.events, options).then(
+        (value) => ({ data: { [plan.key]: plan.pick(value as unknown as Record<string, unknown>) } }),
         (err: unknown) => ({
           data: null,
           errors: [maskError(located(err, plan), 'Unexpected error.') as GraphQLError],

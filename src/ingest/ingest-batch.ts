@@ -25,6 +25,13 @@ export interface IngestOptions {
    * end of a file.
    */
   finish?: boolean;
+  /**
+   * The events were parsed from JSON text that holds no "NaN", "Infinity" or
+   * "-Infinity" string (checked on the text, the rule of decodeLine), so
+   * there is nothing to turn back into numbers: the walk over every value
+   * is skipped.
+   */
+  noNonFiniteText?: boolean;
 }
 
 export interface IngestDeps {
@@ -122,8 +129,9 @@ async function ingestNow(
   const first = rawEvents[0] as { type?: unknown } | undefined;
   if (!stored && first?.type !== 'run') throw new RunNotFoundError(runId);
   const state = createSequenceState({ seenRun: stored !== null, lastStep: stored?.lastStep });
+  const revive = !options.noNonFiniteText;
   const events: TraceEvent[] = rawEvents.map((raw, i) =>
-    validateEvent(reviveEvent(raw), { event: i }, state),
+    validateEvent(revive ? reviveEvent(raw) : raw, { event: i }, state),
   );
   const runEvent = events[0]?.type === 'run' ? events[0] : undefined;
   if (runEvent && runEvent.id !== runId) {

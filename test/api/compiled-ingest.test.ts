@@ -136,8 +136,14 @@ describe('the ingest hot path answers as the general path', () => {
         )
       ).body,
     ).toHaveProperty('errors');
+    // Non-finite numbers as the spec writes them in JSON: revived on both paths.
+    const nan = [
+      { ...steps[63], loss: 'NaN' },
+      { ...steps[64], loss: '-Infinity' },
+    ];
+    expect((await same(body(LOG, { runId: 'hot', batchId: 'b5', events: nan }))).status).toBe(200);
     // All but the misnamed operation took the hot path (else this comparison would prove nothing).
-    expect(fast.app.hotPathAnswers() - before).toBe(5);
+    expect(fast.app.hotPathAnswers() - before).toBe(6);
   });
 
   it('negotiates the response type as Yoga does', async () => {
@@ -219,5 +225,6 @@ describe('the ingest hot path answers as the general path', () => {
     const q = JSON.stringify({ query: 'query { run(id: "hot") { id status eventCount symptomIds } }' });
     const a = await same(q);
     expect((a.body as any).data.run.eventCount).toBeGreaterThan(70);
+    expect((a.body as any).data.run.symptomIds).toContain('loss_nan');
   });
 });
