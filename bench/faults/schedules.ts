@@ -29,3 +29,12 @@ export function perStepDecay(factor: number): Schedule {
     lr: (step, _total, _perEpoch, base) => base * factor ** step,
   };
 }
+
+/** Linear warm-up over `n` steps, then cosine decay to 0 over the rest of the run. */
+export function warmupCosine(n: number): Schedule {
+  return {
+    describe: `linear warm-up over ${n} steps, then cosine decay to 0`,
+    lr: (step, total, _perEpoch, base) =>
+      step < n ? (base * (step + 1)) / n : 0.5 * base * (1 + Math.cos((Math.PI * (step - n)) / (total - n))),
+  };
+}

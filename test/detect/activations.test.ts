@@ -132,6 +132,35 @@ describe('saturated_activations', () => {
   });
 });
 
+describe('saturated_activations without a model description', () => {
+  // Recorders that write no `model` still write layer stats in forward order: the last entry is the output.
+  it('is not reported for the confident sigmoid output, the last entry the recorder wrote', async () => {
+    const layers = [
+      ...mlpLayers(1, 'relu', 32, 1).slice(0, 1),
+      { name: 'out', type: 'Dense', activation: 'sigmoid', units: 1 },
+    ];
+    const events = eventsOf({
+      seed: 1,
+      numClasses: 2,
+      layers,
+      run: { model: undefined },
+      faults: [saturation(100, 'out', 0.95)],
+    });
+    expect(ofSymptom(await detect(events), 'saturated_activations')).toEqual([]);
+  });
+
+  it('is still reported on a saturated hidden layer', async () => {
+    const events = eventsOf({
+      seed: 1,
+      layers: mlpLayers(2, 'sigmoid'),
+      run: { model: undefined },
+      faults: [saturation(300, 'dense_0', 0.8)],
+    });
+    const found = ofSymptom(await detect(events), 'saturated_activations');
+    expect(found.map((o) => o.layer)).toEqual(['dense_0']);
+  });
+});
+
 describe('activation detectors on healthy runs', () => {
   it.each(healthyLayerRuns())('report nothing for a healthy run: $name', async ({ options }) => {
     const occ = await detect(eventsOf(options));

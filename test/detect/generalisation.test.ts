@@ -5,6 +5,7 @@ import {
   accuracyGap,
   divergence,
   eventsOf,
+  type Fault,
   flatLoss,
   lossNan,
   noisyVal,
@@ -125,6 +126,33 @@ describe('overfitting', () => {
       expect(o!.evidence[0]).toMatch(/exceeds train loss .* a widening of/);
     },
   );
+
+  it('resolves to info a val rise that has gone by the end of the run (batch-norm statistics catching up), but not one that lasts', async () => {
+    // Val loss held at 1.5× its epoch-2 value in epochs 3-5 only, then back on its falling curve.
+    let valAt2 = Number.NaN;
+    const valBump: Fault = {
+      onset: 0,
+      apply(e) {
+        if (e.type !== 'epoch' || e.val?.loss === undefined) return;
+        if (e.epoch === 2) valAt2 = e.val.loss;
+        if (e.epoch >= 3 && e.epoch <= 5) e.val.loss = 1.5 * valAt2;
+      },
+    };
+    for (const seed of [1, 2, 3]) {
+      const bumped = withoutEpochAccuracy(eventsOf({ seed, noise: 0.3, faults: [valBump] }));
+      expect(await firstReport(bumped, 'overfitting')).toBeLessThanOrEqual(699);
+      const [o] = ofSymptom(await detect(bumped), 'overfitting');
+      expect(o).toMatchObject({ severity: 'info' });
+      expect(o!.evidence.at(-1)).toMatch(
+        /^latest: resolved: at the last epoch \(step 999\) the val level .* is back within 10% of its minimum/,
+      );
+      const [lasting] = ofSymptom(
+        await detect(eventsOf({ seed, noise: 0.3, faults: [overfit(3)] })),
+        'overfitting',
+      );
+      expect(lasting).toMatchObject({ severity: 'warning' });
+    }
+  });
 
   it('fires within two epochs when val accuracy falls 15 points below train accuracy and val loss stalls', async () => {
     const events = eventsOf({ seed: 1, faults: [valStall(3), accuracyGap(3)] });

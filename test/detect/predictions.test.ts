@@ -59,6 +59,36 @@ describe('accuracy_at_chance', () => {
     }
   });
 
+  it('is resolved to info when accuracy leaves chance for good after a slow start, and stays a warning when it falls back', async () => {
+    // Accuracy at chance for the first 400 steps (a symmetric start), learning as generated afterwards.
+    const chanceUntil = (end: number): Fault => ({
+      onset: 0,
+      apply(e, { rng, options }) {
+        const chance = 1 / options.numClasses;
+        const at = (v: number | undefined) => (v === undefined ? v : Math.min(1, Math.max(0, chance + v)));
+        if (e.type === 'step' && e.step < end && e.metrics?.accuracy !== undefined)
+          e.metrics.accuracy = at(0.05 * rng.normal())!;
+        if (e.type === 'epoch' && (e.step ?? 0) < end) {
+          if (e.train?.accuracy !== undefined) e.train.accuracy = at(0.005 * rng.normal())!;
+          if (e.val?.accuracy !== undefined) e.val.accuracy = at(0.01 * rng.normal())!;
+        }
+      },
+    });
+    for (const seed of SEEDS) {
+      const [early] = ofSymptom(
+        await detect(eventsOf({ seed, faults: [chanceUntil(400)] })),
+        'accuracy_at_chance',
+      );
+      expect(early, `seed ${seed}`).toMatchObject({ severity: 'info', firstStep: 0 });
+      expect(early!.evidence.at(-1)).toMatch(/^resolved: accuracy was clearly above chance after step \d+/);
+      const [late] = ofSymptom(
+        await detect(eventsOf({ seed, faults: [chanceAccuracy(400)] })),
+        'accuracy_at_chance',
+      );
+      expect(late, `seed ${seed}`).toMatchObject({ severity: 'warning' });
+    }
+  });
+
   it('is reported at the majority-class share of imbalanced labels, not only at 1/classes', async () => {
     const run = { dataset: { trainSize: 3200, valSize: 800, numClasses: 2, classCounts: [2880, 320] } };
     for (const seed of SEEDS) {

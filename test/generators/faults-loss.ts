@@ -138,6 +138,28 @@ function decayFault(
 export const slowDecay = (budgets = 3, noise = 0.1): Fault =>
   decayFault((ctx) => budgets * ctx.options.steps, 0.1, 1.1, noise);
 
+/**
+ * An easy start on a noisy task: the loss falls from chance to `floor` × chance
+ * within the first few batches (time constant `tau` steps), then creeps down
+ * linearly by `creep` of that level over the run (0: stays at the floor).
+ */
+export const quickStart = ({ floor = 0.55, creep = 0, noise = 0.3, tau = 8 } = {}): Fault => {
+  const curve = (ctx: FaultContext, s: number) =>
+    chanceLoss(ctx) * (floor + (1 - floor) * Math.exp(-s / tau)) * (1 - (creep * s) / ctx.options.steps);
+  return {
+    onset: 0,
+    apply(e, ctx) {
+      if (e.type === 'step') e.loss = curve(ctx, ctx.step) * Math.max(0.05, 1 + noise * ctx.rng.normal());
+      if (e.type === 'epoch')
+        setEpochLoss(
+          e,
+          epochMean(ctx, ctx.step, 0, 0, (s) => curve(ctx, s)),
+          1.05,
+        );
+    },
+  };
+};
+
 /** Training converges early to a high loss: `floor` × the chance-level loss (time constant a tenth of the run). */
 export const underfit = ({ floor = 0.9, noise = 0.1 } = {}): Fault =>
   decayFault((ctx) => ctx.options.steps / 10, floor, 1.05, noise);

@@ -25,7 +25,9 @@ import { saturationBound } from './activations-bound.js';
  * outputs stays above saturatedShare, read from saturatedFraction or, when a
  * recorder writes only actMean/actStd, from a bound those moments imply).
  * Activations written as separate layers (PyTorch `relu_0`) are reported
- * under their own name, with the layer they belong to in the evidence.
+ * under their own name, with the layer they belong to in the evidence. The
+ * output layer is never judged for saturation: the model's last weighted
+ * layer, or, for stats the model does not describe, the last entry written.
  * Readings of a layer holding non-finite values are skipped.
  */
 export const ActivationThresholds = refineSustain(
@@ -138,10 +140,13 @@ export const activationsFamily = defineFamily<ActivationState, ActivationThresho
       key: string,
       owner: LayerView | undefined,
       act: string | undefined,
+      lastKey: string | undefined,
     ) => {
+      const layers = e.layers!;
       // Not on the output layer, where confident predictions look saturated.
       if (owner !== undefined && owner === model.output) return;
-      const layers = e.layers!;
+      // Without a model description, the last entry a recorder writes (layers go in forward order) is the output.
+      if (owner === undefined && key === lastKey) return;
       const s = layers[key]!;
       const sat = s.saturatedFraction;
       let value: number;
@@ -180,13 +185,14 @@ export const activationsFamily = defineFamily<ActivationState, ActivationThresho
     return {
       onStep(e: StepEvent) {
         if (e.layers === undefined) return;
+        const lastKey = lastKeyOf(e.layers);
         for (const key in e.layers) {
           const owner = model.ownerOf(key);
           // NaN outputs are neither > 0 nor saturated: fractions over them are no evidence (non_finite_tensors reports them).
           if (holdsNonFiniteOutput(e.layers, key, owner)) continue;
           const act = model.activationOf(key) || undefined;
           checkDead(e, key, owner, act);
-          checkSaturated(e, key, owner, act);
+          checkSaturated(e, key, owner, act, lastKey);
         }
       },
     };
@@ -202,6 +208,13 @@ function holdsNonFiniteOutput(
   if (forwardNonFinite(layers[key]!)) return true;
   const own = owner !== undefined && owner.name !== key ? layers[owner.name] : undefined;
   return own !== undefined && forwardNonFinite(own);
+}
+
+/** The last key of a step's layer stats, in the order the recorder wrote them. */
+function lastKeyOf(layers: Record<string, LayerStats>): string | undefined {
+  let last: string | undefined;
+  for (const key in layers) last = key;
+  return last;
 }
 
 /** Confidence grows from 0.6 at the threshold to 0.9 at a share of 1. */

@@ -1,6 +1,6 @@
 import type { EpochEvent, RunEvent } from '../../domain/index.js';
 import type { Emit } from '../detector.js';
-import { fmt, pct, pushWindow, reportFinding, windowMedian } from '../stats/index.js';
+import { fmt, pct, pushWindow, reportFinding, resolveFinding, windowMedian } from '../stats/index.js';
 import {
   advance,
   epochProgress,
@@ -57,6 +57,7 @@ function comparableTrain(g: GeneralisationState, epochTrain: number, step: numbe
  * Every arm needs a model that learned: train loss `overfitLearnedDrop` below
  * the chance-level loss (or its first epoch's), else accuracy up 5 points.
  * The gap arms wait for `overfitMinEpochs` and AUTOTRAINER's 30% of the epochs.
+ * See `resolveOverfit` for a finding the run has left behind by its end.
  */
 export function checkOverfit(
   g: GeneralisationState,
@@ -157,7 +158,8 @@ export function checkOverfit(
     g.valBestStep = step;
     valImproving = true;
   }
-  if (advance(g.accGap, accGap >= need && learned && !valImproving, step) >= th.overfitPatience && judged) {
+  const accGapped = accGap >= need && learned && !valImproving;
+  if (advance(g.accGap, accGapped, step) >= th.overfitPatience && judged) {
     const stalled =
       losses && g.valBest !== undefined
         ? ` while val loss has not improved on ${fmt(g.valBest)} (step ${g.valBestStep})`
@@ -168,4 +170,22 @@ export function checkOverfit(
       `train accuracy ${pct(tacc)} against val accuracy ${pct(vacc)} at step ${step}: a gap of ${fmt(accGap)}, at least ${fmt(need)} for ${th.overfitPatience} epochs${stalled}; rule: AUTOTRAINER's gap (0.1, or 0.07 above 90% train accuracy) and ${th.overfitAccSigmas} standard errors of the val accuracy, once val loss stops improving`,
     );
   }
+
+  // Where the run stands now, for the end of the run (see resolveOverfit).
+  g.overfitClear = losses && level < g.valMin * (1 + th.overfitRise) && !widened && !accGapped;
+}
+
+/**
+ * At the end of the run: overfitting does not undo itself, so a finding whose
+ * val level is back within `overfitRise` of its minimum at the last epoch,
+ * with neither gap holding, was an excursion (batch-norm statistics catching
+ * up, a noisy val set, a learning-rate bump). It stays on record as `info`.
+ */
+export function resolveOverfit(g: GeneralisationState, th: GeneralisationThresholds, emit: Emit): void {
+  if (g.overfit === null || g.overfit.severity === 'info' || !g.overfitClear) return;
+  g.overfit = resolveFinding(
+    g.overfit,
+    `at the last epoch (step ${g.lastStep}) the val level ${fmt(windowMedian(g.valRecent))} is back within ${pct(th.overfitRise)} of its minimum ${fmt(g.valMin)} and train and val no longer part`,
+    emit,
+  );
 }

@@ -62,6 +62,8 @@ export interface GeneralisationState {
   stepLoss: RingWindow;
   stepAcc: RingWindow;
   overfit: Finding | null;
+  /** At the latest epoch: val level within overfitRise of its minimum and no gap arm holding. */
+  overfitClear?: boolean;
   underfit: Finding | null;
 }
 

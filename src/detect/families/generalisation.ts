@@ -1,6 +1,6 @@
 import { defineFamily } from '../detector.js';
 import { pushWindow } from '../stats/index.js';
-import { checkOverfit } from './generalisation-overfit.js';
+import { checkOverfit, resolveOverfit } from './generalisation-overfit.js';
 import {
   type GeneralisationState,
   GeneralisationThresholds,
@@ -10,7 +10,8 @@ import { taskView } from './generalisation-task.js';
 import { checkUnderfit } from './generalisation-underfit.js';
 
 /**
- * overfitting (each epoch, from train and val loss and accuracy) and
+ * overfitting (each epoch, from train and val loss and accuracy; resolved at
+ * the end when the run left it behind) and
  * underfitting (at the end, from the final train loss and accuracy against
  * what a model that learned nothing scores). Runs without epoch metrics still
  * get underfitting from the last batches.
@@ -47,6 +48,7 @@ export const generalisationFamily = defineFamily<GeneralisationState, Generalisa
         g.prevEpochStep = step;
       },
       onEnd(e) {
+        resolveOverfit(g, th, emit);
         checkUnderfit(g, th, ctx.run, task, e, scratch, emit);
       },
     };

@@ -91,15 +91,34 @@ export function checkChance(
 }
 
 /**
- * loss_divergence, explosion arm: single batches far above the loss the run
- * started with. `spikeCount` of them within one window (or one epoch whose
- * mean is that far up) is the "jumps to 3.8e5, then sticks" pattern of a
- * learning rate far too high; a healthy batch never costs 10× the initial loss.
+ * The loss a run started with, for the explosion arm: its early level, or the
+ * chance-level loss of a cross-entropy classifier when that is higher (an
+ * untrained classifier scores about chance; one that learns within its first
+ * window has an early level far below where it started).
  */
-export function checkSpike(state: LossState, th: LossThresholds, step: number, v: number, emit: Emit): void {
+export function startLoss(s: LossSeries, chance: ChanceLevel | null): number {
+  const early = earlyNow(s);
+  return chance !== null && chance.loss > early ? chance.loss : early;
+}
+
+/**
+ * loss_divergence, explosion arm: single batches far above the loss the run
+ * started with (`startLoss`). `spikeCount` of them within one window (or one
+ * epoch whose mean is that far up) is the "jumps to 3.8e5, then sticks"
+ * pattern of a learning rate far too high; a healthy batch never costs 10×
+ * the initial loss.
+ */
+export function checkSpike(
+  state: LossState,
+  th: LossThresholds,
+  chance: ChanceLevel | null,
+  step: number,
+  v: number,
+  emit: Emit,
+): void {
   const s = state.series;
   const d = state.divergence;
-  const ref = earlyNow(s);
+  const ref = startLoss(s, chance);
   if (!(v > th.spikeFactor * ref)) return;
   d.spikeTotal++;
   if (v > d.spikeMax) {
@@ -112,17 +131,23 @@ export function checkSpike(state: LossState, th: LossThresholds, step: number, v
     s.source === 'epoch' || (d.spikes.size === d.spikes.cap && s.points - oldestPoint < th.windowSteps);
   if (!sustained) return;
   const first = d.spikes.steps[d.spikes.size === d.spikes.cap ? d.spikes.head : 0]!;
+  const fromChance = ref !== earlyNow(s);
+  const refText = fromChance
+    ? `the chance-level loss ${fmt(ref)} for ${chance!.text} (above the early level)`
+    : s.source === 'epoch'
+      ? `the first epoch's ${fmt(ref)}`
+      : `the early loss ${fmt(ref)}`;
   const what =
     s.source === 'epoch'
-      ? `train loss ${fmt(v)} in ${spanText(s, step, step)}, ${fmt(v / ref)}× the first epoch's ${fmt(ref)}`
-      : `${d.spikes.size} batch losses above ${th.spikeFactor}× the early loss ${fmt(ref)} within ${th.windowSteps} batches (steps ${first}–${step}); largest ${fmt(d.spikeMax)} at step ${d.spikeMaxStep}, ${d.spikeTotal} so far`;
+      ? `train loss ${fmt(v)} in ${spanText(s, step, step)}, ${fmt(v / ref)}× ${refText}`
+      : `${d.spikes.size} batch losses above ${th.spikeFactor}× ${refText} within ${th.windowSteps} batches (steps ${first}–${step}); largest ${fmt(d.spikeMax)} at step ${d.spikeMaxStep}, ${d.spikeTotal} so far`;
   report(
     state,
     first,
     step,
     'critical',
     0.95,
-    [`${what}; rule: loss above ${th.spikeFactor}× its early level`],
+    [`${what}; rule: loss above ${th.spikeFactor}× where it started`],
     emit,
   );
 }

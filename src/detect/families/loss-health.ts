@@ -33,18 +33,18 @@ export const lossFamily = defineFamily<LossState, LossThresholds>({
     const onPoint = (step: number, v: number) => {
       // A batch is compared with the early level before it joins it; an epoch after the rise check,
       // so a rise that began epochs earlier gives the occurrence its first step.
-      if (s.source === 'step') checkSpike(state, th, step, v, emit);
+      if (s.source === 'step') checkSpike(state, th, chance, step, v, emit);
       const ticks = addPoint(s, th, step, v, scratch);
       if (ticks.check) {
         checkRise(state, th, emit);
         checkChance(state, th, chance, emit);
       }
-      if (s.source === 'epoch') checkSpike(state, th, step, v, emit);
+      if (s.source === 'epoch') checkSpike(state, th, chance, step, v, emit);
       const historyGrew = settlePoint(s, ticks, scratch);
-      if (ticks.block) checkOscillation(state, th, emit);
+      if (ticks.block) checkOscillation(state, th, chance, emit);
       if (historyGrew) {
-        checkFlat(state, th, run, false, emit);
-        checkSlow(state, th, run, false, emit);
+        checkFlat(state, th, run, chance, false, emit);
+        checkSlow(state, th, run, chance, false, emit);
       }
     };
 
@@ -100,8 +100,8 @@ export const lossFamily = defineFamily<LossState, LossThresholds>({
       onEnd(e) {
         flushNan(state, emit);
         if (e?.status === 'diverged' || e?.status === 'crashed') return;
-        checkFlat(state, th, run, true, emit);
-        checkSlow(state, th, run, true, emit);
+        checkFlat(state, th, run, chance, true, emit);
+        checkSlow(state, th, run, chance, true, emit);
       },
     };
   },

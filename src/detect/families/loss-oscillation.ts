@@ -1,6 +1,7 @@
 import type { Emit } from '../detector.js';
 import { fmt, median, pct, reportFinding, theilSenSlope, windowSteps, windowValues } from '../stats/index.js';
-import { earlyNow, type LossState } from './loss-state.js';
+import { type ChanceLevel, startLoss } from './loss-divergence.js';
+import type { LossState } from './loss-state.js';
 import type { LossThresholds } from './loss-thresholds.js';
 
 /**
@@ -37,14 +38,19 @@ export function turningPoints(ys: readonly number[]): number[] {
  * robust trend over the window falls by less than one swing, so neither
  * mini-batch noise nor a falling curve with bumps is oscillation.
  */
-export function checkOscillation(state: LossState, th: LossThresholds, emit: Emit): void {
+export function checkOscillation(
+  state: LossState,
+  th: LossThresholds,
+  chance: ChanceLevel | null,
+  emit: Emit,
+): void {
   const blocks = state.series.blocks;
   if (blocks.size < th.oscillationMinPoints) return;
   const xs = windowSteps(blocks);
   const ys = windowValues(blocks);
   if (!ys.every((y) => y > 0)) return;
   // A burst of exploding batches is loss_divergence's, not a swing.
-  if (ys.some((y) => y > th.spikeFactor * earlyNow(state.series))) return;
+  if (ys.some((y) => y > th.spikeFactor * startLoss(state.series, chance))) return;
   const logs = ys.map(Math.log);
   const turns = turningPoints(logs);
   const noise = median(windowValues(state.series.blockNoise));

@@ -1,6 +1,7 @@
 import type { RunEvent } from '../../domain/index.js';
 import type { Emit } from '../detector.js';
-import { fmt, median, pct, reportFinding, theilSenSlope } from '../stats/index.js';
+import { fmt, median, pct, reportFinding, resolveFinding, theilSenSlope } from '../stats/index.js';
+import { type ChanceLevel, startLoss } from './loss-divergence.js';
 import { type LossState, progressOf, spanText, windowSpan } from './loss-state.js';
 import type { LossThresholds } from './loss-thresholds.js';
 
@@ -29,7 +30,30 @@ function trendDrop(xs: number[], ys: number[]): number {
   return 1 - Math.exp(theilSenSlope(xs, ys) * (xs.at(-1)! - xs[0]!));
 }
 
-/** How far the loss has come down from its early level: over the last quarter of the run, and along its trend. */
+/**
+ * Where the loss started: its early level (the median of the first window),
+ * or the chance-level loss of a cross-entropy classifier when that is higher.
+ * A model that learns within its first window (an easy task, a fast
+ * optimizer) already sits far below what guessing scores there, so its early
+ * level hides the fall. A classifier that guesses the class shares scores
+ * chance; one that starts above it (large initial weights) keeps its early level.
+ */
+interface Start {
+  level: number;
+  text: string;
+}
+
+function startOf(state: LossState, chance: ChanceLevel | null): Start {
+  const level = startLoss(state.series, chance);
+  if (chance !== null && level === chance.loss && level !== state.series.earlyLevel)
+    return {
+      level,
+      text: `the chance-level loss ${fmt(level)} for ${chance.text} (the early level, ${earlyText(state)}, was already below it)`,
+    };
+  return { level, text: earlyText(state) };
+}
+
+/** How far the loss has come down from its start: over the last quarter of the run, and along its trend. */
 interface Progress {
   xs: number[];
   ys: number[];
@@ -39,10 +63,10 @@ interface Progress {
   trend: number;
 }
 
-function progressMade(state: LossState): Progress {
+function progressMade(state: LossState, start: Start): Progress {
   const { xs, ys } = logHistory(state);
   const level = recentLevel(xs, ys);
-  return { xs, ys, level, drop: 1 - level / state.series.earlyLevel, trend: trendDrop(xs, ys) };
+  return { xs, ys, level, drop: 1 - level / start.level, trend: trendDrop(xs, ys) };
 }
 
 /**
@@ -80,6 +104,7 @@ type ProgressCheck = (
   state: LossState,
   th: LossThresholds,
   run: RunEvent,
+  chance: ChanceLevel | null,
   atEnd: boolean,
   emit: Emit,
 ) => void;
@@ -104,13 +129,23 @@ function canJudgeProgress(state: LossState): boolean {
  * fallen only when both are, see `hasFallen`). SageMaker LossNotDecreasing and
  * DeepDiagnosis compare the loss with itself some steps earlier; comparing
  * with the run's own start keeps a slow start from passing as learning.
- * Retired for good once the loss fell `learnedDrop` below its start.
+ * Retired for good once the loss fell `learnedDrop` below its start (see
+ * `startOf`: at most the chance-level loss of a cross-entropy classifier);
+ * a finding it made before then is resolved to `info`: the run learned.
  */
-export const checkFlat: ProgressCheck = (state, th, run, atEnd, emit) => {
+export const checkFlat: ProgressCheck = (state, th, run, chance, atEnd, emit) => {
   const s = state.series;
   if (state.flat.retired || !canJudgeProgress(state)) return;
-  if (s.level < (1 - th.learnedDrop) * s.earlyLevel) {
+  const start = startOf(state, chance);
+  if (s.level < (1 - th.learnedDrop) * start.level) {
     state.flat.retired = true;
+    // Flat for a while, then it learned after all (a slow start, a plateau before symmetry breaks).
+    if (state.flat.finding)
+      resolveFinding(
+        state.flat.finding,
+        `the loss is ${levelText(state, th)} at step ${s.levelStep}, ${pct(1 - s.level / start.level)} below ${start.text}: the run learned after all`,
+        emit,
+      );
     return;
   }
   let enough: boolean;
@@ -128,7 +163,7 @@ export const checkFlat: ProgressCheck = (state, th, run, atEnd, emit) => {
       (atEnd || settled + 1 >= minSteps || f >= th.flatMinFraction);
   }
   if (!enough) return;
-  const p = progressMade(state);
+  const p = progressMade(state, start);
   if (hasFallen(p, th)) return;
   const { level, drop, trend } = p;
   const units = s.source === 'epoch' ? `${s.points} epochs` : `${s.levelStep - s.earlyFrom + 1} steps`;
@@ -142,7 +177,7 @@ export const checkFlat: ProgressCheck = (state, th, run, atEnd, emit) => {
       severity: 'warning',
       confidence: drop < th.flatDrop / 2 && trend < th.flatDrop / 2 ? 0.85 : 0.7,
       evidence: [
-        `loss is ${levelText(state, th)} after ${units} (${fmt(level)} over the last quarter of the run) against ${earlyText(state)} at the start: ${pct(drop)} lower, trend over the run ${pct(trend)} lower; rule: less than ${pct(th.flatDrop)} drop, by the last quarter's level or by the trend, counts as no learning`,
+        `loss is ${levelText(state, th)} after ${units} (${fmt(level)} over the last quarter of the run) against ${start.text} at the start: ${pct(drop)} lower, trend over the run ${pct(trend)} lower; rule: less than ${pct(th.flatDrop)} drop, by the last quarter's level or by the trend, counts as no learning`,
       ],
       latest: null,
     },
@@ -154,7 +189,8 @@ export const checkFlat: ProgressCheck = (state, th, run, atEnd, emit) => {
  * slow_convergence: past `slowJudgmentFraction` of the planned budget (or at
  * the end), the loss has fallen (at least `flatDrop` below its start, over
  * the last quarter of the run and along its trend: exactly where
- * loss_not_decreasing stops), but less than `slowMaxDrop`, and it is still
+ * loss_not_decreasing stops), but less than `slowMaxDrop` (from its start,
+ * see `startOf`), and it is still
  * falling at a steady pace: the second half alone fell `flatDrop`/2, and its
  * robust slope is at least `slowLinearity` of the faster of the first half's
  * and the whole run's. A healthy run that has converged on a hard task flattens out
@@ -162,14 +198,15 @@ export const checkFlat: ProgressCheck = (state, th, run, atEnd, emit) => {
  * AUTOTRAINER judges slow convergence after 30% of the epochs on accuracy
  * gains ≤ 0.01; this is the same idea on the loss, relative to its own start.
  */
-export const checkSlow: ProgressCheck = (state, th, run, atEnd, emit) => {
+export const checkSlow: ProgressCheck = (state, th, run, chance, atEnd, emit) => {
   const s = state.series;
   if (!canJudgeProgress(state)) return;
   const f = progressOf(s, run);
   if (Number.isNaN(f) ? !atEnd : f < th.slowJudgmentFraction) return;
-  const drop = 1 - s.level / s.earlyLevel;
+  const start = startOf(state, chance);
+  const drop = 1 - s.level / start.level;
   if (drop >= th.slowMaxDrop) return;
-  const p = progressMade(state);
+  const p = progressMade(state, start);
   if (!hasFallen(p, th)) return;
   const { xs, ys } = p;
   if (xs.length < 4) return;
@@ -197,7 +234,7 @@ export const checkSlow: ProgressCheck = (state, th, run, atEnd, emit) => {
       severity: 'warning',
       confidence: slope2 / pace >= 0.8 ? 0.8 : 0.65,
       evidence: [
-        `loss fell only ${pct(drop)} in ${budget}, from ${earlyText(state)} to ${levelText(state, th)} (${pct(p.drop)} over the last quarter of the run, trend ${pct(p.trend)}), and is still falling about ${pct(perTenth)} per tenth of the run so far (second half ${fmt(slope2 / pace)}× as fast as ${pace === slope1 ? 'the first' : 'the run as a whole'}); rule: at least ${pct(th.flatDrop)} down (less is no learning) but less than ${pct(th.slowMaxDrop)} after ${pct(th.slowJudgmentFraction)} of the budget while still falling`,
+        `loss fell only ${pct(drop)} in ${budget}, from ${start.text} to ${levelText(state, th)} (${pct(p.drop)} over the last quarter of the run, trend ${pct(p.trend)}), and is still falling about ${pct(perTenth)} per tenth of the run so far (second half ${fmt(slope2 / pace)}× as fast as ${pace === slope1 ? 'the first' : 'the run as a whole'}); rule: at least ${pct(th.flatDrop)} down (less is no learning) but less than ${pct(th.slowMaxDrop)} after ${pct(th.slowJudgmentFraction)} of the budget while still falling`,
       ],
       latest: null,
     },

@@ -153,6 +153,14 @@ export const predictionsFamily = defineFamily<PredictionsState, Thresholds>({
       onEnd() {
         // The step source refreshes once per window; report the stretch up to the last step.
         flushChance();
+        // A stretch at chance that accuracy has since left (a symmetric start, a slow first epoch)
+        // is not accuracy that stays at chance: it stays on record as info.
+        const occ = s.chanceOcc;
+        if (occ && !occ.open && occ.severity > 0) {
+          occ.severity = 0;
+          occ.evidence.resolved = `resolved: accuracy was clearly above chance after step ${occ.last} and at the end of the run`;
+          emit(toOccurrence('accuracy_at_chance', occ, [...CHANCE_SOURCES, 'resolved']));
+        }
       },
     };
   },

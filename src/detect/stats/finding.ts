@@ -42,6 +42,21 @@ export function reportFinding(current: Finding | null, next: Finding, emit: Emit
   return f;
 }
 
+/**
+ * Marks a finding the run has since left behind (a loss that stayed flat,
+ * then fell): it stays on record as `info`, with what ended it as its latest
+ * reading. A run is judged by what it shows over its whole course, and an
+ * early stretch that resolved is a note, not a failure.
+ *
+ * @example state.flat.finding = resolveFinding(state.flat.finding, 'the loss fell 40% below its start by step 900', emit);
+ */
+export function resolveFinding(f: Finding, note: string, emit: Emit): Finding {
+  f.severity = 'info';
+  f.latest = `resolved: ${note}`;
+  emit(toOccurrence(f));
+  return f;
+}
+
 export function toOccurrence(f: Finding): SymptomOccurrence {
   const o: SymptomOccurrence = {
     symptomId: f.symptomId,
