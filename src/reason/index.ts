@@ -6,4 +6,10 @@ export { learnedEffectiveness } from './learned-effectiveness.js';
 export { recommendRemedies } from './recommend-remedies.js';
 export { type RecordedOutcome, recordRetryOutcomes } from './record-retry-outcomes.js';
 export { type ScoredCause, scoreCauses, strongestBySymptom } from './score-causes.js';
-export { resolveEdit } from './structure-edits.js';
+export {
+  companionEdits,
+  editForOptimizer,
+  optimizerKey,
+  resolveEdit,
+  resolveRemedyEdit,
+} from './structure-edits.js';

@@ -1,6 +1,6 @@
 import type { DiagnosedCause, KnowledgeSeed, RecommendedRemedy, RunEvent } from '../domain/index.js';
 import { learnedEffectiveness } from './learned-effectiveness.js';
-import { resolveEdit } from './structure-edits.js';
+import { resolveRemedyEdit } from './structure-edits.js';
 
 /**
  * Remedies ranked by expected effect across the likely causes: a remedy
@@ -37,7 +37,9 @@ export function recommendRemedies(
         (a, b) => (confidence.get(b) ?? 0) - (confidence.get(a) ?? 0) || a.localeCompare(b),
       );
       const edits =
-        run && r.edit ? resolveEdit(r.edit, run).map((e) => ({ ...e, remedy: id, forCauses: sorted })) : [];
+        run && r.edit
+          ? resolveRemedyEdit(r.edit, run).map((e) => ({ ...e, remedy: id, forCauses: sorted }))
+          : [];
       return { id, name: r.name, forCauses: sorted, action: r.description, score, tries, successes, edits };
     });
 }

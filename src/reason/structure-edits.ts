@@ -124,6 +124,71 @@ export function resolveEdit(template: StructureEdit, run: RunEvent): Edit[] {
 }
 
 // Every remedy of a diagnosis resolves against the same run: build its model view once.
+/**
+ * A remedy's graph edit as it applies to a run, with what its entry says
+ * beyond one edit (graph-seed/remedies.yaml):
+ * - `byOptimizer`: a value per optimizer (each optimizer's documented
+ *   default learning rate: SGD's 0.01 is ten times Adam's 0.001), the one
+ *   for the run's optimizer (or the one the edit switches to);
+ * - `with`: companion edits applied together with the remedy's own (dropout
+ *   with early stopping that keeps the best epoch), only where the remedy's
+ *   own edit applies.
+ * The diagnosis shows these edits, and auto-repair applies the same ones.
+ *
+ * @example resolveRemedyEdit(graph.remedies.use_default_learning_rate.edit, runWithSgd) // learningRate → 0.01
+ */
+export function resolveRemedyEdit(edit: StructureEdit, run: RunEvent, optimizer = optimizerKey(run)): Edit[] {
+  const own = resolveEdit(editForOptimizer(edit, optimizer), run);
+  return own.length === 0 ? own : [...own, ...companionEdits(edit, run, optimizer)];
+}
+
+/** The `with` companions of a remedy's graph edit, resolved against the run (see resolveRemedyEdit). */
+export function companionEdits(edit: StructureEdit, run: RunEvent, optimizer = optimizerKey(run)): Edit[] {
+  const companions = Array.isArray(edit.with) ? (edit.with as unknown[]).filter(isEdit) : [];
+  return companions.flatMap((e) => resolveEdit(editForOptimizer(e, optimizer), run));
+}
+
+/**
+ * A graph edit for an optimizer: the value its `byOptimizer` table gives for
+ * that optimizer (the one the edit switches to, else the given one) replaces
+ * `value`; an optimizer the table does not name, or an edit without a table,
+ * keeps `value`.
+ *
+ * @example editForOptimizer({ op: 'set_hyperparameter', param: 'learningRate', value: 0.001, byOptimizer: { sgd: 0.01 } }, 'sgd') // value 0.01
+ */
+export function editForOptimizer(edit: StructureEdit, optimizer: string | undefined): StructureEdit {
+  const table = edit.byOptimizer;
+  if (!isValueTable(table)) return edit;
+  const target = typeof edit.optimizer === 'string' ? edit.optimizer : optimizer;
+  const value = target === undefined ? undefined : table[target];
+  return value === undefined ? edit : { ...edit, value };
+}
+
+/** The run's optimizer by the names `byOptimizer` tables use: `torch.optim.AdamW` → adamw, SGD with momentum → momentum. */
+export function optimizerKey(run: RunEvent): string | undefined {
+  const opt = run.optimizer;
+  if (!opt?.name) return undefined;
+  const key = opt.name
+    .split('.')
+    .at(-1)!
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
+  const momentum = (opt as { momentum?: unknown }).momentum;
+  return key === 'sgd' && typeof momentum === 'number' && momentum > 0 ? 'momentum' : key;
+}
+
+function isValueTable(v: unknown): v is Record<string, number> {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    !Array.isArray(v) &&
+    Object.values(v).every((x) => typeof x === 'number' && Number.isFinite(x))
+  );
+}
+
+const isEdit = (v: unknown): v is StructureEdit =>
+  typeof v === 'object' && v !== null && typeof (v as { op?: unknown }).op === 'string';
+
 const views = new WeakMap<RunEvent, ReturnType<typeof createModelView>>();
 function modelViewOf(run: RunEvent) {
   let view = views.get(run);

@@ -1,5 +1,5 @@
 import type { Diagnosis, KnowledgeSeed, RecommendedRemedy, RunEvent } from '../domain/index.js';
-import { resolveEdit } from '../reason/index.js';
+import { resolveRemedyEdit } from '../reason/index.js';
 import type { TrainingTemplate } from '../train/index.js';
 import { applyEdits } from './apply-edits.js';
 import { remedyEdits } from './remedy-edits.js';
@@ -63,7 +63,7 @@ export function allCandidates(
       id: r.id,
       name: r.name,
       forCauses: [],
-      edits: r.edit ? resolveEdit(r.edit, run).map((e) => ({ ...e, remedy: r.id, forCauses: [] })) : [],
+      edits: r.edit ? resolveRemedyEdit(r.edit, run).map((e) => ({ ...e, remedy: r.id, forCauses: [] })) : [],
     }));
   return candidatesOf(remedies, template, { ...o, graph: { knowledge, run } });
 }

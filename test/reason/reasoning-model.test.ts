@@ -8,6 +8,7 @@ import {
   learnedEffectiveness,
   recommendRemedies,
   resolveEdit,
+  resolveRemedyEdit,
   scoreCauses,
 } from '../../src/reason/index.js';
 
@@ -250,6 +251,25 @@ describe('structure edits against the run’s own layers', () => {
     expect(edit('standardize_inputs')).toEqual([
       { op: 'set', at: 'training', field: 'standardize', value: true },
     ]);
+  });
+
+  it('resets the learning rate to the run optimizer’s own default, and brings a remedy’s companions', () => {
+    const remedy = (id: string) => seed.remedies.find((r) => r.id === id)!.edit!;
+    // SGD's documented default is 0.01, Adam's 0.001 (graph-seed byOptimizer); momentum counts as SGD with momentum.
+    expect(resolveRemedyEdit(remedy('use_default_learning_rate'), run)).toEqual([
+      { op: 'set', at: 'optimizer', field: 'learningRate', from: 0.5, value: 0.01 },
+    ]);
+    const adam: RunEvent = { ...run, optimizer: { name: 'torch.optim.Adam', learningRate: 0.5 } };
+    expect(resolveRemedyEdit(remedy('use_default_learning_rate'), adam)[0]).toMatchObject({ value: 0.001 });
+    // Dropout comes with early stopping that keeps the best epoch.
+    const dropout = resolveRemedyEdit(remedy('add_dropout'), run);
+    expect(dropout.filter((e) => e.op === 'insert')).toHaveLength(3);
+    expect(dropout.at(-1)).toMatchObject({ at: 'training', field: 'earlyStoppingPatience', value: 5 });
+    // And the diagnosis shows exactly these edits.
+    const shown = recommendRemedies([{ id: 'insufficient_regularization', confidence: 0.9 }], seed, run).find(
+      (r) => r.id === 'add_dropout',
+    )!;
+    expect(shown.edits.map(({ remedy: _r, forCauses: _f, ...e }) => e)).toEqual(dropout);
   });
 
   it('says nothing concrete when the run lacks what the edit needs', () => {
