@@ -428,6 +428,8 @@ async function main() {
   );
   const part = process.env.BENCH_API_PART;
   if (part !== 'diagnosis') await ingestRows(neo4jDown, neo4jUri, journalDir);
+  // Diagnosis alone: the Neo4j rows still need the child serving Neo4j.
+  else if (!neo4jDown) neo4jChild = await startChild('neo4j');
   try {
     if (part !== 'ingest') await diagnosisRows(neo4jChild, neo4jDown, neo4jUri);
   } finally {

@@ -173,6 +173,48 @@ describe('ring window', () => {
   });
 });
 
+describe('median by selection', () => {
+  const sortedMedian = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    const mid = s.length >> 1;
+    return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+  };
+  const values = fc.array(
+    fc.oneof(fc.double({ noNaN: true }), fc.integer({ min: -3, max: 3 }), fc.constant(Number.NaN)),
+    { maxLength: 300 },
+  );
+
+  it('is exactly the middle of the sorted list, ties, infinities and NaN included, and leaves the list alone', () => {
+    fc.assert(
+      fc.property(values, (xs) => {
+        const before = [...xs];
+        expect(Object.is(median(xs), sortedMedian(xs)) || median(xs) === sortedMedian(xs)).toBe(true);
+        expect(xs).toEqual(before);
+      }),
+    );
+  });
+
+  it('gives Theil–Sen the median of every pairwise slope', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), fc.double({ min: -1e3, max: 1e3, noNaN: true })), {
+          maxLength: 40,
+        }),
+        (points) => {
+          const xs = points.map(([x]) => x);
+          const ys = points.map(([, y]) => y);
+          const slopes: number[] = [];
+          for (let i = 0; i < xs.length; i++)
+            for (let j = i + 1; j < xs.length; j++)
+              if (xs[j] !== xs[i]) slopes.push((ys[j]! - ys[i]!) / (xs[j]! - xs[i]!));
+          const want = slopes.length ? sortedMedian(slopes) : Number.NaN;
+          expect(Object.is(theilSenSlope(xs, ys), want) || theilSenSlope(xs, ys) === want).toBe(true);
+        },
+      ),
+    );
+  });
+});
+
 describe('Theil–Sen slope', () => {
   const line = fc.record({
     intercept: fc.double({ min: -100, max: 100, noNaN: true }),
