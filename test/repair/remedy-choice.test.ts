@@ -6,8 +6,8 @@ import { loadProfile } from '../../src/detect/index.js';
 import type { RunEvent } from '../../src/domain/index.js';
 import { loadSeed } from '../../src/knowledge/index.js';
 import { initTfjsBackend, type Tf } from '../../src/monitor/index.js';
-import { allCandidates, type RemedyCandidate } from '../../src/repair/index.js';
 import { editForOptimizer } from '../../src/reason/index.js';
+import { allCandidates, type RemedyCandidate } from '../../src/repair/index.js';
 import { orderByStaticChecks, staticFailures } from '../../src/repair/static-preflight.js';
 import {
   type PreparedData,
