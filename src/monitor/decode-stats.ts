@@ -1,75 +1,9 @@
 import type { LayerStats } from '../domain/index.js';
-import type { PackedPart, PackPlan } from './pack-stats.js';
+import { type ActivationStats, rawActivation, reducedActivation } from './activation-stats.js';
+import { columnCount, columnMax, columnTotal } from './column-figures.js';
+import { describe, EMPTY, type Moments, merge, momentsOf } from './moments.js';
+import type { PackedPart, PackPlan, Recount } from './pack-stats.js';
 import { round6 } from './round.js';
-
-/** Count, sum, sum of squares, max, min, zeros and non-finite values of a set of numbers. */
-interface Moments {
-  n: number;
-  sum: number;
-  sumSq: number;
-  max: number;
-  min: number;
-  zeros: number;
-  nonFinite: number;
-}
-
-const EMPTY: Moments = {
-  n: 0,
-  sum: 0,
-  sumSq: 0,
-  max: Number.NEGATIVE_INFINITY,
-  min: Number.POSITIVE_INFINITY,
-  zeros: 0,
-  nonFinite: 0,
-};
-
-const merge = (a: Moments, b: Moments): Moments => ({
-  n: a.n + b.n,
-  sum: a.sum + b.sum,
-  sumSq: a.sumSq + b.sumSq,
-  max: Math.max(a.max, b.max),
-  min: Math.min(a.min, b.min),
-  zeros: a.zeros + b.zeros,
-  nonFinite: a.nonFinite + b.nonFinite,
-});
-
-/**
- * Moments of raw values, in float64, in one pass. NaN and ±Inf go into the
- * sums as the backend's sums would take them; they are counted (a second
- * pass) only when the sums show there are some.
- */
-function momentsOf(v: ArrayLike<number>, at: number, size: number, countZeros: boolean): Moments {
-  let sum = 0;
-  let sumSq = 0;
-  let maxAbs = 0;
-  let zeros = 0;
-  const end = at + size;
-  for (let i = at; i < end; i++) {
-    const x = v[i]!;
-    sum += x;
-    sumSq += x * x;
-    const a = x < 0 ? -x : x;
-    if (a > maxAbs) maxAbs = a;
-  }
-  if (countZeros) for (let i = at; i < end; i++) if (v[i] === 0) zeros++;
-  let nonFinite = 0;
-  if (!Number.isFinite(sumSq)) for (let i = at; i < end; i++) if (!Number.isFinite(v[i]!)) nonFinite++;
-  return { n: size, sum, sumSq, max: maxAbs, min: -maxAbs, zeros, nonFinite };
-}
-
-/**
- * Mean, standard deviation, L2 norm and max |x| in float64. NaN and ±Inf
- * come through the sums as they are (the detectors look for them); a max
- * can skip a NaN, so with a NaN sum max |x| is NaN too.
- */
-function describe(m: Moments) {
-  const mean = m.sum / m.n;
-  const finite = Number.isFinite(m.sum) && Number.isFinite(m.sumSq);
-  const std = finite ? Math.sqrt(Math.max(0, m.sumSq / m.n - mean * mean)) : Number.NaN;
-  const maxAbs =
-    Number.isNaN(m.sum) || Number.isNaN(m.sumSq) ? Number.NaN : Math.max(Math.abs(m.max), Math.abs(m.min));
-  return { mean, std, norm: Math.sqrt(m.sumSq), maxAbs };
-}
 
 export interface Reading {
   /** Stats by layer name; layers with nothing measured are left out. */
@@ -80,11 +14,23 @@ export interface Reading {
   extras: number[];
 }
 
-/** Reduced parts whose backend sums came out NaN or Inf: they need an exact count. */
-export function nonFiniteParts(plan: PackPlan, v: ArrayLike<number>): number[] {
-  return plan.parts.flatMap((p, i) =>
-    p.mode === 'reduced' && (!Number.isFinite(v[p.at]!) || !Number.isFinite(v[p.at + 1]!)) ? [i] : [],
-  );
+// The smallest normal float32: a square below it has lost bits, so its root is not |x|.
+const FLOAT32_MIN_NORMAL = 2 ** -126;
+
+/**
+ * Reduced parts whose column results cannot stand: NaN or Inf in the sums
+ * (see `columnMeans`), or max |x| taken as √max(x²) where the squares
+ * underflowed while the values were not all zero. They need a `recount`.
+ */
+export function recountParts(plan: PackPlan, v: ArrayLike<number>): number[] {
+  return plan.parts.flatMap((p, i) => {
+    if (p.mode !== 'reduced') return [];
+    const sum = columnTotal(p, v, p.at);
+    if (!Number.isFinite(sum + columnTotal(p, v, p.sumSqAt!))) return [i];
+    if (!p.maxIsSquared) return [];
+    const maxSq = columnMax(p, v, p.maxAbsAt!);
+    return maxSq < FLOAT32_MIN_NORMAL && (maxSq > 0 || sum !== 0) ? [i] : [];
+  });
 }
 
 interface LayerAcc {
@@ -95,38 +41,49 @@ interface LayerAcc {
   zeroKnown: boolean;
   delta: number;
   hasDelta: boolean;
-  act?: { mean: number; variance: number; dead?: number; saturated?: number; nonFinite: number };
+  act?: ActivationStats;
 }
 
-function accumulate(p: PackedPart, v: ArrayLike<number>, acc: LayerAcc, counted: number | undefined) {
+/** Moments of a reduced weight or gradient: from its columns, or from its recount (see `recountParts`). */
+function reducedMoments(p: PackedPart, v: ArrayLike<number>, re: Recount | undefined): Moments {
+  const max = columnMax(p, v, p.maxAbsAt!);
+  const maxAbs = re ? re.maxAbs : p.maxIsSquared ? Math.sqrt(max) : max;
+  const sum = re ? re.sum : columnTotal(p, v, p.at);
+  const sumSq = re ? re.sumSq : columnTotal(p, v, p.sumSqAt!);
+  return {
+    ...EMPTY,
+    n: p.size,
+    sum,
+    sumSq,
+    m2: sumSq - (sum * sum) / p.size,
+    max: maxAbs,
+    min: -maxAbs,
+    nonFinite: re?.nonFinite ?? 0,
+  };
+}
+
+function accumulate(p: PackedPart, v: ArrayLike<number>, acc: LayerAcc, re: Recount | undefined) {
   if (p.kind === 'act') {
-    acc.act = p.mode === 'raw' ? rawActivation(p, v) : reducedActivation(p, v, counted ?? 0);
+    acc.act = p.mode === 'raw' ? rawActivation(p, v) : reducedActivation(p, v, re);
     return;
   }
   const m: Moments =
     p.mode === 'raw'
       ? momentsOf(v, p.at, p.size, p.kind === 'grad' && p.family === 'relu')
-      : {
-          ...EMPTY,
-          n: p.size,
-          sum: v[p.at]!,
-          sumSq: v[p.at + 1]!,
-          max: v[p.at + 2]!,
-          min: -v[p.at + 2]!,
-          nonFinite: counted ?? 0,
-        };
+      : reducedMoments(p, v, re);
   acc[p.kind] = merge(acc[p.kind], m);
   if (p.kind === 'grad' && p.family === 'relu') {
     acc.zeroKnown = true;
-    acc.nonZero += p.mode === 'raw' ? p.size - m.zeros : v[p.nonZeroAt!]!;
+    acc.nonZero += p.mode === 'raw' ? p.size - m.zeros : columnCount(p, v, p.nonZeroAt!);
   }
   if (p.deltaAt !== undefined) {
-    acc.delta += v[p.deltaAt]!;
+    acc.delta += columnTotal(p, v, p.deltaAt);
     acc.hasDelta = true;
   } else if (p.beforeAt !== undefined) {
     const offset = p.beforeAt - p.at;
+    const end = p.at + p.size;
     let d = 0;
-    for (let i = p.at; i < p.at + p.size; i++) {
+    for (let i = p.at; i < end; i++) {
       const e = v[i]! - v[i + offset]!;
       d += e * e;
     }
@@ -136,58 +93,9 @@ function accumulate(p: PackedPart, v: ArrayLike<number>, acc: LayerAcc, counted:
 }
 
 /**
- * Mean, variance, dead and saturated shares of an activation read back as it
- * is, in one float64 pass (float64 sums keep the spread of values far from
- * zero, so no centring pass is needed). Values run example by example, unit
- * by unit: a unit is dead when it is ≤ 0 for every example.
- */
-function rawActivation(p: PackedPart, v: ArrayLike<number>): NonNullable<LayerAcc['act']> {
-  const end = p.at + p.size;
-  const relu = p.family === 'relu';
-  const saturating = p.family === 'sigmoid' || p.family === 'tanh';
-  // Outside the responsive range (spec/trace-format.md): sigmoid < 0.01 or > 0.99, |tanh| > 0.99.
-  const center = p.family === 'sigmoid' ? 0.5 : 0;
-  const limit = p.family === 'sigmoid' ? 0.49 : 0.99;
-  const alive = new Uint8Array(relu ? p.units : 0);
-  let sum = 0;
-  let sumSq = 0;
-  let saturated = 0;
-  for (let i = p.at, u = 0; i < end; i++) {
-    const x = v[i]!;
-    sum += x;
-    sumSq += x * x;
-    if (relu && x > 0) alive[u] = 1;
-    if (saturating && Math.abs(x - center) > limit) saturated++;
-    u = u + 1 === p.units ? 0 : u + 1;
-  }
-  const mean = sum / p.size;
-  let nonFinite = 0;
-  if (!Number.isFinite(sumSq)) for (let i = p.at; i < end; i++) if (!Number.isFinite(v[i]!)) nonFinite++;
-  const act: NonNullable<LayerAcc['act']> = { mean, variance: sumSq / p.size - mean * mean, nonFinite };
-  if (relu) act.dead = alive.reduce((n, a) => n + (a === 0 ? 1 : 0), 0) / p.units;
-  if (saturating) act.saturated = saturated / p.size;
-  return act;
-}
-
-function reducedActivation(
-  p: PackedPart,
-  v: ArrayLike<number>,
-  nonFinite: number,
-): NonNullable<LayerAcc['act']> {
-  const act: NonNullable<LayerAcc['act']> = { mean: v[p.at]!, variance: v[p.at + 1]!, nonFinite };
-  if (p.maxAt !== undefined) {
-    let dead = 0;
-    for (let u = 0; u < p.units; u++) if (v[p.maxAt + u]! <= 0) dead++;
-    act.dead = dead / p.units;
-  }
-  if (p.saturatedAt !== undefined) act.saturated = v[p.saturatedAt]! / p.size;
-  return act;
-}
-
-/**
  * Turns the read-back vector into the trace's LayerStats per layer (the
- * field names of spec/trace-format.md). `counted` holds the exact NaN/Inf
- * counts of reduced parts (by part index), when a reading had any.
+ * field names of spec/trace-format.md). `counted` holds the recounts of
+ * reduced parts (by part index) whose column results were not finite.
  *
  * @example decodeStats(plan, await packed.data(), ['dense', 'dense_1'], new Map())
  */
@@ -195,7 +103,7 @@ export function decodeStats(
   plan: PackPlan,
   v: ArrayLike<number>,
   layerNames: string[],
-  counted: Map<number, number>,
+  counted: Map<number, Recount>,
 ): Reading {
   const per: LayerAcc[] = layerNames.map(() => ({
     weight: EMPTY,

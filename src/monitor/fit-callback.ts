@@ -44,7 +44,7 @@ export interface FitCallbackOptions {
 export function createFitCallback(rt: Runtime, options: FitCallbackOptions = {}): TF.Callback {
   const { tf, model } = rt.deps;
   const pending: PendingStep[] = [];
-  let before: TF.Tensor[] | undefined;
+  let before: (TF.Tensor | undefined)[] | undefined;
   let epochStartedAt = performance.now();
 
   /** Reads the pending losses (with the layer stats when `sampled`) in one read-back and emits them. */

@@ -1,16 +1,17 @@
 import { type ActivationTap, createActivationTap } from './activation-tap.js';
-import { decodeStats, nonFiniteParts, type Reading } from './decode-stats.js';
+import { decodeStats, type Reading, recountParts } from './decode-stats.js';
 import { hold } from './hold.js';
 import { type LayerPlan, planLayers } from './layer-plan.js';
-import { countNonFinite, type PackInput, type PackPlan, packStats } from './pack-stats.js';
+import { type Packed, type PackInput, packStats, type Recount, recount } from './pack-stats.js';
+import { createPieceReader } from './read-pieces.js';
 import type { TF, Tf } from './tf-types.js';
 
 export interface MeasureInputs {
   /** This step's gradients by variable name (custom loops; `model.fit` does not expose them). */
   grads?: TF.NamedTensorMap;
   /** The weights before this step's update (from `snapshot()`), for the update ratio. */
-  before?: TF.Tensor[];
-  /** Scalars to read back with the stats (losses, metrics). */
+  before?: (TF.Tensor | undefined)[];
+  /** Single values to read with the stats (losses, metrics). */
   extras?: TF.Tensor[];
 }
 
@@ -19,11 +20,12 @@ export interface StatsEngine {
   readonly tap: ActivationTap;
   /** The variables the optimizer trains, as `model.fit` passes them. */
   trainableVariables(): TF.Variable[];
-  /** The current weights, kept aside to measure the next update (no copy: see `hold`). */
-  snapshot(): TF.Tensor[];
+  /** The current trainable kernels (by `plan.weights` index), kept aside to measure the next update (no copy: see `hold`). */
+  snapshot(): (TF.Tensor | undefined)[];
   /**
    * Summarises the weights, the given gradients and update, and the outputs
-   * the tap captured, with one read-back. Takes ownership of every tensor
+   * the tap captured, in one read (in place on wasm, one read-back
+   * elsewhere: see read-pieces.ts). Takes ownership of every tensor
    * given (and of the captured outputs) and disposes them. Never throws: a
    * failure is reported once through `warn` and the extras still come back.
    */
@@ -33,8 +35,9 @@ export interface StatsEngine {
 
 /**
  * The per-layer statistics of a LayersModel: which layers and weights
- * (planLayers), their reductions on the backend (packStats) and the single
- * read-back of each sampled step (decodeStats).
+ * (planLayers), their reductions on the backend (packStats), the single
+ * read of each sampled step (createPieceReader) and its decoding into the
+ * trace's fields (decodeStats).
  *
  * @example const engine = createStatsEngine(tf, model, console.warn); const r = await engine.measure({ before });
  */
@@ -46,6 +49,7 @@ export function createStatsEngine(
   const plan = planLayers(model);
   const tap = createActivationTap(tf, plan.layers);
   const names = plan.layers.map((l) => l.name);
+  const reader = createPieceReader(tf);
   let warned = false;
 
   /** The tensors of a sampled step in pack order: weights (with their before-update copies), gradients, activations. */
@@ -57,7 +61,7 @@ export function createStatsEngine(
         owner: w.owner,
         tensor: w.variable.read(),
         family: plan.layers[w.owner]!.family,
-        ...(withBefore && w.kind === 'weight' && w.trainable ? { before: before[i]! } : {}),
+        ...(withBefore && before[i] ? { before: before[i] } : {}),
       }),
     );
     const gradients = grads
@@ -78,31 +82,38 @@ export function createStatsEngine(
     plan,
     tap,
     trainableVariables: () => model.trainableWeights.map((w) => w.read() as TF.Variable),
-    snapshot: () => plan.weights.map((w) => hold(tf, w.variable.read())),
+    // Update ratios are of kernels only (biases and frozen weights go without).
+    snapshot: () =>
+      plan.weights.map((w) => (w.kind === 'weight' && w.trainable ? hold(tf, w.variable.read()) : undefined)),
     async measure(measured) {
       const captured = tap.take();
       const owned = [
         ...captured.values(),
-        ...(measured.before ?? []),
+        ...(measured.before ?? []).filter((t) => t !== undefined),
         ...Object.values(measured.grads ?? {}),
       ];
       const extras = measured.extras ?? [];
       try {
         const inputs = inputsOf(measured, captured);
-        let packPlan: PackPlan | undefined;
-        const packed = tf.tidy(() => {
-          const r = packStats(tf, inputs, extras);
-          packPlan = r.plan;
-          return r.packed;
+        let packed: Packed | undefined;
+        tf.tidy(() => {
+          packed = packStats(tf, inputs, extras);
+          return packed.made;
         });
-        const values = await packed.data();
-        packed.dispose();
-        const counted = new Map<number, number>();
-        const bad = nonFiniteParts(packPlan!, values);
+        const { pieces, made, plan: packPlan } = packed!;
+        let values: Float32Array;
+        try {
+          values = await reader.read(pieces);
+        } finally {
+          tf.dispose(made);
+        }
+        const counted = new Map<number, Recount>();
+        const bad = recountParts(packPlan, values);
         if (bad.length > 0) {
-          // Rare (a run gone bad): exact NaN/Inf counts of the large tensors, at the cost of a second small read.
+          values = values.slice(); // the reader's array is reused by the next read, which may come meanwhile
+          // Rare (a run gone bad): exact figures of these tensors, at the cost of a second small read.
           const c = tf.tidy(() =>
-            countNonFinite(
+            recount(
               tf,
               bad.map((i) => inputs[i]!.tensor),
             ),
@@ -110,11 +121,12 @@ export function createStatsEngine(
           const n = await c.data();
           c.dispose();
           bad.forEach((part, k) => {
-            counted.set(part, n[k]!);
+            const [nonFinite, sum, sumSq, maxAbs] = n.subarray(4 * k, 4 * k + 4);
+            counted.set(part, { nonFinite: nonFinite!, sum: sum!, sumSq: sumSq!, maxAbs: maxAbs! });
           });
         }
         tf.dispose([...owned, ...extras]);
-        return decodeStats(packPlan!, values, names, counted);
+        return decodeStats(packPlan, values, names, counted);
       } catch (err) {
         if (!warned)
           warn(`traindx monitor: layer statistics failed and are left out (${(err as Error).message})`);
