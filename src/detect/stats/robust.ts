@@ -1,3 +1,5 @@
+import { scratchOf } from './scratch.js';
+
 /** Median of a list. NaN for an empty list. The list is not changed. */
 export function median(xs: readonly number[]): number {
   const n = xs.length;
@@ -20,12 +22,7 @@ function sortedMedian(xs: readonly number[]): number {
 
 // Theil–Sen fits take the median of n(n−1)/2 slopes each time the run history
 // grows, which made sorting them a fifth of all detector time: a selection
-// finds the same middle values in linear time, in one scratch buffer.
-let scratch = new Float64Array(256);
-function scratchOf(n: number): Float64Array {
-  if (scratch.length < n) scratch = new Float64Array(Math.max(n, scratch.length * 2));
-  return scratch;
-}
+// finds the same middle values in linear time, in the shared scratch buffer.
 
 /** The median of a[0..n), NaN-free; reorders that part of `a`. */
 function selectMedian(a: Float64Array, n: number): number {

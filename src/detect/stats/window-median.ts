@@ -1,12 +1,8 @@
 import type { RingWindow } from './ring-window.js';
+import { scratchOf } from './scratch.js';
 
 // A typed array sorts numbers natively (no comparator calls), ~5x faster than
-// Array#sort with one; shared by all calls since none keeps data in it.
-let buffer = new Float64Array(64);
-function scratchOf(n: number): Float64Array {
-  if (buffer.length < n) buffer = new Float64Array(Math.max(n, buffer.length * 2));
-  return buffer.subarray(0, n);
-}
+// Array#sort with one; the scratch buffer is shared (see scratch.ts).
 
 function middle(sorted: Float64Array): number {
   const n = sorted.length;
