@@ -17,6 +17,10 @@ export const GeneralisationThresholds = z.object({
   overfitAccGapHigh: z.number().positive().default(0.07),
   overfitAccPivot: z.number().min(0).max(1).default(0.9),
   overfitAccSigmas: z.number().min(0).default(2),
+  /** An accuracy gap alone is a warning from this multiple of its bound; below it, with val loss flat, a note. */
+  overfitAccWarnFactor: z.number().min(1).default(2),
+  /** The rise arm's val level must also stand this many noise sigmas (the val curve's own wiggle) above its minimum. */
+  overfitRiseSigmas: z.number().min(0).default(2),
   underfitChanceFraction: z.number().positive().default(0.8),
   underfitAccuracyGain: z.number().min(0).max(1).default(0.25),
   underfitBaselineFraction: z.number().positive().default(0.8),
@@ -27,6 +31,9 @@ export type GeneralisationThresholds = z.infer<typeof GeneralisationThresholds>;
 
 /** Epochs in the val level (a median of 3, Tukey's running median: one lucky or unlucky val epoch moves it not at all). */
 export const VAL_LEVEL_EPOCHS = 3;
+
+/** Epochs of second differences behind the val noise estimate. */
+export const VAL_WIGGLE_EPOCHS = 32;
 
 /** Consecutive epochs a rule held, and the step where the streak began. */
 export type Streak = [count: number, since: number];
@@ -43,6 +50,12 @@ export interface GeneralisationState {
   prevEpochStep: number;
   /** The last three val losses, whose median is the val level the rise arm watches. */
   valRecent: RingWindow;
+  /**
+   * |second difference| of the val loss over the last epochs: a trend-free
+   * reading of its epoch-to-epoch noise (see valNoise). Optional: detector
+   * state saved before it existed has none.
+   */
+  valWiggle?: RingWindow;
   /** Minimum of that val level, its step, and the train loss then (the later-batches estimate when there is one). */
   valMin: number;
   valMinStep: number;
@@ -76,6 +89,7 @@ export const initialGeneralisationState = (th: GeneralisationThresholds): Genera
   firstTrainAcc: Number.NaN,
   prevEpochStep: -1,
   valRecent: createWindow(VAL_LEVEL_EPOCHS),
+  valWiggle: createWindow(VAL_WIGGLE_EPOCHS),
   valMin: Number.POSITIVE_INFINITY,
   valMinStep: -1,
   trainAtValMin: Number.NaN,
