@@ -30,6 +30,12 @@ export const Symptom = z.object({
    * best-supported cause rather than letting it lift every cause it links to.
    */
   outcome: z.boolean().default(false),
+  /**
+   * A setup that often makes training fail but need not (a deep tanh stack,
+   * a learning rate outside the usual range): once the run's outcome could be
+   * seen and it shows no failure, the reasoner weighs it as advice.
+   */
+  risk: z.boolean().default(false),
 });
 export type Symptom = z.infer<typeof Symptom>;
 

@@ -85,11 +85,16 @@ export function scoreCauses(
   // Advice (`info`) counts half, unless the run fails in a way the same cause
   // explains, or fails to learn at all (a warning outcome symptom): then the
   // advice names a candidate for what went wrong, not just what might.
+  // A risky setup (a `risk` symptom) is advice too once the run could have
+  // shown its outcome (an outcome symptom was observable) and shows no failure.
   const outcomes = new Set(knowledge.symptoms.filter((s) => s.outcome).map((s) => s.id));
+  const outcomeSeen = observable !== undefined && [...outcomes].some((id) => observable.has(id));
+  const advice = new Set(outcomeSeen ? knowledge.symptoms.filter((s) => s.risk).map((s) => s.id) : []);
+  const severity = (o: SymptomOccurrence) => (advice.has(o.symptomId) ? 'info' : o.severity);
   const notLearning = [...observed.values()].some((o) => o.severity !== 'info' && outcomes.has(o.symptomId));
   for (const parts of support.values()) {
-    const failing = notLearning || parts.some((s) => s.occurrence.severity !== 'info');
-    for (const s of parts) if (!failing) s.p *= SEVERITY_FACTOR[s.occurrence.severity];
+    const failing = notLearning || parts.some((s) => severity(s.occurrence) !== 'info');
+    for (const s of parts) if (!failing) s.p *= SEVERITY_FACTOR[severity(s.occurrence)];
   }
   explainAway(support, {
     outcome: outcomes,

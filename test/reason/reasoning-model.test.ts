@@ -76,6 +76,33 @@ describe('negative evidence', () => {
   });
 });
 
+describe('risky setups', () => {
+  const deepTanh = [occ('saturating_hidden_activation', 0.8, { firstStep: 0, lastStep: 0 })];
+  const satConf = (shown: SymptomOccurrence[], observable?: string[]) =>
+    conf(scoreCauses(shown, seed, observable ? { observable } : {}), 'saturating_activation');
+
+  it('count as advice when the run could show its outcome and shows no failure', () => {
+    expect(seed.symptoms.find((s) => s.id === 'saturating_hidden_activation')?.risk).toBe(true);
+    const unknown = satConf(deepTanh);
+    const trainedWell = satConf(deepTanh, ['underfitting', 'loss_not_decreasing']);
+    expect(unknown).toBeGreaterThanOrEqual(0.5);
+    expect(trainedWell).toBeLessThan(0.5);
+  });
+
+  it('count in full when the run fails, or when its outcome could not be seen', () => {
+    const failing = [...deepTanh, occ('underfitting', 0.85)];
+    expect(satConf(failing, ['underfitting', 'loss_not_decreasing'])).toBeGreaterThanOrEqual(0.5);
+    // Only gradients were recorded: whether the run learned is unknown, so the risk stays a warning.
+    expect(satConf(deepTanh, ['vanishing_gradients'])).toBeGreaterThan(satConf(deepTanh, ['underfitting']));
+  });
+
+  it('leave a definite bug alone: an output/loss mismatch is not a risk', () => {
+    const mismatch = [occ('output_loss_mismatch', 0.9, { firstStep: 0, lastStep: 0 })];
+    const top = (o?: string[]) => scoreCauses(mismatch, seed, o ? { observable: o } : {})[0]!;
+    expect(top(['underfitting']).confidence).toBe(top().confidence);
+  });
+});
+
 describe('explaining away', () => {
   it('lets a specific symptom claim a generic one, so the generic one does not lift every cause', () => {
     const generic = [occ('accuracy_at_chance')];

@@ -33,7 +33,9 @@ function miniSeed(tag: string, weight = 0.5): KnowledgeSeed {
   const r = `t_${tag}_remedy`;
   return {
     sources: [{ id: `t-${tag.replace(/_/g, '-')}-src`, title: 'test source' }],
-    symptoms: [{ id: s, name: 'S', description: 'd', kind: 'dynamic', aliases: [], outcome: false }],
+    symptoms: [
+      { id: s, name: 'S', description: 'd', kind: 'dynamic', aliases: [], outcome: false, risk: false },
+    ],
     causes: [{ id: c, name: 'C', description: 'd', category: 'optimization', mechanism: false }],
     remedies: [
       {

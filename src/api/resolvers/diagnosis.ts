@@ -50,6 +50,7 @@ export const diagnosisResolvers: Resolvers = {
         kind: 'dynamic',
         aliases: [],
         outcome: false,
+        risk: false,
       },
   },
 };

@@ -25,7 +25,7 @@ export const UPSERT_SYMPTOMS = `
 UNWIND $rows AS r
 MERGE (n:Symptom {id: r.id})
 SET n.name = r.name, n.description = r.description, n.kind = r.kind, n.aliases = r.aliases,
-    n.outcome = r.outcome`;
+    n.outcome = r.outcome, n.risk = r.risk`;
 
 export const UPSERT_CAUSES = `
 UNWIND $rows AS r
