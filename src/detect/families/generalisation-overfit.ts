@@ -144,7 +144,7 @@ export function checkOverfit(
       report(
         g.rise[1],
         n > th.overfitPatience ? 0.85 : 0.75,
-        `${valText} rose ${pct(level / g.valMin - 1)} from its minimum ${fmt(g.valMin)} (epoch ending at step ${g.valMinStep}) to ${fmt(level)} at step ${step} while train loss fell ${pct(1 - trainNow / g.trainAtValMin)} (${fmt(g.trainAtValMin)} → ${fmt(trainNow)}, ${trainWhat}); val is ${pct(gap / trainNow)} above train; rule: val ${pct(th.overfitRise)} above its minimum for ${th.overfitPatience} epochs while train loss falls, and by ${th.overfitRiseSigmas} sigmas of the val loss's own epoch-to-epoch noise (${fmt(noise)}), and val above train by more than ${pct(th.overfitGapRatio)} of it (SageMaker Overfit) and by ${pct(th.overfitRiseScale)} of the loss scale ${fmt(scale)}`,
+        `${valText} rose ${pct(level / g.valMin - 1)} from its minimum ${fmt(g.valMin)} (epoch ending at step ${g.valMinStep}) to ${fmt(level)} at step ${step} while train loss fell ${pct(1 - trainNow / g.trainAtValMin)} (${fmt(g.trainAtValMin)} → ${fmt(trainNow)}, ${trainWhat}); val is ${pct(gap / trainNow)} above train; rule: val ${pct(th.overfitRise)} above its minimum for ${th.overfitPatience} epochs while train loss falls${noise > 0 ? `, and by ${th.overfitRiseSigmas} sigmas of the val loss's own epoch-to-epoch noise (${fmt(noise)})` : ''}, and val above train by more than ${pct(th.overfitGapRatio)} of it (SageMaker Overfit) and by ${pct(th.overfitRiseScale)} of the loss scale ${fmt(scale)}`,
       );
     }
   }
