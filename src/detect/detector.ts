@@ -70,5 +70,6 @@ export type Signal =
   | 'eval.confusion'
   | 'model.layers'
   | 'optimizer'
+  | 'batchSize'
   | 'dataset.inputStats'
   | 'dataset.classCounts';

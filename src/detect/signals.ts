@@ -11,6 +11,7 @@ export function noteSignals(event: TraceEvent, seen: Set<Signal>, scanLayers = t
     case 'run':
       if (event.model?.layers?.length) seen.add('model.layers');
       if (event.optimizer) seen.add('optimizer');
+      if (event.batchSize !== undefined) seen.add('batchSize');
       if (event.dataset?.inputStats) seen.add('dataset.inputStats');
       if (event.dataset?.classCounts) seen.add('dataset.classCounts');
       return;

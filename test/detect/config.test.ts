@@ -32,6 +32,7 @@ const CONFIG_SYMPTOMS = [
   'output_units_mismatch',
   'symmetric_initialization',
   'bottleneck_layer',
+  'batch_size_below_range',
 ];
 const configOf = (occ: SymptomOccurrence[]) => ofSymptoms(occ, CONFIG_SYMPTOMS);
 /** The config findings of a run event alone (no steps). */
@@ -397,6 +398,31 @@ describe('learning_rate_above_range and learning_rate_below_range', () => {
     ['lars', 5],
   ])('is not reported for %s at %s', async (name, lr) => {
     expect(await findings({ optimizer: { name, learningRate: lr } })).toEqual([]);
+  });
+});
+
+describe('batch_size_below_range', () => {
+  it.each([
+    [1, /batchSize 1 with learning rate 0\.5, below 4: each step follows the gradient of one example/],
+    [2, /batchSize 2 with learning rate 0\.5, below 4: each step follows the gradient of 2 examples/],
+    [3, /batchSize 3/],
+  ])('is reported, as a risk, for batches of %i', async (batchSize, evidence) => {
+    const occ = await findings({ batchSize, optimizer: { name: 'sgd', learningRate: 0.5 } });
+    expect(ids(occ)).toEqual(['batch_size_below_range']);
+    expect(occ[0]).toMatchObject({ severity: 'warning', firstStep: 0 });
+    expect(occ[0]!.evidence[0]).toMatch(evidence);
+  });
+
+  it.each([4, 8, 32, 4096])('is not reported for batches of %i', async (batchSize) => {
+    expect(await findings({ batchSize })).toEqual([]);
+  });
+
+  it('is reported without a learning rate, and not when the run does not say its batch size', async () => {
+    const [o] = await findings({ batchSize: 1, optimizer: { name: 'sgd' } });
+    expect(o!.evidence[0]).toMatch(/^batchSize 1, below 4/);
+    const noBatch = runEvent({});
+    delete noBatch.batchSize;
+    expect(await findings(noBatch)).toEqual([]);
   });
 });
 

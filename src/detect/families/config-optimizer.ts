@@ -10,6 +10,7 @@ export interface OptimizerThresholds {
   adaptiveLrMax: number;
   adagradLrMax: number;
   adadeltaLrMax: number;
+  batchSizeMin: number;
 }
 
 type Family = 'sgd' | 'adaptive' | 'adagrad' | 'adadelta';
@@ -65,6 +66,29 @@ export function checkLearningRate(input: ConfigInput<OptimizerThresholds>): Find
       evidence: [
         `optimizer ${opt.name} has learningRate ${fmt(lr)}, ${above ? 'above' : 'below'} ${fmt(above ? hi : lo)}, ` +
           `the ${above ? 'upper' : 'lower'} end of the usual range [${fmt(lo)}, ${fmt(hi)}] for ${family === 'adaptive' ? 'adaptive (Adam-family) optimizers' : family}`,
+      ],
+    },
+  ];
+}
+
+/**
+ * batch_size_below_range: batches of fewer than `batchSizeMin` examples. Such
+ * batches can train well with a rate scaled down to them (Goyal et al. 2017's
+ * linear scaling rule; Masters & Luschi 2018 find 2 to 32 best), so the
+ * finding is a risk: it weighs in full only when the run fails.
+ */
+export function checkBatchSize(input: ConfigInput<OptimizerThresholds>): Finding[] {
+  const b = input.run.batchSize;
+  if (b === undefined || !Number.isFinite(b) || b <= 0 || b >= input.t.batchSizeMin) return [];
+  const lr = input.run.optimizer?.learningRate;
+  const rate = lr !== undefined && Number.isFinite(lr) ? ` with learning rate ${fmt(lr)}` : '';
+  return [
+    {
+      symptomId: 'batch_size_below_range',
+      severity: 'warning',
+      confidence: b === 1 ? 0.8 : 0.7,
+      evidence: [
+        `batchSize ${b}${rate}, below ${input.t.batchSizeMin}: each step follows the gradient of ${b === 1 ? 'one example' : `${b} examples`}, the noisiest estimate there is, and needs a rate scaled down to it`,
       ],
     },
   ];

@@ -10,7 +10,7 @@ import {
 import { checkBottleneck, checkSymmetricInit } from './config-capacity.js';
 import { checkInputNan, checkInputScale, checkLabelImbalance } from './config-data.js';
 import { type ConfigInput, type Finding, mergeFindings } from './config-finding.js';
-import { checkLearningRate, configuredZeroLr, zeroLrFinding } from './config-optimizer.js';
+import { checkBatchSize, checkLearningRate, configuredZeroLr, zeroLrFinding } from './config-optimizer.js';
 import { checkOutputLoss, checkOutputUnits } from './config-output.js';
 
 // Defaults equal graph-seed/profiles/default.yaml (section `config`), where each has its reason.
@@ -30,6 +30,7 @@ const Thresholds = z.object({
   adagradLrMax: z.number().positive().default(1),
   adadeltaLrMax: z.number().positive().default(10),
   zeroLrSteps: z.number().int().min(1).default(20),
+  batchSizeMin: z.number().int().min(1).default(4),
 });
 type Thresholds = z.infer<typeof Thresholds>;
 
@@ -59,6 +60,7 @@ const STATIC_CHECKS = [
   checkSymmetricInit,
   checkBottleneck,
   checkLearningRate,
+  checkBatchSize,
 ] as const;
 
 /**
@@ -69,7 +71,7 @@ const STATIC_CHECKS = [
 export const configFamily = defineFamily<ConfigState, Thresholds>({
   name: 'config',
   thresholds: Thresholds,
-  signals: ['model.layers', 'optimizer', 'dataset.inputStats', 'dataset.classCounts'],
+  signals: ['model.layers', 'optimizer', 'batchSize', 'dataset.inputStats', 'dataset.classCounts'],
   initialState: () => ({
     emitted: false,
     zeroPending: false,
