@@ -8,6 +8,8 @@ export interface LayerView {
   /** The activation applied to this layer's output (its own, or that of a following Activation layer). */
   activation: string;
   units?: number;
+  /** Parameter count, as the run event states it. */
+  params?: number;
   trainable: boolean;
   /** Names of separate activation layers folded into this one (e.g. PyTorch `sigmoid_0`). */
   activationLayers: string[];
@@ -95,6 +97,7 @@ export function createModelView(run: RunEvent): ModelView {
       type: info.type ?? 'unknown',
       activation: normaliseName(info.activation) || 'linear',
       units: info.units,
+      params: info.params,
       trainable: info.trainable ?? true,
       activationLayers: [],
       hasWeights:

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { TraceEvent } from '../../src/domain/index.js';
 import {
   DEFAULT_LAYERS,
   eventsOf,
@@ -179,5 +180,68 @@ describe('weight detectors resumed from saved state', () => {
       expect(ofSymptoms(whole, WEIGHT_SYMPTOMS)).toHaveLength(2);
       expect(resumed).toEqual(whole);
     }
+  });
+});
+
+describe('init_scale_anomaly', () => {
+  // dense_0: 64 units, 4,160 parameters with bias → fan-in 64, LeCun scale √(1/64) = 0.125.
+  const runWith = (stats: Record<string, number>, step = 0, params = 4160, units = 64): TraceEvent[] => [
+    {
+      type: 'run',
+      formatVersion: 1,
+      id: 'init',
+      model: {
+        layers: [
+          { name: 'dense_0', type: 'Dense', activation: 'tanh', units, params },
+          { name: 'out', type: 'Dense', activation: 'softmax', units: 10, params: 650 },
+        ],
+      },
+    },
+    { type: 'step', step, loss: 2.3, layers: { dense_0: { biasMean: 0, updateRatio: 0.001, ...stats } } },
+  ];
+  const found = async (events: TraceEvent[]) => ofSymptom(await detect(events), 'init_scale_anomaly');
+
+  it.each([
+    [3, /kernel std 3, 24× √\(1\/fan-in\) for fan-in 64 .*above 4× is too large/],
+    [0.01, /kernel std 0\.01, 0\.08× √\(1\/fan-in\) .*below 0\.2× is too small/],
+  ])(
+    'names the layer whose kernel starts with std %s, with the fan-in scale',
+    async (weightStd, evidence) => {
+      const [o, ...rest] = await found(runWith({ weightStd }));
+      expect(rest).toEqual([]);
+      expect(o).toMatchObject({ layer: 'dense_0', severity: 'warning', firstStep: 0 });
+      expect(o!.evidence[0]).toMatch(evidence);
+    },
+  );
+
+  it('reads the spread from the norm when the recorder writes no std', async () => {
+    const [o] = await found(runWith({ weightNorm: 3 * Math.sqrt(4096) }));
+    expect(o!.evidence[0]).toMatch(/kernel std 3, 24×/);
+  });
+
+  it.each([
+    ['PyTorch default (0.58×)', { weightStd: 0.072 }, 0, 4160, 64],
+    ['He (1.41×)', { weightStd: 0.177 }, 0, 4160, 64],
+    ['Glorot', { weightStd: 0.12 }, 0, 4160, 64],
+    ['a first reading at step 50, after training moved it', { weightStd: 3 }, 50, 4160, 64],
+    [
+      'a first step that moved the weights by half their norm',
+      { weightStd: 3, updateRatio: 0.5 },
+      0,
+      4160,
+      64,
+    ],
+    // 2 inputs × 8 units: the std of 16 draws is too noisy to judge.
+    ['a kernel of 16 weights', { weightStd: 0.01 }, 0, 24, 8],
+  ])('is not reported for %s', async (_name, stats, step, params, units) => {
+    expect(await found(runWith(stats, step, params, units))).toEqual([]);
+  });
+
+  it('judges a 2-input layer once its kernel has 32 weights or more', async () => {
+    expect(await found(runWith({ weightStd: 0.01 }, 0, 48, 16))).toHaveLength(1);
+  });
+
+  it('is not reported on the healthy samples', async () => {
+    for (const name of HEALTHY_SAMPLES) expect(await found(await readSample(name)), name).toEqual([]);
   });
 });

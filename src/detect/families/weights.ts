@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import type { StepEvent } from '../../domain/index.js';
+import type { LayerStats, StepEvent } from '../../domain/index.js';
 import { defineFamily } from '../detector.js';
+import type { LayerView } from '../model-view.js';
 import {
   type Finding,
   isTrainableKey,
@@ -14,6 +15,7 @@ import {
   type GrowthSeries,
   type WeightGrowth,
 } from './weights-growth.js';
+import { checkInitScale } from './weights-init-scale.js';
 import { checkUnchanged, createUnchangedSeries, type UnchangedSeries } from './weights-unchanged.js';
 
 /**
@@ -24,7 +26,8 @@ import { checkUnchanged, createUnchangedSeries, type UnchangedSeries } from './w
  * `non_finite_tensors`, reported by the gradients family). Frozen
  * layers (`trainable: false`) are expected not to change and are skipped;
  * readings taken while a schedule has cut the learning rate to a sliver of
- * its peak are skipped too.
+ * its peak are skipped too. Each layer's first reading is also held against
+ * the scale standard initializers give (`init_scale_anomaly`, see checkInitScale).
  */
 export const WeightThresholds = refineSustain(
   z.object({
@@ -36,6 +39,9 @@ export const WeightThresholds = refineSustain(
     trendGrowth: z.number().positive().default(2),
     trendReadings: z.number().int().min(2).default(20),
     earlyPoints: z.number().int().min(1).default(5),
+    initScaleHigh: z.number().positive().default(4),
+    initScaleLow: z.number().positive().default(0.2),
+    initMaxStep: z.number().int().min(0).default(10),
     ...SUSTAIN_THRESHOLDS,
   }),
 );
@@ -49,15 +55,25 @@ export interface WeightState {
   layers: Record<string, WeightLayerState>;
   exploding: Finding | null;
   unchanged: Record<string, Finding>;
+  /** Layers whose first reading was judged for its initial scale (absent in state saved before the check). */
+  initJudged?: Record<string, true>;
 }
 
 export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
   name: 'weights',
   thresholds: WeightThresholds,
   signals: ['layers.weightNorm', 'layers.updateRatio'],
-  initialState: () => ({ maxLr: 0, layers: {}, exploding: null, unchanged: {} }),
+  initialState: () => ({ maxLr: 0, layers: {}, exploding: null, unchanged: {}, initJudged: {} }),
   create(ctx, state, emit) {
     const t = ctx.thresholds;
+    // A layer's first reading shows the weights it started from: judged once.
+    const judgeInitScale = (view: LayerView | undefined, s: LayerStats, step: number) => {
+      const judged = (state.initJudged ??= {});
+      if (view === undefined || view.name in judged) return;
+      judged[view.name] = true;
+      const f = checkInitScale(view, s, step, t);
+      if (f !== null) reportFinding(null, { ...f, firstStep: step, lastStep: step, latest: null }, emit);
+    };
     return {
       onStep(e: StepEvent) {
         const lr = e.learningRate;
@@ -73,6 +89,7 @@ export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
           if (layer === undefined) {
             layer = { ...createUnchangedSeries(), ...createGrowthSeries(t.trendReadings) };
             state.layers[key] = layer;
+            judgeInitScale(ctx.model.ownerOf(key), s, e.step);
           }
           const g = checkWeightGrowth(layer, key, s, e.step, t, state.exploding !== null);
           if (g !== null) {

@@ -1,0 +1,74 @@
+import type { LayerStats } from '../../domain/index.js';
+import type { LayerView } from '../model-view.js';
+import { fmt } from '../stats/index.js';
+
+/** The thresholds of the initial-scale check (see the `weights` profile section). */
+export interface InitScaleThresholds {
+  initScaleHigh: number;
+  initScaleLow: number;
+  initMaxStep: number;
+}
+
+export interface InitScaleFinding {
+  symptomId: 'init_scale_anomaly';
+  layer: string;
+  severity: 'warning';
+  confidence: number;
+  evidence: string[];
+}
+
+const MIN_KERNEL = 32;
+const MOVED = 0.1;
+
+// Layers whose kernel is a [fan-in, units] matrix (or its convolutional form): params = fan-in × units (+ units).
+const MATRIX_LAYERS = /dense|linear|conv/i;
+
+/**
+ * init_scale_anomaly on a layer's first reading (at most `initMaxStep`):
+ * the kernel's standard deviation, in units of √(1/fan-in) (LeCun's scale),
+ * against the band every standard initializer lies in (0.58 for PyTorch's
+ * default, 1 for LeCun, up to about 1.4 for Glorot and He). Above
+ * `initScaleHigh` the units start saturated or the outputs huge; below
+ * `initScaleLow` the signal and its gradient shrink layer by layer (Glorot &
+ * Bengio 2010, He et al. 2015). Fan-in is read from the layer's parameter
+ * count and units, so layers without them are not judged; nor are kernels of
+ * fewer than 32 weights, or a reading whose step already moved the weights by
+ * a tenth of their norm (a blown-up first step is not the init).
+ */
+export function checkInitScale(
+  view: LayerView,
+  stats: LayerStats,
+  step: number,
+  t: InitScaleThresholds,
+): InitScaleFinding | null {
+  if (step > t.initMaxStep || !MATRIX_LAYERS.test(view.type)) return null;
+  const { units, params } = view;
+  if (!units || !params || params <= units) return null;
+  const withBias = stats.biasMean !== undefined || stats.biasStd !== undefined;
+  const kernel = withBias ? params - units : params;
+  const fanIn = kernel / units;
+  // A handful of weights has no reliable spread (the std of n draws is off by about 1/√(2n)).
+  if (fanIn < 1 || kernel < MIN_KERNEL) return null;
+  // A reading taken after a step that moved the weights by a tenth of their norm no longer shows the init.
+  if (stats.updateRatio !== undefined && !(stats.updateRatio < MOVED)) return null;
+  const std =
+    stats.weightStd ?? (stats.weightNorm !== undefined ? stats.weightNorm / Math.sqrt(kernel) : undefined);
+  if (std === undefined || !Number.isFinite(std)) return null;
+  const lecun = Math.sqrt(1 / fanIn);
+  const scale = std / lecun;
+  const high = scale > t.initScaleHigh;
+  if (!high && !(scale < t.initScaleLow)) return null;
+  // Farther out → more sure: 0.6 at the bound, 0.9 a decade and a half beyond it.
+  const decades = Math.log10(high ? scale / t.initScaleHigh : t.initScaleLow / Math.max(scale, 1e-12));
+  const he = Math.sqrt(2 / fanIn);
+  return {
+    symptomId: 'init_scale_anomaly',
+    layer: view.name,
+    severity: 'warning',
+    confidence: Math.round(Math.min(0.9, 0.6 + 0.2 * decades) * 100) / 100,
+    evidence: [
+      `${view.name} starts (step ${step}) with kernel std ${fmt(std)}, ${fmt(scale)}× √(1/fan-in) for fan-in ${fmt(fanIn)} ` +
+        `(LeCun ${fmt(lecun)}, He ${fmt(he)}); rule: standard initializers give 0.58–1.4×, ${high ? `above ${t.initScaleHigh}×` : `below ${t.initScaleLow}×`} is ${high ? 'too large' : 'too small'}`,
+    ],
+  };
+}
