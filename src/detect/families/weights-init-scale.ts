@@ -25,15 +25,17 @@ const MATRIX_LAYERS = /dense|linear|conv/i;
 
 /**
  * init_scale_anomaly on a layer's first reading (at most `initMaxStep`):
- * the kernel's standard deviation, in units of √(1/fan-in) (LeCun's scale),
- * against the band every standard initializer lies in (0.58 for PyTorch's
- * default, 1 for LeCun, up to about 1.4 for Glorot and He). Above
- * `initScaleHigh` the units start saturated or the outputs huge; below
- * `initScaleLow` the signal and its gradient shrink layer by layer (Glorot &
- * Bengio 2010, He et al. 2015). Fan-in is read from the layer's parameter
- * count and units, so layers without them are not judged; nor are kernels of
- * fewer than 32 weights, or a reading whose step already moved the weights by
- * a tenth of their norm (a blown-up first step is not the init).
+ * the kernel's standard deviation against the spread of the standard
+ * initializers for this layer's fan-in and fan-out: from the smaller of
+ * PyTorch's default √(1/(3·fan-in)) and Glorot's √(2/(fan-in + fan-out)) to
+ * the larger of He's √(2/fan-in) and Glorot's. More than `initScaleHigh`
+ * times the top of that range starts units saturated or outputs huge; less
+ * than `initScaleLow` times its bottom lets the signal and its gradient
+ * shrink layer by layer (Glorot & Bengio 2010, He et al. 2015). Fan-in is read
+ * from the layer's parameter count and units (its fan-out), so layers without
+ * them are not judged; nor are kernels of fewer than 32 weights, or a reading
+ * whose step already moved the weights by a tenth of their norm (a blown-up
+ * first step is not the init).
  */
 export function checkInitScale(
   view: LayerView,
@@ -54,21 +56,25 @@ export function checkInitScale(
   const std =
     stats.weightStd ?? (stats.weightNorm !== undefined ? stats.weightNorm / Math.sqrt(kernel) : undefined);
   if (std === undefined || !Number.isFinite(std)) return null;
-  const lecun = Math.sqrt(1 / fanIn);
-  const scale = std / lecun;
-  const high = scale > t.initScaleHigh;
-  if (!high && !(scale < t.initScaleLow)) return null;
+  const glorot = Math.sqrt(2 / (fanIn + units));
+  const lo = Math.min(Math.sqrt(1 / (3 * fanIn)), glorot);
+  const hi = Math.max(Math.sqrt(2 / fanIn), glorot);
+  const high = std > t.initScaleHigh * hi;
+  if (!high && !(std < t.initScaleLow * lo)) return null;
   // Farther out → more sure: 0.6 at the bound, 0.9 a decade and a half beyond it.
-  const decades = Math.log10(high ? scale / t.initScaleHigh : t.initScaleLow / Math.max(scale, 1e-12));
-  const he = Math.sqrt(2 / fanIn);
+  const decades = Math.log10(
+    high ? std / (t.initScaleHigh * hi) : (t.initScaleLow * lo) / Math.max(std, 1e-12),
+  );
+  const ratio = high ? `${fmt(std / hi)}× the top` : `${fmt(std / lo)}× the bottom`;
   return {
     symptomId: 'init_scale_anomaly',
     layer: view.name,
     severity: 'warning',
     confidence: Math.round(Math.min(0.9, 0.6 + 0.2 * decades) * 100) / 100,
     evidence: [
-      `${view.name} starts (step ${step}) with kernel std ${fmt(std)}, ${fmt(scale)}× √(1/fan-in) for fan-in ${fmt(fanIn)} ` +
-        `(LeCun ${fmt(lecun)}, He ${fmt(he)}); rule: standard initializers give 0.58–1.4×, ${high ? `above ${t.initScaleHigh}×` : `below ${t.initScaleLow}×`} is ${high ? 'too large' : 'too small'}`,
+      `${view.name} starts (step ${step}) with kernel std ${fmt(std)}, ${ratio} of the standard initializers' range ` +
+        `${fmt(lo)}–${fmt(hi)} for fan-in ${fmt(fanIn)} and fan-out ${units} (PyTorch default, Glorot, He); ` +
+        `rule: ${high ? `above ${t.initScaleHigh}× its top is too large` : `below ${fmt(t.initScaleLow)}× its bottom is too small`}`,
     ],
   };
 }

@@ -16,6 +16,7 @@ import {
   type WeightGrowth,
 } from './weights-growth.js';
 import { checkInitScale } from './weights-init-scale.js';
+import { createScheduleTally, judgeSchedule, type ScheduleTally, tallySchedule } from './weights-schedule.js';
 import { checkUnchanged, createUnchangedSeries, type UnchangedSeries } from './weights-unchanged.js';
 
 /**
@@ -39,9 +40,11 @@ export const WeightThresholds = refineSustain(
     trendGrowth: z.number().positive().default(2),
     trendReadings: z.number().int().min(2).default(20),
     earlyPoints: z.number().int().min(1).default(5),
-    initScaleHigh: z.number().positive().default(4),
-    initScaleLow: z.number().positive().default(0.2),
+    initScaleHigh: z.number().positive().default(3),
+    initScaleLow: z.number().positive().default(0.33),
     initMaxStep: z.number().int().min(0).default(10),
+    lrVanishedShare: z.number().min(0).max(1).default(0.5),
+    lrVanishedMinSteps: z.number().int().min(1).default(20),
     ...SUSTAIN_THRESHOLDS,
   }),
 );
@@ -57,13 +60,22 @@ export interface WeightState {
   unchanged: Record<string, Finding>;
   /** Layers whose first reading was judged for its initial scale (absent in state saved before the check). */
   initJudged?: Record<string, true>;
+  /** How long the learning rate sat at a sliver of its peak (absent in state saved before it). */
+  schedule?: ScheduleTally;
 }
 
 export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
   name: 'weights',
   thresholds: WeightThresholds,
   signals: ['layers.weightNorm', 'layers.updateRatio'],
-  initialState: () => ({ maxLr: 0, layers: {}, exploding: null, unchanged: {}, initJudged: {} }),
+  initialState: () => ({
+    maxLr: 0,
+    layers: {},
+    exploding: null,
+    unchanged: {},
+    initJudged: {},
+    schedule: createScheduleTally(),
+  }),
   create(ctx, state, emit) {
     const t = ctx.thresholds;
     // A layer's first reading shows the weights it started from: judged once.
@@ -77,7 +89,10 @@ export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
     return {
       onStep(e: StepEvent) {
         const lr = e.learningRate;
-        if (lr !== undefined && Number.isFinite(lr) && lr > state.maxLr) state.maxLr = lr;
+        if (lr !== undefined && Number.isFinite(lr)) {
+          if (lr > state.maxLr) state.maxLr = lr;
+          tallySchedule((state.schedule ??= createScheduleTally()), lr, state.maxLr, t.lrFloorShare, e.step);
+        }
         if (e.layers === undefined) return;
         // A schedule that has cut the LR below lrFloorShare of its peak means to stop the weights.
         const lrCut = lr !== undefined && state.maxLr > 0 && lr < t.lrFloorShare * state.maxLr;
@@ -128,6 +143,9 @@ export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
             emit,
           );
         }
+      },
+      onEnd() {
+        if (state.schedule) judgeSchedule(state.schedule, state.maxLr, t, emit);
       },
     };
   },
