@@ -10,6 +10,7 @@ export interface ScheduleTally {
   /** First step of the latest stretch of cut steps (-1: not in one). */
   cutFrom: number;
   lastLr: number;
+  lastStep: number;
 }
 
 export const createScheduleTally = (): ScheduleTally => ({
@@ -17,6 +18,7 @@ export const createScheduleTally = (): ScheduleTally => ({
   cutSteps: 0,
   cutFrom: -1,
   lastLr: Number.NaN,
+  lastStep: 0,
 });
 
 export function tallySchedule(
@@ -28,6 +30,7 @@ export function tallySchedule(
 ): void {
   s.lrSteps++;
   s.lastLr = lr;
+  s.lastStep = step;
   if (maxLr > 0 && lr < floorShare * maxLr) {
     s.cutSteps++;
     if (s.cutFrom < 0) s.cutFrom = step;
@@ -55,8 +58,8 @@ export function judgeSchedule(
     {
       symptomId: 'learning_rate_vanished',
       layer: null,
-      firstStep: s.cutFrom >= 0 ? s.cutFrom : 0,
-      lastStep: s.cutFrom >= 0 ? s.cutFrom : 0,
+      firstStep: Math.max(s.cutFrom, 0),
+      lastStep: Math.max(s.lastStep, s.cutFrom, 0),
       severity: 'warning',
       confidence: s.cutSteps > 0.8 * s.lrSteps ? 0.85 : 0.7,
       evidence: [

@@ -80,7 +80,8 @@ export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
     const t = ctx.thresholds;
     // A layer's first reading shows the weights it started from: judged once.
     const judgeInitScale = (view: LayerView | undefined, s: LayerStats, step: number) => {
-      const judged = (state.initJudged ??= {});
+      state.initJudged ??= {};
+      const judged = state.initJudged;
       if (view === undefined || view.name in judged) return;
       judged[view.name] = true;
       const f = checkInitScale(view, s, step, t);
@@ -91,7 +92,8 @@ export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
         const lr = e.learningRate;
         if (lr !== undefined && Number.isFinite(lr)) {
           if (lr > state.maxLr) state.maxLr = lr;
-          tallySchedule((state.schedule ??= createScheduleTally()), lr, state.maxLr, t.lrFloorShare, e.step);
+          state.schedule ??= createScheduleTally();
+          tallySchedule(state.schedule, lr, state.maxLr, t.lrFloorShare, e.step);
         }
         if (e.layers === undefined) return;
         // A schedule that has cut the LR below lrFloorShare of its peak means to stop the weights.
