@@ -30,11 +30,15 @@ export interface DiagnoseInput {
 export function diagnoseRun(input: DiagnoseInput): Diagnosis {
   const { run, knowledge } = input;
   // One order whoever stored them (detector set, memory or Neo4j store): by first step, symptom, layer.
-  const occurrences = [...input.occurrences].sort(
-    (a, b) =>
-      a.firstStep - b.firstStep ||
-      a.symptomId.localeCompare(b.symptomId) ||
-      (a.layer ?? '').localeCompare(b.layer ?? ''),
+  const occurrences = unborneRisksAsAdvice(
+    [...input.occurrences].sort(
+      (a, b) =>
+        a.firstStep - b.firstStep ||
+        a.symptomId.localeCompare(b.symptomId) ||
+        (a.layer ?? '').localeCompare(b.layer ?? ''),
+    ),
+    knowledge,
+    input.observable,
   );
   const causes = scoreCauses(occurrences, knowledge, { observable: input.observable }).map((c) =>
     explainCause(c, knowledge),
@@ -64,6 +68,31 @@ export function diagnoseRun(input: DiagnoseInput): Diagnosis {
     missingSignals: input.missingSignals,
   };
 }
+
+/**
+ * A risky setup (a `risk` symptom: depth, saturating activations, a rate or
+ * batch outside the usual range) that the finished run did not bear out (its
+ * outcome could be seen, and nothing but risks was reported above `info`) is
+ * shown as the advice it turned out to be, with a line saying why.
+ */
+function unborneRisksAsAdvice(
+  occurrences: SymptomOccurrence[],
+  knowledge: KnowledgeSeed,
+  observable: string[] | undefined,
+): SymptomOccurrence[] {
+  const risks = new Set(knowledge.symptoms.filter((s) => s.risk).map((s) => s.id));
+  const outcomes = new Set(knowledge.symptoms.filter((s) => s.outcome).map((s) => s.id));
+  const outcomeSeen = observable?.some((id) => outcomes.has(id)) ?? false;
+  const failed = occurrences.some((o) => o.severity !== 'info' && !risks.has(o.symptomId));
+  if (!outcomeSeen || failed) return occurrences;
+  return occurrences.map((o) =>
+    risks.has(o.symptomId) && o.severity === 'warning'
+      ? { ...o, severity: 'info', evidence: [...o.evidence, UNBORNE] }
+      : o,
+  );
+}
+
+const UNBORNE = 'not borne out: the run could show its outcome and shows no failure, so this setup is advice';
 
 function summarise(
   healthy: boolean,

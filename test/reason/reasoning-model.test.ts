@@ -96,6 +96,27 @@ describe('risky setups', () => {
     expect(satConf(deepTanh, ['vanishing_gradients'])).toBeGreaterThan(satConf(deepTanh, ['underfitting']));
   });
 
+  it('are shown as advice in a finished run that shows no failure, and as warnings while it could still fail', () => {
+    const diagnose = (occurrences: SymptomOccurrence[], observable?: string[]) =>
+      diagnoseRun({
+        run,
+        progress: { eventCount: 400, lastStep: 399 },
+        occurrences,
+        missingSignals: [],
+        observable,
+        knowledge: seed,
+      });
+    const done = diagnose(deepTanh, ['underfitting', 'loss_not_decreasing']);
+    expect(done.healthy).toBe(true);
+    expect(done.symptoms[0]).toMatchObject({ id: 'saturating_hidden_activation', severity: 'info' });
+    expect(done.symptoms[0]!.evidence.at(-1)).toMatch(/^not borne out: the run could show its outcome/);
+    expect(diagnose(deepTanh).symptoms[0]).toMatchObject({ severity: 'warning' });
+    const failing = diagnose([...deepTanh, occ('underfitting', 0.85)], ['underfitting']);
+    expect(failing.symptoms.find((s) => s.id === 'saturating_hidden_activation')).toMatchObject({
+      severity: 'warning',
+    });
+  });
+
   it('leave a definite bug alone: an output/loss mismatch is not a risk', () => {
     const mismatch = [occ('output_loss_mismatch', 0.9, { firstStep: 0, lastStep: 0 })];
     const top = (o?: string[]) => scoreCauses(mismatch, seed, o ? { observable: o } : {})[0]!;
