@@ -38,7 +38,7 @@ program
 program
   .command('diagnose')
   .description('Diagnose a trace file (spec/trace-format.md): symptoms with evidence, causes, remedies.')
-  .argument('<file>', 'a run trace, JSON Lines')
+  .argument('<file>', 'a run trace, JSON Lines (plain or gzipped)')
   .option('--json', 'print the diagnosis as one JSON object')
   .option(
     '--profile <name|file>',

@@ -33,7 +33,7 @@ export function registerReportCommand(program: Command, log: (line: string) => v
   program
     .command('report')
     .description('Write a readable report of a run: a self-contained HTML page with charts, or Markdown.')
-    .argument('<file|run-id>', 'a trace file (JSON Lines), or the id of a run in the store')
+    .argument('<file|run-id>', 'a trace file (JSON Lines, plain or gzipped), or the id of a run in the store')
     .option('-o, --output <file>', 'where to write the report (default: standard output)')
     .addOption(
       new Option('--format <format>', 'html (default, or from a .md output name) or md').choices(

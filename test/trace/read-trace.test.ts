@@ -3,6 +3,7 @@ import { mkdtempSync, statSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../src/domain/index.js';
 import { createTraceWriter, readTrace, TraceError } from '../../src/trace/index.js';
@@ -111,6 +112,26 @@ describe('reading traces', () => {
     expect(again).toHaveLength(events.length);
     expect((again[1] as { loss: number }).loss).toBeNaN();
     expect(again[0]).toEqual(events[0]);
+  });
+
+  it('reads a gzipped trace (known by its bytes, whatever its name) as the plain one', async () => {
+    const src = join(SAMPLES_DIR, 'pytorch-deep-sigmoid-digits.jsonl');
+    const plain = await readAll(src);
+    const zipped = join(dir, 'sigmoid.trace');
+    writeFileSync(zipped, gzipSync(await readFile(src)));
+    expect(await readAll(zipped)).toEqual(plain);
+  });
+
+  it('names the file and how far it got when the gzip data is corrupt or cut short', async () => {
+    const whole = gzipSync(await readFile(join(SAMPLES_DIR, 'keras-sgd-lr3-wine.jsonl')));
+    const cut = join(dir, 'cut.jsonl.gz');
+    writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
+    const err = await readAll(cut).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TraceError);
+    expect((err as Error).message).toMatch(/cut\.jsonl\.gz, line \d+: the gzip data is corrupt or cut short/);
+    const garbage = join(dir, 'garbage.jsonl.gz');
+    writeFileSync(garbage, Buffer.from([0x1f, 0x8b, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    await expect(readAll(garbage)).rejects.toThrow(/garbage\.jsonl\.gz, line 1: the gzip data is corrupt/);
   });
 
   it('streams a 120 MB trace in a process whose heap is capped at 64 MB', async () => {
