@@ -1,4 +1,4 @@
-import { blobs, digits, moons } from '../datasets.js';
+import { blobs, digits, moons, spirals } from '../datasets.js';
 import type { LayerSpec } from '../models.js';
 import { mlp } from '../models.js';
 import { cosine } from '../schedules.js';
@@ -270,6 +270,241 @@ export const HEALTHY_PRACTICE_VARIANTS: Variant[] = [
         loss: 'sparseCategoricalCrossentropy',
         loop: 'custom',
         batchSize: 16,
+        epochs: 25,
+      }),
+    ),
+  ),
+];
+
+// A second set, named and specified before any was trained or diagnosed, after the first set
+// had been used for tuning: what else a healthy run looks like.
+export const HEALTHY_PRACTICE_MORE_VARIANTS: Variant[] = [
+  variant(
+    {
+      id: 'healthy-adagrad-spirals',
+      cause: 'healthy',
+      notes: 'Adagrad, whose effective rate shrinks on its own as squared gradients accumulate.',
+    },
+    run(
+      'healthy-adagrad-spirals-relu',
+      'ReLU 128-64 on spirals, Adagrad 0.05, 25 epochs, custom loop.',
+      [],
+      (s) => ({
+        data: spirals(s, 1600, 1200, 3, 0.15),
+        layers: mlp([128, 64], 'relu', softmax(3), { init: 'heNormal' }),
+        optimizer: { name: 'adagrad', lr: 0.05 },
+        loss: 'sparseCategoricalCrossentropy',
+        loop: 'custom',
+        batchSize: 32,
+        epochs: 25,
+      }),
+    ),
+    run(
+      'healthy-adagrad-spirals-deep',
+      'ReLU 64-64-64 on spirals, Adagrad 0.1, 25 epochs, model.fit.',
+      [],
+      (s) => ({
+        data: spirals(s, 1600, 1200, 3, 0.15),
+        layers: mlp([64, 64, 64], 'relu', softmax(3), { init: 'heNormal' }),
+        optimizer: { name: 'adagrad', lr: 0.1 },
+        loss: 'sparseCategoricalCrossentropy',
+        loop: 'fit',
+        batchSize: 32,
+        epochs: 25,
+      }),
+    ),
+  ),
+  variant(
+    {
+      id: 'healthy-regression-dropout',
+      cause: 'healthy',
+      notes: 'Regression with dropout: train loss above val loss all run long, noisy batch losses.',
+    },
+    run(
+      'healthy-regression-dropout-adam',
+      'ReLU 128-128 + dropout 0.2, Adam 1e-3, 30 epochs, model.fit.',
+      [],
+      (s) => ({
+        data: regression(s),
+        layers: [
+          { kind: 'dense', units: 128, activation: 'relu', init: 'heNormal' },
+          { kind: 'dropout', rate: 0.2 },
+          { kind: 'dense', units: 128, activation: 'relu', init: 'heNormal' },
+          { kind: 'dropout', rate: 0.2 },
+          { kind: 'dense', ...linearOut },
+        ] satisfies LayerSpec[],
+        optimizer: { name: 'adam', lr: 1e-3 },
+        loss: 'meanSquaredError',
+        loop: 'fit',
+        batchSize: 32,
+        epochs: 30,
+      }),
+    ),
+    run(
+      'healthy-regression-dropout-momentum',
+      'tanh 64 + dropout 0.1, SGD momentum 0.01, 30 epochs, custom loop.',
+      [],
+      (s) => ({
+        data: regression(s),
+        layers: [
+          { kind: 'dense', units: 64, activation: 'tanh' },
+          { kind: 'dropout', rate: 0.1 },
+          { kind: 'dense', ...linearOut },
+        ] satisfies LayerSpec[],
+        optimizer: { name: 'momentum', lr: 0.01 },
+        loss: 'meanSquaredError',
+        loop: 'custom',
+        batchSize: 32,
+        epochs: 30,
+      }),
+    ),
+  ),
+  variant(
+    {
+      id: 'healthy-binary-imbalanced',
+      cause: 'healthy',
+      notes: 'Two classes at 70/30 on one sigmoid unit: the minority class is learned.',
+    },
+    run(
+      'healthy-binary-imbalanced-moons',
+      'Moons 70/30, ReLU 32-32, sigmoid + BCE, Adam 3e-3, 15 epochs, model.fit.',
+      [],
+      (s) => ({
+        data: { ...moons(s, 1600, 1200, 0.15, [0.7, 0.3]), task: 'binary' },
+        layers: mlp([32, 32], 'relu', sigmoidUnit, { init: 'heNormal' }),
+        optimizer: { name: 'adam', lr: 3e-3 },
+        loss: 'binaryCrossentropy',
+        loop: 'fit',
+        batchSize: 32,
+        epochs: 15,
+      }),
+    ),
+    run(
+      'healthy-binary-imbalanced-blobs',
+      'Blobs 70/30, tanh 32, sigmoid + BCE, RMSProp 3e-3, 12 epochs, custom loop.',
+      [],
+      (s) => ({
+        data: {
+          ...blobs(s, { n: 2000, nTrain: 1600, k: 2, d: 8, spread: 1, shares: [0.7, 0.3] }),
+          task: 'binary',
+        },
+        layers: mlp([32], 'tanh', sigmoidUnit),
+        optimizer: { name: 'rmsprop', lr: 3e-3 },
+        loss: 'binaryCrossentropy',
+        loop: 'custom',
+        batchSize: 32,
+        epochs: 12,
+      }),
+    ),
+  ),
+  variant(
+    {
+      id: 'healthy-bn-small-batch',
+      cause: 'healthy',
+      notes: 'Batch normalisation at batch 16: noisier batch statistics, still healthy.',
+    },
+    run(
+      'healthy-bn-small-batch-digits',
+      'ReLU 128-64 each with batch norm, Adam 1e-3, batch 16, 10 epochs, model.fit.',
+      [],
+      (s) => ({
+        data: digits10(s),
+        layers: [
+          { kind: 'dense', units: 128, activation: 'relu', init: 'heNormal' },
+          { kind: 'batchNorm' },
+          { kind: 'dense', units: 64, activation: 'relu', init: 'heNormal' },
+          { kind: 'batchNorm' },
+          { kind: 'dense', ...softmax(10) },
+        ] satisfies LayerSpec[],
+        optimizer: { name: 'adam', lr: 1e-3 },
+        loss: 'sparseCategoricalCrossentropy',
+        loop: 'fit',
+        batchSize: 16,
+        epochs: 10,
+      }),
+    ),
+    run(
+      'healthy-bn-small-batch-moons',
+      'ReLU 64-64 each with batch norm, SGD momentum 0.02, batch 16, 12 epochs, custom loop.',
+      [],
+      (s) => ({
+        data: moons2(s),
+        layers: [
+          { kind: 'dense', units: 64, activation: 'relu', init: 'heNormal' },
+          { kind: 'batchNorm' },
+          { kind: 'dense', units: 64, activation: 'relu', init: 'heNormal' },
+          { kind: 'batchNorm' },
+          { kind: 'dense', ...softmax(2) },
+        ] satisfies LayerSpec[],
+        optimizer: { name: 'momentum', lr: 0.02 },
+        loss: 'sparseCategoricalCrossentropy',
+        loop: 'custom',
+        batchSize: 16,
+        epochs: 12,
+      }),
+    ),
+  ),
+  variant(
+    {
+      id: 'healthy-wide-circles',
+      cause: 'healthy',
+      notes: 'A wide net on an easy problem: loss near zero early, tiny gradients from then on.',
+    },
+    run(
+      'healthy-wide-circles-adamax',
+      'ReLU 256-256 on circles, Adamax 2e-3, 15 epochs, model.fit.',
+      [],
+      (s) => ({
+        data: circles2(s),
+        layers: mlp([256, 256], 'relu', softmax(2), { init: 'heNormal' }),
+        optimizer: { name: 'adamax', lr: 2e-3 },
+        loss: 'sparseCategoricalCrossentropy',
+        loop: 'fit',
+        batchSize: 64,
+        epochs: 15,
+      }),
+    ),
+    run(
+      'healthy-wide-circles-sgd',
+      'ReLU 256 on circles, plain SGD 0.1, 20 epochs, custom loop.',
+      [],
+      (s) => ({
+        data: circles2(s),
+        layers: mlp([256], 'relu', softmax(2), { init: 'heNormal' }),
+        optimizer: { name: 'sgd', lr: 0.1 },
+        loss: 'sparseCategoricalCrossentropy',
+        loop: 'custom',
+        batchSize: 32,
+        epochs: 20,
+      }),
+    ),
+  ),
+  variant(
+    {
+      id: 'healthy-elu-regression',
+      cause: 'healthy',
+      notes: 'ELU and SELU on regression, with the initialisers they want.',
+    },
+    run('healthy-elu-regression-elu', 'ELU 64-64 (He), Adam 1e-3, 25 epochs, custom loop.', [], (s) => ({
+      data: regression(s),
+      layers: mlp([64, 64], 'elu', linearOut, { init: 'heNormal' }),
+      optimizer: { name: 'adam', lr: 1e-3 },
+      loss: 'meanSquaredError',
+      loop: 'custom',
+      batchSize: 32,
+      epochs: 25,
+    })),
+    run(
+      'healthy-elu-regression-selu',
+      'SELU 64-64 (LeCun normal), RMSProp 1e-3, 25 epochs, model.fit.',
+      [],
+      (s) => ({
+        data: regression(s),
+        layers: mlp([64, 64], 'selu', linearOut, { init: 'leCunNormal' }),
+        optimizer: { name: 'rmsprop', lr: 1e-3 },
+        loss: 'meanSquaredError',
+        loop: 'fit',
+        batchSize: 32,
         epochs: 25,
       }),
     ),
