@@ -5,6 +5,7 @@ import { createIngestor } from '../ingest/index.js';
 import { createInProcessSink, createMonitor, initTfjsBackend } from '../monitor/index.js';
 import { diagnoseStoredRun } from '../reason/index.js';
 import type { GraphStore } from '../store/index.js';
+import { createRng } from '../train/index.js';
 import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js';
 
 export interface DemoDeps {
@@ -77,14 +78,22 @@ async function train(
     batchSize,
     warn: () => undefined,
   });
-  await model.fit(data.x, data.y, {
-    epochs,
-    batchSize,
-    validationData: [data.xVal, data.yVal],
-    shuffle: true,
-    verbose: 0,
-    callbacks: [monitor.callback()],
-  });
+  // fit's shuffle (and dropout) draw from Math.random: seeded for the length of the fit, every
+  // demo prints the same numbers on every run (the README shows them).
+  const unseeded = Math.random;
+  Math.random = createRng(seedOf(scenario.id)).uniform;
+  try {
+    await model.fit(data.x, data.y, {
+      epochs,
+      batchSize,
+      validationData: [data.xVal, data.yVal],
+      shuffle: true,
+      verbose: 0,
+      callbacks: [monitor.callback()],
+    });
+  } finally {
+    Math.random = unseeded;
+  }
   await monitor.finish();
   tf.dispose([data.x, data.y, data.xVal, data.yVal]);
   model.dispose();
@@ -114,4 +123,11 @@ function printDiagnosis(
     const snippet = knowledge.remedies.find((k) => k.id === remedy.id)?.snippets.tfjs.split('\n')[0];
     out(`  first remedy: ${remedy.name}${snippet ? `\n    tfjs: ${snippet}` : ''}`);
   }
+}
+
+/** A seed from a scenario id (FNV-1a), so each demo shuffles its own way, the same way every time. */
+function seedOf(id: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h >>> 0;
 }

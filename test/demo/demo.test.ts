@@ -14,3 +14,14 @@ describe('traindx demo', () => {
     expect(stdout).toMatch(/3\/3 runs got the planted cause first/);
   }, 120_000);
 });
+
+describe('traindx demo, run twice', () => {
+  it('prints the same diagnosis both times (the fit shuffle is seeded), timings apart', () => {
+    const untimed = (s: string) => s.replace(/\d+(\.\d+)? s\b/g, 'T s');
+    const first = runCli(['demo', 'overfit-tiny-data']);
+    const second = runCli(['demo', 'overfit-tiny-data']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toMatch(/val loss \(median of the last 3 epochs\) rose/);
+    expect(untimed(second.stdout)).toBe(untimed(first.stdout));
+  }, 120_000);
+});
