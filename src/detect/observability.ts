@@ -32,6 +32,7 @@ const REVEALED_BY: Record<string, { signals: Signal[]; when: 'start' | 'end' }> 
   input_nan: { signals: ['dataset.inputStats'], when: 'start' },
   label_imbalance: { signals: ['dataset.classCounts'], when: 'start' },
   output_loss_mismatch: { signals: ['model.layers'], when: 'start' },
+  loss_task_mismatch: { signals: ['model.layers'], when: 'start' },
   saturating_hidden_activation: { signals: ['model.layers'], when: 'start' },
   missing_normalization_layers: { signals: ['model.layers'], when: 'start' },
   deep_plain_network: { signals: ['model.layers'], when: 'start' },

@@ -13,6 +13,8 @@ export interface RunContext {
   data: DataTensors | undefined;
   /** What `model.fit` tells its callbacks (batch size, epochs), over the settings'. */
   fit?: { batchSize?: number; epochs?: number };
+  /** The run's target, when already refined from its labels (default: `targetOf`). */
+  target?: RunTarget;
   warn: (message: string) => void;
 }
 
@@ -37,6 +39,41 @@ export function targetOf(model: TF.LayersModel, settings: MonitorSettings): RunT
   return { task, numClasses };
 }
 
+/**
+ * The target once the labels are known: one-hot rows ([n, k ≥ 2] of 0/1,
+ * one 1 per row) are classes, whatever the loss implies. A classifier
+ * trained with a regression loss (MAE on one-hot labels, a classic bug) is
+ * then described as the classifier it is, so the loss is what looks wrong.
+ * The caller's own `task` is kept.
+ *
+ * @example await refineTarget(tf, { task: 'regression' }, settings, { x, y: oneHotY }) // { task: 'classification', numClasses: 10 }
+ */
+export async function refineTarget(
+  tf: Tf,
+  target: RunTarget,
+  settings: MonitorSettings,
+  data: DataTensors | undefined,
+): Promise<RunTarget> {
+  const y = data?.y;
+  const k = y && y.rank === 2 ? y.shape[1] : undefined;
+  if (settings.task !== undefined || /classification/.test(target.task ?? '') || !y || !k || k < 2)
+    return target;
+  try {
+    const flags = tf.tidy(() => {
+      const v = tf.cast(y, 'float32');
+      const binary = tf.all(tf.logicalOr(tf.equal(v, 0), tf.equal(v, 1)));
+      const single = tf.all(tf.equal(tf.sum(v, -1), 1));
+      return tf.stack([tf.cast(binary, 'float32'), tf.cast(single, 'float32')]);
+    });
+    const [binary, single] = await flags.data();
+    flags.dispose();
+    return binary === 1 && single === 1 ? { task: 'classification', numClasses: k } : target;
+  } catch {
+    // Labels that cannot be read as numbers leave the target to the loss.
+    return target;
+  }
+}
+
 /** The model's compiled loss, or undefined before `compile` (reading it then is harmless). */
 const compiledLoss = (model: TF.LayersModel): unknown => (model as { loss?: unknown }).loss;
 
@@ -49,7 +86,7 @@ const compiledLoss = (model: TF.LayersModel): unknown => (model as { loss?: unkn
  */
 export async function buildRunEvent(ctx: RunContext): Promise<RunEvent> {
   const { tf, model, settings } = ctx;
-  const target = targetOf(model, settings);
+  const target = ctx.target ?? targetOf(model, settings);
   const run: RunEvent = { type: 'run', formatVersion: 1, id: ctx.runId };
   if (settings.name) run.name = settings.name;
   run.framework = 'tfjs';

@@ -3,7 +3,7 @@ import { isFatal, type MonitorAlert } from './alert.js';
 import type { DataTensors } from './data-facts.js';
 import { type EvalData, evaluateModel } from './evaluate.js';
 import { learningRateOf } from './model-facts.js';
-import { buildRunEvent, type RunTarget, targetOf } from './run-event.js';
+import { buildRunEvent, type RunTarget, refineTarget, targetOf } from './run-event.js';
 import type { MonitorSettings } from './settings.js';
 import type { TraceSink } from './sinks/trace-sink.js';
 import { createStatsEngine, type StatsEngine } from './stats-engine.js';
@@ -31,7 +31,8 @@ export interface Runtime {
   readonly deps: RuntimeDeps;
   readonly engine: StatsEngine;
   readonly runId: string;
-  readonly target: RunTarget;
+  /** What the outputs are (task, classes): from the loss at first, refined from the labels when the run starts. */
+  target: RunTarget;
   /** The next step's index (steps taken so far). */
   step: number;
   epoch: number;
@@ -75,6 +76,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     stop: undefined,
     start(fit) {
       started ??= (async () => {
+        rt.target = await refineTarget(tf, rt.target, settings, deps.data);
         const run = await buildRunEvent({
           tf,
           model,
@@ -83,6 +85,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
           optimizer: rt.optimizer(),
           data: deps.data,
           fit,
+          target: rt.target,
           warn: deps.warn,
         });
         sink.write([run]);

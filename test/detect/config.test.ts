@@ -33,6 +33,7 @@ const CONFIG_SYMPTOMS = [
   'symmetric_initialization',
   'bottleneck_layer',
   'batch_size_below_range',
+  'loss_task_mismatch',
 ];
 const configOf = (occ: SymptomOccurrence[]) => ofSymptoms(occ, CONFIG_SYMPTOMS);
 /** The config findings of a run event alone (no steps). */
@@ -186,6 +187,39 @@ describe('output_loss_mismatch', () => {
   it('says nothing when the output activation is not stated', async () => {
     const layers = kerasMlp(10).map(({ activation: _, ...l }) => l);
     expect(await mismatch({ layers, loss: 'binary_crossentropy' })).toEqual([]);
+  });
+});
+
+describe('loss_task_mismatch', () => {
+  const offTask = async (spec: RunSpec) => ofSymptom(await findings(spec), 'loss_task_mismatch');
+
+  it('is reported for a classifier trained with a regression loss, beside the output/loss mismatch', async () => {
+    const spec: RunSpec = { task: 'classification', layers: kerasMlp(10), loss: 'mean_absolute_error' };
+    const [o, ...rest] = await offTask(spec);
+    expect(rest).toEqual([]);
+    expect(o).toMatchObject({ severity: 'warning', layer: 'dense_2' });
+    expect(o!.evidence[0]).toMatch(
+      /^task classification with 10 classes is trained with the regression loss mean_absolute_error/,
+    );
+    const [mismatch] = ofSymptom(await findings(spec), 'output_loss_mismatch');
+    expect(mismatch!.evidence[0]).toMatch(/has softmax outputs, but the loss is the regression loss/);
+  });
+
+  it('is reported for a regression trained with a classification loss', async () => {
+    const [o] = await offTask({
+      task: 'regression',
+      layers: kerasMlp(1, [16], 'relu', 'linear'),
+      loss: 'categorical_crossentropy',
+      dataset: { trainSize: 100 },
+    });
+    expect(o!.evidence[0]).toMatch(/^task regression is trained with the classification loss/);
+  });
+
+  it('is not reported when loss and task fit', async () => {
+    expect(await offTask({ task: 'classification', layers: kerasMlp(10) })).toEqual([]);
+    expect(
+      await offTask({ task: 'regression', layers: kerasMlp(1, [16], 'relu', 'linear'), loss: 'mse' }),
+    ).toEqual([]);
   });
 });
 

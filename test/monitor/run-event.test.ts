@@ -120,6 +120,37 @@ describe('the run event, written from the model itself', () => {
     });
   });
 
+  it('calls one-hot labels classes even under a regression loss (the loss is what is wrong), unless told the task', async () => {
+    const tf = await tfOn('wasm');
+    const model = tf.sequential({
+      layers: [tf.layers.dense({ units: 3, activation: 'softmax', inputShape: [2] })],
+    });
+    model.compile({ optimizer: 'sgd', loss: 'meanAbsoluteError' });
+    const oneHot = tf.tensor2d([
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ]);
+    const run = await runEventOf({ tf, model, data: { x: tf.ones([4, 2]), y: oneHot } });
+    expect(run).toMatchObject({
+      task: 'classification',
+      loss: 'mean_absolute_error',
+      dataset: { numClasses: 3, classCounts: [1, 2, 1] },
+    });
+    const told = await runEventOf({ tf, model, task: 'regression', data: { x: tf.ones([4, 2]), y: oneHot } });
+    expect(told.task).toBe('regression');
+    // Soft targets (rows of probabilities) are not one-hot: the loss decides.
+    const soft = tf.tensor2d([
+      [0.5, 0.5, 0],
+      [0, 1, 0],
+      [0.2, 0.3, 0.5],
+      [0, 0, 1],
+    ]);
+    const regression = await runEventOf({ tf, model, data: { x: tf.ones([4, 2]), y: soft } });
+    expect(regression.task).toBe('regression');
+  });
+
   it('names initializers the way Keras and the remedies do', () => {
     const scaling = (scale: number, mode: string, distribution: string) => ({
       className: 'VarianceScaling',

@@ -32,6 +32,8 @@ const logitsText = (loss: LossInfo, framework: string | undefined): string => {
 };
 
 /**
+ * loss_task_mismatch: the loss does not fit the task the run states (a
+ * regression loss for a classifier, a classification loss for a regression).
  * output_loss_mismatch: the last layer's activation and the loss do not fit
  * (UMLAUT: a probability loss needs softmax or from_logits; double softmax
  * or sigmoid; softmax over one unit; log-softmax vs NLL; classification
@@ -55,6 +57,15 @@ export function checkOutputLoss(input: ConfigInput<unknown>): Finding[] {
       evidence: [text],
     });
   const where = `output layer ${out.name} (${out.type}${units !== undefined ? `, ${units} units` : ''})`;
+  // The loss itself does not fit the task the run states: the loss, not the output head, is what to change.
+  const lossOffTask = (text: string) =>
+    found.push({
+      symptomId: 'loss_task_mismatch',
+      layer: out.name,
+      severity: 'warning',
+      confidence: 0.85,
+      evidence: [text],
+    });
 
   if (act === 'softmax' && units === 1) {
     add(`${where} applies softmax to a single unit, which outputs 1.0 for every input`, 0.95, 'critical');
@@ -66,7 +77,7 @@ export function checkOutputLoss(input: ConfigInput<unknown>): Finding[] {
 
   if (isRegression(run, loss)) {
     if (loss.kind !== 'regression' && loss.kind !== 'other') {
-      add(`task ${run.task} is trained with the classification ${lossName}`, 0.7);
+      lossOffTask(`task ${run.task} is trained with the classification ${lossName}`);
     }
     if (act === 'softmax' && units !== 1) {
       add(`${where} has softmax outputs, which sum to 1, for the regression ${lossName}`, 0.8);
@@ -86,6 +97,14 @@ export function checkOutputLoss(input: ConfigInput<unknown>): Finding[] {
     return found;
   }
 
+  if (loss.kind === 'regression') {
+    lossOffTask(
+      `task ${run.task ?? 'classification'}${k ? ` with ${k} classes` : ''} is trained with the regression ${lossName}, which scores class probabilities as numbers to match, not as a distribution to make likely`,
+    );
+    if (act !== undefined)
+      add(`${where} has ${act} outputs, but the loss is the regression ${lossName}`, 0.7);
+    return found;
+  }
   if ((loss.kind === 'categorical' || loss.kind === 'nll') && units === 1) {
     add(
       `${where} has one unit under the multi-class ${lossName}: softmax over one unit is 1, so the loss is always 0`,
