@@ -1,4 +1,5 @@
 import type { Diagnosis } from '../domain/index.js';
+import { describeEdits } from '../reason/index.js';
 
 /** The diagnosis as text for a terminal: facts, symptoms with evidence, causes, remedies. */
 export function formatDiagnosis(d: Diagnosis): string {
@@ -42,8 +43,11 @@ export function formatDiagnosis(d: Diagnosis): string {
   }
   if (d.remedies.length) {
     lines.push('', 'What to change:');
-    for (const r of d.remedies.slice(0, 6))
+    for (const r of d.remedies.slice(0, 6)) {
       lines.push(`  - ${r.id} (for ${r.forCauses.join(', ')}): ${r.action}`);
+      const edit = describeEdits(r.edits);
+      if (edit) lines.push(`      edit: ${edit}`);
+    }
   }
   if (d.missingSignals.length) {
     lines.push(

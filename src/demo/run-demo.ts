@@ -3,7 +3,7 @@ import { fmt } from '../detect/index.js';
 import type { Diagnosis, KnowledgeSeed, RunEvent } from '../domain/index.js';
 import { createIngestor } from '../ingest/index.js';
 import { createInProcessSink, createMonitor, initTfjsBackend } from '../monitor/index.js';
-import { diagnoseStoredRun } from '../reason/index.js';
+import { describeEdits, diagnoseStoredRun } from '../reason/index.js';
 import type { GraphStore } from '../store/index.js';
 import { createRng } from '../train/index.js';
 import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js';
@@ -121,7 +121,10 @@ function printDiagnosis(
   const remedy = d.remedies[0];
   if (remedy) {
     const snippet = knowledge.remedies.find((k) => k.id === remedy.id)?.snippets.tfjs.split('\n')[0];
-    out(`  first remedy: ${remedy.name}${snippet ? `\n    tfjs: ${snippet}` : ''}`);
+    const edit = describeEdits(remedy.edits);
+    out(
+      `  first remedy: ${remedy.name}${edit ? `\n    edit: ${edit}` : ''}${snippet ? `\n    tfjs: ${snippet}` : ''}`,
+    );
   }
 }
 

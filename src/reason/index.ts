@@ -1,3 +1,4 @@
+export { describeEdits } from './describe-edits.js';
 export { type DiagnoseInput, diagnoseRun, factsOf } from './diagnose-run.js';
 export { type DiagnoseStoredDeps, diagnoseStoredRun } from './diagnose-stored-run.js';
 export { explainCause, toDiagnosedSymptom } from './explain-cause.js';
