@@ -7,15 +7,18 @@
  * each with per-layer statistics every 10 steps and every step. Goals: ≤ 1.03
  * at every=10 and ≤ 1.10 at every=1. Events go to a real trace file.
  *
- * Time is the process's CPU time (user + system, all its threads), not wall
- * time: on a shared 2-core machine other processes stretch wall time by up
- * to 2× while CPU time moves by a few percent. Beside it, wall time and (on
- * Linux) the main thread's CPU time, which is what a training loop waits
- * for: the difference is mostly V8's garbage collector working on its own
- * threads. The runs of each configuration alternate (base, every=10,
- * every=1, rotating the order) and each round's monitored/base ratio is
- * taken; the median of those ratios is the figure. `BENCH_ROUNDS`,
- * `BENCH_EPOCHS` and `BENCH_BACKEND` (wasm, cpu) change the defaults.
+ * The goals are on step time. It is read as the main thread's CPU time (on
+ * Linux, from its scheduler statistics): what a training loop waits for, and
+ * unlike wall time not stretched when other processes share the machine (on
+ * a shared 2-core machine by up to 2×). Beside it: wall time, and the whole
+ * process's CPU time (all threads), which adds V8's garbage collector and
+ * compiler working on their own threads; on a machine with a spare core that
+ * work does not lengthen a step, and it is the noisiest of the three. Where
+ * the main thread cannot be measured, the verdict falls back to process CPU.
+ * The runs of each configuration alternate (base, every=10, every=1,
+ * rotating the order) and each round's monitored/base ratio is taken; the
+ * median of those ratios is the figure. `BENCH_ROUNDS`, `BENCH_EPOCHS` and
+ * `BENCH_BACKEND` (wasm, cpu) change the defaults.
  */
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -193,9 +196,12 @@ async function measure(name: string, run: typeof fitRun) {
   for (const mode of MODES.slice(1)) {
     const ratio = (k: keyof Timing) => median(times[mode].map((t, r) => t[k] / times.base[r]![k]));
     const goal = mode === 'every=10' ? 1.03 : 1.1;
-    const cpu = ratio('cpu');
+    const judged = hasSchedstat ? ratio('main') : ratio('cpu');
+    const what = hasSchedstat ? 'main-thread' : 'process cpu';
+    const ms = (k: keyof Timing, of: Timing[]) => median(of.map((t) => t[k])).toFixed(3);
+    const k: keyof Timing = hasSchedstat ? 'main' : 'cpu';
     console.log(
-      `  ${mode.padEnd(8)} ${median(times[mode].map((t) => t.cpu)).toFixed(3)} vs ${median(times.base.map((t) => t.cpu)).toFixed(3)} cpu ms/step without: ratio ${cpu.toFixed(3)} (wall ${ratio('wall').toFixed(3)}${hasSchedstat ? `, main thread ${ratio('main').toFixed(3)}` : ''}; goal ≤ ${goal}) ${cpu <= goal ? 'PASS' : 'MISS'}`,
+      `  ${mode.padEnd(8)} ${ms(k, times[mode])} vs ${ms(k, times.base)} ${what} ms/step without: step time ratio ${judged.toFixed(3)} (wall ${ratio('wall').toFixed(3)}, process cpu ${ratio('cpu').toFixed(3)}; goal ≤ ${goal}) ${judged <= goal ? 'PASS' : 'MISS'}`,
     );
   }
 }
