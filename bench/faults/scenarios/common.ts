@@ -27,6 +27,20 @@ export const softmax = (k: number): { units: number; activation: Activation } =>
 export const sigmoidUnit = { units: 1, activation: 'sigmoid' as const };
 export const linearUnit = { units: 1, activation: 'linear' as const };
 
+/** Hidden dense layers of one activation, each followed by dropout (ReLU ones He-initialised), then `out`. */
+export const withDropout = (
+  units: number[],
+  activation: 'relu' | 'tanh',
+  rate: number,
+  out: { units: number; activation: Activation },
+): LayerSpec[] => [
+  ...units.flatMap((u): LayerSpec[] => [
+    { kind: 'dense', units: u, activation, ...(activation === 'relu' ? { init: 'heNormal' as const } : {}) },
+    { kind: 'dropout', rate },
+  ]),
+  { kind: 'dense', ...out },
+];
+
 /** `depth` dense layers of one width and activation, then `out`. */
 export const deep = (
   depth: number,

@@ -1,23 +1,22 @@
-import type { LayerSpec } from '../models.js';
 import { mlp } from '../models.js';
 import { stepDecay, warmupCosine } from '../schedules.js';
-import { blobs5, circles2, digits10, moons2, regression, softmax, spirals3 } from './common.js';
+import {
+  blobs5,
+  circles2,
+  digits10,
+  linearUnit,
+  moons2,
+  regression,
+  softmax,
+  spirals3,
+  withDropout,
+} from './common.js';
 import { run, type Variant, variant } from './scenario.js';
 
 // More runs that train well, for settings the first healthy set lacks: plain SGD, tiny and large
 // batches, ELU/SELU, very long and very short budgets, heavy dropout on noisy data, an MAE
 // regression, per-epoch decay and warm-up into cosine. With 15 healthy runs one false alarm is
 // 6.7%, so a 5% goal could only be judged at zero; these make the false-alarm rate mean something.
-
-const withDropout = (units: number[], activation: 'relu' | 'tanh', rate: number, k: number): LayerSpec[] => [
-  ...units.flatMap((u): LayerSpec[] => [
-    { kind: 'dense', units: u, activation, ...(activation === 'relu' ? { init: 'heNormal' as const } : {}) },
-    { kind: 'dropout', rate },
-  ]),
-  { kind: 'dense', ...softmax(k) },
-];
-
-const linearOut = { units: 1, activation: 'linear' as const };
 
 export const HEALTHY_VARIETY_VARIANTS: Variant[] = [
   variant(
@@ -92,7 +91,7 @@ export const HEALTHY_VARIETY_VARIANTS: Variant[] = [
       [],
       (s) => ({
         data: digits10(s),
-        layers: withDropout([64], 'relu', 0.3, 10),
+        layers: withDropout([64], 'relu', 0.3, softmax(10)),
         optimizer: { name: 'adam', lr: 1e-3 },
         loss: 'sparseCategoricalCrossentropy',
         loop: 'fit',
@@ -128,7 +127,7 @@ export const HEALTHY_VARIETY_VARIANTS: Variant[] = [
       [],
       (s) => ({
         data: moons2(s, 1200, 0.3),
-        layers: withDropout([128, 128], 'relu', 0.5, 2),
+        layers: withDropout([128, 128], 'relu', 0.5, softmax(2)),
         optimizer: { name: 'rmsprop', lr: 1e-3 },
         loss: 'sparseCategoricalCrossentropy',
         loop: 'fit',
@@ -142,7 +141,7 @@ export const HEALTHY_VARIETY_VARIANTS: Variant[] = [
       [],
       (s) => ({
         data: moons2(s, 1200, 0.3),
-        layers: withDropout([64, 64], 'tanh', 0.2, 2),
+        layers: withDropout([64, 64], 'tanh', 0.2, softmax(2)),
         optimizer: { name: 'momentum', lr: 0.02 },
         loss: 'sparseCategoricalCrossentropy',
         loop: 'custom',
@@ -160,7 +159,7 @@ export const HEALTHY_VARIETY_VARIANTS: Variant[] = [
     },
     run('healthy-mae-regression-adam', 'ReLU 64-64, Adam 3e-3, model.fit.', [], (s) => ({
       data: regression(s),
-      layers: mlp([64, 64], 'relu', linearOut, { init: 'heNormal' }),
+      layers: mlp([64, 64], 'relu', linearUnit, { init: 'heNormal' }),
       optimizer: { name: 'adam', lr: 3e-3 },
       loss: 'meanAbsoluteError',
       loop: 'fit',
@@ -169,7 +168,7 @@ export const HEALTHY_VARIETY_VARIANTS: Variant[] = [
     })),
     run('healthy-mae-regression-elu', 'ELU 64-32, RMSProp 1e-3, batch 64, custom loop.', [], (s) => ({
       data: regression(s),
-      layers: mlp([64, 32], 'elu', linearOut, { init: 'heNormal' }),
+      layers: mlp([64, 32], 'elu', linearUnit, { init: 'heNormal' }),
       optimizer: { name: 'rmsprop', lr: 1e-3 },
       loss: 'meanAbsoluteError',
       loop: 'custom',
