@@ -9,7 +9,7 @@ import {
 } from '../domain/index.js';
 import { explainCause, toDiagnosedSymptom } from './explain-cause.js';
 import { recommendRemedies } from './recommend-remedies.js';
-import { scoreCauses } from './score-causes.js';
+import { risksJudgedByOutcome, scoreCauses } from './score-causes.js';
 
 export interface DiagnoseInput {
   run: RunEvent;
@@ -80,11 +80,9 @@ function unborneRisksAsAdvice(
   knowledge: KnowledgeSeed,
   observable: string[] | undefined,
 ): SymptomOccurrence[] {
-  const risks = new Set(knowledge.symptoms.filter((s) => s.risk).map((s) => s.id));
-  const outcomes = new Set(knowledge.symptoms.filter((s) => s.outcome).map((s) => s.id));
-  const outcomeSeen = observable?.some((id) => outcomes.has(id)) ?? false;
+  const risks = risksJudgedByOutcome(knowledge, observable);
   const failed = occurrences.some((o) => o.severity !== 'info' && !risks.has(o.symptomId));
-  if (!outcomeSeen || failed) return occurrences;
+  if (risks.size === 0 || failed) return occurrences;
   return occurrences.map((o) =>
     risks.has(o.symptomId) && o.severity === 'warning'
       ? { ...o, severity: 'info', evidence: [...o.evidence, UNBORNE] }

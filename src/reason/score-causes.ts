@@ -87,9 +87,8 @@ export function scoreCauses(
   // advice names a candidate for what went wrong, not just what might.
   // A risky setup (a `risk` symptom) is advice too once the run could have
   // shown its outcome (an outcome symptom was observable) and shows no failure.
-  const outcomes = new Set(knowledge.symptoms.filter((s) => s.outcome).map((s) => s.id));
-  const outcomeSeen = observable !== undefined && [...outcomes].some((id) => observable.has(id));
-  const advice = new Set(outcomeSeen ? knowledge.symptoms.filter((s) => s.risk).map((s) => s.id) : []);
+  const outcomes = outcomeSymptoms(knowledge);
+  const advice = risksJudgedByOutcome(knowledge, observable);
   const severity = (o: SymptomOccurrence) => (advice.has(o.symptomId) ? 'info' : o.severity);
   const notLearning = [...observed.values()].some((o) => o.severity !== 'info' && outcomes.has(o.symptomId));
   for (const parts of support.values()) {
@@ -126,6 +125,24 @@ export function scoreCauses(
     scored.push({ id, confidence: round(odds / (1 + odds)), support: parts, against });
   }
   return scored.sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
+}
+
+const outcomeSymptoms = (knowledge: KnowledgeSeed): Set<string> =>
+  new Set(knowledge.symptoms.filter((s) => s.outcome).map((s) => s.id));
+
+/**
+ * The `risk` symptoms (setups that often fail but need not) whose outcome the
+ * run could show: every one of them once an outcome symptom was observable,
+ * none before. Those of a run that shows no failure are advice.
+ */
+export function risksJudgedByOutcome(
+  knowledge: KnowledgeSeed,
+  observable: Iterable<string> | undefined,
+): ReadonlySet<string> {
+  if (observable === undefined) return new Set();
+  const outcomes = outcomeSymptoms(knowledge);
+  const seen = [...observable].some((id) => outcomes.has(id));
+  return new Set(seen ? knowledge.symptoms.filter((s) => s.risk).map((s) => s.id) : []);
 }
 
 const evidence = (parts: Support[]) =>
