@@ -48,24 +48,15 @@ export function checkOutputLoss(input: ConfigInput<unknown>): Finding[] {
   const units = out.units;
   const k = declaredClasses(input.run);
   const found: Finding[] = [];
-  const add = (text: string, confidence: number, severity: Finding['severity'] = 'warning') =>
-    found.push({
-      symptomId: 'output_loss_mismatch',
-      layer: out.name,
-      severity,
-      confidence,
-      evidence: [text],
-    });
+  const add = (
+    text: string,
+    confidence: number,
+    severity: Finding['severity'] = 'warning',
+    symptomId = 'output_loss_mismatch',
+  ) => found.push({ symptomId, layer: out.name, severity, confidence, evidence: [text] });
   const where = `output layer ${out.name} (${out.type}${units !== undefined ? `, ${units} units` : ''})`;
   // The loss itself does not fit the task the run states: the loss, not the output head, is what to change.
-  const lossOffTask = (text: string) =>
-    found.push({
-      symptomId: 'loss_task_mismatch',
-      layer: out.name,
-      severity: 'warning',
-      confidence: 0.85,
-      evidence: [text],
-    });
+  const lossOffTask = (text: string) => add(text, 0.85, 'warning', 'loss_task_mismatch');
 
   if (act === 'softmax' && units === 1) {
     add(`${where} applies softmax to a single unit, which outputs 1.0 for every input`, 0.95, 'critical');
