@@ -1,20 +1,12 @@
 import type { LayerStats } from '../../domain/index.js';
 import type { LayerView } from '../model-view.js';
-import { fmt } from '../stats/index.js';
+import { type Finding, fmt } from '../stats/index.js';
 
 /** The thresholds of the initial-scale check (see the `weights` profile section). */
 export interface InitScaleThresholds {
   initScaleHigh: number;
   initScaleLow: number;
   initMaxStep: number;
-}
-
-export interface InitScaleFinding {
-  symptomId: 'init_scale_anomaly';
-  layer: string;
-  severity: 'warning';
-  confidence: number;
-  evidence: string[];
 }
 
 const MIN_KERNEL = 32;
@@ -42,7 +34,7 @@ export function checkInitScale(
   stats: LayerStats,
   step: number,
   t: InitScaleThresholds,
-): InitScaleFinding | null {
+): Finding | null {
   if (step > t.initMaxStep || !MATRIX_LAYERS.test(view.type)) return null;
   const { units, params } = view;
   if (!units || !params || params <= units) return null;
@@ -69,6 +61,8 @@ export function checkInitScale(
   return {
     symptomId: 'init_scale_anomaly',
     layer: view.name,
+    firstStep: step,
+    lastStep: step,
     severity: 'warning',
     confidence: Math.round(Math.min(0.9, 0.6 + 0.2 * decades) * 100) / 100,
     evidence: [
@@ -76,5 +70,6 @@ export function checkInitScale(
         `${fmt(lo)}–${fmt(hi)} for fan-in ${fmt(fanIn)} and fan-out ${units} (PyTorch default, Glorot, He); ` +
         `rule: ${high ? `above ${t.initScaleHigh}× its top is too large` : `below ${fmt(t.initScaleLow)}× its bottom is too small`}`,
     ],
+    latest: null,
   };
 }

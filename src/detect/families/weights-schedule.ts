@@ -21,17 +21,12 @@ export const createScheduleTally = (): ScheduleTally => ({
   lastStep: 0,
 });
 
-export function tallySchedule(
-  s: ScheduleTally,
-  lr: number,
-  maxLr: number,
-  floorShare: number,
-  step: number,
-): void {
+/** Counts a step that wrote learning rate `lr`, `cut` when it is below `lrFloorShare` of the peak so far. */
+export function tallySchedule(s: ScheduleTally, lr: number, cut: boolean, step: number): void {
   s.lrSteps++;
   s.lastLr = lr;
   s.lastStep = step;
-  if (maxLr > 0 && lr < floorShare * maxLr) {
+  if (cut) {
     s.cutSteps++;
     if (s.cutFrom < 0) s.cutFrom = step;
   } else s.cutFrom = -1;

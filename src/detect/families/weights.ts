@@ -85,19 +85,20 @@ export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
       if (view === undefined || view.name in judged) return;
       judged[view.name] = true;
       const f = checkInitScale(view, s, step, t);
-      if (f !== null) reportFinding(null, { ...f, firstStep: step, lastStep: step, latest: null }, emit);
+      if (f !== null) reportFinding(null, f, emit);
     };
     return {
       onStep(e: StepEvent) {
         const lr = e.learningRate;
-        if (lr !== undefined && Number.isFinite(lr)) {
-          if (lr > state.maxLr) state.maxLr = lr;
-          state.schedule ??= createScheduleTally();
-          tallySchedule(state.schedule, lr, state.maxLr, t.lrFloorShare, e.step);
-        }
-        if (e.layers === undefined) return;
+        const finite = lr !== undefined && Number.isFinite(lr);
+        if (finite && lr > state.maxLr) state.maxLr = lr;
         // A schedule that has cut the LR below lrFloorShare of its peak means to stop the weights.
         const lrCut = lr !== undefined && state.maxLr > 0 && lr < t.lrFloorShare * state.maxLr;
+        if (finite) {
+          state.schedule ??= createScheduleTally();
+          tallySchedule(state.schedule, lr, lrCut, e.step);
+        }
+        if (e.layers === undefined) return;
         let grown: WeightGrowth[] | null = null;
         for (const key in e.layers) {
           if (!isTrainableKey(ctx.model, key)) continue;
