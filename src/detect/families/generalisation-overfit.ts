@@ -121,6 +121,7 @@ export function checkOverfit(
     trackValNoise(g);
   }
   const level = windowMedian(g.valRecent);
+  const valLossNoise = valNoise(g);
   const [trainNow, trainWhat] = losses ? comparableTrain(g, train, step) : [Number.NaN, ''];
   if (losses && level < g.valMin) {
     g.valMin = level;
@@ -129,8 +130,7 @@ export function checkOverfit(
     advance(g.rise, false, step);
   } else if (losses) {
     const floor = th.overfitRiseScale * scale;
-    const noise = valNoise(g);
-    const rising = risen(g, th, level) && level - g.valMin >= floor;
+    const rising = risen(g, th, level, valLossNoise) && level - g.valMin >= floor;
     // A real generalisation gap now: val above train by SageMaker's ratio and by the same absolute floor.
     const gap = level - trainNow;
     const gapped = gap > th.overfitGapRatio * trainNow && gap >= floor;
@@ -144,7 +144,7 @@ export function checkOverfit(
       report(
         g.rise[1],
         n > th.overfitPatience ? 0.85 : 0.75,
-        `${valText} rose ${pct(level / g.valMin - 1)} from its minimum ${fmt(g.valMin)} (epoch ending at step ${g.valMinStep}) to ${fmt(level)} at step ${step} while train loss fell ${pct(1 - trainNow / g.trainAtValMin)} (${fmt(g.trainAtValMin)} → ${fmt(trainNow)}, ${trainWhat}); val is ${pct(gap / trainNow)} above train; rule: val ${pct(th.overfitRise)} above its minimum for ${th.overfitPatience} epochs while train loss falls${noise > 0 ? `, and by ${th.overfitRiseSigmas} sigmas of the val loss's own epoch-to-epoch noise (${fmt(noise)})` : ''}, and val above train by more than ${pct(th.overfitGapRatio)} of it (SageMaker Overfit) and by ${pct(th.overfitRiseScale)} of the loss scale ${fmt(scale)}`,
+        `${valText} rose ${pct(level / g.valMin - 1)} from its minimum ${fmt(g.valMin)} (epoch ending at step ${g.valMinStep}) to ${fmt(level)} at step ${step} while train loss fell ${pct(1 - trainNow / g.trainAtValMin)} (${fmt(g.trainAtValMin)} → ${fmt(trainNow)}, ${trainWhat}); val is ${pct(gap / trainNow)} above train; rule: val ${pct(th.overfitRise)} above its minimum for ${th.overfitPatience} epochs while train loss falls${valLossNoise > 0 ? `, and by ${th.overfitRiseSigmas} sigmas of the val loss's own epoch-to-epoch noise (${fmt(valLossNoise)})` : ''}, and val above train by more than ${pct(th.overfitGapRatio)} of it (SageMaker Overfit) and by ${pct(th.overfitRiseScale)} of the loss scale ${fmt(scale)}`,
       );
     }
   }
@@ -193,7 +193,7 @@ export function checkOverfit(
   }
 
   // Where the run stands now, for the end of the run (see resolveOverfit).
-  g.overfitClear = losses && !risen(g, th, level) && !widened && !accGapped;
+  g.overfitClear = losses && !risen(g, th, level, valLossNoise) && !widened && !accGapped;
 }
 
 /**
@@ -202,8 +202,8 @@ export function checkOverfit(
  * rise can be one noisy val set's wobble (400 examples at loss 0.12 wobble
  * by about 0.01 epoch to epoch), which a second evaluation would not repeat.
  */
-function risen(g: GeneralisationState, th: GeneralisationThresholds, level: number): boolean {
-  return level >= g.valMin * (1 + th.overfitRise) && level - g.valMin >= th.overfitRiseSigmas * valNoise(g);
+function risen(g: GeneralisationState, th: GeneralisationThresholds, level: number, noise: number): boolean {
+  return level >= g.valMin * (1 + th.overfitRise) && level - g.valMin >= th.overfitRiseSigmas * noise;
 }
 
 /**
