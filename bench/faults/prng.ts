@@ -28,15 +28,8 @@ export function createRng(seed: number): Rng {
   return { u, n, int: (k) => Math.floor(u() * k) };
 }
 
-/** FNV-1a hash of a string: stable seeds and split choices derived from ids. */
-export function hashString(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h >>> 0;
-}
+/** FNV-1a hash of a string: stable seeds and split choices derived from ids (the project's own). */
+export { hashString } from '../../src/train/index.js';
 
 /** A permutation of 0..n-1 (Fisher–Yates). */
 export function permutation(n: number, rng: Rng): number[] {

@@ -5,7 +5,7 @@ import { createIngestor } from '../ingest/index.js';
 import { createInProcessSink, createMonitor, initTfjsBackend } from '../monitor/index.js';
 import { describeEdits, diagnoseStoredRun } from '../reason/index.js';
 import type { GraphStore } from '../store/index.js';
-import { createRng } from '../train/index.js';
+import { createRng, hashString } from '../train/index.js';
 import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js';
 
 export interface DemoDeps {
@@ -81,7 +81,7 @@ async function train(
   // fit's shuffle (and dropout) draw from Math.random: seeded for the length of the fit, every
   // demo prints the same numbers on every run (the README shows them).
   const unseeded = Math.random;
-  Math.random = createRng(seedOf(scenario.id)).uniform;
+  Math.random = createRng(hashString(scenario.id)).uniform;
   try {
     await model.fit(data.x, data.y, {
       epochs,
@@ -126,11 +126,4 @@ function printDiagnosis(
       `  first remedy: ${remedy.name}${edit ? `\n    edit: ${edit}` : ''}${snippet ? `\n    tfjs: ${snippet}` : ''}`,
     );
   }
-}
-
-/** A seed from a scenario id (FNV-1a), so each demo shuffles its own way, the same way every time. */
-function seedOf(id: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
-  return h >>> 0;
 }

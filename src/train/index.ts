@@ -4,7 +4,7 @@ export { type Dataset, exampleSize } from './datasets/dataset.js';
 export { generateDataset } from './datasets/generate.js';
 export { DataFileError, loadDataFile } from './datasets/load-file.js';
 export { type PreparedData, prepareData, type Task } from './datasets/prepare-data.js';
-export { createRng, type Rng } from './datasets/rng.js';
+export { createRng, hashString, type Rng } from './datasets/rng.js';
 export { createEmbeddedTraindx, type EmbeddedTraindx } from './embedded-traindx.js';
 export {
   expandModel,

@@ -34,3 +34,18 @@ export function createRng(seed: number): Rng {
     },
   };
 }
+
+/**
+ * FNV-1a hash of a string: a stable seed derived from an id (a demo's
+ * shuffle, the benchmark's seeds and its held-out split).
+ *
+ * @example createRng(hashString('lr-too-high'))
+ */
+export function hashString(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h >>> 0;
+}
