@@ -1,4 +1,4 @@
-// The fixed ids of ../shared/spec/vocabulary.md (test/faults checks these lists against that file).
+// The fixed ids of docs/spec/vocabulary.md (test/faults checks these lists against that file).
 
 export const CAUSE_IDS = [
   'learning_rate_too_high',

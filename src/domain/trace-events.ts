@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { AnyNumber, Count, Metrics } from './numbers.js';
 
-// Shapes of trace format v1 (../shared/spec/trace-format.md). Objects are
+// Shapes of trace format v1 (docs/spec/trace-format.md). Objects are
 // loose: unknown keys are kept so writers may add fields and nothing is lost
 // when a trace is read and written back.
 

@@ -9,7 +9,7 @@ import { CAUSE_IDS, SYMPTOM_IDS } from '../../bench/faults/vocabulary.js';
 import { seedDir } from '../../src/config/index.js';
 import { loadSeed } from '../../src/knowledge/index.js';
 
-const VOCABULARY = readFileSync(join(import.meta.dirname, '../../../shared/spec/vocabulary.md'), 'utf8');
+const VOCABULARY = readFileSync(join(import.meta.dirname, '../../docs/spec/vocabulary.md'), 'utf8');
 const vocabularyIds = (section: 'Symptoms' | 'Causes') =>
   [
     ...VOCABULARY.split(`## ${section}`)[1]!

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { loadSeed, SeedError } from '../../src/knowledge/index.js';
 
 const SEED_DIR = join(import.meta.dirname, '../../graph-seed');
-const VOCABULARY = readFileSync(join(import.meta.dirname, '../../../shared/spec/vocabulary.md'), 'utf8');
+const VOCABULARY = readFileSync(join(import.meta.dirname, '../../docs/spec/vocabulary.md'), 'utf8');
 
 /** Ids listed in a section of spec/vocabulary.md. */
 function vocabularyIds(section: 'Symptoms' | 'Causes'): string[] {

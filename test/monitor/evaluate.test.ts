@@ -4,7 +4,7 @@ import { blobs, collectingSink, stepsOf, tfOn } from './support.js';
 
 describe('evaluation on held-out data', () => {
   it('scores per class and macro-averages over every class, a class never predicted scoring 0', () => {
-    // The collapsed 3-class run of ../shared/samples: everything predicted as class 2.
+    // The collapsed 3-class run of examples/samples: everything predicted as class 2.
     const m = classificationMetrics([
       [0, 0, 15],
       [0, 0, 18],

@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import type { TraceEvent } from '../../src/domain/index.js';
 import { readTrace } from '../../src/trace/index.js';
 
-/** ../shared/samples beside the project (present in CI too). */
-export const SAMPLES_DIR = join(import.meta.dirname, '../../../shared/samples');
+/** The recorded samples of other recorders, kept in the repository (examples/samples). */
+export const SAMPLES_DIR = join(import.meta.dirname, '../../examples/samples');
 
 /** The recorded samples of runs that trained well: no detector may report a failure in them. */
 export const HEALTHY_SAMPLES: readonly string[] = [
