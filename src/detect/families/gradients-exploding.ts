@@ -1,27 +1,14 @@
 import type { Severity, StepEvent } from '../../domain/index.js';
 import {
-  type EarlyLevel,
   earlySpan,
   fmt,
   forwardWeightedKeys,
   pushEarly,
   pushSustain,
   reportFinding,
-  type Sustain,
 } from '../stats/index.js';
-import type { GradientEnv, GradientThresholds } from './gradients.js';
-
-/** The exploding-gradient part of a gradient series. */
-export interface ExplodeSeries {
-  /** The norm's own early level (median of its first readings). */
-  early: EarlyLevel;
-  /** Readings ≥ explodeGrowth × early level, or above explodeBound. */
-  grow: Sustain;
-  /** Readings ≥ explodeLayerRatio × the last layer's norm (layers only). */
-  ratio: Sustain;
-  last: number;
-  lastStep: number;
-}
+import type { ExplodeSeries, GradientEnv } from './gradients-env.js';
+import type { GradientThresholds } from './gradients-thresholds.js';
 
 /** The AUTOTRAINER ratio rule also needs the layer's norm at 10× its own early level (chosen here). */
 const RATIO_MIN_GROWTH = 10;

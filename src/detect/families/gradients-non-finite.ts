@@ -1,32 +1,6 @@
 import type { LayerStats, StepEvent } from '../../domain/index.js';
-import { type Finding, fmt, holdsNonFinite, nonFiniteStats, reportFinding } from '../stats/index.js';
-import type { GradientEnv } from './gradients.js';
-
-/** The first and last finite readings of one norm: what the evidence says grew before a turn to NaN. */
-export interface FiniteSpan {
-  first: number;
-  firstStep: number;
-  last: number;
-  lastStep: number;
-}
-
-export interface LayerSpans {
-  /** Stats entries of this layer seen so far. */
-  n: number;
-  grad: FiniteSpan;
-  weight: FiniteSpan;
-}
-
-/** `non_finite_tensors`: one finding per run, named after the first non-finite reading. */
-export interface NonFiniteState {
-  /** Step of the run's first step event (-1 before it). */
-  runFirstStep: number;
-  /** Global gradNorm readings seen so far, and its finite span. */
-  globalN: number;
-  global: FiniteSpan;
-  layers: Record<string, LayerSpans>;
-  finding: Finding | null;
-}
+import { fmt, holdsNonFinite, nonFiniteStats, reportFinding } from '../stats/index.js';
+import type { FiniteSpan, GradientEnv, NonFiniteState } from './gradients-env.js';
 
 const createSpan = (): FiniteSpan => ({ first: Number.NaN, firstStep: -1, last: Number.NaN, lastStep: -1 });
 

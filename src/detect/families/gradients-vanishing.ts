@@ -1,14 +1,6 @@
 import type { LayerStats, StepEvent } from '../../domain/index.js';
-import { emaValue, fmt, pct, pushSustain, reportFinding, type Sustain } from '../stats/index.js';
-import type { GradientEnv } from './gradients.js';
-
-/** The vanishing-gradient part of a gradient series. */
-export interface VanishSeries {
-  /** Readings ≤ vanishRatio × a later layer's norm and ≤ vanishNorm (AUTOTRAINER). */
-  vanish: Sustain;
-  /** Readings with mean |g| < vanishMeanAbs while the loss has not fallen (SageMaker). */
-  tiny: Sustain;
-}
+import { emaValue, fmt, pct, pushSustain, reportFinding } from '../stats/index.js';
+import type { GradientEnv } from './gradients-env.js';
 
 /** A layer at or behind a (nearly) fully dead ReLU layer gets (nearly) no gradient: that is dead_units, not vanishing. */
 const FULLY_DEAD = 0.99;

@@ -1,67 +1,20 @@
-import { z } from 'zod';
 import type { StepEvent } from '../../domain/index.js';
-import { defineFamily, type Emit } from '../detector.js';
-import type { ModelView } from '../model-view.js';
+import { defineFamily } from '../detector.js';
 import {
   createEarlyLevel,
   createEma,
   createSustain,
-  type EarlyLevel,
-  type Ema,
   emaValue,
-  type Finding,
   forwardWeightedKeys,
   paramsByLayer,
   pushEarly,
   pushEma,
-  refineSustain,
-  SUSTAIN_THRESHOLDS,
 } from '../stats/index.js';
-import { checkExploding, type ExplodeSeries } from './gradients-exploding.js';
-import { checkNonFinite, createNonFiniteState, type NonFiniteState } from './gradients-non-finite.js';
-import { checkVanishing, type VanishSeries } from './gradients-vanishing.js';
-
-/**
- * Gradient health: `exploding_gradients` (a finite norm grows by orders of
- * magnitude over the run's own early level or passes a bound) and
- * `vanishing_gradients` (early layers' norms orders of magnitude below later
- * layers', or mean |g| below 1e-7 while the loss has not fallen). Every rule
- * must hold in most of the last few readings, so one noisy batch never fires.
- * The family also owns `non_finite_tensors` (NaN or ±Infinity in any
- * gradient, weight or activation stat, or nanCount > 0, at once): one owner
- * keeps the symptom from being reported twice for the same layer and step;
- * non-finite readings feed none of the growth rules.
- */
-export const GradientThresholds = refineSustain(
-  z.object({
-    explodeGrowth: z.number().positive().default(100),
-    explodeSpike: z.number().positive().default(1e4),
-    explodeBound: z.number().positive().default(1e3),
-    explodeMinNorm: z.number().nonnegative().default(1),
-    explodeLayerRatio: z.number().positive().default(70),
-    vanishRatio: z.number().positive().default(1e-3),
-    vanishNorm: z.number().positive().default(1e-4),
-    vanishMeanAbs: z.number().positive().default(1e-7),
-    vanishLossShare: z.number().positive().default(0.5),
-    earlyPoints: z.number().int().min(1).default(5),
-    ...SUSTAIN_THRESHOLDS,
-  }),
-);
-export type GradientThresholds = z.infer<typeof GradientThresholds>;
-
-/** One layer's gradient series (all plain data: the state is saved as JSON). */
-export interface GradLayerState extends ExplodeSeries, VanishSeries {}
-
-export interface GradientState {
-  global: GradLayerState;
-  layers: Record<string, GradLayerState>;
-  /** The loss's early level and its smoothed value: the absolute vanishing rule needs a loss that has not fallen. */
-  lossEarly: EarlyLevel;
-  lossEma: Ema;
-  exploding: Finding | null;
-  vanishing: Finding | null;
-  nonFinite: NonFiniteState;
-}
+import type { GradientState, GradLayerState } from './gradients-env.js';
+import { checkExploding } from './gradients-exploding.js';
+import { checkNonFinite, createNonFiniteState } from './gradients-non-finite.js';
+import { GradientThresholds } from './gradients-thresholds.js';
+import { checkVanishing } from './gradients-vanishing.js';
 
 /** Chosen here: the early loss is the median of the first 10 losses; the current one an EMA over ~20 steps. */
 const LOSS_EARLY_STEPS = 10;
@@ -77,6 +30,17 @@ export const createGradSeries = (): GradLayerState => ({
   lastStep: -1,
 });
 
+/**
+ * Gradient health: `exploding_gradients` (a finite norm grows by orders of
+ * magnitude over the run's own early level or passes a bound) and
+ * `vanishing_gradients` (early layers' norms orders of magnitude below later
+ * layers', or mean |g| below 1e-7 while the loss has not fallen). Every rule
+ * must hold in most of the last few readings, so one noisy batch never fires.
+ * The family also owns `non_finite_tensors` (NaN or ±Infinity in any
+ * gradient, weight or activation stat, or nanCount > 0, at once): one owner
+ * keeps the symptom from being reported twice for the same layer and step;
+ * non-finite readings feed none of the growth rules.
+ */
 export const gradientsFamily = defineFamily<GradientState, GradientThresholds>({
   name: 'gradients',
   thresholds: GradientThresholds,
@@ -129,13 +93,3 @@ export const gradientsFamily = defineFamily<GradientState, GradientThresholds>({
     };
   },
 });
-
-/** What the rule modules get from the family. */
-export interface GradientEnv {
-  ctx: { thresholds: GradientThresholds; model: ModelView };
-  state: GradientState;
-  emit: Emit;
-  series(key: string): GradLayerState;
-  params: Record<string, number>;
-  lossHasNotFallen(): boolean;
-}

@@ -13,7 +13,7 @@ import {
   type Sustain,
   windowAt,
 } from '../stats/index.js';
-import type { WeightThresholds } from './weights.js';
+import type { WeightThresholds } from './weights-thresholds.js';
 
 /** A layer's weight-norm series for `exploding_weights`. */
 export interface GrowthSeries {

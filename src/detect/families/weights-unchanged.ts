@@ -1,6 +1,6 @@
 import type { LayerStats } from '../../domain/index.js';
 import { createSustain, type Finding, fmt, pushSustain, type Sustain } from '../stats/index.js';
-import type { WeightThresholds } from './weights.js';
+import type { WeightThresholds } from './weights-thresholds.js';
 
 /** A layer's series for `unchanged_weights`. */
 export interface UnchangedSeries {

@@ -1,14 +1,7 @@
-import { z } from 'zod';
 import type { LayerStats, StepEvent } from '../../domain/index.js';
 import { defineFamily } from '../detector.js';
 import type { LayerView } from '../model-view.js';
-import {
-  type Finding,
-  isTrainableKey,
-  refineSustain,
-  reportFinding,
-  SUSTAIN_THRESHOLDS,
-} from '../stats/index.js';
+import { type Finding, isTrainableKey, reportFinding } from '../stats/index.js';
 import {
   checkWeightGrowth,
   createGrowthSeries,
@@ -17,38 +10,8 @@ import {
 } from './weights-growth.js';
 import { checkInitScale } from './weights-init-scale.js';
 import { createScheduleTally, judgeSchedule, type ScheduleTally, tallySchedule } from './weights-schedule.js';
+import { WeightThresholds } from './weights-thresholds.js';
 import { checkUnchanged, createUnchangedSeries, type UnchangedSeries } from './weights-unchanged.js';
-
-/**
- * Weight health, per trainable layer: `unchanged_weights` (the update ratio
- * ‖Δw‖/‖w‖ is about 0, or the weight summary stats stay identical between
- * readings) and `exploding_weights` (the finite weight norm grows by a large
- * factor over its own early level and stays there; a non-finite norm is
- * `non_finite_tensors`, reported by the gradients family). Frozen
- * layers (`trainable: false`) are expected not to change and are skipped;
- * readings taken while a schedule has cut the learning rate to a sliver of
- * its peak are skipped too. Each layer's first reading is also held against
- * the scale standard initializers give (`init_scale_anomaly`, see checkInitScale).
- */
-export const WeightThresholds = refineSustain(
-  z.object({
-    updateRatioSmall: z.number().nonnegative().default(1e-8),
-    vanishedGradNorm: z.number().nonnegative().default(1e-4),
-    unchangedRtol: z.number().nonnegative().default(1e-6),
-    lrFloorShare: z.number().nonnegative().default(0.01),
-    growthFactor: z.number().positive().default(10),
-    trendGrowth: z.number().positive().default(2),
-    trendReadings: z.number().int().min(2).default(20),
-    earlyPoints: z.number().int().min(1).default(5),
-    initScaleHigh: z.number().positive().default(3),
-    initScaleLow: z.number().positive().default(0.33),
-    initMaxStep: z.number().int().min(0).default(10),
-    lrVanishedShare: z.number().min(0).max(1).default(0.5),
-    lrVanishedMinSteps: z.number().int().min(1).default(20),
-    ...SUSTAIN_THRESHOLDS,
-  }),
-);
-export type WeightThresholds = z.infer<typeof WeightThresholds>;
 
 export interface WeightLayerState extends UnchangedSeries, GrowthSeries {}
 
@@ -64,6 +27,17 @@ export interface WeightState {
   schedule?: ScheduleTally;
 }
 
+/**
+ * Weight health, per trainable layer: `unchanged_weights` (the update ratio
+ * ‖Δw‖/‖w‖ is about 0, or the weight summary stats stay identical between
+ * readings) and `exploding_weights` (the finite weight norm grows by a large
+ * factor over its own early level and stays there; a non-finite norm is
+ * `non_finite_tensors`, reported by the gradients family). Frozen
+ * layers (`trainable: false`) are expected not to change and are skipped;
+ * readings taken while a schedule has cut the learning rate to a sliver of
+ * its peak are skipped too. Each layer's first reading is also held against
+ * the scale standard initializers give (`init_scale_anomaly`, see checkInitScale).
+ */
 export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
   name: 'weights',
   thresholds: WeightThresholds,
