@@ -1,5 +1,12 @@
-import type { Diagnosis, KnowledgeSeed } from '../domain/index.js';
-import type { GraphStore } from '../store/index.js';
+import type { Diagnosis, KnowledgeSeed, SeriesChunk, StoredRun } from '../domain/index.js';
+
+/** The two reads of a run the dashboard makes; any store fits it as it is. */
+export interface DashboardRuns {
+  /** The run's `run` event and how far its ingest is; null when it does not exist. */
+  getRun(runId: string): Promise<StoredRun | null>;
+  /** The run's series, ordered by step (all keys). */
+  readSeries(runId: string): Promise<SeriesChunk[]>;
+}
 
 /**
  * What the dashboard reads. The API's services fit it as they are: the
@@ -7,7 +14,7 @@ import type { GraphStore } from '../store/index.js';
  * cached knowledge graph the resolvers use.
  */
 export interface DashboardDeps {
-  store: Pick<GraphStore, 'getRun' | 'readSeries'>;
+  store: DashboardRuns;
   diagnose(runId: string): Promise<Diagnosis | null>;
   knowledge(): Promise<{ seed: KnowledgeSeed }>;
 }

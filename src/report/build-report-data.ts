@@ -1,4 +1,4 @@
-import type { SeriesChunk } from '../store/index.js';
+import type { SeriesChunk } from '../domain/index.js';
 import { downsampleMinMax } from './downsample.js';
 import { type EpochSteps, epochSteps } from './epoch-steps.js';
 import { buildGradHeatmap } from './grad-heatmap.js';

@@ -1,5 +1,4 @@
-import type { RunEvent } from '../domain/index.js';
-import type { SeriesChunk } from '../store/index.js';
+import type { RunEvent, SeriesChunk } from '../domain/index.js';
 
 export interface EpochSteps {
   stepsPerEpoch: number;

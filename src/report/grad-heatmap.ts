@@ -1,4 +1,4 @@
-import type { SeriesChunk } from '../store/index.js';
+import type { SeriesChunk } from '../domain/index.js';
 import { byModelOrder } from './layer-order.js';
 import type { Heatmap } from './report-data.js';
 

@@ -1,6 +1,5 @@
 import { z } from 'zod';
-import type { Diagnosis, KnowledgeSeed, RunEvent } from '../domain/index.js';
-import type { SeriesChunk } from '../store/index.js';
+import type { Diagnosis, KnowledgeSeed, RunEvent, SeriesChunk } from '../domain/index.js';
 
 /** Everything a report shows; gathered by the CLI (from a trace file or a store), rendered without I/O. */
 export interface ReportInput {

@@ -1,6 +1,5 @@
 import { fmt } from '../detect/index.js';
-import type { Diagnosis, RunEvent } from '../domain/index.js';
-import type { SeriesChunk } from '../store/index.js';
+import type { Diagnosis, RunEvent, SeriesChunk } from '../domain/index.js';
 import { byModelOrder } from './layer-order.js';
 
 export interface Fact {

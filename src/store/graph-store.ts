@@ -1,11 +1,18 @@
-import type { KnowledgeSeed, Outcome, RunEvent, SymptomOccurrence } from '../domain/index.js';
+import type {
+  KnowledgeCounts,
+  KnowledgeSeed,
+  Outcome,
+  OutcomeFilter,
+  RunEvent,
+  RunSummary,
+  SeriesChunk,
+  StoredRun,
+  SymptomOccurrence,
+} from '../domain/index.js';
 
-/** A slice of one time series (`loss`, `layers.dense.gradNorm`, `val.loss`, ...). */
-export interface SeriesChunk {
-  key: string;
-  steps: number[];
-  values: number[];
-}
+// Plain data shapes of runs and knowledge live in domain; re-exported here while
+// callers still import them from the store.
+export type { KnowledgeCounts, OutcomeFilter, RunSummary, SeriesChunk, StoredRun } from '../domain/index.js';
 
 /**
  * What one acknowledged ingest batch leaves in the store. It is written in one
@@ -29,47 +36,6 @@ export interface StoredBatch {
   detectorState?: string;
   /** Set when the batch carried the run's `end` event. */
   status?: string;
-}
-
-export interface StoredRun {
-  run: RunEvent;
-  status?: string;
-  lastStep?: number;
-  eventCount: number;
-  batchCount: number;
-  detectorState?: string;
-}
-
-export interface RunSummary {
-  id: string;
-  name?: string;
-  status?: string;
-  lastStep?: number;
-  eventCount: number;
-  batchCount: number;
-  /** Distinct ids of the symptoms the run's occurrences are of, sorted. */
-  symptomIds: string[];
-  /** As the run's `run` event gave it. */
-  parentRunId?: string;
-  /** As the run's `run` event gave it (outcomes recorded later are in `listOutcomes`). */
-  appliedRemedies?: string[];
-  /** As the run's `run` event gave it. */
-  tags?: Record<string, string>;
-}
-
-/** Which outcomes `listOutcomes` returns; every given field must match. */
-export interface OutcomeFilter {
-  remedyId?: string;
-  parentRunId?: string;
-}
-
-export interface KnowledgeCounts {
-  symptoms: number;
-  causes: number;
-  remedies: number;
-  sources: number;
-  suggests: number;
-  fixedBy: number;
 }
 
 /**
