@@ -1,0 +1,53 @@
+"""Values still on the device: read back together, in one transfer per device, at a flush."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Optional
+
+
+class DeferredStats:
+    """A vector of statistics still on the device and how to turn it into a trace field.
+
+    `decode` gets the vector's numbers as Python floats.
+    """
+
+    __slots__ = ("decode", "tensor")
+
+    def __init__(self, tensor: Any, decode: Callable[[list[float]], Any]) -> None:
+        self.tensor = tensor
+        self.decode = decode
+
+
+def is_tensor(value: Any) -> bool:
+    """A torch tensor, recognised without importing torch (it may not be installed)."""
+    return type(value).__module__.startswith("torch") and hasattr(value, "detach")
+
+
+def read_back(values: list[Any]) -> list[Optional[list[float]]]:
+    """Reads tensors and DeferredStats in one `.tolist()` per device; plain numbers pass through.
+
+    Each item comes back as a list of floats (one for a scalar), in the order given.
+    """
+    out: list[Optional[list[float]]] = [None] * len(values)
+    by_device: dict[Any, list[tuple[int, Any]]] = {}
+    for i, v in enumerate(values):
+        t = v.tensor if isinstance(v, DeferredStats) else v
+        if is_tensor(t):
+            by_device.setdefault(t.device, []).append((i, t))
+        elif isinstance(v, DeferredStats):
+            out[i] = [float(x) for x in t]
+        else:
+            out[i] = [float(v)]
+    if by_device:
+        import torch
+
+        for items in by_device.values():
+            with torch.no_grad():
+                flat = torch.cat([t.detach().reshape(-1).to(torch.float32) for _, t in items])
+            numbers = flat.tolist()  # the one host transfer of this device
+            at = 0
+            for i, t in items:
+                n = t.numel()
+                out[i] = numbers[at : at + n]
+                at += n
+    return out

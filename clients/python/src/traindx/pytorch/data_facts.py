@@ -1,0 +1,131 @@
+"""The dataset part of the run event, from the first training batch (and the loader, if known)."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, Optional
+
+import torch
+
+from ..encode import round6
+
+_INPUT_KEYS = ("input_ids", "pixel_values", "inputs", "input", "x", "features")
+_LABEL_KEYS = ("labels", "label", "targets", "target", "y")
+
+
+def split_batch(batch: Any) -> tuple[Optional[torch.Tensor], Optional[torch.Tensor]]:
+    """Inputs and labels of a batch as loaders give them: `(x, y)`, `[x, y]`, `{"input_ids", "labels"}`."""
+    if isinstance(batch, torch.Tensor):
+        return batch, None
+    if isinstance(batch, (list, tuple)) and batch:
+        x = batch[0] if isinstance(batch[0], torch.Tensor) else None
+        y = batch[1] if len(batch) > 1 and isinstance(batch[1], torch.Tensor) else None
+        return x, y
+    if isinstance(batch, dict):
+        x = next((batch[k] for k in _INPUT_KEYS if isinstance(batch.get(k), torch.Tensor)), None)
+        y = next((batch[k] for k in _LABEL_KEYS if isinstance(batch.get(k), torch.Tensor)), None)
+        return x, y
+    return None, None
+
+
+def one_hot(y: torch.Tensor) -> bool:
+    """Rows of 0/1 with exactly one 1 (k ≥ 2 columns): labels given as one-hot classes."""
+    if y.dim() != 2 or y.shape[1] < 2 or y.is_complex():
+        return False
+    with torch.no_grad():
+        v = y.detach().float()
+        return bool((((v == 0) | (v == 1)).all() & (v.sum(-1) == 1).all()).item())
+
+
+def class_indices(y: torch.Tensor) -> Optional[torch.Tensor]:
+    """Integer class labels ([n] or [n, 1]), or the argmax of one-hot rows; None for other labels."""
+    if not y.dtype.is_floating_point and y.dtype != torch.bool:
+        return y.reshape(-1).long() if y.dim() <= 1 or (y.dim() == 2 and y.shape[1] == 1) else None
+    if one_hot(y):
+        return y.argmax(-1)
+    return None
+
+
+def _value_stats(t: torch.Tensor) -> torch.Tensor:
+    """[finite count, sum, centred sum of squares, min, max] over the finite values (as data-facts.ts)."""
+    flat = t.detach().reshape(-1).double()
+    finite = torch.isfinite(flat)
+    n = finite.sum().double()
+    zero = torch.zeros_like(flat)
+    total = torch.where(finite, flat, zero).sum()
+    mean = total / n.clamp(min=1)
+    m2 = torch.where(finite, (flat - mean) ** 2, zero).sum()
+    low = torch.where(finite, flat, torch.full_like(flat, float("inf"))).min()
+    high = torch.where(finite, flat, torch.full_like(flat, float("-inf"))).max()
+    return torch.stack([n, total, m2, low, high])
+
+
+def _read_stats(v: list[float], size: int) -> dict[str, float]:
+    n = v[0]
+    if n == 0:
+        return {"nanCount": size}
+    return {
+        "mean": round6(v[1] / n),
+        "std": round6((v[2] / n) ** 0.5),
+        "min": round6(v[3]),
+        "max": round6(v[4]),
+        "nanCount": int(size - n),
+    }
+
+
+def describe_data(
+    x: Optional[torch.Tensor],
+    y: Optional[torch.Tensor],
+    *,
+    num_classes: Optional[int] = None,
+    all_labels: Optional[torch.Tensor] = None,
+    train_size: Optional[int] = None,
+) -> dict[str, Any]:
+    """Input statistics of the first batch (over finite values, NaN/Inf counted beside them),
+    class counts (over `all_labels` when the whole label set is at hand, else the batch) or label
+    statistics for regression, and sizes. One host transfer."""
+    info: dict[str, Any] = {}
+    if train_size is not None:
+        info["trainSize"] = int(train_size)
+    if x is not None and x.numel() > 0:
+        info["inputShape"] = list(x.shape[1:])
+    with torch.no_grad():
+        parts: list[torch.Tensor] = []
+        if x is not None and x.numel() > 0:
+            parts.append(_value_stats(x).cpu())
+        labels = all_labels if all_labels is not None else y
+        classes = class_indices(labels) if labels is not None else None
+        k = num_classes
+        if classes is not None and classes.numel() > 0:
+            k = max(k or 0, int(classes.max().item()) + 1)
+            parts.append(torch.bincount(classes.cpu(), minlength=k).double())
+        elif y is not None and y.numel() > 0 and y.dtype.is_floating_point:
+            parts.append(_value_stats(y).cpu())
+        values = torch.cat(parts).tolist() if parts else []
+    at = 0
+    if x is not None and x.numel() > 0:
+        info["inputStats"] = _read_stats(values[:5], x.numel())
+        at = 5
+    if classes is not None and classes.numel() > 0 and k:
+        info["numClasses"] = k
+        info["classCounts"] = [int(c) for c in values[at : at + k]]
+    elif y is not None and y.numel() > 0 and y.dtype.is_floating_point and len(values) >= at + 5:
+        stats = _read_stats(values[at : at + 5], y.numel())
+        stats.pop("nanCount", None)
+        info["labelStats"] = stats
+    return info
+
+
+def loader_facts(loader: Any) -> dict[str, Any]:
+    """Batch size, training-set size and, for a TensorDataset, the whole label tensor."""
+    facts: dict[str, Any] = {}
+    batch_size = getattr(loader, "batch_size", None)
+    if isinstance(batch_size, int):
+        facts["batch_size"] = batch_size
+    dataset = getattr(loader, "dataset", None)
+    with contextlib.suppress(TypeError):
+        facts["train_size"] = len(dataset)  # type: ignore[arg-type]
+    tensors = getattr(dataset, "tensors", None)
+    if isinstance(tensors, tuple) and len(tensors) >= 2:
+        facts["all_labels"] = tensors[1]
+    return facts

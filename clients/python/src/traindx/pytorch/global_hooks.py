@@ -1,0 +1,50 @@
+"""`traindx run` for plain PyTorch loops: global optimizer step hooks find each training run."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import torch
+from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
+
+from . import capture as capture_module
+from .optimizer_facts import find_model
+from .watcher import TorchWatcher
+
+if TYPE_CHECKING:
+    from ..autolog import AutologSession
+
+
+def install_global_hooks(session: AutologSession) -> None:
+    """Every optimizer not watched otherwise starts a run at its first step, with the model found
+    through its parameters (steps while a Keras/Lightning/HF callback owns training are skipped)."""
+    capture_module.install()
+    watchers: dict[int, tuple[torch.optim.Optimizer, TorchWatcher]] = {}
+
+    def watcher_for(optimizer: torch.optim.Optimizer) -> Any:
+        if getattr(optimizer, "_traindx_watched", False) or session.managed:
+            return None
+        known = watchers.get(id(optimizer))
+        if known is not None and known[0] is optimizer:
+            return known[1]
+        model = find_model(optimizer)
+        if model is None:
+            return None
+        run = session.new_run("pytorch")
+        watcher = TorchWatcher(run, model, None, every=session.every)
+        watchers[id(optimizer)] = (optimizer, watcher)
+        run._watchers.append(watcher)
+        return watcher
+
+    def before(optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
+        watcher = watcher_for(optimizer)
+        if watcher is not None:
+            watcher.before_step(optimizer)
+
+    def after(optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
+        known = watchers.get(id(optimizer))
+        if known is not None and known[0] is optimizer and not session.managed:
+            known[1].after_step(optimizer)
+
+    register_optimizer_step_pre_hook(before)
+    register_optimizer_step_post_hook(after)

@@ -1,0 +1,204 @@
+"""Per-layer weight, gradient, update and activation statistics of a sampled step: fused
+reductions on the device, one vector, decoded into the trace's LayerStats after one read."""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import Any, Optional
+
+import torch
+
+from ..deferred import DeferredStats
+from ..encode import round6
+from . import fused
+from .activation_taps import ACT_VALUES
+from .model_facts import TrackedLayer
+
+# Biases (and normalisation layers' shifts) are summarised apart from kernels, as the TS
+# monitor's layer-plan.ts does with `bias` and `beta`.
+_BIAS = re.compile(r"(^|[._])bias$|^beta$")
+
+
+@dataclass
+class _Param:
+    owner: int
+    bias: bool
+    tensor: torch.nn.Parameter
+
+
+@dataclass
+class GradReading:
+    """The gradient part of a step, computed before the optimizer moves the weights."""
+
+    owners: list[int]
+    norms: torch.Tensor  # L2 per gradient
+    max_abs: Optional[torch.Tensor] = None
+    nonzero: Optional[torch.Tensor] = None
+    sums: Optional[torch.Tensor] = None
+    grads: Optional[list[torch.Tensor]] = None
+
+    def total_norm(self) -> torch.Tensor:
+        """L2 norm of the whole gradient, on the device."""
+        return self.norms.square().sum().sqrt() if self.norms.numel() else torch.zeros(())
+
+
+class LayerStatsPlan:
+    """Which parameters belong to which tracked layer, and the sampled step's computation."""
+
+    def __init__(self, layers: list[TrackedLayer]) -> None:
+        self.layers = layers
+        self.names = [layer.name for layer in layers]
+        self.params = [
+            _Param(i, bool(_BIAS.search(name)), p)
+            for i, layer in enumerate(layers)
+            for name, p in layer.params
+        ]
+        self.weights = [p for p in self.params if not p.bias]
+        self.biases = [p for p in self.params if p.bias]
+        first = next((p.tensor for p in self.params), None)
+        self.device = first.device if first is not None else torch.device("cpu")
+
+    def snapshot(self) -> list[torch.Tensor]:
+        """Copies of the kernels before the update (one fused kernel), for the update ratio."""
+        with torch.no_grad():
+            return torch._foreach_mul([p.tensor.detach() for p in self.weights], 1.0) if self.weights else []
+
+    def read_grads(self, detailed: bool) -> Optional[GradReading]:
+        """Gradient norms (every step: the global norm) and, on sampled steps, max |g|, non-zero
+        counts and sums. Nothing leaves the device."""
+        with_grad = [p for p in self.params if p.tensor.grad is not None]
+        if not with_grad:
+            return None
+        grads = [p.tensor.grad.detach() for p in with_grad]  # type: ignore[union-attr]
+        with torch.no_grad():
+            reading = GradReading([p.owner for p in with_grad], fused.norms(grads, 2.0))
+            if detailed:
+                reading.max_abs = fused.norms(grads, math.inf)
+                reading.nonzero = fused.norms(grads, 0.0)
+                reading.sums = fused.sums(grads)
+                reading.grads = grads
+        return reading
+
+    def measure(
+        self,
+        grads: Optional[GradReading],
+        before: Optional[list[torch.Tensor]],
+        activations: dict[int, torch.Tensor],
+    ) -> DeferredStats:
+        """All statistics of a sampled step as one device vector and its decoder."""
+        weights = [p.tensor.detach() for p in self.weights]
+        biases = [p.tensor.detach() for p in self.biases]
+        with torch.no_grad():
+            parts = [
+                fused.norms(weights, 2.0),
+                fused.norms(weights, math.inf),
+                fused.sums(weights),
+                fused.norms(biases, 2.0),
+                fused.sums(biases),
+            ]
+            has_delta = bool(before) and len(before or []) == len(weights)
+            if has_delta:
+                parts.append(fused.norms(torch._foreach_sub(weights, before), 2.0))  # type: ignore[arg-type]
+            detailed = grads is not None and grads.sums is not None
+            if detailed:
+                parts += [grads.norms, grads.max_abs, grads.nonzero, grads.sums]  # type: ignore[union-attr, list-item]
+            act_owners = sorted(activations)
+            parts += [activations[i] for i in act_owners]
+            vector = fused.on_device(parts, self.device)
+
+        def decode(values: list[float]) -> dict[str, Any]:
+            return self._decode(values, has_delta, grads if detailed else None, act_owners)
+
+        return DeferredStats(vector, decode)
+
+    def _decode(
+        self, v: list[float], has_delta: bool, grads: Optional[GradReading], act_owners: list[int]
+    ) -> dict[str, Any]:
+        acc: list[dict[str, float]] = [{} for _ in self.layers]
+        nw, nb = len(self.weights), len(self.biases)
+        at = 0
+
+        def take(n: int) -> list[float]:
+            nonlocal at
+            out = v[at : at + n]
+            at += n
+            return out
+
+        w_l2, w_max, w_sum, b_l2, b_sum = take(nw), take(nw), take(nw), take(nb), take(nb)
+        deltas = take(nw) if has_delta else []
+        for k, p in enumerate(self.weights):
+            a = acc[p.owner]
+            _add(a, "w", p.tensor.numel(), w_sum[k], w_l2[k] ** 2)
+            a["wmax"] = max(a.get("wmax", 0.0), w_max[k]) if not math.isnan(w_max[k]) else math.nan
+            if has_delta:
+                a["delta"] = a.get("delta", 0.0) + deltas[k] ** 2
+        for k, p in enumerate(self.biases):
+            _add(acc[p.owner], "b", p.tensor.numel(), b_sum[k], b_l2[k] ** 2)
+        if grads is not None:
+            ng = len(grads.owners)
+            g_l2, g_max, g_nz, g_sum = take(ng), take(ng), take(ng), take(ng)
+            for k, owner in enumerate(grads.owners):
+                a = acc[owner]
+                n = grads.grads[k].numel()  # type: ignore[index]
+                _add(a, "g", n, g_sum[k], g_l2[k] ** 2)
+                a["gmax"] = max(a.get("gmax", 0.0), g_max[k]) if not math.isnan(g_max[k]) else math.nan
+                a["gnz"] = a.get("gnz", 0.0) + g_nz[k]
+        for owner in act_owners:
+            a = acc[owner]
+            a["amean"], a["astd"], a["dead"], a["sat"], a["anan"] = take(ACT_VALUES)
+
+        layers: dict[str, Any] = {}
+        for i, a in enumerate(acc):
+            s: dict[str, float] = {}
+            if a.get("gn"):
+                mean, std = _mean_std(a["gn"], a["gs"], a["gq"])
+                s.update(gradNorm=math.sqrt(a["gq"]), gradMean=mean, gradStd=std, gradMaxAbs=a["gmax"])
+                s["zeroGradFraction"] = 1 - a["gnz"] / a["gn"]
+            if a.get("wn"):
+                mean, std = _mean_std(a["wn"], a["ws"], a["wq"])
+                norm = math.sqrt(a["wq"])
+                s.update(weightNorm=norm, weightMean=mean, weightStd=std, weightMaxAbs=a["wmax"])
+                if "delta" in a and norm > 0:
+                    s["updateRatio"] = math.sqrt(a["delta"]) / norm
+            if a.get("bn"):
+                s["biasMean"], s["biasStd"] = _mean_std(a["bn"], a["bs"], a["bq"])
+            if "amean" in a:
+                s["actMean"], s["actStd"] = a["amean"], a["astd"]
+                family = self.layers[i].family
+                if family == "relu":
+                    s["deadFraction"] = a["dead"]
+                elif family in ("sigmoid", "tanh"):
+                    s["saturatedFraction"] = a["sat"]
+            if not s:
+                continue
+            out: dict[str, Any] = {k: round6(x) for k, x in s.items()}
+            bad = not all(math.isfinite(x) for x in s.values())
+            out["nanCount"] = self._count_non_finite(i, grads, a) if bad else 0
+            layers[self.names[i]] = out
+        return layers
+
+    def _count_non_finite(self, owner: int, grads: Optional[GradReading], a: dict[str, float]) -> int:
+        """Exact count of NaN/Inf in a layer's weights, gradients and output. Runs only when its
+        statistics came out non-finite (a second read, in a run that is already failing)."""
+        with torch.no_grad():
+            tensors = [p.tensor.detach() for p in self.params if p.owner == owner]
+            if grads is not None and grads.grads is not None:
+                tensors += [g for g, o in zip(grads.grads, grads.owners) if o == owner]
+            count = sum(int((~torch.isfinite(t)).sum().item()) for t in tensors)
+        act = a.get("anan", 0.0)
+        return count + (int(act) if math.isfinite(act) else 0)
+
+
+def _add(a: dict[str, float], key: str, n: int, total: float, squares: float) -> None:
+    a[f"{key}n"] = a.get(f"{key}n", 0.0) + n
+    a[f"{key}s"] = a.get(f"{key}s", 0.0) + total
+    a[f"{key}q"] = a.get(f"{key}q", 0.0) + squares
+
+
+def _mean_std(n: float, total: float, squares: float) -> tuple[float, float]:
+    mean = total / n
+    if not (math.isfinite(total) and math.isfinite(squares)):
+        return mean, math.nan
+    return mean, math.sqrt(max(0.0, squares / n - mean * mean))

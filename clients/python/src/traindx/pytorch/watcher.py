@@ -1,0 +1,184 @@
+"""Records a PyTorch model's training from its optimizer's steps."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Optional
+
+import torch
+from torch import nn
+
+from . import capture as capture_module
+from .activation_taps import ActivationTaps
+from .capture import capture
+from .data_facts import class_indices, describe_data, loader_facts, one_hot, split_batch
+from .layer_stats import GradReading, LayerStatsPlan
+from .loss_facts import describe_loss, loss_class_of, task_of
+from .model_facts import describe_model, track_layers, units_of
+from .optimizer_facts import describe_optimizer, learning_rate_of
+
+if TYPE_CHECKING:
+    from ..run import Run
+
+
+class TorchWatcher:
+    """Turns each optimizer step into a step event: the loss `backward` was called on, the
+    learning rate, the global gradient norm (kept on the device until the next flush). Every
+    `every`-th step (from step 0) also gets per-layer statistics: weights, gradients and the
+    update from one fused pass, and activations from forward hooks attached after the previous
+    step and removed after this one. The first step also describes the run (model, optimizer,
+    loss, data). Nothing here changes the training: no RNG draws, no gradient edits, no mode
+    switches, and nothing is read back to the host between flushes.
+
+    With `optimizer`, hooks are registered on it; without, the caller (`traindx run`'s global
+    optimizer hooks, or a Lightning/HF callback) calls `before_step` and `after_step`.
+    """
+
+    def __init__(
+        self,
+        run: Run,
+        model: nn.Module,
+        optimizer: Optional[torch.optim.Optimizer] = None,
+        *,
+        every: int = 10,
+        loss_fn: Any = None,
+        epochs_from_loaders: bool = True,
+        framework: str = "pytorch",
+    ) -> None:
+        capture_module.install()
+        self.run = run
+        self.model = model
+        self.optimizer = optimizer
+        self.every = every
+        self.framework = framework
+        self.loss_class = type(loss_fn).__name__ if loss_fn is not None else None
+        self.layers = track_layers(model)
+        self.plan = LayerStatsPlan(self.layers)
+        self.taps = ActivationTaps(self.layers)
+        self.step = 0
+        self._grads: Optional[GradReading] = None
+        self._before: Optional[list[torch.Tensor]] = None
+        self._first_input: Optional[torch.Tensor] = None
+        self._handles: list[Any] = []
+        self._epochs_from_loaders = epochs_from_loaders
+        if optimizer is not None:
+            optimizer._traindx_watched = True  # type: ignore[attr-defined]
+            self._handles.append(optimizer.register_step_pre_hook(lambda opt, a, k: self.before_step(opt)))
+            self._handles.append(optimizer.register_step_post_hook(lambda opt, a, k: self.after_step(opt)))
+        self._input_hook: Any = model.register_forward_pre_hook(self._see_input)
+        if epochs_from_loaders:
+            capture.epoch_listeners.append(self._epoch_ended)
+        self.taps.attach()  # step 0 is sampled
+
+    # -- the optimizer's step ------------------------------------------------------------------
+
+    def sampled(self, step: Optional[int] = None) -> bool:
+        return (self.step if step is None else step) % self.every == 0
+
+    def before_step(self, optimizer: Optional[torch.optim.Optimizer] = None) -> None:
+        """Gradients are final here: read their norms, and on sampled steps copy the kernels."""
+        if self.run.finished:
+            return
+        if self.step == 0 and not self.run.started:
+            self.describe_run(optimizer or self.optimizer)
+        sampled = self.sampled()
+        self._grads = self.plan.read_grads(detailed=sampled)
+        self._before = self.plan.snapshot() if sampled else None
+
+    def after_step(
+        self, optimizer: Optional[torch.optim.Optimizer] = None, loss: Any = None, **fields: Any
+    ) -> None:
+        """The update is done: log the step (and its layer statistics when sampled)."""
+        if self.run.finished:
+            return
+        opt = optimizer or self.optimizer
+        sampled = self.sampled()
+        layers = None
+        if sampled:
+            layers = self.plan.measure(self._grads, self._before, self.taps.detach())
+        grad_norm = self._grads.total_norm() if self._grads is not None else None
+        self._grads = self._before = None
+        if loss is None:
+            loss = capture.take_loss()
+        if self.run.current_epoch is None:
+            self.run.current_epoch = 0
+        self.run.log(
+            self.step,
+            loss=loss,
+            learning_rate=learning_rate_of(opt) if opt is not None else None,
+            grad_norm=grad_norm,
+            layers=layers,
+            **fields,
+        )
+        self.step += 1
+        capture.optimizer_steps += 1
+        if self.sampled():
+            self.taps.attach()
+
+    def detach(self) -> None:
+        """Removes every hook (called by `run.finish`)."""
+        for handle in self._handles:
+            handle.remove()
+        self._handles = []
+        self._drop_input_hook()
+        self.taps.detach()
+        if self._epoch_ended in capture.epoch_listeners:
+            capture.epoch_listeners.remove(self._epoch_ended)
+
+    # -- what the run is -----------------------------------------------------------------------
+
+    def describe_run(self, optimizer: Optional[torch.optim.Optimizer]) -> None:
+        """Model, optimizer, loss, task and data, from what the first step shows (weights are
+        still the initial ones here, so their initializers can be named)."""
+        run = self.run
+        run.describe(framework=self.framework, tags={"torch": torch.__version__})
+        run.describe(model=describe_model(self.layers, self.model))
+        if optimizer is not None:
+            run.describe(optimizer=describe_optimizer(optimizer))
+        ends_in_log_softmax = bool(self.layers) and self.layers[-1].torch_type == "LogSoftmax"
+        loss_class = self.loss_class or loss_class_of(capture.last_grad_fn, ends_in_log_softmax)
+        run.describe(**describe_loss(loss_class))
+        x, y = split_batch(capture.last_batch)
+        if x is None:
+            x = self._first_input
+        facts = loader_facts(capture.last_loader) if capture.last_loader is not None else {}
+        units = next((u for u in (units_of(layer.module) for layer in reversed(self.layers)) if u), None)
+        labels = facts.get("all_labels", y)
+        task = task_of(loss_class, units, labels is not None and one_hot(labels))
+        if task is None and labels is not None and class_indices(labels) is not None and units and units > 1:
+            task = "classification"
+        num_classes = units if task == "classification" and units and units >= 2 else None
+        if task == "binary-classification":
+            num_classes = 2
+        run.describe(task=task)
+        try:
+            dataset = describe_data(
+                x,
+                y if task in ("classification", "binary-classification", "regression") else None,
+                num_classes=num_classes,
+                all_labels=facts.get("all_labels") if task != "regression" else None,
+                train_size=facts.get("train_size"),
+            )
+            run.describe(dataset=dataset)
+        except Exception as err:  # odd data costs the run its data facts, never its training
+            run.describe(tags={"dataFactsError": repr(err)[:200]})
+        batch_size = facts.get("batch_size") or (
+            x.shape[0] if isinstance(x, torch.Tensor) and x.dim() else None
+        )
+        if batch_size:
+            run.describe(batchSize=int(batch_size))
+
+    def _see_input(self, module: nn.Module, inputs: Any) -> None:
+        if self._first_input is None and inputs and isinstance(inputs[0], torch.Tensor):
+            self._first_input = inputs[0]
+        self._drop_input_hook()  # one look is enough
+
+    def _drop_input_hook(self) -> None:
+        if self._input_hook is not None:
+            self._input_hook.remove()
+            self._input_hook = None
+
+    def _epoch_ended(self) -> None:
+        if self.run.finished or self.run.current_epoch is None:
+            return
+        self.run.log_epoch(self.run.current_epoch)
+        self.run.current_epoch += 1
