@@ -1,4 +1,4 @@
-import { chartAssets, REPORT_CSS } from '../report/index.js';
+import { reportAssets } from '../report/index.js';
 import { chartsScript } from './client/charts-script.js';
 import { GRAPH_SCRIPT } from './client/graph-script.js';
 import { RUN_SCRIPT } from './client/run-script.js';
@@ -19,14 +19,19 @@ let assets: Map<string, Asset> | undefined;
  * @example dashboardAsset('charts.js')?.type // 'text/javascript; charset=utf-8'
  */
 export function dashboardAsset(name: string): Asset | undefined {
-  assets ??= new Map([
-    ['uplot.css', asset(CSS, chartAssets().css)],
-    ['report.css', asset(CSS, REPORT_CSS)],
+  assets ??= buildAssets();
+  return assets.get(name);
+}
+
+function buildAssets(): Map<string, Asset> {
+  const report = reportAssets();
+  return new Map([
+    ['uplot.css', asset(CSS, report.uplotCss)],
+    ['report.css', asset(CSS, report.css)],
     ['dashboard.css', asset(CSS, DASHBOARD_CSS)],
     ['charts.js', asset(JS, chartsScript())],
     ['runs.js', asset(JS, RUNS_SCRIPT)],
     ['run.js', asset(JS, RUN_SCRIPT)],
     ['graph.js', asset(JS, GRAPH_SCRIPT)],
   ]);
-  return assets.get(name);
 }

@@ -1,32 +1,16 @@
-import {
-  buildReportView,
-  causesHtml,
-  chartsHtml,
-  editsHtml,
-  esc,
-  missingHtml,
-  type ReportView,
-  remediesHtml,
-  summaryHtml,
-  symptomsHtml,
-} from '../report/index.js';
+import { buildReportView, esc, REPORT_SECTIONS, type ReportView } from '../report/index.js';
 import type { DashboardDeps } from './deps.js';
 import { fragmentHash } from './responses.js';
 import { statusBadge } from './status-badge.js';
 
-/** The report sections a run page shows, in order; each is replaced alone when it changes. */
-const SECTIONS: [id: string, name: string, render: (v: ReportView) => string][] = [
-  ['summary', 'Run summary', summaryHtml],
-  ['causes', 'Likely causes', causesHtml],
-  ['symptoms', 'Symptoms', symptomsHtml],
-  ['remedies', 'What to change', remediesHtml],
-  ['edits', 'Structure edits', editsHtml],
-  ['charts', 'Training curves', chartsHtml],
-  // Absent until the trace is known to lack a signal: an empty placeholder keeps its place.
-  ['missing', 'Signals the trace lacked', (v) => missingHtml(v) || '<section id="missing" hidden></section>'],
-];
+/**
+ * The report's sections, each replaced alone on a run page when it changes.
+ * An optional one with nothing to say yet (missing signals, until the trace is
+ * known to lack one) is an empty hidden placeholder that keeps its place.
+ */
+const sectionHtml = (id: string, html: string): string => html || `<section id="${id}" hidden></section>`;
 
-export const SECTION_LINKS = SECTIONS.slice(0, -1).map(([id, name]) => ({ id, name }));
+export const SECTION_LINKS = REPORT_SECTIONS.filter((s) => !s.optional).map(({ id, name }) => ({ id, name }));
 
 export interface Fragment {
   id: string;
@@ -74,7 +58,7 @@ export async function loadRunView(deps: DashboardDeps, runId: string): Promise<R
     eventCount: stored.eventCount,
     title: `${view.runLabel}: ${status}, ${view.healthy ? 'healthy' : 'needs attention'} · traindx`,
     head: fragment('run-head', headHtml(view, status, stored.lastStep)),
-    sections: SECTIONS.map(([id, , render]) => fragment(id, render(view))),
+    sections: REPORT_SECTIONS.map((s) => fragment(s.id, sectionHtml(s.id, s.html(view)))),
     data: view.data,
     dataHash: fragmentHash(dataJson),
   };

@@ -1,4 +1,4 @@
-import { CLIENT_SCRIPT, chartAssets } from '../../report/index.js';
+import { reportAssets } from '../../report/index.js';
 
 /**
  * `/assets/charts.js`: uPlot and the report's own chart script, wrapped so a
@@ -9,7 +9,8 @@ import { CLIENT_SCRIPT, chartAssets } from '../../report/index.js';
  * keeps only the latest one, so redrawing every few seconds leaks nothing.
  */
 export function chartsScript(): string {
-  return `${chartAssets().js}
+  const { uplotJs, chartScript } = reportAssets();
+  return `${uplotJs}
 ;(function (root) {
 'use strict';
 var onResize = null;
@@ -20,7 +21,7 @@ function draw() {
     devicePixelRatio: root.devicePixelRatio,
     addEventListener: function (type, fn) { if (type === 'resize') onResize = fn; },
   };
-${CLIENT_SCRIPT}
+${chartScript}
 }
 root.traindxCharts = { draw: draw };
 })(window);
