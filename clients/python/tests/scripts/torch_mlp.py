@@ -46,7 +46,14 @@ def main() -> int:
     parser.add_argument("--sigmoid-depth", type=int, default=0)
     parser.add_argument("--n", type=int, default=512)
     parser.add_argument("--crash-at", type=int, default=-1)
+    parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
+    for _ in range(args.runs):
+        train(args)
+    return 0
+
+
+def train(args: argparse.Namespace) -> None:
     torch.manual_seed(0)
     torch.set_num_threads(1)
     data = blobs(args.n, 4, 10, seed=1)
@@ -66,7 +73,6 @@ def main() -> int:
             opt.step()
             step += 1
         print(f"epoch {epoch} loss {loss.item():.4f}")
-    return 0
 
 
 if __name__ == "__main__":

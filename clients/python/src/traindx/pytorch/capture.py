@@ -10,7 +10,8 @@ from typing import Any, Callable, Optional
 import torch
 from torch.utils.data import dataloader as _dataloader
 
-EpochListener = Callable[[], None]
+# Called with the global optimizer step count when the loader started its pass.
+EpochListener = Callable[[int], None]
 
 
 class Capture:
@@ -63,9 +64,9 @@ def install() -> None:
             # An epoch: a loader iterated to its end while the optimizer stepped (a validation
             # loader, iterated between steps, is not one).
             if capture.optimizer_steps > self._traindx_steps:
-                self._traindx_steps = capture.optimizer_steps
+                since, self._traindx_steps = self._traindx_steps, capture.optimizer_steps
                 for listener in list(capture.epoch_listeners):
-                    listener()
+                    listener(since)
             raise
         capture.last_batch = batch
         capture.last_loader = getattr(self, "_traindx_loader", None)

@@ -55,6 +55,7 @@ class TorchWatcher:
         self.plan = LayerStatsPlan(self.layers)
         self.taps = ActivationTaps(self.layers)
         self.step = 0
+        self._last_global_step = -1
         self._grads: Optional[GradReading] = None
         self._before: Optional[list[torch.Tensor]] = None
         self._first_input: Optional[torch.Tensor] = None
@@ -111,6 +112,7 @@ class TorchWatcher:
         )
         self.step += 1
         capture.optimizer_steps += 1
+        self._last_global_step = capture.optimizer_steps
         if self.sampled():
             self.taps.attach()
 
@@ -177,8 +179,9 @@ class TorchWatcher:
             self._input_hook.remove()
             self._input_hook = None
 
-    def _epoch_ended(self) -> None:
-        if self.run.finished or self.run.current_epoch is None:
+    def _epoch_ended(self, since: int) -> None:
+        # Only the run whose optimizer stepped during the loader's pass has ended an epoch.
+        if self.run.finished or self.run.current_epoch is None or self._last_global_step <= since:
             return
         self.run.log_epoch(self.run.current_epoch)
         self.run.current_epoch += 1
