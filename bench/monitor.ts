@@ -19,12 +19,23 @@
  * rotating the order) and each round's monitored/base ratio is taken; the
  * median of those ratios is the figure. `BENCH_ROUNDS`, `BENCH_EPOCHS` and
  * `BENCH_BACKEND` (wasm, cpu) change the defaults.
+ *
+ * Last, a figure without a goal: `model.fit` with a remote sink whose server
+ * is down (every=10) against plain `model.fit`. The sink buffers and retries
+ * in the background; training must not wait for it.
  */
 
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createFileSink, createMonitor, initTfjsBackend, type Tf } from '../src/monitor/index.js';
+import {
+  createFileSink,
+  createMonitor,
+  createRemoteSink,
+  initTfjsBackend,
+  type Tf,
+} from '../src/monitor/index.js';
 import { createRng } from '../src/train/index.js';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);
@@ -81,19 +92,35 @@ const batches = Array.from({ length: N / BATCH }, (_, b) => ({
   y: tf.slice(data.yOneHot, [b * BATCH, 0], [BATCH, 10]),
 }));
 
-type Mode = 'base' | 'every=10' | 'every=1';
-const MODES: Mode[] = ['base', 'every=10', 'every=1'];
+type Judged = 'base' | 'every=10' | 'every=1';
+type Mode = Judged | 'server-down';
+const MODES: Judged[] = ['base', 'every=10', 'every=1'];
+
+/** An http URL on 127.0.0.1 that nothing listens on. */
+async function deadUrl(): Promise<string> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const port = (probe.address() as { port: number }).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return `http://127.0.0.1:${port}/graphql`;
+}
+const DEAD_URL = await deadUrl();
 
 async function monitorFor(model: ReturnType<typeof buildModel>, mode: Mode, name: string) {
   if (mode === 'base') return undefined;
+  const down = mode === 'server-down';
   const monitor = await createMonitor({
     tf,
     model,
-    sink: createFileSink(join(dir, `${name}.jsonl`)),
+    sink: down
+      ? createRemoteSink({ url: DEAD_URL, retryBaseMs: 20, retryMaxMs: 200, warn: () => {} })
+      : createFileSink(join(dir, `${name}.jsonl`)),
     every: mode === 'every=1' ? 1 : 10,
     data: { x: data.x, y: data.y },
     batchSize: BATCH,
     epochs: EPOCHS,
+    // Nothing will ever be delivered: `finish` gives up at once.
+    ...(down ? { closeTimeoutMs: 0 } : {}),
   });
   // The run event (data statistics over the whole set) is a one-off cost, not a step's.
   await monitor.start();
@@ -181,7 +208,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 async function measure(name: string, run: typeof fitRun) {
   const model = buildModel();
   for (const mode of MODES) await run(model, mode, -1); // warm-up: kernels compiled, optimizer slots made
-  const times: Record<Mode, Timing[]> = { base: [], 'every=10': [], 'every=1': [] };
+  const times: Record<Judged, Timing[]> = { base: [], 'every=10': [], 'every=1': [] };
   for (let r = 0; r < ROUNDS; r++) {
     // Rotate the order so no configuration always runs right after another's garbage.
     for (let i = 0; i < MODES.length; i++) {
@@ -189,7 +216,7 @@ async function measure(name: string, run: typeof fitRun) {
       times[mode].push(await run(model, mode, r));
     }
   }
-  const list = (mode: Mode, k: keyof Timing) => times[mode].map((t) => t[k].toFixed(2)).join(' ');
+  const list = (mode: Judged, k: keyof Timing) => times[mode].map((t) => t[k].toFixed(2)).join(' ');
   console.log(`\n${name}: ${STEPS} steps per run, ${ROUNDS} rounds`);
   for (const mode of MODES)
     console.log(`  ${mode.padEnd(8)} ms/step cpu ${list(mode, 'cpu')} | wall ${list(mode, 'wall')}`);
@@ -206,7 +233,28 @@ async function measure(name: string, run: typeof fitRun) {
   }
 }
 
+/** Plain model.fit and model.fit with a remote sink whose server is down, alternating: the median ratio, printed. */
+async function measureServerDown() {
+  const model = buildModel();
+  for (const mode of ['base', 'server-down'] as const) await fitRun(model, mode, -1);
+  const base: Timing[] = [];
+  const down: Timing[] = [];
+  for (let r = 0; r < ROUNDS; r++) {
+    if (r % 2) down.push(await fitRun(model, 'server-down', r));
+    base.push(await fitRun(model, 'base', r));
+    if (!(r % 2)) down.push(await fitRun(model, 'server-down', r));
+  }
+  const ratio = (k: keyof Timing) => median(down.map((t, r) => t[k] / base[r]![k])).toFixed(3);
+  const ms = (k: keyof Timing, of: Timing[]) => median(of.map((t) => t[k])).toFixed(3);
+  console.log(`
+model.fit + a remote sink whose server is down (every=10): ${STEPS} steps per run, ${ROUNDS} rounds`);
+  console.log(
+    `  wall ${ms('wall', down)} vs ${ms('wall', base)} ms/step without: ratio ${ratio('wall')} (main-thread ${ratio('main')}, process cpu ${ratio('cpu')}); no goal, training must simply not wait for the server`,
+  );
+}
+
 console.log(`tfjs ${tf.version.tfjs} on the ${backend} backend; MLP 784-128-64-10, batch ${BATCH}, Adam`);
 await measure('model.fit + monitor.callback()', fitRun);
 await measure('custom loop: monitor.trainStep vs optimizer.minimize + loss read', loopRun);
+await measureServerDown();
 rmSync(dir, { recursive: true, force: true });

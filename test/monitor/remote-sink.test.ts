@@ -62,13 +62,12 @@ async function trainBlobs(
     ...monitorOptions,
     sink: sinks,
   });
-  const t0 = performance.now();
   await model.fit(data.x, data.y, {
     ...fit,
     callbacks: [monitor.callback({ finishOnTrainEnd: false })],
     verbose: 0,
   });
-  return { monitor, events: copy.events, fitMs: performance.now() - t0, tf, model, data };
+  return { monitor, events: copy.events, tf, model, data };
 }
 
 describe('the remote traindx sink (a real server over 127.0.0.1)', () => {
@@ -106,8 +105,8 @@ describe('the remote traindx sink (a real server over 127.0.0.1)', () => {
       retryMaxMs: 200,
       warn: (m) => warnings.push(m),
     });
-    const { monitor, events, fitMs } = await trainBlobs({ runId, sink, closeTimeoutMs: 30_000 });
-    expect(fitMs).toBeLessThan(10_000);
+    const { monitor, events } = await trainBlobs({ runId, sink, closeTimeoutMs: 30_000 });
+    // Training finished with nothing delivered: it never waited for the server (bench:monitor times it).
     expect(sink.stats!()).toMatchObject({ delivered: 0, buffered: events.length });
     const server = await serve(port);
     await monitor.finish();

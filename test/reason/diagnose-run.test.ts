@@ -77,7 +77,7 @@ describe('diagnosing the recorded samples', () => {
     for (const r of d.remedies) for (const c of r.forCauses) expect(causeIds.has(c)).toBe(true);
   });
 
-  it('is a pure function of its input', () => {
+  it('is a pure function of its input: the same answer twice, and the input untouched', () => {
     const input = {
       run: { type: 'run' as const, formatVersion: 1 as const, id: 'x' },
       progress: { eventCount: 3 },
@@ -85,7 +85,19 @@ describe('diagnosing the recorded samples', () => {
       missingSignals: [],
       knowledge: seed,
     };
-    expect(diagnoseRun(input)).toEqual(diagnoseRun(input));
+    const before = structuredClone(input);
+    const first = diagnoseRun(input);
+    expect(diagnoseRun(input)).toEqual(first);
+    expect(input).toEqual(before);
+    // And that answer is the one a NaN loss calls for, stated apart from the code under test:
+    expect(first).toMatchObject({
+      runId: 'x',
+      healthy: false,
+      symptoms: [{ id: 'loss_nan', confidence: 1, firstStep: 10, lastStep: 20 }],
+    });
+    // The seed's SUGGESTS weight of loss_nan -> learning_rate_too_high (0.8) times the occurrence's confidence (1).
+    expect(first.causes[0]).toMatchObject({ id: 'learning_rate_too_high', confidence: 0.8 });
+    expect(first.remedies[0]!.id).toBe('lower_learning_rate');
   });
 });
 

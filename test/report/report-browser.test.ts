@@ -45,10 +45,7 @@ describe.skipIf(!browserAvailable())('the HTML report in a real browser (Chromiu
     page.on('request', (r) => requests.push(r.url()));
     page.on('pageerror', (e) => errors.push(String(e)));
     await page.goto(`file://${path}`, { waitUntil: 'load' });
-    const loadMs = await page.evaluate(
-      () => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd,
-    );
-    return { page, requests, errors, loadMs };
+    return { page, requests, errors };
   }
 
   it('draws every chart, with its data points, without a single network request', async () => {
@@ -89,24 +86,15 @@ describe.skipIf(!browserAvailable())('the HTML report in a real browser (Chromiu
     await page.close();
   });
 
-  it('opens the report of a 10^4-step, 10-layer run in under a second', async () => {
+  // How fast it opens is measured by `npm run bench:report`, not asserted here.
+  it('opens the report of a 10^4-step, 10-layer run offline and draws all seven charts', async () => {
     const trace = await writeTrace(join(mkdtempSync(join(tmpdir(), 'traindx-big-')), 'big.jsonl'), bigRun());
     const { path } = await writeReport('report-10k-steps', trace);
-    // The median of three opens: one slow open on a busy machine says little.
-    const loads: number[] = [];
-    for (let i = 0; i < 3; i++) {
-      const { page, requests, errors, loadMs } = await open(path);
-      expect(errors).toEqual([]);
-      expect(requests.filter((u) => !/^(file|data):/.test(u))).toEqual([]);
-      expect(await page.getAttribute('body', 'data-charts-ready')).toBe('7');
-      loads.push(loadMs);
-      if (i === 2) await page.screenshot({ path: join(ARTIFACTS, 'report-10k-steps.png'), fullPage: true });
-      await page.close();
-    }
-    const median = loads.sort((a, b) => a - b)[1]!;
-    console.log(
-      `10^4-step report: load event after ${loads.map(Math.round).join(', ')} ms (median ${Math.round(median)})`,
-    );
-    expect(median).toBeLessThan(1000);
+    const { page, requests, errors } = await open(path);
+    expect(errors).toEqual([]);
+    expect(requests.filter((u) => !/^(file|data):/.test(u))).toEqual([]);
+    expect(await page.getAttribute('body', 'data-charts-ready')).toBe('7');
+    await page.screenshot({ path: join(ARTIFACTS, 'report-10k-steps.png'), fullPage: true });
+    await page.close();
   });
 });
