@@ -6,9 +6,9 @@ import json
 import zlib
 
 import pytest
-from conftest import diagnose, read_trace
 
 import traindx
+from conftest import diagnose, read_trace
 from traindx.classification import classification_report
 
 

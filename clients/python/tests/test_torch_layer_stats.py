@@ -8,10 +8,10 @@ import math
 import numpy as np
 import pytest
 import torch
-from conftest import read_trace
 from torch import nn
 
 import traindx
+from conftest import read_trace
 
 EVERY = 2
 STEPS = 5
@@ -98,7 +98,7 @@ def test_per_layer_statistics_equal_independent_numbers(tmp_path):
     watched, reference = make_model(), make_model()
     path = tmp_path / "watched.jsonl"
     with traindx.init(out=str(path), name="stats") as run:
-        losses, _ = train(watched, run)
+        train(watched, run)
     ref_losses, truth = train(reference, None)
 
     events = read_trace(path)

@@ -282,6 +282,13 @@ class Run:
                 else:
                     event[key][sub] = round6((got or [math.nan])[0])
             for event in events:
+                for key in ("learningRate", "gradNorm"):
+                    if isinstance(event.get(key), float):
+                        event[key] = round6(event[key])
+                if event.get("metrics"):
+                    event["metrics"] = {k: round6(float(v)) for k, v in event["metrics"].items()}
+                if isinstance(event.get("loss"), (int, float)):
+                    event["loss"] = float(event["loss"])
                 if isinstance(event.get("loss"), float):
                     event["loss"] = round6(event["loss"])
                     self._epoch_losses.append(event["loss"])

@@ -1,1 +1,5 @@
-"""keras integration."""
+"""Keras 3 integration: `TraindxCallback` for `model.fit`."""
+
+from .callback import TraindxCallback
+
+__all__ = ["TraindxCallback"]

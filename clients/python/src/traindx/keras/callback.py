@@ -1,0 +1,196 @@
+"""`traindx.keras.TraindxCallback`: records a Keras 3 `fit` as a trace."""
+
+from __future__ import annotations
+
+import time
+from typing import Any, Optional
+
+import keras
+import numpy as np
+
+from ..run import Run, end_status_of
+from .data_facts import as_array, class_indices, describe_data, one_hot
+from .layer_stats import KerasLayerStats
+from .model_facts import (
+    describe_loss,
+    describe_model,
+    describe_optimizer,
+    learning_rate_of,
+    output_units,
+    task_of,
+)
+
+# The held-out evaluation at the end of fit predicts at most this many validation examples:
+# enough for a confusion matrix, bounded in time for large validation sets.
+_EVAL_LIMIT = 10_000
+
+
+class TraindxCallback(keras.callbacks.Callback):
+    """Records `model.fit`: the run event (layers, optimizer, loss, task, data facts when `x`/`y`
+    are given), a step per batch with its loss, metrics and learning rate, per-layer statistics
+    every `every` batches, epochs with training and validation metrics, an eval event on the
+    validation data (confusion matrix) for classifiers, and the end event.
+
+    >>> model.fit(x, y, callbacks=[TraindxCallback(out="run.jsonl", x=x, y=y)])
+    """
+
+    def __init__(
+        self,
+        run: Optional[Run] = None,
+        *,
+        out: Optional[str] = None,
+        url: Optional[str] = None,
+        name: Optional[str] = None,
+        every: Optional[int] = None,
+        x: Any = None,
+        y: Any = None,
+        validation_data: Any = None,
+        batch_size: Optional[int] = None,
+        validation_split: float = 0.0,
+        finish: Optional[bool] = None,
+        **init_options: Any,
+    ) -> None:
+        super().__init__()
+        if run is None:
+            from .. import init
+
+            run = init(out=out, url=url, name=name, every=every or 10, **init_options)
+            finish = True if finish is None else finish
+        self.run = run
+        self.every = every or run.every
+        self.finish_run = bool(finish)
+        self._x, self._y = as_array(x), as_array(y)
+        self._val = validation_data
+        self._batch_size = batch_size
+        self._split = validation_split
+        self._step = run.last_step + 1
+        self._stats: Optional[KerasLayerStats] = None
+        self._before: Optional[list[np.ndarray]] = None
+        self._probe: Any = None
+        self._epoch_started = 0.0
+        self._task: Optional[str] = None
+
+    # -- fit's calls ---------------------------------------------------------------------------
+
+    def on_train_begin(self, logs: Optional[dict[str, Any]] = None) -> None:
+        self._stats = KerasLayerStats(self.model)
+        if not self.run.started:
+            self._describe()
+
+    def on_epoch_begin(self, epoch: int, logs: Optional[dict[str, Any]] = None) -> None:
+        self.run.current_epoch = epoch
+        self._epoch_started = time.perf_counter()
+
+    def on_train_batch_begin(self, batch: int, logs: Optional[dict[str, Any]] = None) -> None:
+        if self._stats is not None and self._step % self.every == 0:
+            self._before = self._stats.read_weights()
+
+    def on_train_batch_end(self, batch: int, logs: Optional[dict[str, Any]] = None) -> None:
+        logs = dict(logs or {})
+        loss = logs.pop("loss", None)
+        layers = None
+        if self._stats is not None and self._step % self.every == 0:
+            layers = self._stats.measure(self._before, self._probe)
+            self._before = None
+        self.run.log(
+            self._step,
+            loss=loss,
+            metrics={k: v for k, v in logs.items() if _is_number(v)} or None,
+            learning_rate=learning_rate_of(self.model.optimizer),
+            layers=layers or None,
+        )
+        if layers:
+            self.run.flush()
+        self._step += 1
+        if self.run.should_stop:
+            self.model.stop_training = True
+
+    def on_epoch_end(self, epoch: int, logs: Optional[dict[str, Any]] = None) -> None:
+        logs = {k: v for k, v in (logs or {}).items() if _is_number(v)}
+        train = {k: v for k, v in logs.items() if not k.startswith("val_")}
+        val = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
+        duration = (time.perf_counter() - self._epoch_started) * 1000
+        self.run.log_epoch(epoch, train=train or None, val=val or None, duration_ms=duration)
+
+    def on_train_end(self, logs: Optional[dict[str, Any]] = None) -> None:
+        self._evaluate()
+        if self.finish_run:
+            self.run.finish("stopped" if self.run.should_stop else None, self.run.stop_reason)
+
+    def crashed(self, error: BaseException) -> None:
+        """Ends the run as `fit` ended when it raised (the zero-code wrapper calls this)."""
+        if self.finish_run:
+            self.run.finish(*end_status_of(error))
+
+    # -- what the run is -----------------------------------------------------------------------
+
+    def _describe(self) -> None:
+        model, run = self.model, self.run
+        run.describe(framework="keras", tags={"keras": keras.__version__, "backend": keras.backend.backend()})
+        run.describe(model=describe_model(model))
+        run.describe(optimizer=describe_optimizer(getattr(model, "optimizer", None)))
+        loss_fields = describe_loss(getattr(model, "loss", None))
+        run.describe(**loss_fields)
+        units = output_units(model)
+        task = task_of(loss_fields.get("loss"), units)
+        x, y = self._x, self._y
+        if y is not None and one_hot(y):
+            task = "classification"
+        self._task = task
+        run.describe(task=task)
+        val_size = None
+        if x is not None and self._split:
+            cut = int(len(x) * (1 - self._split))
+            val_size = len(x) - cut
+            x, y = x[:cut], (y[:cut] if y is not None else None)
+        elif self._val is not None:
+            vx = as_array(self._val[0]) if isinstance(self._val, (tuple, list)) else None
+            val_size = len(vx) if vx is not None else None
+        classes = units if task == "classification" and units and units >= 2 else None
+        try:
+            run.describe(dataset=describe_data(x, y, task=task, num_classes=classes, val_size=val_size))
+        except Exception as err:  # odd data costs the run its data facts, never its training
+            run.describe(tags={"dataFactsError": repr(err)[:200]})
+        batch_size = self._batch_size or (32 if x is not None else None)  # fit's default batch size
+        if batch_size:
+            run.describe(batchSize=int(batch_size))
+        epochs = (self.params or {}).get("epochs")
+        if isinstance(epochs, int):
+            run.describe(epochs=epochs)
+        if x is not None:
+            self._probe = x[: batch_size or 32]
+
+    def _evaluate(self) -> None:
+        """The eval event of a classifier on its validation data: confusion, per-class scores."""
+        if not self._task or "classification" not in self._task:
+            return
+        vx = vy = None
+        if isinstance(self._val, (tuple, list)) and len(self._val) >= 2:
+            vx, vy = as_array(self._val[0]), as_array(self._val[1])
+        elif self._split and self._x is not None and self._y is not None:
+            cut = int(len(self._x) * (1 - self._split))
+            vx, vy = self._x[cut:], self._y[cut:]
+        if vx is None or vy is None or len(vx) == 0:
+            return
+        vx, vy = vx[:_EVAL_LIMIT], vy[:_EVAL_LIMIT]
+        truth = class_indices(vy)
+        if truth is None:
+            return
+        scores = np.asarray(self.model.predict(vx, verbose=0, batch_size=self._batch_size or 32))
+        if scores.ndim == 2 and scores.shape[1] > 1:
+            predicted = scores.argmax(-1)
+        else:
+            cut = 0.0 if self.run._facts.get("fromLogits") else 0.5
+            predicted = (scores.reshape(-1) > cut).astype(np.int64)
+        k = int(max(truth.max(), predicted.max())) + 1
+        if scores.ndim == 2 and scores.shape[1] > 1:
+            k = max(k, scores.shape[1])
+        self.run.eval("val", truth.tolist(), predicted.tolist(), num_classes=k)
+
+
+def _is_number(value: Any) -> bool:
+    try:
+        float(value)
+    except (TypeError, ValueError):
+        return False
+    return True
