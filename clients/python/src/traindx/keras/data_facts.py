@@ -14,9 +14,12 @@ def as_array(data: Any) -> Optional[np.ndarray]:
     (datasets and generators are not read ahead: that would consume them)."""
     if data is None or isinstance(data, (dict, str)):
         return None
-    if isinstance(data, (list, tuple)):
-        if data and not isinstance(data[0], (int, float, list, tuple, np.number)):
-            return None  # several inputs: not one array
+    if (
+        isinstance(data, (list, tuple))
+        and data
+        and not isinstance(data[0], (int, float, list, tuple, np.number))
+    ):
+        return None  # several inputs: not one array
     try:
         array = np.asarray(data)
     except Exception:

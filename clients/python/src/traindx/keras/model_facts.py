@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from typing import Any, Optional
 
@@ -13,7 +14,7 @@ BIAS = re.compile(r"(^|/)(bias|beta)$")
 
 
 def snake(name: str) -> str:
-    """`GlorotUniform` → `glorot_uniform`, `SparseCategoricalCrossentropy` → `sparse_categorical_crossentropy`."""
+    """Keras' snake_case of a class name: `GlorotUniform` → `glorot_uniform`."""
     return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
 
 
@@ -71,10 +72,8 @@ def describe_layers(model: Any) -> list[dict[str, Any]]:
         units = config.get("units", config.get("filters"))
         if isinstance(units, int):
             info["units"] = units
-        try:
+        with contextlib.suppress(Exception):  # an unbuilt layer: its count is unknown, not zero
             info["params"] = int(layer.count_params())
-        except Exception:
-            pass  # an unbuilt layer: its count is unknown, not zero
         kernel = initializer_name(config.get("kernel_initializer", config.get("depthwise_initializer")))
         if kernel:
             info["kernelInitializer"] = kernel
@@ -157,10 +156,8 @@ def describe_loss(loss: Any) -> dict[str, Any]:
     if first is None:
         return {}
     config: dict[str, Any] = {}
-    try:
+    with contextlib.suppress(Exception):
         config = first.get_config()
-    except Exception:
-        pass
     name = snake(type(first).__name__) if hasattr(first, "get_config") else getattr(first, "__name__", None)
     fields: dict[str, Any] = {"loss": name} if name else {}
     if isinstance(config.get("from_logits"), bool):

@@ -110,9 +110,10 @@ class HttpSink(Sink):
             while (self._queue or self._busy) and time.monotonic() < deadline:
                 self._cond.wait(min(0.05, max(0.0, deadline - time.monotonic())))
             self._closing = True
-            # What is left cannot be delivered in time: count it. A request already on its way ends
-            # on its own (answer or timeout) on the daemon thread.
-            while len(self._queue) > (1 if self._busy else 0):
+            # What is left cannot be delivered in time: count it.
+            while self._queue:
+                # A request still on its way (queue[0] when busy) ends on the daemon thread, by
+                # answer or timeout; it is counted as lost now, so the count told at the end is whole.
                 self._drop(self._queue.pop(), "could not be reached before the run finished")
             self._cond.notify_all()
 
@@ -176,12 +177,14 @@ class HttpSink(Sink):
             with self._cond:
                 self._busy = False
                 in_queue = bool(self._queue) and self._queue[0] is batch
+                if not in_queue:
+                    continue  # given up on by close() and counted there
                 if ok:
                     self._delivered += len(batch.events)
                     self._buffered -= len(batch.events)
-                elif (permanent or self._closing) and in_queue:
+                elif permanent or self._closing:
                     self._drop(batch, f"refused batch {batch.id}" if permanent else "went away")
-                if (ok or permanent or self._closing) and in_queue:
+                if ok or permanent or self._closing:
                     self._queue.popleft()
                 self._cond.notify_all()
                 if ok or permanent:
