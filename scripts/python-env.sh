@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Creates clients/python/.venv once (or again when clients/python/pyproject.toml
+# Creates clients/python/.venv once (and updates it when clients/python/pyproject.toml
 # changes) with the traindx Python client installed editable and its test
 # extras (torch CPU, tensorflow-cpu + Keras 3, Lightning, transformers, pytest,
 # ruff). Quiet and quick when the venv is already there. Prints the venv path.
@@ -39,10 +39,13 @@ fi
 
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
-echo "python-env: creating $venv (one time, a few minutes)" >&2
+echo "python-env: installing into $venv (one time, a few minutes)" >&2
 {
-  rm -rf "$venv"
-  "$python" -m venv "$venv"
+  # A changed pyproject.toml updates the venv in place; a broken or missing one is made anew.
+  if ! "$venv/bin/python" -c "" >/dev/null 2>&1; then
+    rm -rf "$venv"
+    "$python" -m venv "$venv"
+  fi
   # A CPU build of torch shipped beside the index is preferred to the
   # index's default (CUDA) build: a tenth of the download, same API.
   cpu_torch="$(ls /opt/wheels/torch-*+cpu-*.whl 2>/dev/null | sort -V | tail -n1 || true)"

@@ -15,10 +15,11 @@ from collections.abc import Iterator
 
 import pytest
 import torch
-from conftest import REPO
 from torch import nn
 
 import traindx
+
+from conftest import REPO
 
 
 def free_port() -> int:

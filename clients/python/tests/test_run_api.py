@@ -8,8 +8,9 @@ import zlib
 import pytest
 
 import traindx
-from conftest import diagnose, read_trace
 from traindx.classification import classification_report
+
+from conftest import diagnose, read_trace
 
 
 def test_eval_reports_confusion_and_per_class_and_macro_scores():

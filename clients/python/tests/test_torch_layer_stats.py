@@ -11,6 +11,7 @@ import torch
 from torch import nn
 
 import traindx
+
 from conftest import read_trace
 
 EVERY = 2

@@ -1,1 +1,5 @@
-"""lightning integration."""
+"""Lightning integration: `TraindxCallback` for `Trainer(callbacks=[...])`."""
+
+from .callback import TraindxCallback
+
+__all__ = ["TraindxCallback"]

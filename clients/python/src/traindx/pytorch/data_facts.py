@@ -89,6 +89,11 @@ def describe_data(
         info["trainSize"] = int(train_size)
     if x is not None and x.numel() > 0:
         info["inputShape"] = list(x.shape[1:])
+        if not x.is_floating_point():
+            # Token ids and other indices are names, not magnitudes: their mean and spread say
+            # nothing about input scaling, so they get no inputStats.
+            info["inputDtype"] = str(x.dtype).removeprefix("torch.")
+            x = None
     with torch.no_grad():
         parts: list[torch.Tensor] = []
         if x is not None and x.numel() > 0:

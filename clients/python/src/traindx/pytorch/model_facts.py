@@ -60,6 +60,12 @@ ACTIVATIONS = {
     "Hardtanh": "hardtanh",
     "Hardsigmoid": "hardsigmoid",
     "Hardswish": "hardswish",
+    # Hugging Face's own activation modules (transformers.activations).
+    "GELUActivation": "gelu",
+    "NewGELUActivation": "gelu",
+    "FastGELUActivation": "gelu",
+    "QuickGELUActivation": "gelu",
+    "SiLUActivation": "silu",
 }
 
 # Outputs laid out [batch, channels, ...]: a unit is a channel (dim 1), not the last axis.
@@ -107,12 +113,21 @@ def track_layers(model: nn.Module) -> list[TrackedLayer]:
         has_children = any(True for _ in module.children())
         if has_children and not own:
             continue
+        if _not_a_layer(module):
+            continue
         kind = type(module).__name__
         activation = ACTIVATIONS.get(kind)
         previous_cf = layers[-1].channel_first if layers else False
         channel_first = kind.startswith(_CHANNEL_FIRST) or (activation is not None and previous_cf)
         layers.append(TrackedLayer(name or kind.lower(), module, family_of(activation), channel_first, own))
     return layers
+
+
+def _not_a_layer(module: nn.Module) -> bool:
+    """Loss functions and metrics that a LightningModule or a model holds as attributes."""
+    if isinstance(module, (nn.modules.loss._Loss, nn.Identity)):
+        return True
+    return type(module).__module__.startswith("torchmetrics")
 
 
 def units_of(module: nn.Module) -> Optional[int]:
@@ -142,8 +157,9 @@ def describe_model(layers: list[TrackedLayer], model: nn.Module) -> dict[str, An
         units = units_of(layer.module)
         if units is not None:
             info["units"] = units
+        # 0 for a layer without weights: the detectors then never take it for a weighted layer.
+        info["params"] = sum(p.numel() for _, p in layer.params)
         if layer.params:
-            info["params"] = sum(p.numel() for _, p in layer.params)
             info["trainable"] = all(p.requires_grad for _, p in layer.params)
         info.update(inits.get(layer.name, {}))
         described.append(info)
