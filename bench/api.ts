@@ -21,6 +21,7 @@
  * BENCH_CPU_PROF=DIR writes a --cpu-prof profile of every server child there.
  * BENCH_API_PART=ingest or =diagnosis runs only that part (while profiling or tuning one of them).
  */
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { Agent, createServer, request } from 'node:http';
@@ -28,11 +29,9 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import neo4j from 'neo4j-driver';
 import { createApp } from '../src/api/index.js';
-import { createProfileResolver } from '../src/cli/index.js';
-import { loadConfig, seedDir } from '../src/config/index.js';
+import { loadConfig } from '../src/config/index.js';
 import type { TraceEvent } from '../src/domain/index.js';
-import { createIngestor } from '../src/ingest/index.js';
-import { loadSeed, seedStore } from '../src/knowledge/index.js';
+import { seedTraindx } from '../src/engine/index.js';
 import { diagnoseStoredRun } from '../src/reason/index.js';
 import { type GraphStore, openMemoryStore, openStore } from '../src/store/index.js';
 import { DEFAULT_LAYERS, eventsOf } from '../test/generators/index.js';
@@ -78,17 +77,7 @@ const DIAGNOSIS_GRAPH = `query($id: ID!) { run(id: $id) { id diagnosis {
 
 /** The app as `traindx serve` wires it (src/cli/serve.ts), on the given store. */
 async function createBenchApp(store: GraphStore) {
-  await seedStore(store, await loadSeed([seedDir()]));
-  const pickProfile = createProfileResolver(undefined);
-  const ingest = createIngestor({ store, profileFor: async (run) => (await pickProfile(run)).values });
-  return createApp({
-    store,
-    ingest,
-    profileFor: async (run) => {
-      const p = await pickProfile(run);
-      return { name: p.chain.join(' > '), values: p.values };
-    },
-  });
+  return createApp({ traindx: (await seedTraindx({ store })).traindx });
 }
 
 async function openTargetStore(target: Target, dataDir?: string): Promise<GraphStore> {
@@ -511,7 +500,8 @@ async function diagnosisRows(neo4jChild: Child | undefined, neo4jDown: string | 
     );
   // The same run in both stores: in process for the memory store, through the child's API for Neo4j.
   const memApp = await createBenchApp(await openMemoryStore({ dataDir: null }));
-  for (const [b, events] of slices(10_000).entries()) await memApp.services.ingest(diagId, `b${b}`, events);
+  for (const [b, events] of slices(10_000).entries())
+    await memApp.services.traindx.ingest(diagId, `b${b}`, events);
   if (neo4jChild) {
     neo4jRunIds.push(diagId);
     for (const [b, events] of slices(10_000).entries()) {
@@ -600,9 +590,9 @@ async function diagnosisRows(neo4jChild: Child | undefined, neo4jDown: string | 
 
 /** The diagnosis from the stored state, as services.diagnose computes it on a cache miss. */
 function afresh(app: ReturnType<typeof createApp>, runId: string) {
-  const { store, profileFor } = app.services;
+  const { store, traindx } = app.services;
   return diagnoseStoredRun(
-    { store, profileFor, knowledge: async () => (await app.services.knowledge()).seed },
+    { store, profileFor: traindx.profileFor, knowledge: async () => (await app.services.knowledge()).seed },
     runId,
   );
 }

@@ -30,20 +30,16 @@
  *
  * BENCH_ONLY=regex runs the matching scenarios; BENCH_PASSES=teach,off,on,random picks passes.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { seedTraindx } from '../src/engine/index.js';
 import { initTfjsBackend } from '../src/monitor/index.js';
 import { autoRepair, type RepairReport } from '../src/repair/index.js';
 import type { GraphStore } from '../src/store/index.js';
 import { openMemoryStore } from '../src/store/index.js';
-import {
-  createEmbeddedTraindx,
-  createRng,
-  parseTemplate,
-  type TemplateInput,
-  trainAndDiagnose,
-} from '../src/train/index.js';
+import { createRng, parseTemplate, type TemplateInput, trainAndDiagnose } from '../src/train/index.js';
 
 const { tf, backend } = await initTfjsBackend();
 const dir = mkdtempSync(join(tmpdir(), 'traindx-bench-repair-'));
@@ -350,17 +346,17 @@ console.log(
 await checkBases([2, 4]);
 const sharedStore = await openMemoryStore({ dataDir: null });
 // Seeded before the first pass: an outcome counts only on FIXED_BY links that exist.
-await createEmbeddedTraindx(sharedStore);
+await seedTraindx({ store: sharedStore });
 const results = new Map<string, Outcome[]>();
 for (const pass of PASSES.filter((p) => !chosenPasses || chosenPasses.includes(p.name))) {
   console.log(`\n== pass ${pass.name}: ${pass.label}`);
   // Opened per pass, so it reads the graph as the passes before left it.
-  const shared = pass.shared ? await createEmbeddedTraindx(sharedStore) : undefined;
+  const shared = pass.shared ? (await seedTraindx({ store: sharedStore })).traindx : undefined;
   const draw = createRng(97);
   const outcomes: Outcome[] = [];
   for (const [i, s] of scenarios.entries()) {
     const store = pass.shared ? sharedStore : await openMemoryStore({ dataDir: null });
-    const traindx = shared ?? (await createEmbeddedTraindx(store));
+    const traindx = shared ?? (await seedTraindx({ store })).traindx;
     const report = await autoRepair(
       { tf, traindx, warn: quiet },
       templateOf(s.base, s.patch, s.id, pass.seed),
@@ -487,7 +483,7 @@ function byFault(outcomes: Outcome[]): string {
 
 async function checkBases(seeds: number[]) {
   const store: GraphStore = await openMemoryStore({ dataDir: null });
-  const traindx = await createEmbeddedTraindx(store);
+  const { traindx } = await seedTraindx({ store });
   const lines: string[] = [];
   for (const seed of seeds)
     for (const base of Object.keys(BASES) as (keyof typeof BASES)[]) {

@@ -1,7 +1,7 @@
 /**
  * npm run bench:accuracy — diagnoses every stored trace of the fault
- * benchmark exactly as `traindx diagnose FILE --json` does (diagnoseFile with
- * the CLI's profile resolver) and prints, for the tune split, the test split
+ * benchmark through the path `traindx diagnose FILE --json` takes (importer,
+ * ingest, detect, store, reason; default profiles) and prints, for the tune split, the test split
  * and all runs: top-1 and top-3 cause accuracy, symptom precision and recall,
  * false alarms on healthy runs, the calibration of the top cause's confidence
  * (ECE and a reliability table) and a per-cause table; then the misses of the
@@ -11,7 +11,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createProfileResolver, diagnoseFile } from '../../src/cli/index.js';
+import { diagnoseInto, openEphemeralTraindx } from '../../src/engine/index.js';
 import { describeMiss, GOALS, perCauseTable, reliabilityTable, summaryTable } from './format-figures.js';
 import { formatJson } from './format-json.js';
 import { type DiagnosedRun, figures, scoreRun } from './score.js';
@@ -19,18 +19,20 @@ import { FAULTS_DIR, readLabels, readTraceText } from './store.js';
 
 const started = performance.now();
 const file = readLabels();
-const resolver = createProfileResolver(undefined);
+// One embedded traindx for all runs, keeping no series, as `traindx diagnose FILE` reads a file.
+const traindx = await openEphemeralTraindx({ keepSeries: false });
 const dir = mkdtempSync(join(tmpdir(), 'traindx-bench-faults-'));
 const diagnosed: DiagnosedRun[] = [];
 try {
   for (const label of file.labels) {
-    // diagnoseFile reads a path, like the CLI: each trace is unpacked next to the others first.
+    // The CLI's path: each trace is unpacked to a file and read by the importers.
     const path = join(dir, `${label.id}.jsonl`);
     writeFileSync(path, readTraceText(label.id));
-    diagnosed.push({ label, diagnosis: await diagnoseFile(path, resolver) });
+    diagnosed.push({ label, diagnosis: (await diagnoseInto(traindx, path))[0]! });
   }
 } finally {
   rmSync(dir, { recursive: true, force: true });
+  await traindx.close();
 }
 const seconds = (performance.now() - started) / 1000;
 

@@ -11,10 +11,11 @@ import {
   parse,
   type TypeNode,
 } from 'graphql';
-import { createGraphQLError, maskError, type Plugin } from 'graphql-yoga';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { IngestOptions } from '../ingest/index.js';
 import { type AppServices, createRequestContext } from './context.js';
-import { ingestAndNotify } from './resolvers/ingest.js';
+import { toClientError } from './errors.js';
+import { ingestBatch } from './resolvers/ingest.js';
 
 /**
  * The hot path of a live run, `logEvents` with a batch of events, answered
@@ -28,7 +29,7 @@ import { ingestAndNotify } from './resolvers/ingest.js';
  * gets the answer the executor would give: the same fields in the same
  * order, and on failure the same error, located at the field, with path
  * [logEvents], masked alike (it runs what the resolver runs,
- * ingestAndNotify, and picks the selected scalars from its result). Anything else (other operations, literals,
+ * ingestBatch, and picks the selected scalars from its result). Anything else (other operations, literals,
  * fragments, directives, `symptoms`, variables of the wrong type) goes the
  * general way, which also words its errors.
  *
@@ -83,11 +84,11 @@ export function compileIngest(services: AppServices): CompiledIngest {
       );
       if (!args) return null;
       const ctx = createRequestContext(services);
-      return ingestAndNotify(ctx, args.runId, args.batchId, args.events, options).then(
+      return ingestBatch(ctx, args.runId, args.batchId, args.events, options).then(
         (value) => ({ data: { [plan.key]: plan.pick(value as unknown as Record<string, unknown>) } }),
         (err: unknown) => ({
           data: null,
-          errors: [maskError(located(err, plan), 'Unexpected error.') as GraphQLError],
+          errors: [toClientError(located(err, plan), 'Unexpected error.') as GraphQLError],
         }),
       );
     },

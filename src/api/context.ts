@@ -1,12 +1,6 @@
-import type { ProfileValues } from '../detect/index.js';
-import type { Diagnosis, RunEvent } from '../domain/index.js';
-import type { IngestOptions, IngestResult } from '../ingest/index.js';
-import { diagnoseStoredRun } from '../reason/index.js';
+import type { Diagnosis } from '../domain/index.js';
+import type { KnowledgeIndex, Traindx } from '../engine/index.js';
 import type { GraphStore } from '../store/index.js';
-import { type AlertHub, createAlertHub } from './alert-hub.js';
-import { createKnowledgeCache, type KnowledgeIndex } from './knowledge-cache.js';
-
-export type { KnowledgeIndex } from './knowledge-cache.js';
 
 /** Request limits; each refusal is a clear error naming the limit. */
 export interface Limits {
@@ -27,82 +21,31 @@ export const DEFAULT_LIMITS: Limits = {
   maxCost: 50_000,
 };
 
-/** What the app needs, passed in (no module singletons). */
+/** What the app needs, passed in (no module singletons): traindx on its store, and the request limits. */
 export interface AppDeps {
-  store: GraphStore;
-  ingest(runId: string, batchId: string, events: unknown[], options?: IngestOptions): Promise<IngestResult>;
-  profileFor(run: RunEvent): Promise<{ name: string; values: ProfileValues }>;
-  limits?: Partial<Limits>;
+  traindx: Traindx;
+  limits?: Partial<Omit<Limits, 'maxEventsPerBatch'>>;
 }
 
-/** Shared by all requests of one app: the cached knowledge graph and the live alert hub. */
-export interface AppServices extends AppDeps {
+/** Shared by all requests of one app. */
+export interface AppServices {
+  traindx: Traindx;
+  store: GraphStore;
   limits: Limits;
-  alerts: AlertHub;
   knowledge(): Promise<KnowledgeIndex>;
-  invalidateKnowledge(): void;
   diagnose(runId: string): Promise<Diagnosis | null>;
 }
 
 /** Per request: the app's services and a memoised diagnosis per run (one however many fields ask). */
 export type RequestContext = AppServices;
 
-export function createServices(deps: AppDeps): AppServices {
-  const cache = createKnowledgeCache(deps.store);
-  const diagnoses = createDiagnosisCache();
+export function createServices({ traindx, limits }: AppDeps): AppServices {
   return {
-    ...deps,
-    limits: { ...DEFAULT_LIMITS, ...deps.limits },
-    alerts: createAlertHub(),
-    knowledge: () => cache.get(),
-    invalidateKnowledge: () => cache.invalidate(),
-    async diagnose(runId) {
-      // A diagnosis is a pure function of the run's stored state (its batch count and status say
-      // whether that moved) and of the knowledge graph: answer a repeated question from memory.
-      const [version, index] = await Promise.all([deps.store.runVersion(runId), cache.get()]);
-      if (!version) return null;
-      const key = { ...version, index };
-      const hit = diagnoses.get(runId, key);
-      if (hit) return hit;
-      const d = await diagnoseStoredRun(
-        { store: deps.store, profileFor: deps.profileFor, knowledge: async () => index.seed },
-        runId,
-      );
-      if (d) diagnoses.set(runId, key, d);
-      return d;
-    },
-  };
-}
-
-interface DiagnosisKey {
-  batchCount: number;
-  status?: string;
-  index: KnowledgeIndex;
-}
-
-/** The last diagnosis of each run, valid while its batch count, status and knowledge are the same; bounded. */
-function createDiagnosisCache(max = 1_000) {
-  const entries = new Map<string, { key: DiagnosisKey; diagnosis: Diagnosis }>();
-  return {
-    get(runId: string, key: DiagnosisKey): Diagnosis | undefined {
-      const e = entries.get(runId);
-      if (
-        !e ||
-        e.key.batchCount !== key.batchCount ||
-        e.key.status !== key.status ||
-        e.key.index !== key.index
-      )
-        return undefined;
-      // Map order is insertion order: re-inserting keeps the most recently used last.
-      entries.delete(runId);
-      entries.set(runId, e);
-      return e.diagnosis;
-    },
-    set(runId: string, key: DiagnosisKey, diagnosis: Diagnosis) {
-      entries.delete(runId);
-      entries.set(runId, { key, diagnosis });
-      if (entries.size > max) entries.delete(entries.keys().next().value!);
-    },
+    traindx,
+    store: traindx.store,
+    limits: { ...DEFAULT_LIMITS, ...limits, maxEventsPerBatch: traindx.maxEventsPerBatch },
+    knowledge: () => traindx.knowledge(),
+    diagnose: (runId) => traindx.diagnose(runId),
   };
 }
 

@@ -7,6 +7,7 @@ import { schemaPath } from '../config/index.js';
 import { useDashboard } from '../dashboard/index.js';
 import { compileIngest, useCompiledIngest } from './compiled-ingest.js';
 import { type AppDeps, createRequestContext, createServices } from './context.js';
+import { toClientError } from './errors.js';
 import { createNodeListener } from './node-listener.js';
 import { useHealth, useRequestSizeLimit, useTraceSchema } from './plugins.js';
 import { diagnosisResolvers } from './resolvers/diagnosis.js';
@@ -23,7 +24,7 @@ import { runResolvers } from './resolvers/runs.js';
  * Subscriptions (`alerts`) travel as server-sent events.
  * Use `app.fetch` in tests (no port) or pass `app` to node:http.
  *
- * @example const app = createApp({ store, ingest, profileFor });
+ * @example const app = createApp({ traindx: createTraindx({ store }) });
  */
 export function createApp(deps: AppDeps) {
   const services = createServices(deps);
@@ -45,8 +46,8 @@ export function createApp(deps: AppDeps) {
     graphqlEndpoint: '/graphql',
     // Our own /health (below) also says which store answers.
     healthCheckEndpoint: '/yoga-health',
-    // Unexpected errors reach clients as "Unexpected error." with no stack; expected ones carry a code.
-    maskedErrors: true,
+    // traindx's own errors reach clients with their code; anything else as "Unexpected error." with no stack.
+    maskedErrors: { maskError: toClientError },
     plugins: [
       useRequestSizeLimit(limits.maxRequestBytes),
       useHealth(services),

@@ -18,8 +18,9 @@ type YogaLike = (req: IncomingMessage, res: ServerResponse, ctx: Record<string, 
  */
 export function createNodeListener(yoga: YogaLike, compiled: CompiledIngest, maxRequestBytes: number) {
   let answered = 0;
+  const negotiated = createNegotiator();
   const listener = (req: IncomingMessage, res: ServerResponse) => {
-    const type = hotPathType(req, maxRequestBytes);
+    const type = hotPathType(req, maxRequestBytes, negotiated);
     if (!type) return yoga(req, res, {});
     const chunks: Buffer[] = [];
     let bytes = 0;
@@ -105,26 +106,28 @@ const PROCESSOR_TYPES = [
   'application/graphql-response+json',
   'application/json',
 ];
-const typeByAccept = new Map<string, string | null>();
-
-function negotiated(accept: string): string | null {
-  let type = typeByAccept.get(accept);
-  if (type !== undefined) return type;
-  const asked: string[] = [];
-  for (const a of accept.replace(/\s/g, '').toLowerCase().split(',')) {
-    const [mediaType, ...params] = a.split(';');
-    const charset = params.find((p) => p.includes('charset=')) ?? 'charset=utf-8';
-    if (mediaType !== undefined && charset === 'charset=utf-8') asked.push(mediaType);
-  }
-  asked.reverse();
-  let chosen: string | undefined;
-  for (const group of [[PROCESSOR_TYPES[0]!], [PROCESSOR_TYPES[1]!], PROCESSOR_TYPES.slice(2)])
-    for (const wanted of asked) for (const offered of group) if (matches(offered, wanted)) chosen = offered;
-  // Only the two JSON types are written here; streams and refusals stay Yoga's.
-  type = chosen?.startsWith('application/') ? `${chosen}; charset=utf-8` : null;
-  if (typeByAccept.size >= 64) typeByAccept.clear();
-  typeByAccept.set(accept, type);
-  return type;
+/** The negotiation above, remembered per Accept header (clients send a handful; bounded). */
+function createNegotiator() {
+  const typeByAccept = new Map<string, string | null>();
+  return (accept: string): string | null => {
+    let type = typeByAccept.get(accept);
+    if (type !== undefined) return type;
+    const asked: string[] = [];
+    for (const a of accept.replace(/\s/g, '').toLowerCase().split(',')) {
+      const [mediaType, ...params] = a.split(';');
+      const charset = params.find((p) => p.includes('charset=')) ?? 'charset=utf-8';
+      if (mediaType !== undefined && charset === 'charset=utf-8') asked.push(mediaType);
+    }
+    asked.reverse();
+    let chosen: string | undefined;
+    for (const group of [[PROCESSOR_TYPES[0]!], [PROCESSOR_TYPES[1]!], PROCESSOR_TYPES.slice(2)])
+      for (const wanted of asked) for (const offered of group) if (matches(offered, wanted)) chosen = offered;
+    // Only the two JSON types are written here; streams and refusals stay Yoga's.
+    type = chosen?.startsWith('application/') ? `${chosen}; charset=utf-8` : null;
+    if (typeByAccept.size >= 64) typeByAccept.clear();
+    typeByAccept.set(accept, type);
+    return type;
+  };
 }
 
 /** Whether a media type the client asked for (maybe with wildcards) admits the one offered. */
@@ -135,7 +138,11 @@ function matches(offered: string, asked: string): boolean {
 }
 
 /** The response type when this request may take the hot path, else null. */
-function hotPathType(req: IncomingMessage, maxRequestBytes: number): string | null {
+function hotPathType(
+  req: IncomingMessage,
+  maxRequestBytes: number,
+  negotiated: (accept: string) => string | null,
+): string | null {
   if (req.method !== 'POST') return null;
   const url = req.url ?? '';
   if (url !== '/graphql' && !url.startsWith('/graphql?')) return null;

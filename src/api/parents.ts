@@ -6,10 +6,10 @@ import type {
   FixedByLink,
   Outcome,
   Remedy,
+  StoredRun,
   SuggestsLink,
   Symptom,
 } from '../domain/index.js';
-import type { StoredRun } from '../store/index.js';
 
 // What resolvers hand to the field resolvers below them (codegen `mappers`):
 // domain objects, with link sources still as ids until a field asks for them.

@@ -52,14 +52,14 @@ export const tooLarge = (Response: typeof globalThis.Response, length: number, m
     { status: 413 },
   );
 
-let traceSchema: string | undefined;
-
 /**
  * `/schema/trace-v1.json`: the trace event schema (spec/trace-format.md) as
  * JSON Schema, generated from the same zod schema the server validates
  * with, so clients in other languages can check events before sending.
  */
 export function useTraceSchema(): Plugin {
+  // Generated on the first request, once per app.
+  let traceSchema: string | undefined;
   return {
     onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== '/schema/trace-v1.json') return;

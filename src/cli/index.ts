@@ -1,6 +1,5 @@
-export { diagnoseFile } from './diagnose-file.js';
+export { diagnose } from './diagnose.js';
 export { formatDiagnosis } from './format-diagnosis.js';
-export { createProfileResolver } from './resolve-profile.js';
+export { gatherReportInput, report } from './report.js';
 export { seed } from './seed.js';
 export { serve } from './serve.js';
-export { UserError } from './user-error.js';

@@ -1,26 +1,22 @@
 import type { Config } from '../config/index.js';
-import { seedDir } from '../config/index.js';
-import { loadSeed, seedStore } from '../knowledge/index.js';
-import { openStore } from '../store/index.js';
+import { openTraindx } from '../engine/index.js';
 
 /** `traindx seed`: loads graph-seed/ (plus any --dir of the user's own rules) into the store. */
 export async function seed(config: Config, extraDirs: string[], log: (line: string) => void): Promise<void> {
-  const knowledge = await loadSeed([seedDir(), ...extraDirs]);
-  const store = await openStore(config);
+  const { traindx, seeded } = await openTraindx(config, { seedDirs: extraDirs });
   try {
-    const report = await seedStore(store, knowledge);
-    log(`Seeded ${store.description}`);
+    log(`Seeded ${traindx.store.description}`);
     log('part        created  updated  unchanged');
-    for (const [part, r] of Object.entries(report)) {
+    for (const [part, r] of Object.entries(seeded)) {
       log(
         `${part.padEnd(10)} ${String(r.created).padStart(8)} ${String(r.updated).padStart(8)} ${String(r.unchanged).padStart(10)}`,
       );
     }
-    const counts = await store.countKnowledge();
+    const counts = await traindx.store.countKnowledge();
     log(
       `store now holds: ${counts.symptoms} symptoms, ${counts.causes} causes, ${counts.remedies} remedies, ${counts.sources} sources, ${counts.suggests} SUGGESTS, ${counts.fixedBy} FIXED_BY`,
     );
   } finally {
-    await store.close();
+    await traindx.close();
   }
 }

@@ -1,8 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import type { Command } from 'commander';
 import { seedDir } from '../config/index.js';
 import { loadProfile } from '../detect/index.js';
+import { openEphemeralTraindx } from '../engine/index.js';
 import { initTfjsBackend } from '../monitor/index.js';
 import {
   applyEdits,
@@ -12,9 +12,7 @@ import {
   type Suggestion,
   suggestStructure,
 } from '../repair/index.js';
-import { openMemoryStore } from '../store/index.js';
 import {
-  createEmbeddedTraindx,
   createTrainPrinter,
   expandModel,
   loadTemplate,
@@ -25,9 +23,8 @@ import {
   trainAndDiagnose,
 } from '../train/index.js';
 import { formatDiagnosis } from './format-diagnosis.js';
-import { userErrors } from './train.js';
 
-interface SuggestFlags {
+export interface SuggestFlags {
   trace?: string;
   out?: string;
   write?: string;
@@ -35,28 +32,13 @@ interface SuggestFlags {
 }
 
 /**
- * Adds `traindx suggest TEMPLATE.yaml [--trace FILE] [--write FILE]`.
+ * `traindx suggest TEMPLATE.yaml [--trace FILE] [--write FILE]`: structure changes for a healthy
+ * but weak run, each backed by the run's numbers.
  *
- * @example registerSuggestCommand(program, (line) => process.stdout.write(`${line}\n`));
+ * @example await suggest('templates/blobs-mlp.yaml', { write: 'better.yaml' }, console.log);
  */
-export function registerSuggestCommand(program: Command, out: (line: string) => void): void {
-  program
-    .command('suggest')
-    .description(
-      'Suggest structure changes for a healthy but weak run (too little or too much capacity, missing regularisation or normalisation), each backed by the run’s numbers.',
-    )
-    .argument('<template>', 'a training template (YAML)')
-    .option('--trace <file>', 'read this trace of the template’s run instead of training it')
-    .option('--out <dir>', 'where the trace of the run goes (default ./traindx-runs/<runId>)')
-    .option('--write <file>', 'write the template with every suggestion applied')
-    .option('--quiet', 'no per-epoch lines')
-    .action(async (path: string, flags: SuggestFlags) => {
-      await suggest(path, flags, out);
-    });
-}
-
-async function suggest(path: string, flags: SuggestFlags, out: (line: string) => void) {
-  const template = await userErrors(() => loadTemplate(path));
+export async function suggest(path: string, flags: SuggestFlags, out: (line: string) => void) {
+  const template = await loadTemplate(path);
   const baseDir = dirname(resolve(path));
   const { resolved, tracePath, profile } = flags.trace
     ? {
@@ -87,24 +69,21 @@ async function trainOnce(
 ) {
   const { tf, backend } = await initTfjsBackend();
   // A one-off run: diagnosed in memory, nothing persisted but the trace.
-  const store = await openMemoryStore({ dataDir: null });
+  const traindx = await openEphemeralTraindx();
   try {
-    const traindx = await createEmbeddedTraindx(store);
     const runId = `${basename(path, '.yaml')}-suggest-${Date.now().toString(36)}`;
     const dir = resolve(flags.out ?? join('traindx-runs', runId));
     await mkdir(dir, { recursive: true });
     out(`traindx suggest ${path}: training it once (tfjs on ${backend})`);
     const print = createTrainPrinter(out, { quiet: flags.quiet });
-    const run = await userErrors(() =>
-      trainAndDiagnose({ tf, traindx }, template, {
-        baseDir: dirname(resolve(path)),
-        runId,
-        traceDir: dir,
-        onStart: (s) => print.start(runId, s),
-        onEpoch: (e) => print.epoch(e),
-        onAlert: (a) => print.alert(a),
-      }),
-    );
+    const run = await trainAndDiagnose({ tf, traindx }, template, {
+      baseDir: dirname(resolve(path)),
+      runId,
+      traceDir: dir,
+      onStart: (s) => print.start(runId, s),
+      onEpoch: (e) => print.epoch(e),
+      onAlert: (a) => print.alert(a),
+    });
     out('');
     out(formatDiagnosis(run.diagnosis));
     if (!run.diagnosis.healthy)
@@ -113,13 +92,13 @@ async function trainOnce(
       );
     return { resolved: run.resolved, tracePath: run.tracePath, profile: run.profile };
   } finally {
-    await store.close();
+    await traindx.close();
   }
 }
 
 /** The template with its model as named layers, without training (the data decides the output head). */
 async function resolveOnly(template: TrainingTemplate, baseDir: string) {
-  const data = await userErrors(() => prepareData(template, baseDir));
+  const data = await prepareData(template, baseDir);
   return { resolved: { ...template, model: { layers: expandModel(template, data) } } };
 }
 

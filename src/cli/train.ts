@@ -1,25 +1,14 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { type Command, Option } from 'commander';
 import { loadConfig } from '../config/index.js';
+import { openTraindx } from '../engine/index.js';
+import { InputError } from '../errors/index.js';
 import { initTfjsBackend } from '../monitor/index.js';
 import { autoRepair, formatAttempts, type RepairReport } from '../repair/index.js';
-import { openStore } from '../store/index.js';
-import {
-  createEmbeddedTraindx,
-  createTrainPrinter,
-  DataFileError,
-  loadTemplate,
-  ModelBuildError,
-  type MonitoredRun,
-  TemplateError,
-  templateToYaml,
-} from '../train/index.js';
+import { createTrainPrinter, loadTemplate, type MonitoredRun, templateToYaml } from '../train/index.js';
 import { formatDiagnosis } from './format-diagnosis.js';
 
-import { UserError } from './user-error.js';
-
-interface TrainFlags {
+export interface TrainFlags {
   out?: string;
   autoRepair?: boolean;
   maxAttempts?: string;
@@ -29,91 +18,60 @@ interface TrainFlags {
 }
 
 /**
- * Adds `traindx train TEMPLATE.yaml [--auto-repair] [--max-attempts N] [--out DIR]`.
+ * `traindx train TEMPLATE.yaml [--auto-repair] [--max-attempts N] [--out DIR]`: trains the template
+ * monitored, diagnoses it, and with --auto-repair retrains edited copies until the failure is gone.
  *
- * @example registerTrainCommand(program, (line) => process.stdout.write(`${line}\n`));
+ * @example await train('templates/blobs-mlp.yaml', { autoRepair: true }, console.log);
  */
-export function registerTrainCommand(program: Command, out: (line: string) => void): void {
-  program
-    .command('train')
-    .description(
-      'Train the model a YAML template describes, monitored and diagnosed as it trains; with --auto-repair, retrain edited copies until the failure is gone.',
-    )
-    .argument('<template>', 'a training template (YAML); see templates/')
-    .option(
-      '--out <dir>',
-      'where the traces, summary.json and a repaired template go (default ./traindx-runs/<runId>)',
-    )
-    .option(
-      '--auto-repair',
-      'on a failure, apply the best applicable remedy to a copy of the template and retrain',
-    )
-    .option('--max-attempts <n>', 'most retrained copies for --auto-repair (default 3)')
-    .addOption(
-      new Option('--store <kind>', 'where runs and learned outcomes go: memory (default) or neo4j').choices([
-        'memory',
-        'neo4j',
-      ]),
-    )
-    .option('--data-dir <dir>', 'where the memory store keeps its journal (default ./.traindx)')
-    .option('--quiet', 'no per-epoch lines')
-    .action(async (path: string, flags: TrainFlags) => {
-      const maxAttempts = flags.maxAttempts === undefined ? 3 : Number(flags.maxAttempts);
-      if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
-        throw new UserError(`--max-attempts: expected a positive integer, got '${flags.maxAttempts}'`);
-      await train(path, { ...flags, maxAttempts }, out);
-    });
+export async function train(path: string, flags: TrainFlags, out: (line: string) => void) {
+  const maxAttempts = flags.maxAttempts === undefined ? 3 : Number(flags.maxAttempts);
+  if (!Number.isInteger(maxAttempts) || maxAttempts < 1)
+    throw new InputError(`--max-attempts: expected a positive integer, got '${flags.maxAttempts}'`);
+  await trainTemplateFile(path, { ...flags, maxAttempts }, out);
 }
 
-async function train(
+async function trainTemplateFile(
   path: string,
   flags: Omit<TrainFlags, 'maxAttempts'> & { maxAttempts: number },
   out: (line: string) => void,
 ) {
-  const template = await userErrors(() => loadTemplate(path));
+  const template = await loadTemplate(path);
   const config = loadConfig(process.env, { store: flags.store, dataDir: flags.dataDir });
   const { tf, backend } = await initTfjsBackend();
-  const store = await openStore(config);
+  const { traindx } = await openTraindx(config);
   try {
-    const traindx = await createEmbeddedTraindx(store);
     const runId = `${slug(template.name ?? basename(path, '.yaml'))}-${stamp()}`;
     const dir = resolve(flags.out ?? join('traindx-runs', runId));
     await mkdir(dir, { recursive: true });
     out(
-      `traindx train ${path}: tfjs on ${backend}; ${store.description}; output in ${relative('.', dir) || '.'}`,
+      `traindx train ${path}: tfjs on ${backend}; ${traindx.store.description}; output in ${relative('.', dir) || '.'}`,
     );
     const print = createTrainPrinter(out, { quiet: flags.quiet });
-    const report = await userErrors(() =>
-      autoRepair(
-        {
-          tf,
-          traindx,
-          log: out,
-          onStart: (s) =>
-            print.start(
-              s.runId,
-              s,
-              s.parent ? `attempt: ${s.parent.remedy} on ${s.parent.runId}` : undefined,
-            ),
-          onEpoch: (e) => print.epoch(e),
-          onAlert: (a) => print.alert(a),
-          onOriginal: (run) => {
-            out('');
-            out(formatDiagnosis(run.diagnosis));
-            if (!flags.autoRepair && !run.diagnosis.healthy)
-              out(`\nTo try the remedies: traindx train ${path} --auto-repair`);
-            if (flags.autoRepair && !run.diagnosis.healthy) out('\nAuto-repair:');
-          },
-          warn: (m) => out(`  (${m})`),
+    const report = await autoRepair(
+      {
+        tf,
+        traindx,
+        log: out,
+        onStart: (s) =>
+          print.start(s.runId, s, s.parent ? `attempt: ${s.parent.remedy} on ${s.parent.runId}` : undefined),
+        onEpoch: (e) => print.epoch(e),
+        onAlert: (a) => print.alert(a),
+        onOriginal: (run) => {
+          out('');
+          out(formatDiagnosis(run.diagnosis));
+          if (!flags.autoRepair && !run.diagnosis.healthy)
+            out(`\nTo try the remedies: traindx train ${path} --auto-repair`);
+          if (flags.autoRepair && !run.diagnosis.healthy) out('\nAuto-repair:');
         },
-        template,
-        {
-          baseDir: dirname(resolve(path)),
-          traceDir: dir,
-          runId,
-          maxAttempts: flags.autoRepair ? flags.maxAttempts : 0,
-        },
-      ),
+        warn: (m) => out(`  (${m})`),
+      },
+      template,
+      {
+        baseDir: dirname(resolve(path)),
+        traceDir: dir,
+        runId,
+        maxAttempts: flags.autoRepair ? flags.maxAttempts : 0,
+      },
     );
     const repairedPath = flags.autoRepair ? await writeRepaired(report, path, dir, out) : undefined;
     const summaryPath = join(dir, 'summary.json');
@@ -122,7 +80,7 @@ async function train(
     out('');
     out(`Trace: ${relative('.', join(dir, `${runId}.jsonl`))}  Summary: ${relative('.', summaryPath)}`);
   } finally {
-    await store.close();
+    await traindx.close();
   }
 }
 
@@ -222,17 +180,6 @@ function summaryOf(report: RepairReport, path: string, dir: string, repair?: { r
         }
       : {}),
   };
-}
-
-/** Template, data and model errors are the user's: exit 2 with the message. */
-export async function userErrors<T>(f: () => Promise<T>): Promise<T> {
-  try {
-    return await f();
-  } catch (err) {
-    if (err instanceof TemplateError || err instanceof DataFileError || err instanceof ModelBuildError)
-      throw new UserError(err.message);
-    throw err;
-  }
 }
 
 const slug = (s: string) =>

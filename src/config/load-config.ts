@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { TraindxError } from '../errors/index.js';
 
 /**
  * Every setting of traindx, from the environment; flags of the CLI override
@@ -41,7 +42,11 @@ const ENV_KEYS: Record<keyof Config, string> = {
   maxBatchEvents: 'TRAINDX_MAX_BATCH_EVENTS',
 };
 
-export class ConfigError extends Error {}
+/** Bad settings (environment or flags), every bad one listed. */
+export class ConfigError extends TraindxError {
+  readonly code = 'BAD_CONFIG';
+  readonly category = 'config';
+}
 
 /**
  * Reads the config from an environment map, then applies overrides (CLI flags).

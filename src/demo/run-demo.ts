@@ -1,17 +1,14 @@
-import type { ProfileValues } from '../detect/index.js';
 import { fmt } from '../detect/index.js';
-import type { Diagnosis, KnowledgeSeed, RunEvent } from '../domain/index.js';
-import { createIngestor } from '../ingest/index.js';
-import { createInProcessSink, createMonitor, initTfjsBackend } from '../monitor/index.js';
-import { describeEdits, diagnoseStoredRun } from '../reason/index.js';
-import type { GraphStore } from '../store/index.js';
+import type { Diagnosis, KnowledgeSeed } from '../domain/index.js';
+import type { Traindx } from '../engine/index.js';
+import { createMonitor, initTfjsBackend } from '../monitor/index.js';
+import { describeEdits } from '../reason/index.js';
 import { createRng, hashString } from '../train/index.js';
 import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js';
 
 export interface DemoDeps {
-  /** An embedded store, already seeded with the knowledge graph. */
-  store: GraphStore;
-  profileFor(run: RunEvent): Promise<{ name: string; values: ProfileValues }>;
+  /** An embedded traindx on a seeded store. */
+  traindx: Traindx;
   out(line: string): void;
   /** Only these scenario ids (default: all). */
   only?: string[];
@@ -34,16 +31,12 @@ export interface DemoResult {
 export async function runDemo(deps: DemoDeps): Promise<DemoResult[]> {
   const { tf, backend, note } = await initTfjsBackend();
   deps.out(`tfjs backend: ${backend} (${note})`);
-  const knowledge = await deps.store.readKnowledge();
-  const ingest = createIngestor({
-    store: deps.store,
-    profileFor: async (run) => (await deps.profileFor(run)).values,
-  });
+  const knowledge = (await deps.traindx.knowledge()).seed;
   const results: DemoResult[] = [];
   const scenarios = DEMO_SCENARIOS.filter((s) => !deps.only?.length || deps.only.includes(s.id));
   for (const scenario of scenarios) {
     const t0 = performance.now();
-    const diagnosis = await train(tf, scenario, deps, ingest);
+    const diagnosis = await train(tf, scenario, deps.traindx);
     const seconds = (performance.now() - t0) / 1000;
     const top = diagnosis.healthy ? 'healthy' : (diagnosis.causes[0]?.id ?? 'none');
     const result = { id: scenario.id, expect: scenario.expect, top, hit: top === scenario.expect, seconds };
@@ -61,8 +54,7 @@ export async function runDemo(deps: DemoDeps): Promise<DemoResult[]> {
 async function train(
   tf: Awaited<ReturnType<typeof initTfjsBackend>>['tf'],
   scenario: DemoScenario,
-  deps: DemoDeps,
-  ingest: ReturnType<typeof createIngestor>,
+  traindx: Traindx,
 ): Promise<Diagnosis> {
   const { model, data, epochs, batchSize } = scenario.build(tf);
   const runId = `demo-${scenario.id}-${Date.now().toString(36)}`;
@@ -71,7 +63,7 @@ async function train(
     model,
     runId,
     name: scenario.id,
-    sink: createInProcessSink({ ingest }),
+    sink: traindx.sink(),
     data: { x: data.x, y: data.y, validation: { x: data.xVal, y: data.yVal } },
     evaluation: { x: data.xVal, y: data.yVal, split: 'val' },
     epochs,
@@ -97,7 +89,7 @@ async function train(
   await monitor.finish();
   tf.dispose([data.x, data.y, data.xVal, data.yVal]);
   model.dispose();
-  const d = await diagnoseStoredRun({ store: deps.store, profileFor: deps.profileFor }, runId);
+  const d = await traindx.diagnose(runId);
   if (!d) throw new Error(`run ${runId} was not stored`);
   return d;
 }

@@ -1,19 +1,11 @@
 import type { RunEvent, SymptomOccurrence, TraceEvent } from '../domain/index.js';
 import { decodeLine, encodeEvent } from '../trace/index.js';
 import type { Detector, DetectorFamily, Signal } from './detector.js';
+import { createDetectorCache, type DetectorCache, type SavedState } from './detector-cache.js';
 import { createModelView } from './model-view.js';
 import { observableSymptoms } from './observability.js';
-import { ProfileError, type ProfileValues } from './profile.js';
+import type { ProfileValues } from './profile.js';
 import { missingSignals, noteSignals } from './signals.js';
-
-/** Everything needed to resume a run's detectors in another process. */
-interface SavedState {
-  v: 1;
-  families: Record<string, object>;
-  occurrences: SymptomOccurrence[];
-  signals: Signal[];
-  ended: boolean;
-}
 
 export interface DetectorSet {
   /** Feeds the next event of the run (after its `run` event). */
@@ -50,11 +42,14 @@ export function createDetectorSet(options: {
   // biome-ignore lint/suspicious/noExplicitAny: families differ in state and threshold types
   families: readonly DetectorFamily<any, any>[];
   saved?: string;
+  /** Parsed profile sections and saved states to share between sets (one per traindx); default: none shared. */
+  cache?: DetectorCache;
 }): DetectorSet {
   const { run, families } = options;
+  const cache = options.cache ?? createDetectorCache();
   // Shared and read-only (memoised by content): a diagnosis reads only signals,
   // `ended` and occurrences, so it neither re-parses the state nor builds detectors.
-  const saved = options.saved ? parseSaved(options.saved) : undefined;
+  const saved = options.saved ? cache.saved(options.saved) : undefined;
   const model = createModelView(run);
   const occurrences = new Map<string, SymptomOccurrence>(
     (saved ? structuredClone(saved.occurrences) : []).map((o) => [key(o), o] as const),
@@ -75,7 +70,7 @@ export function createDetectorSet(options: {
   const contexts = families.map((family) => ({
     run,
     model,
-    thresholds: parseSection(family, options.profile),
+    thresholds: cache.section(family, options.profile),
   }));
   let built: Detector[] | undefined;
   // Detectors mutate their state in place: they get a private copy, decoded when first fed.
@@ -166,53 +161,30 @@ export function createDetectorSet(options: {
 
 const key = (o: SymptomOccurrence) => `${o.symptomId}|${o.layer ?? ''}|${o.firstStep}`;
 
-// Every batch and every diagnosis builds a set, and zod's parse of a family's
-// section costs more than the rest of that: memoise it by the section's
-// content (a handful of numbers), so a changed profile is parsed afresh.
-// biome-ignore lint/suspicious/noExplicitAny: see createDetectorSet
-const sectionCache = new WeakMap<DetectorFamily<any, any>, Map<string, { data?: unknown; error?: string }>>();
-
-// biome-ignore lint/suspicious/noExplicitAny: see createDetectorSet
-function parseSection(family: DetectorFamily<any, any>, profile: ProfileValues): unknown {
-  const section = profile[family.name] ?? {};
-  const id = JSON.stringify(section);
-  let byContent = sectionCache.get(family);
-  if (!byContent) {
-    byContent = new Map();
-    sectionCache.set(family, byContent);
-  }
-  let parsed = byContent.get(id);
-  if (!parsed) {
-    const result = family.thresholds.safeParse(section);
-    if (result.success) parsed = { data: result.data };
-    else {
-      const issue = result.error.issues[0]!;
-      parsed = {
-        error: `profile section '${family.name}', threshold '${issue.path.join('.')}': ${issue.message}`,
-      };
-    }
-    // Bounded: profiles are few; a process fed ever-new sections starts over.
-    if (byContent.size >= 64) byContent.clear();
-    byContent.set(id, parsed);
-  }
-  if (parsed.error !== undefined) throw new ProfileError(parsed.error);
-  return parsed.data;
-}
-
-// A diagnosis decodes the run's saved state (~25 kB of JSON for 10 layers) on
-// every request; the same string decodes to the same value, so keep the last
-// few by content. Callers never mutate the result (see createDetectorSet).
-const savedCache = new Map<string, SavedState>();
-
-function parseSaved(text: string): SavedState {
-  let parsed = savedCache.get(text);
-  if (parsed) {
-    // Most recently used last, so the oldest entry is the one dropped.
-    savedCache.delete(text);
-  } else {
-    parsed = decodeLine(text, { event: 0 }) as SavedState;
-    if (savedCache.size >= 32) savedCache.delete(savedCache.keys().next().value!);
-  }
-  savedCache.set(text, parsed);
-  return parsed;
+/**
+ * What a diagnosis reads of a run's saved detector state, without building
+ * its detectors: the signals it never carried and the symptoms it could have
+ * shown. A run with no saved state yet is judged by its `run` event alone.
+ *
+ * @example const { missingSignals, observableSymptoms } = readSavedSignals({ run, saved, families: ALL_FAMILIES });
+ */
+export function readSavedSignals(options: {
+  run: RunEvent;
+  saved?: string;
+  // biome-ignore lint/suspicious/noExplicitAny: see createDetectorSet
+  families: readonly DetectorFamily<any, any>[];
+  cache?: DetectorCache;
+}): { missingSignals: Signal[]; observableSymptoms: string[] } {
+  const state = options.saved ? (options.cache ?? createDetectorCache()).saved(options.saved) : undefined;
+  const signals = new Set<Signal>(state?.signals ?? []);
+  if (!state) noteSignals(options.run, signals);
+  const shown = new Set((state?.occurrences ?? []).map((o) => o.symptomId));
+  return {
+    missingSignals: missingSignals(
+      options.families.flatMap((f) => f.signals as Signal[]),
+      signals,
+      createModelView(options.run),
+    ),
+    observableSymptoms: observableSymptoms(signals, state?.ended ?? false, shown),
+  };
 }

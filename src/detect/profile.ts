@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { z } from 'zod';
+import { TraindxError } from '../errors/index.js';
 
 const Threshold = z.object({
   value: z.number(),
@@ -28,7 +29,11 @@ export interface Profile {
   values: ProfileValues;
 }
 
-export class ProfileError extends Error {}
+/** A threshold profile that cannot be found or does not validate. */
+export class ProfileError extends TraindxError {
+  readonly code = 'BAD_PROFILE';
+  readonly category = 'profile';
+}
 
 /**
  * Loads a profile by name (from `profilesDir`) or by path to a user's YAML

@@ -1,7 +1,20 @@
-import { ALL_FAMILIES, createDetectorSet, type DetectorSet, type ProfileValues } from '../detect/index.js';
-import type { RunEvent, SymptomOccurrence, TraceEvent } from '../domain/index.js';
-import { BatchConflictError, type GraphStore, RunNotFoundError, type StoredRun } from '../store/index.js';
-import { createSequenceState, reviveEvent, TraceError, validateEvent } from '../trace/index.js';
+import {
+  ALL_FAMILIES,
+  createDetectorSet,
+  type DetectorCache,
+  type DetectorSet,
+  type ProfileValues,
+} from '../detect/index.js';
+import type { RunEvent, StoredRun, SymptomOccurrence, TraceEvent } from '../domain/index.js';
+import { LimitError } from '../errors/index.js';
+import { BatchConflictError, type GraphStore, RunNotFoundError } from '../store/index.js';
+import {
+  createSequenceState,
+  reviveEvent,
+  type SequenceState,
+  TraceError,
+  validateEvent,
+} from '../trace/index.js';
 import { toSeries } from './to-series.js';
 
 export interface IngestResult {
@@ -32,6 +45,12 @@ export interface IngestOptions {
    * is skipped.
    */
   noNonFiniteText?: boolean;
+  /**
+   * The events are TraceEvents a trace reader already validated, in order,
+   * against the same schemas and order rules (with the file and line in its
+   * errors): checking them again would only double the cost of a file.
+   */
+  validated?: boolean;
 }
 
 export interface IngestDeps {
@@ -40,6 +59,13 @@ export interface IngestDeps {
   maxEventsPerBatch?: number;
   /** Thresholds for a run: by its tags.profile, or the server's default profile. */
   profileFor(run: RunEvent): Promise<ProfileValues>;
+  /**
+   * Store the events as series (default true). A one-shot diagnosis of a
+   * file reads no series, so it skips building them.
+   */
+  keepSeries?: boolean;
+  /** Parsed profile sections and saved states, shared with diagnoses (one per traindx). */
+  detectorCache?: DetectorCache;
 }
 
 /**
@@ -64,10 +90,9 @@ export function createIngestor(deps: IngestDeps) {
   ): Promise<IngestResult> {
     if (rawEvents.length > maxEvents) {
       return Promise.reject(
-        new TraceError(
-          {},
-          'events',
-          `at most ${maxEvents} events per batch, got ${rawEvents.length}; split the batch`,
+        new LimitError(
+          `field 'events': at most ${maxEvents} events per batch, got ${rawEvents.length}; split the batch`,
+          'BATCH_TOO_LARGE',
         ),
       );
     }
@@ -127,12 +152,11 @@ async function ingestNow(
     };
   }
   const first = rawEvents[0] as { type?: unknown } | undefined;
-  if (!stored && first?.type !== 'run') throw new RunNotFoundError(runId);
+  if (!stored && first?.type !== 'run') throw new RunNotFoundError(runId, START_HINT);
   const state = createSequenceState({ seenRun: stored !== null, lastStep: stored?.lastStep });
-  const revive = !options.noNonFiniteText;
-  const events: TraceEvent[] = rawEvents.map((raw, i) =>
-    validateEvent(revive ? reviveEvent(raw) : raw, { event: i }, state),
-  );
+  const events = options.validated
+    ? checkedByReader(rawEvents as TraceEvent[], state)
+    : validateAll(rawEvents, state, !options.noNonFiniteText);
   const runEvent = events[0]?.type === 'run' ? events[0] : undefined;
   if (runEvent && runEvent.id !== runId) {
     throw new TraceError(
@@ -142,7 +166,7 @@ async function ingestNow(
     );
   }
   if (!stored) {
-    if (!runEvent) throw new RunNotFoundError(runId);
+    if (!runEvent) throw new RunNotFoundError(runId, START_HINT);
     await store.putRun(runEvent);
     stored = (await store.getRun(runId))!;
   }
@@ -154,6 +178,7 @@ async function ingestNow(
       profile,
       families: ALL_FAMILIES,
       saved: stored.detectorState,
+      cache: deps.detectorCache,
     });
   const body = events.filter((e) => e.type !== 'run');
   for (const e of body) set.feed(e);
@@ -168,7 +193,7 @@ async function ingestNow(
     expectedBatchCount: stored.batchCount,
     eventCount: events.length,
     lastStep,
-    series: toSeries(body),
+    series: deps.keepSeries === false ? [] : toSeries(body),
     occurrences: changed,
     detectorState,
     status,
@@ -186,6 +211,21 @@ async function ingestNow(
     changed: accepted ? changed : [],
   };
 }
+
+function validateAll(rawEvents: unknown[], state: SequenceState, revive: boolean): TraceEvent[] {
+  return rawEvents.map((raw, i) => validateEvent(revive ? reviveEvent(raw) : raw, { event: i }, state));
+}
+
+/** Events a reader validated: only the run's last step is carried on (the reader held the order). */
+function checkedByReader(events: TraceEvent[], state: SequenceState): TraceEvent[] {
+  for (const e of events) {
+    if (e.type === 'run') state.seenRun = true;
+    else if (e.type === 'step') state.lastStep = e.step;
+  }
+  return events;
+}
+
+const START_HINT = "Start it with startRun, or make its first batch start with its 'run' event.";
 
 /** A run's detectors as they stood after the batch this process stored last. */
 interface LiveSet {

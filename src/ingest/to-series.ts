@@ -1,5 +1,4 @@
-import type { TraceEvent } from '../domain/index.js';
-import type { SeriesChunk } from '../store/index.js';
+import type { SeriesChunk, TraceEvent } from '../domain/index.js';
 
 /**
  * Turns a batch of events into one chunk per series key, so the store keeps

@@ -7,7 +7,7 @@ import {
   type RunFacts,
   type SymptomOccurrence,
 } from '../domain/index.js';
-import { explainCause, toDiagnosedSymptom } from './explain-cause.js';
+import { createNameIndex, explainCause, toDiagnosedSymptom } from './explain-cause.js';
 import { recommendRemedies } from './recommend-remedies.js';
 import { risksJudgedByOutcome, scoreCauses } from './score-causes.js';
 
@@ -40,8 +40,9 @@ export function diagnoseRun(input: DiagnoseInput): Diagnosis {
     knowledge,
     input.observable,
   );
+  const names = createNameIndex(knowledge);
   const causes = scoreCauses(occurrences, knowledge, { observable: input.observable }).map((c) =>
-    explainCause(c, knowledge),
+    explainCause(c, knowledge, names),
   );
   const remedies = recommendRemedies(causes, knowledge, run);
   const symptoms = occurrences.map(toDiagnosedSymptom);

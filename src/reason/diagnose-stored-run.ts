@@ -1,4 +1,4 @@
-import { ALL_FAMILIES, createDetectorSet, type ProfileValues } from '../detect/index.js';
+import { ALL_FAMILIES, type DetectorCache, type ProfileValues, readSavedSignals } from '../detect/index.js';
 import type { Diagnosis, KnowledgeSeed, RunEvent } from '../domain/index.js';
 import type { GraphStore } from '../store/index.js';
 import { diagnoseRun } from './diagnose-run.js';
@@ -8,6 +8,8 @@ export interface DiagnoseStoredDeps {
   profileFor(run: RunEvent): Promise<{ name: string; values: ProfileValues }>;
   /** The knowledge graph; defaults to reading it from the store (pass a cached copy on hot paths). */
   knowledge?(): Promise<KnowledgeSeed>;
+  /** Decoded saved states shared with the ingestor (one per traindx); default: none shared. */
+  detectorCache?: DetectorCache;
 }
 
 /**
@@ -26,11 +28,12 @@ export async function diagnoseStoredRun(deps: DiagnoseStoredDeps, runId: string)
     deps.store.readOccurrences(runId),
     deps.knowledge ? deps.knowledge() : deps.store.readKnowledge(),
   ]);
-  const set = createDetectorSet({
+  // Two questions to the saved state, answered without building the run's detectors.
+  const signals = readSavedSignals({
     run: stored.run,
-    profile: profile.values,
-    families: ALL_FAMILIES,
     saved: stored.detectorState,
+    families: ALL_FAMILIES,
+    cache: deps.detectorCache,
   });
   return diagnoseRun({
     run: stored.run,
@@ -41,8 +44,8 @@ export async function diagnoseStoredRun(deps: DiagnoseStoredDeps, runId: string)
       profile: profile.name,
     },
     occurrences,
-    missingSignals: set.missingSignals(),
-    observable: set.observableSymptoms(),
+    missingSignals: signals.missingSignals,
+    observable: signals.observableSymptoms,
     knowledge,
   });
 }

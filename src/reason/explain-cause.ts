@@ -26,8 +26,11 @@ export const toDiagnosedSymptom = (o: SymptomOccurrence): DiagnosedSymptom => ({
  * only of those parts (the run's numbers and layer names, the links'
  * rationales and sources). Nothing is added that the run or the graph did not say.
  */
-export function explainCause(scored: ScoredCause, knowledge: KnowledgeSeed): DiagnosedCause {
-  const names = nameIndex(knowledge);
+export function explainCause(
+  scored: ScoredCause,
+  knowledge: KnowledgeSeed,
+  names: NameIndex = createNameIndex(knowledge),
+): DiagnosedCause {
   const fixedBy = knowledge.fixedBy
     .filter((l) => l.cause === scored.id)
     .sort((a, b) => learnedEffectiveness(b) - learnedEffectiveness(a) || a.remedy.localeCompare(b.remedy))
@@ -73,7 +76,7 @@ function sentences(
   scored: ScoredCause,
   name: string,
   fixedBy: ExplanationPath['fixedBy'],
-  names: ReturnType<typeof nameIndex>,
+  names: NameIndex,
 ): string {
   const [first, second] = scored.support;
   const seen = (s: NonNullable<typeof first>) => {
@@ -102,18 +105,11 @@ function sentences(
   return out.join(' ');
 }
 
-// Names are looked up for every cause of every diagnosis: build them once per knowledge graph.
-const nameIndexes = new WeakMap<KnowledgeSeed, ReturnType<typeof buildNameIndex>>();
-function nameIndex(k: KnowledgeSeed) {
-  let index = nameIndexes.get(k);
-  if (!index) {
-    index = buildNameIndex(k);
-    nameIndexes.set(k, index);
-  }
-  return index;
-}
-
-function buildNameIndex(k: KnowledgeSeed) {
+/**
+ * Names of the graph's nodes by id, for explanations: build it once per
+ * diagnosis (it is read for every cause) and pass it to `explainCause`.
+ */
+export function createNameIndex(k: KnowledgeSeed) {
   const symptoms = new Map(k.symptoms.map((s) => [s.id, s.name]));
   const causes = new Map(k.causes.map((c) => [c.id, c.name]));
   const remedies = new Map(k.remedies.map((r) => [r.id, r.name]));
@@ -128,3 +124,5 @@ function buildNameIndex(k: KnowledgeSeed) {
 
 const trimStop = (s: string) => s.trim().replace(/[.\s]+$/, '');
 const round = (x: number) => Math.round(x * 1000) / 1000;
+
+export type NameIndex = ReturnType<typeof createNameIndex>;

@@ -1,7 +1,18 @@
+export { type AlertableSymptom, type AlertDecider, createAlertDecider } from './decide-alerts.js';
 export { describeEdits } from './describe-edits.js';
 export { type DiagnoseInput, diagnoseRun, factsOf } from './diagnose-run.js';
 export { type DiagnoseStoredDeps, diagnoseStoredRun } from './diagnose-stored-run.js';
 export { explainCause, toDiagnosedSymptom } from './explain-cause.js';
+export {
+  type AttemptJudgement,
+  type AttemptThresholds,
+  isBetter,
+  isClearlyBetter,
+  judgeAttempt,
+  persisting,
+  type ValMetric,
+  type Verdict,
+} from './judge-attempt.js';
 export { judgeRetry, type RetryVerdict } from './judge-retry.js';
 export { learnedEffectiveness } from './learned-effectiveness.js';
 export { recommendRemedies } from './recommend-remedies.js';

@@ -1,6 +1,7 @@
+import { createModelView } from '../detect/index.js';
 import type { DiagnosedCause, KnowledgeSeed, RecommendedRemedy, RunEvent } from '../domain/index.js';
 import { learnedEffectiveness } from './learned-effectiveness.js';
-import { resolveRemedyEdit } from './structure-edits.js';
+import { optimizerKey, resolveRemedyEdit } from './structure-edits.js';
 
 /**
  * Remedies ranked by expected effect across the likely causes: a remedy
@@ -16,6 +17,9 @@ export function recommendRemedies(
   run?: RunEvent,
 ): RecommendedRemedy[] {
   const remedies = new Map(knowledge.remedies.map((r) => [r.id, r]));
+  // The run's layers read once for every remedy's edit.
+  const model = run ? createModelView(run) : undefined;
+  const optimizer = run ? optimizerKey(run) : undefined;
   const confidence = new Map(causes.map((c) => [c.id, c.confidence]));
   const scored = new Map<string, { miss: number; forCauses: string[]; tries: number; successes: number }>();
   for (const link of knowledge.fixedBy) {
@@ -38,7 +42,11 @@ export function recommendRemedies(
       );
       const edits =
         run && r.edit
-          ? resolveRemedyEdit(r.edit, run).map((e) => ({ ...e, remedy: id, forCauses: sorted }))
+          ? resolveRemedyEdit(r.edit, run, optimizer, model).map((e) => ({
+              ...e,
+              remedy: id,
+              forCauses: sorted,
+            }))
           : [];
       return { id, name: r.name, forCauses: sorted, action: r.description, score, tries, successes, edits };
     });

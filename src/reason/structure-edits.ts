@@ -11,8 +11,7 @@ type Edit = Omit<ConcreteEdit, 'remedy' | 'forCauses'>;
  * when the run lacks what the edit needs (no layers listed, no learning
  * rate to scale): an edit is never guessed.
  */
-export function resolveEdit(template: StructureEdit, run: RunEvent): Edit[] {
-  const model = modelViewOf(run);
+export function resolveEdit(template: StructureEdit, run: RunEvent, model = createModelView(run)): Edit[] {
   const t = template as StructureEdit & Record<string, unknown>;
   const targets = pickLayers(model.hidden, model.output, t.where as string | undefined);
   const info = (name: string) => run.model?.layers.find((l) => l.name === name);
@@ -137,15 +136,25 @@ export function resolveEdit(template: StructureEdit, run: RunEvent): Edit[] {
  *
  * @example resolveRemedyEdit(graph.remedies.use_default_learning_rate.edit, runWithSgd) // learningRate → 0.01
  */
-export function resolveRemedyEdit(edit: StructureEdit, run: RunEvent, optimizer = optimizerKey(run)): Edit[] {
-  const own = resolveEdit(editForOptimizer(edit, optimizer), run);
-  return own.length === 0 ? own : [...own, ...companionEdits(edit, run, optimizer)];
+export function resolveRemedyEdit(
+  edit: StructureEdit,
+  run: RunEvent,
+  optimizer = optimizerKey(run),
+  model = createModelView(run),
+): Edit[] {
+  const own = resolveEdit(editForOptimizer(edit, optimizer), run, model);
+  return own.length === 0 ? own : [...own, ...companionEdits(edit, run, optimizer, model)];
 }
 
 /** The `with` companions of a remedy's graph edit, resolved against the run (see resolveRemedyEdit). */
-export function companionEdits(edit: StructureEdit, run: RunEvent, optimizer = optimizerKey(run)): Edit[] {
+export function companionEdits(
+  edit: StructureEdit,
+  run: RunEvent,
+  optimizer = optimizerKey(run),
+  model = createModelView(run),
+): Edit[] {
   const companions = Array.isArray(edit.with) ? (edit.with as unknown[]).filter(isEdit) : [];
-  return companions.flatMap((e) => resolveEdit(editForOptimizer(e, optimizer), run));
+  return companions.flatMap((e) => resolveEdit(editForOptimizer(e, optimizer), run, model));
 }
 
 /**
@@ -188,16 +197,6 @@ function isValueTable(v: unknown): v is Record<string, number> {
 
 const isEdit = (v: unknown): v is StructureEdit =>
   typeof v === 'object' && v !== null && typeof (v as { op?: unknown }).op === 'string';
-
-const views = new WeakMap<RunEvent, ReturnType<typeof createModelView>>();
-function modelViewOf(run: RunEvent) {
-  let view = views.get(run);
-  if (!view) {
-    view = createModelView(run);
-    views.set(run, view);
-  }
-  return view;
-}
 
 function setHyperparameter(t: Record<string, unknown>, run: RunEvent, hidden: LayerView[]): Edit[] {
   const param = t.param as string;

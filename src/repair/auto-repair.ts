@@ -1,13 +1,15 @@
+import type { Traindx } from '../engine/index.js';
 import type { MonitorAlert, Tf } from '../monitor/index.js';
+import { type AttemptJudgement, judgeAttempt, type ValMetric } from '../reason/index.js';
 import {
-  type EmbeddedTraindx,
+  diagnosed,
   type EpochSummary,
   type MonitoredRun,
   type TrainAndDiagnoseOptions,
   type TrainingTemplate,
   trainAndDiagnose,
 } from '../train/index.js';
-import { type AttemptJudgement, judgeAttempt, type ValMetric, validationMetric } from './judge-attempt.js';
+import { validationMetric } from './judge-attempt.js';
 import {
   allCandidates,
   fingerprint,
@@ -20,7 +22,7 @@ import { orderByStaticChecks, staticFailures } from './static-preflight.js';
 
 export interface RepairDeps {
   tf: Tf;
-  traindx: EmbeddedTraindx;
+  traindx: Traindx;
   /** Progress lines (attempt started, verdict). */
   log?: (line: string) => void;
   onAlert?: (alert: MonitorAlert, runId: string) => void;
@@ -165,21 +167,21 @@ export async function autoRepair(
       remedy: candidate.remedyId,
     });
     repairMs += child.result.durationMs;
-    const knowledge = await deps.traindx.knowledge();
+    const knowledge = (await deps.traindx.knowledge()).seed;
     const childMetric = metricOf(child);
     const judgement = judgeAttempt(
       { diagnosis: base.diagnosis, metric: metricOf(base) },
       { diagnosis: child.diagnosis, metric: childMetric },
       candidate.remedyId,
       knowledge,
-      rules,
+      rules.repair,
     );
     const overall = judgeAttempt(
       { diagnosis: original.diagnosis, metric: originalMetric },
       { diagnosis: child.diagnosis, metric: childMetric },
       candidate.remedyId,
       knowledge,
-      rules,
+      rules.repair,
     );
     const recorded =
       o.record === false
@@ -228,7 +230,7 @@ export async function autoRepair(
   ): Promise<{ candidate?: RemedyCandidate; skipped: SkippedRemedy[] }> {
     const exclude = tried.get(run.result.runId) ?? new Set<string>();
     tried.set(run.result.runId, exclude);
-    const knowledge = await deps.traindx.knowledge();
+    const knowledge = (await deps.traindx.knowledge()).seed;
     const event = (await deps.traindx.store.getRun(run.result.runId))!.run;
     if (o.strategy && o.strategy !== 'ranked') {
       const all = allCandidates(knowledge, event, run.resolved, { exclude, seen });
@@ -236,7 +238,7 @@ export async function autoRepair(
       return { candidate: all.candidates[Math.floor(draw() * all.candidates.length)], skipped: [] };
     }
     // Diagnosed again: outcomes recorded since the last attempt re-rank the remedies.
-    const diagnosis = await deps.traindx.diagnose(run.result.runId);
+    const diagnosis = await diagnosed(deps.traindx, run.result.runId);
     const ranked = rankedCandidates(diagnosis, run.resolved, {
       exclude,
       seen,

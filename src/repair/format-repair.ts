@@ -1,5 +1,5 @@
+import type { ValMetric } from '../reason/index.js';
 import type { RepairReport } from './auto-repair.js';
-import type { ValMetric } from './judge-attempt.js';
 import type { Suggestion } from './suggest-structure.js';
 
 /**

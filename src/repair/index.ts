@@ -8,16 +8,7 @@ export {
 } from './auto-repair.js';
 export { formatAttempts, formatSuggestions } from './format-repair.js';
 export { InapplicableEdit } from './inapplicable-edit.js';
-export {
-  type AttemptJudgement,
-  isBetter,
-  isClearlyBetter,
-  judgeAttempt,
-  persisting,
-  type ValMetric,
-  type Verdict,
-  validationMetric,
-} from './judge-attempt.js';
+export { validationMetric } from './judge-attempt.js';
 export {
   allCandidates,
   fingerprint,

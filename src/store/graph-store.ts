@@ -9,10 +9,10 @@ import type {
   StoredRun,
   SymptomOccurrence,
 } from '../domain/index.js';
+import { TraindxError } from '../errors/index.js';
 
 // Plain data shapes of runs and knowledge live in domain; re-exported here while
 // callers still import them from the store.
-export type { KnowledgeCounts, OutcomeFilter, RunSummary, SeriesChunk, StoredRun } from '../domain/index.js';
 
 /**
  * What one acknowledged ingest batch leaves in the store. It is written in one
@@ -105,20 +105,27 @@ export function mergeChunks(chunks: SeriesChunk[]): SeriesChunk[] {
     });
 }
 
-export class RunNotFoundError extends Error {
-  constructor(readonly runId: string) {
-    super(`Run '${runId}' does not exist.`);
-    this.name = 'RunNotFoundError';
+export class RunNotFoundError extends TraindxError {
+  readonly code = 'RUN_NOT_FOUND';
+  readonly category = 'not_found';
+  /** `hint` is a second sentence saying how to create the run, where the caller knows it. */
+  constructor(
+    readonly runId: string,
+    hint?: string,
+  ) {
+    super(`Run '${runId}' does not exist.${hint ? ` ${hint}` : ''}`);
   }
 }
 
-export class BatchConflictError extends Error {
+/** Another writer appended to the run first; the ingestor recomputes and retries. */
+export class BatchConflictError extends TraindxError {
+  readonly code = 'BATCH_CONFLICT';
+  readonly category = 'conflict';
   constructor(
     readonly runId: string,
     expected: number,
     actual: number,
   ) {
     super(`Run '${runId}' has ${actual} batches, expected ${expected}: another writer appended first.`);
-    this.name = 'BatchConflictError';
   }
 }

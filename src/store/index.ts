@@ -1,4 +1,5 @@
 export * from './graph-store.js';
 export { openMemoryStore } from './memory/memory-store.js';
-export { type Neo4jOptions, openNeo4jStore } from './neo4j/neo4j-store.js';
+export type { Neo4jOptions } from './neo4j/neo4j-store.js';
+export { openNeo4jStore } from './open-neo4j-store.js';
 export { openStore } from './open-store.js';

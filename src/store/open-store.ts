@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import type { GraphStore } from './graph-store.js';
 import { openMemoryStore } from './memory/memory-store.js';
-import { openNeo4jStore } from './neo4j/neo4j-store.js';
+import { openNeo4jStore } from './open-neo4j-store.js';
 
 /**
  * Opens the store the config names.

@@ -1,5 +1,6 @@
 export { decodeLine, encodeEvent, encodeNonFinite, reviveEvent } from './decode-line.js';
 export { hasNonFinite } from './has-non-finite.js';
+export { IMPORTERS, type ImportedRun, type Importer, importRuns, type Probe } from './importers/index.js';
 export { parseTraceText } from './parse-trace-text.js';
 export { readLines } from './read-lines.js';
 export { readTrace } from './read-trace.js';

@@ -1,10 +1,12 @@
 import type * as TF from '@tensorflow/tfjs';
+import { TraindxError } from '../errors/index.js';
 import type { Tf } from '../monitor/index.js';
 import type { Layer } from './template-layers.js';
 
 /** A model the template's layers cannot make (shapes that do not fit, an `add` of unknown layers). */
-export class ModelBuildError extends Error {
-  override name = 'ModelBuildError';
+export class ModelBuildError extends TraindxError {
+  readonly code = 'BAD_MODEL';
+  readonly category = 'input';
 }
 
 /**

@@ -5,7 +5,6 @@ export { generateDataset } from './datasets/generate.js';
 export { DataFileError, loadDataFile } from './datasets/load-file.js';
 export { type PreparedData, prepareData, type Task } from './datasets/prepare-data.js';
 export { createRng, hashString, type Rng } from './datasets/rng.js';
-export { createEmbeddedTraindx, type EmbeddedTraindx } from './embedded-traindx.js';
 export {
   expandModel,
   freshName,
@@ -44,6 +43,7 @@ export {
   type LayerType,
 } from './template-layers.js';
 export {
+  diagnosed,
   type MonitoredRun,
   profileOf,
   type TrainAndDiagnoseOptions,

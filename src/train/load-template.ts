@@ -1,11 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { parse, stringify } from 'yaml';
 import type { z } from 'zod';
+import { TraindxError } from '../errors/index.js';
 import { type TemplateInput, TrainingTemplate } from './template.js';
 
 /** A template that cannot be read or does not validate; the message names the file and the key. */
-export class TemplateError extends Error {
-  override name = 'TemplateError';
+export class TemplateError extends TraindxError {
+  readonly code = 'BAD_TEMPLATE';
+  readonly category = 'input';
 }
 
 /**

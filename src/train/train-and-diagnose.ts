@@ -1,8 +1,9 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import type { Diagnosis } from '../domain/index.js';
+import type { Traindx } from '../engine/index.js';
 import { createFileSink, type MonitorAlert, type Tf } from '../monitor/index.js';
+import { RunNotFoundError } from '../store/index.js';
 import { type PreparedData, prepareData } from './datasets/prepare-data.js';
-import type { EmbeddedTraindx } from './embedded-traindx.js';
 import { expandModel } from './expand-model.js';
 import type { TrainingTemplate } from './template.js';
 import { type EpochSummary, type TrainResult, trainTemplate } from './train-template.js';
@@ -40,7 +41,7 @@ export interface TrainAndDiagnoseOptions {
  * @example const run = await trainAndDiagnose({ tf, traindx }, template, { baseDir: '.', runId: 'r1', traceDir: 'out' });
  */
 export async function trainAndDiagnose(
-  deps: { tf: Tf; traindx: EmbeddedTraindx },
+  deps: { tf: Tf; traindx: Traindx },
   template: TrainingTemplate,
   o: TrainAndDiagnoseOptions,
 ): Promise<MonitoredRun> {
@@ -63,7 +64,7 @@ export async function trainAndDiagnose(
     ...(o.onEpoch ? { onEpoch: o.onEpoch } : {}),
     ...(o.warn ? { warn: o.warn } : {}),
   });
-  const diagnosis = await deps.traindx.diagnose(result.runId);
+  const diagnosis = await diagnosed(deps.traindx, result.runId);
   return { result, diagnosis, tracePath, data, resolved, profile };
 }
 
@@ -81,4 +82,11 @@ export function profileOf(t: TrainingTemplate, baseDir: string): string {
   return t.model.preset === 'small-cnn' || layers.some((l) => l.type === 'conv2d')
     ? 'vision-cnn'
     : 'small-tabular';
+}
+
+/** The diagnosis of a run this process just trained (it is in the store: missing is a bug, said plainly). */
+export async function diagnosed(traindx: Traindx, runId: string): Promise<Diagnosis> {
+  const d = await traindx.diagnose(runId);
+  if (!d) throw new RunNotFoundError(runId);
+  return d;
 }

@@ -1,20 +1,13 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/index.js';
-import { createIngestor } from '../../src/ingest/index.js';
-import { loadSeed, seedStore } from '../../src/knowledge/index.js';
-import { openMemoryStore } from '../../src/store/index.js';
-import { profileValues } from '../detect/harness.js';
+import { openEphemeralTraindx } from '../../src/engine/index.js';
 import { eventsOf } from '../generators/index.js';
 
-const SEED = join(import.meta.dirname, '../../graph-seed');
+const _SEED = join(import.meta.dirname, '../../graph-seed');
 
 async function testApp() {
-  const store = await openMemoryStore({ dataDir: null });
-  await seedStore(store, await loadSeed([SEED]));
-  const values = await profileValues();
-  const ingest = createIngestor({ store, profileFor: async () => values });
-  return createApp({ store, ingest, profileFor: async () => ({ name: 'default', values }) });
+  return createApp({ traindx: await openEphemeralTraindx() });
 }
 
 async function gql(app: Awaited<ReturnType<typeof testApp>>, query: string, variables?: object) {

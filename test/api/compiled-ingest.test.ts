@@ -3,10 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/index.js';
-import { createIngestor } from '../../src/ingest/index.js';
-import { loadSeed, seedStore } from '../../src/knowledge/index.js';
-import { openMemoryStore } from '../../src/store/index.js';
-import { profileValues } from '../detect/harness.js';
+import { openEphemeralTraindx } from '../../src/engine/index.js';
 import { eventsOf } from '../generators/index.js';
 
 // The ingest hot path (src/api/compiled-ingest.ts, node-listener.ts) must
@@ -14,19 +11,13 @@ import { eventsOf } from '../generators/index.js';
 // 127.0.0.1, each on its own memory store: `traindx serve`'s listener, and
 // Yoga alone. Every request goes to both; status, content type and body
 // must be the same, and so must what each store holds afterwards.
-const SEED = join(import.meta.dirname, '../../graph-seed');
+const _SEED = join(import.meta.dirname, '../../graph-seed');
 const MAX_BYTES = 200_000;
 
 async function startApp(plain: boolean) {
-  const store = await openMemoryStore({ dataDir: null });
-  await seedStore(store, await loadSeed([SEED]));
-  const values = await profileValues();
-  const ingest = createIngestor({ store, maxEventsPerBatch: 1_000, profileFor: async () => values });
   const app = createApp({
-    store,
-    ingest,
-    profileFor: async () => ({ name: 'default', values }),
-    limits: { maxRequestBytes: MAX_BYTES, maxEventsPerBatch: 1_000 },
+    traindx: await openEphemeralTraindx({ maxEventsPerBatch: 1_000 }),
+    limits: { maxRequestBytes: MAX_BYTES },
   });
   const server = createServer(plain ? app.yoga : app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

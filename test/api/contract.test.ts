@@ -2,22 +2,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../src/api/index.js';
-import { createIngestor } from '../../src/ingest/index.js';
-import { loadSeed, seedStore } from '../../src/knowledge/index.js';
-import { openMemoryStore } from '../../src/store/index.js';
-import { profileValues } from '../detect/harness.js';
+import { openEphemeralTraindx } from '../../src/engine/index.js';
 import { runCli } from '../support/run-cli.js';
 import { SAMPLES_DIR } from '../support/samples.js';
 
-const SEED = join(import.meta.dirname, '../../graph-seed');
+const _SEED = join(import.meta.dirname, '../../graph-seed');
 const FIXTURES = join(import.meta.dirname, '../fixtures/tfjs');
 
 async function testApp(limits = {}) {
-  const store = await openMemoryStore({ dataDir: null });
-  await seedStore(store, await loadSeed([SEED]));
-  const values = await profileValues();
-  const ingest = createIngestor({ store, profileFor: async () => values });
-  return createApp({ store, ingest, profileFor: async () => ({ name: 'default', values }), limits });
+  return createApp({ traindx: await openEphemeralTraindx(), limits });
 }
 
 async function post(app: Awaited<ReturnType<typeof testApp>>, query: string, variables?: object) {

@@ -1,13 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createApp } from '../../src/api/index.js';
-import { createIngestor } from '../../src/ingest/index.js';
-import { loadSeed, seedStore } from '../../src/knowledge/index.js';
-import { openMemoryStore } from '../../src/store/index.js';
-import { profileValues } from '../detect/harness.js';
+import { openEphemeralTraindx } from '../../src/engine/index.js';
 
 export const FIXTURES = join(import.meta.dirname, '../fixtures/tfjs');
-const SEED = join(import.meta.dirname, '../../graph-seed');
+const _SEED = join(import.meta.dirname, '../../graph-seed');
 
 /** A real tfjs trace's events (non-finite numbers stay the spec's strings), the run renamed to `id`. */
 export function traceEvents(file: string, id: string, run: Record<string, unknown> = {}): any[] {
@@ -43,11 +40,7 @@ export async function streamRun(
 
 /** The API app in process over a seeded memory store (no port, no journal). */
 export async function testApp() {
-  const store = await openMemoryStore({ dataDir: null });
-  await seedStore(store, await loadSeed([SEED]));
-  const values = await profileValues();
-  const ingest = createIngestor({ store, profileFor: async () => values });
-  const app = createApp({ store, ingest, profileFor: async () => ({ name: 'default', values }) });
+  const app = createApp({ traindx: await openEphemeralTraindx() });
   const post: Post = async (query, variables) => {
     const res = await app.fetch('http://traindx/graphql', {
       method: 'POST',

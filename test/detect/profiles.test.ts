@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createProfileResolver } from '../../src/cli/index.js';
 import { ALL_FAMILIES, createDetectorSet, loadProfile, ProfileError } from '../../src/detect/index.js';
+import { createProfiles } from '../../src/engine/index.js';
 import { eventsOf } from '../generators/index.js';
 import { detect, ofSymptom, PROFILES_DIR, profileValues } from './harness.js';
 
@@ -81,9 +81,9 @@ describe('threshold profiles', () => {
   it('picks the profile a run names in tags.profile, unless --profile says otherwise', async () => {
     if (run.type !== 'run') throw new Error('no run');
     const tagged = { ...run, tags: { profile: 'vision-cnn' } };
-    expect((await createProfileResolver(undefined)(tagged)).chain).toEqual(['default', 'vision-cnn']);
-    expect((await createProfileResolver('fine-tuning')(tagged)).chain).toEqual(['default', 'fine-tuning']);
-    expect((await createProfileResolver(undefined)(run)).chain).toEqual(['default']);
+    expect((await createProfiles(undefined).forRun(tagged)).chain).toEqual(['default', 'vision-cnn']);
+    expect((await createProfiles('fine-tuning').forRun(tagged)).chain).toEqual(['default', 'fine-tuning']);
+    expect((await createProfiles(undefined).forRun(run)).chain).toEqual(['default']);
   });
 
   it('flags raw pixels under vision-cnn but not [0,1]-scaled ones', async () => {

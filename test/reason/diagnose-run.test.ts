@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createProfileResolver, diagnoseFile } from '../../src/cli/index.js';
 import type { SymptomOccurrence } from '../../src/domain/index.js';
+import { diagnosePath } from '../../src/engine/index.js';
 import { loadSeed } from '../../src/knowledge/index.js';
 import { diagnoseRun, explainCause, scoreCauses } from '../../src/reason/index.js';
 import { SAMPLES_DIR } from '../support/samples.js';
@@ -43,17 +43,15 @@ describe('ranking causes', () => {
 });
 
 describe('diagnosing the recorded samples', () => {
-  const pick = createProfileResolver(undefined);
-
   it('blames the learning rate for the SGD lr=3 wine run and recommends lowering it first', async () => {
-    const d = await diagnoseFile(join(SAMPLES_DIR, 'keras-sgd-lr3-wine.jsonl'), pick);
+    const d = (await diagnosePath(join(SAMPLES_DIR, 'keras-sgd-lr3-wine.jsonl')))[0]!;
     expect(d.causes[0]!.id).toBe('learning_rate_too_high');
     expect(d.remedies[0]!.forCauses).toContain('learning_rate_too_high');
     expect(d.remedies.map((r) => r.id)).toContain('lower_learning_rate');
   });
 
   it('blames the deep stack of sigmoids for the flat deep-sigmoid run and proposes concrete edits', async () => {
-    const d = await diagnoseFile(join(SAMPLES_DIR, 'pytorch-deep-sigmoid-digits.jsonl'), pick);
+    const d = (await diagnosePath(join(SAMPLES_DIR, 'pytorch-deep-sigmoid-digits.jsonl')))[0]!;
     expect(d.causes.slice(0, 2).map((c) => c.id)).toContain('saturating_activation');
     expect(d.structureEdits.length).toBeGreaterThan(0);
     // Concrete edits against the run's own layers: e.g. insert batch normalisation after dense_0.
@@ -63,14 +61,14 @@ describe('diagnosing the recorded samples', () => {
 
   it('finds nothing to blame in the healthy samples', async () => {
     for (const name of ['keras-healthy-digits-mlp128', 'pytorch-healthy-blobs-tanh']) {
-      const d = await diagnoseFile(join(SAMPLES_DIR, `${name}.jsonl`), pick);
+      const d = (await diagnosePath(join(SAMPLES_DIR, `${name}.jsonl`)))[0]!;
       expect(d.symptoms).toEqual([]);
       expect(d.causes).toEqual([]);
     }
   });
 
   it('keeps causes sorted by confidence and remedies tied to listed causes', async () => {
-    const d = await diagnoseFile(join(SAMPLES_DIR, 'keras-sgd-lr3-wine.jsonl'), pick);
+    const d = (await diagnosePath(join(SAMPLES_DIR, 'keras-sgd-lr3-wine.jsonl')))[0]!;
     const conf = d.causes.map((c) => c.confidence);
     expect([...conf].sort((a, b) => b - a)).toEqual(conf);
     const causeIds = new Set(d.causes.map((c) => c.id));

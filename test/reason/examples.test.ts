@@ -1,10 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createProfileResolver, diagnoseFile } from '../../src/cli/index.js';
+import { diagnosePath } from '../../src/engine/index.js';
 
 // The five hand-written traces of examples/traces (written by write.py): each names its fault's cause first.
 const DIR = join(import.meta.dirname, '../../examples/traces');
-const pick = createProfileResolver(undefined);
 
 describe('the hand-written example traces', () => {
   const cases: [string, string][] = [
@@ -15,7 +14,7 @@ describe('the hand-written example traces', () => {
   ];
   for (const [file, cause] of cases) {
     it(`${file}: ${cause} first, at or above 0.5, explained with the run's numbers`, async () => {
-      const d = await diagnoseFile(join(DIR, `${file}.jsonl`), pick);
+      const d = (await diagnosePath(join(DIR, `${file}.jsonl`)))[0]!;
       expect(d.healthy).toBe(false);
       expect(d.causes[0]!.id).toBe(cause);
       expect(d.causes[0]!.confidence).toBeGreaterThanOrEqual(0.5);
@@ -25,7 +24,7 @@ describe('the hand-written example traces', () => {
   }
 
   it('healthy: no symptom, no cause, and it says so', async () => {
-    const d = await diagnoseFile(join(DIR, 'healthy.jsonl'), pick);
+    const d = (await diagnosePath(join(DIR, 'healthy.jsonl')))[0]!;
     expect(d).toMatchObject({ healthy: true, symptoms: [], causes: [], structureEdits: [] });
     expect(d.summary).toMatch(/^Healthy/);
   });

@@ -2,24 +2,24 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { openEphemeralTraindx, type Traindx } from '../../src/engine/index.js';
 import { initTfjsBackend, type Tf } from '../../src/monitor/index.js';
 import { autoRepair, type RepairReport } from '../../src/repair/index.js';
 import { staticFailures } from '../../src/repair/static-preflight.js';
-import { openMemoryStore } from '../../src/store/index.js';
-import { createEmbeddedTraindx, type EmbeddedTraindx, loadTemplate } from '../../src/train/index.js';
+import { loadTemplate } from '../../src/train/index.js';
 
 const TEMPLATES = join(import.meta.dirname, '../../templates');
 const out = mkdtempSync(join(tmpdir(), 'traindx-repair-'));
 
 describe('auto-repair of a template whose learning rate is far too high', () => {
   let tf: Tf;
-  let traindx: EmbeddedTraindx;
+  let traindx: Traindx;
   let report: RepairReport;
   let before: string[];
 
   beforeAll(async () => {
     ({ tf } = await initTfjsBackend());
-    traindx = await createEmbeddedTraindx(await openMemoryStore({ dataDir: null }));
+    traindx = await openEphemeralTraindx();
     // SGD at lr 10 on three blobs, 400 examples, one hidden layer of 16 units: ~0.5 s per run.
     const template = await loadTemplate(join(TEMPLATES, 'blobs-sgd-lr-too-high.yaml'));
     report = await autoRepair({ tf, traindx, warn: () => {} }, template, {
@@ -44,7 +44,7 @@ describe('auto-repair of a template whose learning rate is far too high', () => 
 
   it("foresees the original's static failures from its template alone, as its run showed them", async () => {
     const { original } = report;
-    const knowledge = await traindx.knowledge();
+    const knowledge = (await traindx.knowledge()).seed;
     const profile = (await traindx.profile(original.profile)).values;
     const event = (await traindx.store.getRun(original.result.runId))!.run;
     const base = { event, template: original.resolved, data: original.data };
@@ -70,7 +70,7 @@ describe('auto-repair of a template whose learning rate is far too high', () => 
     expect(outcomes.map((o) => [o.remedyId, o.success])).toEqual(
       report.attempts.map((a) => [a.remedyId, a.judgement.verdict !== 'not improved']),
     );
-    const after = (await traindx.diagnose('lr10')).remedies;
+    const after = (await traindx.diagnose('lr10'))!.remedies;
     const worked = report.attempts.at(-1)!.remedyId;
     const scoreOf = (id: string, rs: { id: string; score: number }[]) => rs.find((r) => r.id === id)!.score;
     expect(scoreOf(worked, after)).toBeGreaterThan(scoreOf(worked, report.original.diagnosis.remedies));

@@ -2,10 +2,11 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { DiagnosedSymptom, Diagnosis } from '../../src/domain/index.js';
 import { loadSeed } from '../../src/knowledge/index.js';
-import { judgeAttempt, ruleValues, type ValMetric } from '../../src/repair/index.js';
+import { judgeAttempt, type ValMetric } from '../../src/reason/index.js';
+import { ruleValues } from '../../src/repair/index.js';
 
 const seed = await loadSeed([join(import.meta.dirname, '../../graph-seed')]);
-const rules = ruleValues();
+const rules = ruleValues().repair;
 
 const symptom = (id: string, firstStep: number, lastStep: number): DiagnosedSymptom => ({
   id,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RunEvent } from '../../src/domain/index.js';
+import { openEphemeralTraindx } from '../../src/engine/index.js';
 import { initTfjsBackend } from '../../src/monitor/index.js';
 import {
   applyEdits,
@@ -11,13 +12,7 @@ import {
   ruleValues,
   suggestStructure,
 } from '../../src/repair/index.js';
-import { openMemoryStore } from '../../src/store/index.js';
-import {
-  createEmbeddedTraindx,
-  loadTemplate,
-  parseTemplate,
-  trainAndDiagnose,
-} from '../../src/train/index.js';
+import { loadTemplate, parseTemplate, trainAndDiagnose } from '../../src/train/index.js';
 
 const TEMPLATES = join(import.meta.dirname, '../../templates');
 const rules = ruleValues();
@@ -72,7 +67,7 @@ const mlp = (hidden: number[], more: object = {}) =>
 describe('structure suggestions', () => {
   it('widens a narrow model that fits neither split, quoting the run’s numbers', async () => {
     const { tf } = await initTfjsBackend();
-    const traindx = await createEmbeddedTraindx(await openMemoryStore({ dataDir: null }));
+    const traindx = await openEphemeralTraindx();
     const template = await loadTemplate(join(TEMPLATES, 'blobs-narrow.yaml'));
     const run = await trainAndDiagnose({ tf, traindx }, template, {
       baseDir: TEMPLATES,

@@ -2,9 +2,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createProfileResolver, UserError } from '../../src/cli/index.js';
 import { gatherReportInput } from '../../src/cli/report.js';
 import { loadConfig, seedDir } from '../../src/config/index.js';
+import { createProfiles } from '../../src/engine/index.js';
+import { InputError } from '../../src/errors/index.js';
 import { createIngestor } from '../../src/ingest/index.js';
 import { loadSeed, seedStore } from '../../src/knowledge/index.js';
 import { readReportData } from '../../src/report/index.js';
@@ -48,7 +49,7 @@ describe('traindx report', () => {
 
   it('names a missing file, and an id that is neither a file nor a stored run, as bad input', async () => {
     const config = loadConfig({}, { dataDir: join(dir, 'empty') });
-    await expect(gatherReportInput(join(dir, 'nope.jsonl'), config)).rejects.toThrow(UserError);
+    await expect(gatherReportInput(join(dir, 'nope.jsonl'), config)).rejects.toThrow(InputError);
     await expect(gatherReportInput(join(dir, 'nope.jsonl'), config)).rejects.toThrow(
       /nope\.jsonl: no such trace file/,
     );
@@ -61,8 +62,8 @@ describe('traindx report', () => {
     const dataDir = join(dir, 'data');
     const store = await openMemoryStore({ dataDir });
     await seedStore(store, await loadSeed([seedDir()]));
-    const pick = createProfileResolver(undefined);
-    const ingest = createIngestor({ store, profileFor: async (run) => (await pick(run)).values });
+    const profiles = createProfiles();
+    const ingest = createIngestor({ store, profileFor: async (run) => (await profiles.forRun(run)).values });
     const events = readFileSync(join(FIXTURES, 'dying-relu.jsonl'), 'utf8')
       .trim()
       .split('\n')

@@ -23,7 +23,9 @@ describe.skipIf(!present)('the copies of the upstream spec and samples', () => {
     expect(list.length).toBeGreaterThanOrEqual(6);
     for (const [upstream, copy] of list) {
       expect(existsSync(join(ROOT, copy)), copy).toBe(true);
-      expect(readFileSync(join(ROOT, copy), 'utf8'), copy).toBe(readFileSync(join(UPSTREAM, upstream), 'utf8'));
+      expect(readFileSync(join(ROOT, copy), 'utf8'), copy).toBe(
+        readFileSync(join(UPSTREAM, upstream), 'utf8'),
+      );
     }
   });
 });

@@ -1,7 +1,7 @@
-import { HEALTHY_THRESHOLD } from '../../domain/index.js';
-import type { RunSummary, StoredRun } from '../../store/index.js';
+import { HEALTHY_THRESHOLD, type RunSummary, type StoredRun } from '../../domain/index.js';
+import { InputError } from '../../errors/index.js';
+import { RunNotFoundError } from '../../store/index.js';
 import type { RequestContext } from '../context.js';
-import { userError } from '../errors.js';
 import type { Resolvers } from '../generated/resolvers.js';
 import type { RunParent } from '../parents.js';
 
@@ -19,7 +19,7 @@ export const runResolvers: Resolvers = {
       const all = await filterRuns(ctx, (await ctx.store.listRuns()).reverse(), filter ?? {});
       const start = after ? all.findIndex((r) => r.id === decodeCursor(after)) + 1 : 0;
       if (after && start === 0)
-        throw userError(`runs: cursor '${after}' is not from this list.`, 'BAD_CURSOR');
+        throw new InputError(`runs: cursor '${after}' is not from this list.`, 'BAD_CURSOR');
       const page = all.slice(start, start + limit);
       const nodes = await Promise.all(
         page.map(async (s) => toRunParent(s.id, (await ctx.store.getRun(s.id))!, s.symptomIds)),
@@ -40,13 +40,13 @@ export const runResolvers: Resolvers = {
     },
     explain: async (_, { runId, causeId }, ctx) => {
       const d = await ctx.diagnose(runId);
-      if (!d) throw userError(`Run '${runId}' does not exist.`, 'RUN_NOT_FOUND');
+      if (!d) throw new RunNotFoundError(runId);
       return d.causes.find((c) => c.id === causeId) ?? null;
     },
     similarRuns: async (_, { runId, first }, ctx) => {
       const all = await ctx.store.listRuns();
       const me = all.find((r) => r.id === runId);
-      if (!me) throw userError(`Run '${runId}' does not exist.`, 'RUN_NOT_FOUND');
+      if (!me) throw new RunNotFoundError(runId);
       const mine = new Set(me.symptomIds);
       // Newest first among equals: the runs a person most likely still remembers.
       const ranked = [...all]
@@ -81,7 +81,7 @@ export const runResolvers: Resolvers = {
       r.symptomIds ?? [...new Set((await ctx.store.readOccurrences(r.id)).map((o) => o.symptomId))].sort(),
     diagnosis: async (r, _, ctx) => {
       const d = await ctx.diagnose(r.id);
-      if (!d) throw userError(`Run '${r.id}' does not exist.`, 'RUN_NOT_FOUND');
+      if (!d) throw new RunNotFoundError(r.id);
       return d;
     },
     series: async (r, { keys }, ctx) => {

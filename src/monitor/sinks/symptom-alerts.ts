@@ -1,3 +1,4 @@
+import { createAlertDecider } from '../../reason/index.js';
 import { type AlertSymptom, MonitorAlert } from '../alert.js';
 
 /** A symptom as traindx reports it back (the API's SymptomFinding). */
@@ -5,8 +6,6 @@ export type ReportedSymptom = AlertSymptom;
 
 /** Ranks likely causes of the symptoms seen so far, best first (e.g. the reasoner's `scoreCauses`). */
 export type RankCauses = (symptoms: ReportedSymptom[]) => { id: string; confidence: number }[];
-
-const RANK: Record<string, number> = { info: 0, warning: 1, critical: 2 };
 
 export interface AlertHub {
   on(listener: (alert: MonitorAlert) => void): () => void;
@@ -28,16 +27,8 @@ export interface AlertHub {
  */
 export function createAlertHub(rankCauses?: RankCauses): AlertHub {
   const listeners = new Set<(alert: MonitorAlert) => void>();
-  const seen = new Map<string, number>();
-  let top: string | undefined;
-  const fresh = (s: ReportedSymptom): boolean => {
-    const key = `${s.id}|${s.layer ?? ''}|${s.firstStep ?? ''}`;
-    const rank = RANK[s.severity] ?? 0;
-    const before = seen.get(key);
-    if (before !== undefined && rank <= before) return false;
-    seen.set(key, rank);
-    return true;
-  };
+  // The server's rule (reason's alert decider), so each alert is announced once whichever way it came.
+  const decide = createAlertDecider();
   const send = (alert: MonitorAlert) => {
     for (const listener of listeners) {
       try {
@@ -53,17 +44,16 @@ export function createAlertHub(rankCauses?: RankCauses): AlertHub {
       return () => listeners.delete(listener);
     },
     emit(alert) {
-      if (!alert.symptom || fresh(alert.symptom)) send(alert);
+      if (!alert.symptom || decide.isNews(alert.symptom)) send(alert);
     },
     update(runId, symptoms) {
-      const news = symptoms.filter(fresh);
+      const news = symptoms.filter((s) => decide.isNews(s));
       if (news.length === 0) return;
       const best = rankCauses?.(symptoms)[0];
       const topCause = best ? { id: best.id, confidence: best.confidence } : null;
       for (const s of news)
         send(MonitorAlert.parse({ runId, kind: 'symptom', symptom: s, topCause, step: s.lastStep }));
-      if (best && best.id !== top) {
-        top = best.id;
+      if (decide.isNewTopCause(best?.id)) {
         send({ runId, kind: 'top_cause', topCause });
       }
     },

@@ -1,6 +1,7 @@
 import type {
   Cause,
   FixedByLink,
+  KnowledgeCounts,
   KnowledgeSeed,
   Outcome,
   Remedy,
@@ -8,7 +9,6 @@ import type {
   SuggestsLink,
   Symptom,
 } from '../../domain/index.js';
-import type { KnowledgeCounts } from '../graph-store.js';
 
 /** The knowledge graph held as maps keyed the way Neo4j's constraints key it. */
 export interface KnowledgeMaps {

@@ -1,15 +1,20 @@
-import { type KnowledgeSeed, Outcome, type RunEvent, type SymptomOccurrence } from '../../domain/index.js';
+import {
+  type KnowledgeCounts,
+  type KnowledgeSeed,
+  Outcome,
+  type RunEvent,
+  type RunSummary,
+  type SeriesChunk,
+  type StoredRun,
+  type SymptomOccurrence,
+} from '../../domain/index.js';
 import {
   BatchConflictError,
   type GraphStore,
-  type KnowledgeCounts,
   mergeChunks,
   occurrenceKey,
   RunNotFoundError,
-  type RunSummary,
-  type SeriesChunk,
   type StoredBatch,
-  type StoredRun,
 } from '../graph-store.js';
 import { Journal } from './journal.js';
 import {

@@ -1,6 +1,7 @@
 import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
 import {
   type FixedByLink,
+  type KnowledgeCounts,
   type KnowledgeSeed,
   Outcome,
   type RunEvent,
@@ -10,7 +11,6 @@ import {
 import {
   BatchConflictError,
   type GraphStore,
-  type KnowledgeCounts,
   mergeChunks,
   occurrenceKey,
   RunNotFoundError,

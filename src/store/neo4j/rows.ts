@@ -1,6 +1,5 @@
 import neo4j, { type Record as Neo4jRecord } from 'neo4j-driver';
-import type { Remedy, RunEvent } from '../../domain/index.js';
-import type { RunSummary, SeriesChunk } from '../graph-store.js';
+import type { Remedy, RunEvent, RunSummary, SeriesChunk } from '../../domain/index.js';
 
 // Domain values to the rows the queries take, and records back to domain values.
 

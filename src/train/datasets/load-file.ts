@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { TraindxError } from '../../errors/index.js';
 import type { DataSpec } from '../template.js';
 import type { Dataset } from './dataset.js';
 
 /** A data file that cannot be used; the message names the file, the line and the column. */
-export class DataFileError extends Error {
-  override name = 'DataFileError';
+export class DataFileError extends TraindxError {
+  readonly code = 'BAD_DATA_FILE';
+  readonly category = 'input';
 }
 
 /**

@@ -1,0 +1,31 @@
+import { stat } from 'node:fs/promises';
+import { loadConfig } from '../config/index.js';
+import { diagnosePath } from '../engine/index.js';
+import { formatDiagnosis } from './format-diagnosis.js';
+
+export interface DiagnoseFlags {
+  json?: boolean;
+  profile?: string;
+  run?: string;
+}
+
+/**
+ * `traindx diagnose PATH`: every run a trace file (or a folder of them) holds,
+ * read through the same path as a streamed run. One run prints one diagnosis
+ * (`--json`: one object, the contract); a folder prints one per run
+ * (`--json`: an array).
+ *
+ * @example await diagnose('run.jsonl', { json: true }, console.log);
+ */
+export async function diagnose(path: string, flags: DiagnoseFlags, out: (line: string) => void) {
+  const config = loadConfig(process.env, { profile: flags.profile });
+  const diagnoses = await diagnosePath(path, { profile: config.profile, run: flags.run });
+  const single = diagnoses.length === 1 && !(await stat(path)).isDirectory();
+  if (flags.json) out(JSON.stringify(single ? diagnoses[0] : diagnoses, nonFinite, 2));
+  else out(diagnoses.map(formatDiagnosis).join('\n\n'));
+}
+
+// The trace format's rule for non-finite numbers, in the JSON output too.
+function nonFinite(_k: string, v: unknown) {
+  return typeof v === 'number' && !Number.isFinite(v) ? String(v) : v;
+}

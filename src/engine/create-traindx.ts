@@ -1,0 +1,219 @@
+import { createDetectorCache, type Profile } from '../detect/index.js';
+import type {
+  Diagnosis,
+  KnowledgeCounts,
+  KnowledgeSeed,
+  Outcome,
+  RunEvent,
+  SeriesChunk,
+} from '../domain/index.js';
+import { createIngestor, type IngestOptions, type IngestResult } from '../ingest/index.js';
+import { validateKnowledgePart } from '../knowledge/index.js';
+import { createInProcessSink, type ReportedSymptom, type TraceSink } from '../monitor/index.js';
+import {
+  diagnoseStoredRun,
+  type RecordedOutcome,
+  recordRetryOutcomes,
+  scoreCauses,
+} from '../reason/index.js';
+import type { GraphStore } from '../store/index.js';
+import { type AlertHub, createAlertHub, type RunAlert } from './alert-hub.js';
+import { createDiagnosisCache } from './diagnosis-cache.js';
+import { createKnowledgeCache, type KnowledgeIndex } from './knowledge-cache.js';
+import { createProfiles } from './profiles.js';
+import { createRunOps, type RunOps } from './run-ops.js';
+import { toOccurrence } from './to-occurrence.js';
+
+export interface TraindxOptions {
+  /** Where runs, occurrences, series and the knowledge graph live (memory or Neo4j), already seeded. */
+  store: GraphStore;
+  /** A profile (name or YAML path) for every run, over the run's `tags.profile`. */
+  profile?: string;
+  /** Largest `logEvents` batch (events); a larger one is refused whole. */
+  maxEventsPerBatch?: number;
+  /** Store events as series (default true); a one-shot diagnosis of a file reads none. */
+  keepSeries?: boolean;
+  /** How long knowledge read from the store is trusted before it is read again (other replicas' writes). */
+  knowledgeTtlMs?: number;
+}
+
+/** A run as a report shows it: its diagnosis, its `run` event, every series, and the knowledge used. */
+export interface RunRecord {
+  diagnosis: Diagnosis;
+  run: RunEvent;
+  series: SeriesChunk[];
+  knowledge: KnowledgeSeed;
+}
+
+/** Every operation an entry point (API, CLI, demo, training, auto-repair) needs, on one store. */
+export interface Traindx extends RunOps {
+  readonly store: GraphStore;
+  readonly maxEventsPerBatch: number;
+  /** A profile by name or YAML path. */
+  profile(nameOrPath: string): Promise<Profile>;
+  /** A run's profile as a diagnosis names it. */
+  profileFor(run: RunEvent): Promise<{ name: string; values: Profile['values'] }>;
+  /** The knowledge graph, read once and shared (re-read after this instance changed it, or after the TTL). */
+  knowledge(): Promise<KnowledgeIndex>;
+  /** After something outside this instance changed the graph. */
+  invalidateKnowledge(): void;
+  /** Validates a part of the graph as `graph-seed/` is validated, and stores it. */
+  upsertKnowledge(part: unknown): Promise<KnowledgeCounts>;
+  /** The diagnosis of a stored run (null when there is no such run); repeated questions answered from memory. */
+  diagnose(runId: string): Promise<Diagnosis | null>;
+  /** What a report of a stored run shows (null when there is no such run). */
+  record(runId: string): Promise<RunRecord | null>;
+  /** Judges a retried run against its parent (or records the outcome given) on the graph's FIXED_BY links. */
+  recordOutcomes(
+    runId: string,
+    given?: {
+      parentRunId?: string;
+      remedyId?: string;
+      causeIds?: string[];
+      success?: boolean;
+      note?: string;
+    },
+  ): Promise<RecordedOutcome[]>;
+  listOutcomes(): Promise<Outcome[]>;
+  /** The run's current top cause, then every alert as it happens (the `alerts(runId)` subscription). */
+  alerts(runId: string): AsyncGenerator<RunAlert>;
+  /** Ranks causes of symptoms over the graph as last read (synchronous: for alerts in a training loop). */
+  rankCauses(symptoms: ReportedSymptom[]): { id: string; confidence: number }[];
+  /** A monitor sink into this instance: batches go to `ingest`, symptoms come back as alerts. */
+  sink(): TraceSink;
+  close(): Promise<void>;
+}
+
+/**
+ * The application core: one store, its knowledge, profiles and detectors,
+ * and every operation on them. The API's resolvers, each CLI command, the
+ * demo, `traindx train` and auto-repair all go through one of these; caches
+ * (knowledge, diagnoses, profiles, parsed detector states, live detector
+ * sets) belong to it.
+ *
+ * @example const traindx = createTraindx({ store: await openMemoryStore({ dataDir: null }) });
+ */
+export function createTraindx(options: TraindxOptions): Traindx {
+  const { store } = options;
+  const profiles = createProfiles(options.profile);
+  const knowledgeCache = createKnowledgeCache(store, options.knowledgeTtlMs);
+  const diagnoses = createDiagnosisCache();
+  const hub: AlertHub = createAlertHub();
+  const maxEventsPerBatch = options.maxEventsPerBatch ?? 10_000;
+  // Alerts in a training loop rank causes synchronously, over the graph as last read.
+  let known: KnowledgeSeed | undefined;
+  const knowledge = async () => {
+    const index = await knowledgeCache.get();
+    known = index.seed;
+    return index;
+  };
+  const seed = async () => (await knowledge()).seed;
+  const detectorCache = createDetectorCache();
+  const stored = { store, profileFor: profiles.namedForRun, knowledge: seed, detectorCache };
+  const ingestor = createIngestor({
+    store,
+    maxEventsPerBatch,
+    keepSeries: options.keepSeries,
+    detectorCache,
+    profileFor: async (run) => (await profiles.forRun(run)).values,
+  });
+
+  const recordOutcomes: Traindx['recordOutcomes'] = async (runId, given) => {
+    const recorded = await recordRetryOutcomes(stored, runId, given);
+    if (recorded.some((r) => r.recorded)) knowledgeCache.invalidate();
+    return recorded;
+  };
+
+  /** Ingests a batch, then announces its alerts and, when a retried run ended, learns from it. */
+  const ingest = async (
+    runId: string,
+    batchId: string,
+    events: unknown[],
+    ingestOptions?: IngestOptions,
+  ): Promise<IngestResult> => {
+    const result = await ingestor(runId, batchId, events, ingestOptions);
+    if (!result.accepted) return result;
+    hub.publish(result, await seed());
+    if (result.status) {
+      const run = (await store.getRun(runId))?.run;
+      if (run?.parentRunId && run.appliedRemedies?.length) await recordOutcomes(runId);
+    }
+    return result;
+  };
+
+  const diagnose = async (runId: string): Promise<Diagnosis | null> => {
+    const [version, index] = await Promise.all([store.runVersion(runId), knowledge()]);
+    if (!version) return null;
+    const key = { ...version, index };
+    const hit = diagnoses.get(runId, key);
+    if (hit) return hit;
+    const d = await diagnoseStoredRun({ ...stored, knowledge: async () => index.seed }, runId);
+    if (d) diagnoses.set(runId, key, d);
+    return d;
+  };
+
+  const self: Traindx = {
+    store,
+    maxEventsPerBatch,
+    profile: profiles.load,
+    profileFor: profiles.namedForRun,
+    knowledge,
+    invalidateKnowledge: () => knowledgeCache.invalidate(),
+    async upsertKnowledge(part) {
+      const valid = validateKnowledgePart(part, await store.readKnowledge());
+      await store.upsertKnowledge(valid);
+      knowledgeCache.invalidate();
+      return store.countKnowledge();
+    },
+    diagnose,
+    async record(runId) {
+      const [diagnosis, run, series, index] = await Promise.all([
+        diagnose(runId),
+        store.getRun(runId),
+        store.getRun(runId).then((r) => (r ? store.readSeries(runId) : [])),
+        knowledge(),
+      ]);
+      if (!diagnosis || !run) return null;
+      return { diagnosis, run: run.run, series, knowledge: index.seed };
+    },
+    recordOutcomes,
+    listOutcomes: () => store.listOutcomes(),
+    ...createRunOps({ store, ingest, maxEventsPerBatch, knowledge, recordOutcomes }),
+    alerts: (runId) => withCurrentTopCause(hub, diagnose, runId),
+    rankCauses: (symptoms) => (known ? scoreCauses(symptoms.map(toOccurrence), known) : []),
+    sink: () =>
+      createInProcessSink({
+        ingest: (runId, batchId, events) => ingest(runId, batchId, events),
+        rankCauses: (symptoms) => self.rankCauses(symptoms),
+      }),
+    close: () => store.close(),
+  };
+  return self;
+}
+
+/**
+ * A subscriber that joins a run already under way first hears its current
+ * top cause (kind top_cause), then every alert as it happens; the live
+ * stream is opened before the diagnosis is read, so nothing falls between.
+ */
+async function* withCurrentTopCause(
+  hub: AlertHub,
+  diagnose: (runId: string) => Promise<Diagnosis | null>,
+  runId: string,
+): AsyncGenerator<RunAlert> {
+  const live = hub.subscribe(runId);
+  try {
+    const d = await diagnose(runId);
+    const top = d?.causes[0];
+    if (d && top)
+      yield {
+        runId,
+        kind: 'top_cause',
+        topCause: { id: top.id, name: top.name, confidence: top.confidence },
+        step: d.facts.lastStep,
+      };
+    yield* live;
+  } finally {
+    await live.return?.();
+  }
+}

@@ -1,0 +1,6 @@
+export type { RunAlert } from './alert-hub.js';
+export { createTraindx, type RunRecord, type Traindx, type TraindxOptions } from './create-traindx.js';
+export type { KnowledgeIndex } from './knowledge-cache.js';
+export { openEphemeralTraindx, openTraindx, seedTraindx } from './open-traindx.js';
+export { createProfiles, type Profiles } from './profiles.js';
+export { diagnoseInto, diagnosePath, type PathOptions, recordPath } from './trace-pipeline.js';

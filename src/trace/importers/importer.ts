@@ -1,0 +1,35 @@
+import type { TraceEvent } from '../../domain/index.js';
+
+/** What an importer sees of a path before choosing it: enough to recognise a format by content. */
+export interface Probe {
+  path: string;
+  isDirectory: boolean;
+  /** The first bytes of a file (decompressed when it is gzip), empty for a folder. */
+  head: Buffer;
+  /** A folder's entries (names only, sorted), empty for a file. */
+  entries: string[];
+}
+
+/** One run found in a file or folder: a name to pick it by, and its events as a stream. */
+export interface ImportedRun {
+  /** The run's id where the source names it, else the file's name. */
+  name: string;
+  /** Where it was read from (shown in errors and listings). */
+  source: string;
+  /** The run's events, validated, `run` first; errors name the file and the line (or byte offset). */
+  events: AsyncIterable<TraceEvent>;
+}
+
+/**
+ * One input format: `match` recognises it from content (magic bytes, a header
+ * line, the files of a folder), never from a file name alone; `parse` streams
+ * the runs it holds. Importers are tried in order, the first match wins.
+ *
+ * @example const jsonl: Importer = { format: 'jsonl', match: (p) => startsWithObject(p.head), parse: ... };
+ */
+export interface Importer {
+  /** A short name for listings and errors (`jsonl`, `tensorboard`, ...). */
+  format: string;
+  match(probe: Probe): boolean;
+  parse(path: string): AsyncIterable<ImportedRun>;
+}
