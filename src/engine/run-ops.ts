@@ -28,7 +28,10 @@ export interface RunOps {
    * A run's events as a reader streams them (validated, in order): ingested in
    * batches, the last with the end-of-run rules. Returns the run id.
    */
-  ingestStream(events: AsyncIterable<TraceEvent>, batchPrefix: string): Promise<string>;
+  ingestStream(
+    events: AsyncIterable<TraceEvent | readonly TraceEvent[]>,
+    batchPrefix: string,
+  ): Promise<string>;
   /** An outcome a user reports (GraphQL `recordOutcome`), checked against the runs and the graph. */
   recordOutcome(given: {
     runId: string;
@@ -99,13 +102,16 @@ export function createRunOps(deps: {
       let current: TraceEvent[] = [];
       const send = (batch: TraceEvent[], finish: boolean) =>
         ingest(runId, `${batchPrefix}-${count++}`, batch, { finish, validated: true });
-      for await (const event of events) {
-        if (event.type === 'run') runId = event.id;
-        current.push(event);
-        if (current.length < STREAM_BATCH_EVENTS) continue;
-        if (held) await send(held, false);
-        held = current;
-        current = [];
+      for await (const item of events) {
+        const chunk = Array.isArray(item) ? (item as readonly TraceEvent[]) : [item as TraceEvent];
+        for (const event of chunk) {
+          if (event.type === 'run') runId = event.id;
+          current.push(event);
+          if (current.length < STREAM_BATCH_EVENTS) continue;
+          if (held) await send(held, false);
+          held = current;
+          current = [];
+        }
       }
       if (current.length) {
         if (held) await send(held, false);

@@ -2,8 +2,8 @@ export { decodeLine, encodeEvent, encodeNonFinite, reviveEvent } from './decode-
 export { hasNonFinite } from './has-non-finite.js';
 export { IMPORTERS, type ImportedRun, type Importer, importRuns, type Probe } from './importers/index.js';
 export { parseTraceText } from './parse-trace-text.js';
-export { readLines } from './read-lines.js';
-export { readTrace } from './read-trace.js';
+export { type NumberedLine, readLineChunks, readLines } from './read-lines.js';
+export { readTrace, readTraceChunks } from './read-trace.js';
 export { TraceError } from './trace-error.js';
 export { createSequenceState, type SequenceState, validateEvent } from './validate-event.js';
 export { createTraceWriter, type TraceWriter } from './write-trace.js';

@@ -3,14 +3,25 @@ import { open } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { TraceError } from './trace-error.js';
 
+/** A line of a file and its 1-based number. */
+export interface NumberedLine {
+  text: string;
+  line: number;
+}
+
 /**
- * Yields the lines of a file with their 1-based numbers, reading 1 MiB chunks
- * so a file of any size streams in bounded memory. Faster than node:readline
- * on large files because it splits chunks itself. Empty lines are skipped
- * (their numbers still count). A gzip file (`.jsonl.gz`, known by its first
- * two bytes, whatever its name) is decompressed as it streams.
+ * Yields the lines of a file with their 1-based numbers, a chunk's worth at a
+ * time (one array per 1 MiB read): a reader of a large file then awaits once
+ * per chunk, not once per line. Memory stays bounded by the chunk and the
+ * longest line; a line split over several chunks is joined once, when its
+ * end arrives, so the cost is linear in the file's size however long a line
+ * is. Empty lines are skipped (their numbers still count). A gzip file
+ * (`.jsonl.gz`, known by its first two bytes, whatever its name) is
+ * decompressed as it streams.
+ *
+ * @example for await (const lines of readLineChunks('run.jsonl')) for (const { text, line } of lines) ...
  */
-export async function* readLines(path: string): AsyncGenerator<{ text: string; line: number }> {
+export async function* readLineChunks(path: string): AsyncGenerator<NumberedLine[]> {
   const gzipped = await startsWithGzipMagic(path);
   const raw = createReadStream(
     path,
@@ -18,21 +29,29 @@ export async function* readLines(path: string): AsyncGenerator<{ text: string; l
   );
   const stream = gzipped ? raw.pipe(createGunzip()).setEncoding('utf8') : raw;
   if (gzipped) raw.on('error', (e) => stream.destroy(e));
-  let rest = '';
+  // The start of a line whose end has not arrived yet, in pieces (joined once, at its end).
+  let pending: string[] = [];
   let line = 0;
   try {
     for await (const chunk of stream as AsyncIterable<string>) {
-      const text = rest + chunk;
+      const out: NumberedLine[] = [];
       let start = 0;
-      let nl = text.indexOf('\n', start);
+      let nl = chunk.indexOf('\n');
       while (nl !== -1) {
         line++;
-        const end = nl > start && text.charCodeAt(nl - 1) === 13 ? nl - 1 : nl;
-        if (end > start) yield { text: text.slice(start, end), line };
+        let text = chunk.slice(start, nl);
+        if (pending.length > 0) {
+          pending.push(text);
+          text = pending.join('');
+          pending = [];
+        }
+        if (text.charCodeAt(text.length - 1) === 13) text = text.slice(0, -1);
+        if (text.length > 0) out.push({ text, line });
         start = nl + 1;
-        nl = text.indexOf('\n', start);
+        nl = chunk.indexOf('\n', start);
       }
-      rest = text.slice(start);
+      if (start < chunk.length) pending.push(chunk.slice(start));
+      if (out.length > 0) yield out;
     }
   } catch (e) {
     // zlib's own message ("incorrect header check") names neither the file nor how far it got.
@@ -47,7 +66,17 @@ export async function* readLines(path: string): AsyncGenerator<{ text: string; l
     // A reader that stops early must not leave the file open behind the decompressor.
     raw.destroy();
   }
-  if (rest.trim().length > 0) yield { text: rest.replace(/\r$/, ''), line: line + 1 };
+  const rest = pending.join('').replace(/\r$/, '');
+  if (rest.trim().length > 0) yield [{ text: rest, line: line + 1 }];
+}
+
+/**
+ * The lines of a file one by one (see readLineChunks).
+ *
+ * @example for await (const { text, line } of readLines('run.jsonl')) console.log(line, text.length);
+ */
+export async function* readLines(path: string): AsyncGenerator<NumberedLine> {
+  for await (const lines of readLineChunks(path)) yield* lines;
 }
 
 async function startsWithGzipMagic(path: string): Promise<boolean> {

@@ -16,8 +16,12 @@ export interface ImportedRun {
   name: string;
   /** Where it was read from (shown in errors and listings). */
   source: string;
-  /** The run's events, validated, `run` first; errors name the file and the line (or byte offset). */
-  events: AsyncIterable<TraceEvent>;
+  /**
+   * The run's events, validated, `run` first, one by one or in chunks (a chunk
+   * costs one await however many events it holds: faster for large files);
+   * errors name the file and the line (or byte offset).
+   */
+  events: AsyncIterable<TraceEvent | readonly TraceEvent[]>;
 }
 
 /**

@@ -1,5 +1,5 @@
 import { basename } from 'node:path';
-import { readTrace } from '../read-trace.js';
+import { readTraceChunks } from '../read-trace.js';
 import type { Importer } from './importer.js';
 
 /**
@@ -13,7 +13,7 @@ export const jsonlImporter: Importer = {
     yield {
       name: basename(path).replace(/\.jsonl(\.gz)?$|\.json$/i, ''),
       source: path,
-      events: readTrace(path),
+      events: readTraceChunks(path),
     };
   },
 };
