@@ -17,6 +17,13 @@ import { formatJson } from './format-json.js';
 import { type DiagnosedRun, figures, scoreRun } from './score.js';
 import { FAULTS_DIR, readLabels, readTraceText } from './store.js';
 
+const args = process.argv.slice(2);
+const reduce = args.includes('--reduce') ? args[args.indexOf('--reduce') + 1] : undefined;
+if (reduce !== undefined && reduce !== 'curves')
+  throw new Error(`--reduce: expected 'curves', got '${reduce}'`);
+// While tuning, the held-out split stays unseen: --tune-only prints the tune split alone.
+const tuneOnly = args.includes('--tune-only');
+
 const started = performance.now();
 const file = readLabels();
 // One embedded traindx for all runs, keeping no series, as `traindx diagnose FILE` reads a file.
@@ -24,10 +31,12 @@ const traindx = await openEphemeralTraindx({ keepSeries: false });
 const dir = mkdtempSync(join(tmpdir(), 'traindx-bench-faults-'));
 const diagnosed: DiagnosedRun[] = [];
 try {
-  for (const label of file.labels) {
+  // --tune-only: the held-out runs are neither diagnosed nor counted (their columns stay empty).
+  for (const label of file.labels.filter((l) => !tuneOnly || l.split === 'tune')) {
     // The CLI's path: each trace is unpacked to a file and read by the importers.
     const path = join(dir, `${label.id}.jsonl`);
-    writeFileSync(path, readTraceText(label.id));
+    const text = readTraceText(label.id);
+    writeFileSync(path, reduce === 'curves' ? curvesOnly(text) : text);
     diagnosed.push({ label, diagnosis: (await diagnoseInto(traindx, path))[0]! });
   }
 } finally {
@@ -46,6 +55,10 @@ console.log(
   `traindx fault benchmark: ${scores.length} runs (${by.all.faulty} faulty over ${causes.size} causes, ${by.all.healthy} healthy), ` +
     `real TensorFlow.js ${file.tfjs} training on ${file.backend}; diagnosed like \`traindx diagnose FILE --json\` in ${seconds.toFixed(1)} s\n`,
 );
+if (reduce === 'curves')
+  console.log(
+    'Reduced to curves: each trace cut to its run id and task, its epoch events and its end event.\n',
+  );
 console.log(summaryTable(by));
 console.log(
   '\nA hit is the planted cause or an acceptable one ranked first (top-1) or in the first three (top-3); a healthy run is a hit\n' +
@@ -68,7 +81,12 @@ console.log(
     `false alarms ${goal(by.all.falseAlarmRate === undefined ? undefined : by.all.falseAlarmRate <= GOALS.falseAlarmRate)}.`,
 );
 
-const out = join(FAULTS_DIR, '..', '.data', 'accuracy.json');
+const out = join(
+  FAULTS_DIR,
+  '..',
+  '.data',
+  `accuracy${reduce ? `-${reduce}` : ''}${tuneOnly ? '-tune' : ''}.json`,
+);
 mkdirSync(join(out, '..'), { recursive: true });
 writeFileSync(
   out,
@@ -83,3 +101,23 @@ writeFileSync(
   })}\n`,
 );
 console.log(`figures written to ${out}`);
+
+/** A trace cut down to what a log of curves holds: the run's id and task, its epoch events, its end event. */
+function curvesOnly(text: string): string {
+  const kept: string[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const e = JSON.parse(line) as { type: string; id?: string; task?: string; formatVersion?: number };
+    if (e.type === 'run')
+      kept.push(
+        JSON.stringify({
+          type: 'run',
+          formatVersion: e.formatVersion,
+          id: e.id,
+          ...(e.task ? { task: e.task } : {}),
+        }),
+      );
+    else if (e.type === 'epoch' || e.type === 'end') kept.push(line);
+  }
+  return `${kept.join('\n')}\n`;
+}

@@ -55,5 +55,9 @@ export function formatDiagnosis(d: Diagnosis): string {
       `Signals the trace lacked (their detectors stayed silent): ${d.missingSignals.join(', ')}`,
     );
   }
+  if (d.toRecord.length) {
+    lines.push('', 'To tell these causes apart, record:');
+    for (const a of d.toRecord) lines.push(`  - ${a.signal}: ${a.why}`);
+  }
   return lines.join('\n');
 }

@@ -5,5 +5,7 @@ export { createDetectorCache, type DetectorCache } from './detector-cache.js';
 export { createDetectorSet, type DetectorSet, readSavedSignals } from './detector-set.js';
 export { ALL_FAMILIES } from './families/index.js';
 export { createModelView, type LayerView, type ModelView } from './model-view.js';
+export { symptomsRevealedBy } from './observability.js';
 export { loadProfile, type Profile, ProfileError, ProfileFile, type ProfileValues } from './profile.js';
+export { SIGNAL_DESCRIPTIONS } from './signals.js';
 export { fmt, pct } from './stats/index.js';

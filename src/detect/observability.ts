@@ -61,3 +61,16 @@ export function observableSymptoms(
     .map(([id]) => id)
     .sort();
 }
+
+/**
+ * The symptoms a signal lets a detector see (the inverse of REVEALED_BY): what
+ * recording it would add to a diagnosis.
+ *
+ * @example symptomsRevealedBy('layers.gradNorm') // ['exploding_gradients', 'non_finite_tensors', 'vanishing_gradients']
+ */
+export function symptomsRevealedBy(signal: Signal): string[] {
+  return Object.entries(REVEALED_BY)
+    .filter(([, r]) => r.signals.includes(signal))
+    .map(([id]) => id)
+    .sort();
+}

@@ -48,6 +48,31 @@ export function noteSignals(event: TraceEvent, seen: Set<Signal>, scanLayers = t
   }
 }
 
+/** What each signal is, in words a person recording a run would use. */
+export const SIGNAL_DESCRIPTIONS: Record<Signal, string> = {
+  loss: 'the loss of each step',
+  'metrics.accuracy': 'the accuracy of each step',
+  gradNorm: 'the global gradient norm of each step',
+  'layers.gradNorm': 'per-layer gradient norms',
+  'layers.weightNorm': 'per-layer weight norms',
+  'layers.updateRatio': 'per-layer update-to-weight ratios',
+  'layers.deadFraction': 'the share of dead units per ReLU layer',
+  'layers.saturatedFraction': 'the share of saturated units per sigmoid or tanh layer',
+  'layers.zeroGradFraction': 'the share of zero gradients per layer',
+  'layers.nanCount': 'NaN and Inf counts per layer',
+  'epoch.train.loss': 'the train loss of each epoch',
+  'epoch.val.loss': 'the validation loss of each epoch',
+  'epoch.train.accuracy': 'the train accuracy of each epoch',
+  'epoch.val.accuracy': 'the validation accuracy of each epoch',
+  'eval.predictedClassCounts': 'how often each class is predicted on held-out data',
+  'eval.confusion': 'a confusion matrix on held-out data',
+  'model.layers': "the model's layers (types, activations, units, initialisers)",
+  optimizer: 'the optimizer and its learning rate',
+  batchSize: 'the batch size',
+  'dataset.inputStats': 'input statistics (mean, std, min, max, NaN count)',
+  'dataset.classCounts': 'the class counts of the training data',
+};
+
 // A missing signal matters only when nothing else carries the same fact.
 const STANDS_IN_FOR: Partial<Record<Signal, Signal[]>> = {
   loss: ['epoch.train.loss'],

@@ -126,6 +126,21 @@ export const RecommendedRemedy = z.object({
 });
 export type RecommendedRemedy = z.infer<typeof RecommendedRemedy>;
 
+/** A signal the run lacked that would tell its likely causes apart: what recording it would show. */
+export const SignalAdvice = z.object({
+  /** The trace field (docs/spec/trace-format.md), e.g. `layers.gradNorm`. */
+  signal: z.string(),
+  /** The signal in words. */
+  description: z.string(),
+  /** The symptoms it would let a detector see, that bear on the likely causes. */
+  symptoms: z.array(z.string()),
+  /** The likely causes those symptoms speak for, strongest link first. */
+  causes: z.array(z.string()),
+  /** One sentence: what it would show, for which causes. */
+  why: z.string(),
+});
+export type SignalAdvice = z.infer<typeof SignalAdvice>;
+
 export const Diagnosis = z.object({
   runId: z.string(),
   /** True when no cause reaches HEALTHY_THRESHOLD and no warning or critical symptom was seen. */
@@ -138,6 +153,8 @@ export const Diagnosis = z.object({
   remedies: z.array(RecommendedRemedy),
   structureEdits: z.array(ConcreteEdit),
   missingSignals: z.array(z.string()),
+  /** Missing signals that would tell the likely causes apart, most telling first. */
+  toRecord: z.array(SignalAdvice),
 });
 export type Diagnosis = z.infer<typeof Diagnosis>;
 

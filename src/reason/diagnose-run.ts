@@ -7,6 +7,7 @@ import {
   type RunFacts,
   type SymptomOccurrence,
 } from '../domain/index.js';
+import { adviseSignals } from './advise-signals.js';
 import { createNameIndex, explainCause, toDiagnosedSymptom } from './explain-cause.js';
 import { recommendRemedies } from './recommend-remedies.js';
 import { risksJudgedByOutcome, scoreCauses } from './score-causes.js';
@@ -67,6 +68,8 @@ export function diagnoseRun(input: DiagnoseInput): Diagnosis {
     remedies,
     structureEdits,
     missingSignals: input.missingSignals,
+    // What to record next time, for the causes this run's evidence leaves standing.
+    toRecord: healthy ? [] : adviseSignals(input.missingSignals, causes, knowledge),
   };
 }
 

@@ -1,3 +1,4 @@
+export { adviseSignals } from './advise-signals.js';
 export { type AlertableSymptom, type AlertDecider, createAlertDecider } from './decide-alerts.js';
 export { describeEdits } from './describe-edits.js';
 export { type DiagnoseInput, diagnoseRun, factsOf } from './diagnose-run.js';

@@ -41,6 +41,7 @@ const diagnosis = (causes: [string, number][], symptoms: string[] = [], healthy 
     remedies: [],
     structureEdits: [],
     missingSignals: [],
+    toRecord: [],
   }) as Diagnosis;
 
 describe('scoring a diagnosis against its label', () => {

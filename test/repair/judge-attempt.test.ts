@@ -36,6 +36,7 @@ const diagnosis = (symptoms: DiagnosedSymptom[], lastStep = 199): Diagnosis => (
   remedies: [],
   structureEdits: [],
   missingSignals: [],
+  toRecord: [],
 });
 const accuracy = (value: number): ValMetric => ({ name: 'val accuracy', value, higherIsBetter: true, n: 80 });
 const parent = {

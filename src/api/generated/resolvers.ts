@@ -503,6 +503,23 @@ export type Diagnosis = {
   structureEdits: Array<Scalars['JSON']['output']>;
   /** Signals the trace lacked, so the detectors that need them stayed silent. */
   missingSignals: Array<Scalars['String']['output']>;
+  /** Missing signals that would tell the likely causes apart, most telling first. */
+  toRecord: Array<SignalAdvice>;
+};
+
+/** A signal the run lacked, and what recording it would show about the likely causes. */
+export type SignalAdvice = {
+  __typename?: 'SignalAdvice';
+  /** the trace field, e.g. layers.gradNorm */
+  signal: Scalars['String']['output'];
+  /** the signal in words */
+  description: Scalars['String']['output'];
+  /** symptoms it would let a detector see */
+  symptoms: Array<Scalars['String']['output']>;
+  /** the likely causes those symptoms speak for */
+  causes: Array<Scalars['String']['output']>;
+  /** what it would show, for which causes */
+  why: Scalars['String']['output'];
 };
 
 
@@ -620,6 +637,7 @@ export type ResolversTypes = {
   CauseFinding: ResolverTypeWrapper<DiagnosedCauseModel>;
   RemedyFinding: ResolverTypeWrapper<RecommendedRemedyModel>;
   Diagnosis: ResolverTypeWrapper<DiagnosisModel>;
+  SignalAdvice: ResolverTypeWrapper<SignalAdvice>;
 };
 
 /** Mapping between all available schema types and the resolvers parents */
@@ -664,6 +682,7 @@ export type ResolversParentTypes = {
   CauseFinding: DiagnosedCauseModel;
   RemedyFinding: RecommendedRemedyModel;
   Diagnosis: DiagnosisModel;
+  SignalAdvice: SignalAdvice;
 };
 
 export interface JsonScalarConfig extends GraphQLScalarTypeConfig<ResolversTypes['JSON'], any> {
@@ -937,6 +956,15 @@ export type DiagnosisResolvers<ContextType = RequestContext, ParentType extends 
   remedies?: Resolver<Array<ResolversTypes['RemedyFinding']>, ParentType, ContextType>;
   structureEdits?: Resolver<Array<ResolversTypes['JSON']>, ParentType, ContextType>;
   missingSignals?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  toRecord?: Resolver<Array<ResolversTypes['SignalAdvice']>, ParentType, ContextType>;
+};
+
+export type SignalAdviceResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SignalAdvice'] = ResolversParentTypes['SignalAdvice']> = {
+  signal?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  symptoms?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  causes?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  why?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type Resolvers<ContextType = RequestContext> = {
@@ -973,5 +1001,6 @@ export type Resolvers<ContextType = RequestContext> = {
   CauseFinding?: CauseFindingResolvers<ContextType>;
   RemedyFinding?: RemedyFindingResolvers<ContextType>;
   Diagnosis?: DiagnosisResolvers<ContextType>;
+  SignalAdvice?: SignalAdviceResolvers<ContextType>;
 };
 

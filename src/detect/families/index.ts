@@ -1,6 +1,7 @@
 import type { DetectorFamily } from '../detector.js';
 import { activationsFamily } from './activations.js';
 import { configFamily } from './config.js';
+import { curvesFamily } from './curves.js';
 import { generalisationFamily } from './generalisation.js';
 import { gradientsFamily } from './gradients.js';
 import { lossFamily } from './loss-health.js';
@@ -20,4 +21,5 @@ export const ALL_FAMILIES: readonly DetectorFamily<any, any>[] = [
   activationsFamily,
   predictionsFamily,
   configFamily,
+  curvesFamily,
 ];

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { ALL_FAMILIES, createDetectorSet } from '../../src/detect/index.js';
+import type { RunEvent, SymptomOccurrence, TraceEvent } from '../../src/domain/index.js';
+import { HEALTHY_SAMPLES, readSample } from '../support/samples.js';
+import { profileValues } from './harness.js';
+
+const CURVE_SYMPTOMS = [
+  'prediction_collapse',
+  'loss_at_uniform_chance',
+  'loss_divergence',
+  'model_frozen',
+  'slow_convergence',
+];
+
+/** A run of curves alone: id and task, one epoch event per row, an end event. */
+function curves(
+  rows: { tl: number; ta?: number; vl?: number; va?: number }[],
+  run: Partial<RunEvent> = {},
+): TraceEvent[] {
+  return [
+    { type: 'run', formatVersion: 1, id: 'c', task: 'classification', ...run } as TraceEvent,
+    ...rows.map(
+      (r, i) =>
+        ({
+          type: 'epoch',
+          epoch: i,
+          step: (i + 1) * 50 - 1,
+          train: { loss: r.tl, ...(r.ta !== undefined ? { accuracy: r.ta } : {}) },
+          ...(r.vl !== undefined
+            ? { val: { loss: r.vl, ...(r.va !== undefined ? { accuracy: r.va } : {}) } }
+            : {}),
+        }) as TraceEvent,
+    ),
+    { type: 'end', step: rows.length * 50 - 1, status: 'completed' } as TraceEvent,
+  ];
+}
+
+async function findings(events: TraceEvent[]): Promise<SymptomOccurrence[]> {
+  const [run, ...rest] = events;
+  const set = createDetectorSet({
+    run: run as RunEvent,
+    profile: await profileValues(),
+    families: ALL_FAMILIES,
+  });
+  for (const e of rest) set.feed(e);
+  return set.occurrences().filter((o) => CURVE_SYMPTOMS.includes(o.symptomId));
+}
+
+const ids = (o: SymptomOccurrence[]) => [...new Set(o.map((x) => x.symptomId))].sort();
+const rows = (n: number, f: (i: number) => { tl: number; ta?: number; vl?: number; va?: number }) =>
+  Array.from({ length: n }, (_, i) => f(i));
+
+describe('curve shapes of a run that carries nothing else', () => {
+  it('reads a loss flat at ln 5 with accuracy near 1/5 as uniform chance, with K and the numbers in the evidence', async () => {
+    const found = await findings(
+      curves(rows(8, (i) => ({ tl: 1.6094 + (i % 2) * 0.001, ta: 0.2 + (i % 3) * 0.003 }))),
+    );
+    const uniform = found.find((o) => o.symptomId === 'loss_at_uniform_chance')!;
+    expect(uniform.evidence[0]).toMatch(/is ln 5 = 1\.61/);
+    expect(uniform.firstStep).toBe(49);
+  });
+
+  it('reads a pinned accuracy as predictions collapsed, and a flat loss far above ln(1/accuracy) as confidently wrong', async () => {
+    const found = await findings(curves(rows(10, () => ({ tl: 12.73, ta: 0.213, vl: 13.54, va: 0.16 }))));
+    expect(ids(found)).toEqual(['loss_divergence', 'model_frozen', 'prediction_collapse']);
+    expect(found.find((o) => o.symptomId === 'loss_divergence')!.evidence[0]).toMatch(/confidently wrong/);
+  });
+
+  it('reads a collapse to the majority class while the loss still falls, without calling it frozen or confident', async () => {
+    const found = await findings(
+      curves(
+        rows(8, (i) => ({ tl: 0.15 + 0.06 * 0.7 ** i, ta: 0.9637, vl: 0.18 + 0.03 * 0.7 ** i, va: 0.96 })),
+      ),
+    );
+    expect(ids(found)).toEqual(['prediction_collapse']);
+  });
+
+  it('reads a steady, tiny decline as slow convergence, and a converging run as nothing', async () => {
+    const slow = await findings(curves(rows(10, (i) => ({ tl: 1.708 - i * 0.0017, ta: 0.12 + i * 0.002 }))));
+    expect(ids(slow)).toEqual(['slow_convergence']);
+    const converging = await findings(
+      curves(rows(10, (i) => ({ tl: 0.05 + 0.5 * 0.5 ** i, ta: 0.8 + i * 0.01 }))),
+    );
+    expect(converging).toEqual([]);
+  });
+
+  it('stays silent on a run with a model or class facts (other families read those)', async () => {
+    const pinned = rows(10, () => ({ tl: 12.73, ta: 0.213, vl: 13.54, va: 0.16 }));
+    const fromCurves = (o: SymptomOccurrence[]) =>
+      o.filter((x) =>
+        /rule: the same accuracy|is ln \d|confidently wrong|is the same to/.test(x.evidence[0] ?? ''),
+      );
+    expect(fromCurves(await findings(curves(pinned)))).toHaveLength(3);
+    const layers = [{ name: 'd', type: 'Dense', activation: 'softmax', units: 5 }];
+    expect(fromCurves(await findings(curves(pinned, { model: { layers } } as Partial<RunEvent>)))).toEqual(
+      [],
+    );
+    expect(
+      fromCurves(await findings(curves(pinned, { dataset: { numClasses: 5 } } as Partial<RunEvent>))),
+    ).toEqual([]);
+  });
+
+  it.each(HEALTHY_SAMPLES)(
+    'finds none of these shapes in the healthy sample %s cut down to its curves',
+    async (name) => {
+      const events = await readSample(name);
+      const run = events[0] as RunEvent;
+      const cut = [
+        { type: 'run', formatVersion: 1, id: run.id, task: run.task } as TraceEvent,
+        ...events.filter((e) => e.type === 'epoch' || e.type === 'end'),
+      ];
+      expect(await findings(cut)).toEqual([]);
+    },
+  );
+});
