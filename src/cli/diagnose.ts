@@ -1,12 +1,15 @@
 import { stat } from 'node:fs/promises';
 import { loadConfig } from '../config/index.js';
 import { diagnosePath } from '../engine/index.js';
+import { parseFieldMap } from '../trace/index.js';
 import { formatDiagnosis } from './format-diagnosis.js';
 
 export interface DiagnoseFlags {
   json?: boolean;
   profile?: string;
   run?: string;
+  /** `--map tag=field`, repeatable. */
+  map?: string[];
 }
 
 /**
@@ -19,10 +22,18 @@ export interface DiagnoseFlags {
  */
 export async function diagnose(path: string, flags: DiagnoseFlags, out: (line: string) => void) {
   const config = loadConfig(process.env, { profile: flags.profile });
-  const diagnoses = await diagnosePath(path, { profile: config.profile, run: flags.run });
+  const notes: string[] = [];
+  const diagnoses = await diagnosePath(path, {
+    profile: config.profile,
+    run: flags.run,
+    importOptions: { map: parseFieldMap(flags.map) },
+    onNotes: (run, said) => notes.push(...said.map((note) => `note (${run}): ${note}`)),
+  });
   const single = diagnoses.length === 1 && !(await stat(path)).isDirectory();
   if (flags.json) out(JSON.stringify(single ? diagnoses[0] : diagnoses, nonFinite, 2));
   else out(diagnoses.map(formatDiagnosis).join('\n\n'));
+  // What the importer could not put in the trace (unmapped tags, restarts): beside the diagnosis, never in its JSON.
+  for (const note of notes) (flags.json ? (line: string) => process.stderr.write(`${line}\n`) : out)(note);
 }
 
 // The trace format's rule for non-finite numbers, in the JSON output too.

@@ -11,6 +11,11 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 const storeOption = (what = 'memory (embedded, default) or neo4j') =>
   new Option('--store <kind>', what).choices(['memory', 'neo4j']);
 const profileOption = (what: string) => new Option('--profile <name|file>', what);
+const mapOption = () =>
+  new Option(
+    '--map <tag=field>',
+    'read a logged tag/column as a trace field (loss, learningRate, val.loss, metrics.NAME, ignore, ...); repeatable',
+  ).argParser((pair: string, previous: string[] = []) => [...previous, pair]);
 const config = async (overrides: Record<string, unknown>) =>
   (await import('../config/index.js')).loadConfig(process.env, overrides);
 // src/cli/main.ts and dist/cli/main.js both sit two folders below package.json.
@@ -40,9 +45,13 @@ program
 program
   .command('diagnose')
   .description('Diagnose a run trace (docs/spec/trace-format.md): symptoms with evidence, causes, remedies.')
-  .argument('<path>', 'a run trace, JSON Lines (plain or gzipped), or a folder of them')
+  .argument(
+    '<path>',
+    'a run trace (JSON Lines, plain or gzipped) or a log: TensorBoard, Keras/Lightning CSV, trainer_state.json, W&B offline run; or a folder of them',
+  )
   .option('--json', 'print the diagnosis as one JSON object (an array for a folder of runs)')
   .option('--run <name>', 'only the run of this name in a folder')
+  .addOption(mapOption())
   .addOption(
     profileOption('threshold profile: default, small-tabular, vision-cnn, fine-tuning, or a YAML file'),
   )
@@ -82,12 +91,28 @@ program
     ]),
   )
   .option('--run <name>', 'the run to report when the path holds several')
+  .addOption(mapOption())
   .addOption(profileOption('threshold profile (default: the run’s tags.profile, else default)'))
   .addOption(storeOption('store holding RUN_ID: memory (default) or neo4j'))
   .option('--data-dir <dir>', 'where the memory store keeps its journal (for RUN_ID)')
   .action(async (target: string, opts) => {
     const { report } = await import('./report.js');
     await report(target, opts, out);
+  });
+
+program
+  .command('import')
+  .description(
+    'Send the runs of a log or trace (any format diagnose reads) to a traindx server; importing twice stores each run once.',
+  )
+  .argument('<path>', 'a trace or log file, or a folder of them')
+  .requiredOption('--url <url>', 'the traindx server, e.g. http://127.0.0.1:4000')
+  .option('--token <token>', 'sent as Authorization: Bearer TOKEN')
+  .option('--run <name>', 'only the run of this name')
+  .addOption(mapOption())
+  .action(async (path: string, opts) => {
+    const { importLogs } = await import('./import.js');
+    await importLogs(path, opts, out);
   });
 
 program

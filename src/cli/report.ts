@@ -4,6 +4,7 @@ import { type Config, loadConfig } from '../config/index.js';
 import { openTraindx, type RunRecord, recordPath } from '../engine/index.js';
 import { InputError } from '../errors/index.js';
 import { ReportFormat, renderReport } from '../report/index.js';
+import { parseFieldMap } from '../trace/index.js';
 
 export interface ReportFlags {
   output?: string;
@@ -12,6 +13,8 @@ export interface ReportFlags {
   store?: string;
   dataDir?: string;
   run?: string;
+  /** `--map tag=field`, repeatable. */
+  map?: string[];
 }
 
 /**
@@ -27,7 +30,7 @@ export async function report(target: string, flags: ReportFlags, log: (line: str
     profile: flags.profile,
   });
   const format = ReportFormat.parse(flags.format ?? (flags.output?.endsWith('.md') ? 'md' : 'html'));
-  const input = await gatherReportInput(target, config, flags.run);
+  const input = await gatherReportInput(target, config, flags.run, flags.map);
   const text = renderReport(input, { format });
   if (!flags.output) {
     process.stdout.write(text);
@@ -44,9 +47,22 @@ export async function report(target: string, flags: ReportFlags, log: (line: str
  *
  * @example await gatherReportInput('run.jsonl', loadConfig(process.env))
  */
-export async function gatherReportInput(target: string, config: Config, run?: string): Promise<RunRecord> {
+export async function gatherReportInput(
+  target: string,
+  config: Config,
+  run?: string,
+  map?: string[],
+): Promise<RunRecord> {
   if (existsSync(target)) {
-    const records = await recordPath(target, { profile: config.profile, run });
+    const records = await recordPath(target, {
+      profile: config.profile,
+      run,
+      importOptions: { map: parseFieldMap(map) },
+      // The report goes to stdout when no -o is given: notes go to stderr.
+      onNotes: (name, notes) => {
+        for (const note of notes) process.stderr.write(`note (${name}): ${note}\n`);
+      },
+    });
     if (records.length > 1)
       throw new InputError(
         `${target} holds ${records.length} runs (${records.map((r) => r.run.id).join(', ')}); pick one with --run`,

@@ -1,6 +1,6 @@
 import type { Diagnosis } from '../domain/index.js';
 import { InputError } from '../errors/index.js';
-import { type ImportedRun, importRuns } from '../trace/index.js';
+import { type ImportedRun, type ImportOptions, importRuns } from '../trace/index.js';
 import type { RunRecord, Traindx } from './create-traindx.js';
 import { openEphemeralTraindx } from './open-traindx.js';
 
@@ -9,6 +9,10 @@ export interface PathOptions {
   profile?: string;
   /** Only the run of this name (a file holding several runs); default: every run. */
   run?: string;
+  /** Passed to the importers (`--map tag=field`). */
+  importOptions?: ImportOptions;
+  /** Told each run's import notes (unmapped tags, restarts), once its events were read. */
+  onNotes?: (run: string, notes: readonly string[]) => void;
 }
 
 /**
@@ -65,10 +69,11 @@ async function eachRun<T>(
 ): Promise<T[]> {
   const out: T[] = [];
   const names: string[] = [];
-  for await (const run of importRuns(path)) {
+  for await (const run of importRuns(path, options.importOptions)) {
     names.push(run.name);
     if (options.run !== undefined && !matches(run, options.run)) continue;
     const runId = await traindx.ingestStream(run.events, `file-${out.length}`);
+    if (run.notes.length) options.onNotes?.(run.name, run.notes);
     out.push(await read(runId));
   }
   if (options.run !== undefined && out.length === 0)

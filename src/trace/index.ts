@@ -1,6 +1,15 @@
 export { decodeLine, encodeEvent, encodeNonFinite, reviveEvent } from './decode-line.js';
 export { hasNonFinite } from './has-non-finite.js';
-export { IMPORTERS, type ImportedRun, type Importer, importRuns, type Probe } from './importers/index.js';
+export {
+  FIELD_MAP,
+  IMPORTERS,
+  type ImportedRun,
+  type Importer,
+  type ImportOptions,
+  importRuns,
+  type Probe,
+  parseFieldMap,
+} from './importers/index.js';
 export { parseTraceText } from './parse-trace-text.js';
 export { type NumberedLine, readLineChunks, readLines } from './read-lines.js';
 export { readTrace, readTraceChunks } from './read-trace.js';

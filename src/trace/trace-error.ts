@@ -8,7 +8,7 @@ export class TraceError extends TraindxError {
   readonly code = 'BAD_TRACE';
   readonly category = 'trace';
   constructor(
-    readonly where: { file?: string; line?: number; event?: number },
+    readonly where: { file?: string; line?: number; event?: number; offset?: number },
     readonly field: string | undefined,
     readonly detail: string,
   ) {
@@ -16,10 +16,12 @@ export class TraceError extends TraindxError {
   }
 }
 
-function describeWhere(where: { file?: string; line?: number; event?: number }): string {
+function describeWhere(where: { file?: string; line?: number; event?: number; offset?: number }): string {
   const parts: string[] = [];
   if (where.file) parts.push(where.file);
   if (where.line !== undefined) parts.push(`line ${where.line}`);
+  // A binary log (TFRecord, LevelDB log) names the byte where its damaged record starts.
+  if (where.offset !== undefined) parts.push(`byte ${where.offset}`);
   // A batch names its events by index, as the client sent them.
   if (where.event !== undefined) parts.push(`events[${where.event}]`);
   return parts.join(', ') || 'trace';

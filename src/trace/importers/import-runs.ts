@@ -1,11 +1,12 @@
 import { join } from 'node:path';
 import { TraceError } from '../trace-error.js';
-import type { ImportedRun, Importer } from './importer.js';
+import type { ImportedRun, Importer, ImportOptions } from './importer.js';
 import { jsonlImporter } from './jsonl.js';
 import { probePath } from './probe-path.js';
+import { tensorboardImporter } from './tensorboard/index.js';
 
 /** Every importer, tried in this order; the first whose `match` accepts a path reads it. */
-export const IMPORTERS: readonly Importer[] = [jsonlImporter];
+export const IMPORTERS: readonly Importer[] = [jsonlImporter, tensorboardImporter];
 
 /**
  * The runs held by a file or folder, whatever its supported format,
@@ -14,16 +15,19 @@ export const IMPORTERS: readonly Importer[] = [jsonlImporter];
  * recognises is read as the trace format itself, whose reader names the file,
  * the line and what is wrong with it.
  *
+ * `options.map` overrides the shared field map (`--map tag=field`).
+ *
  * @example for await (const run of importRuns('logs/')) console.log(run.name);
  */
 export async function* importRuns(
   path: string,
+  options: ImportOptions = {},
   importers: readonly Importer[] = IMPORTERS,
 ): AsyncGenerator<ImportedRun> {
   const probe = await probePath(path);
   const importer = importers.find((i) => i.match(probe));
   if (importer) {
-    yield* importer.parse(path);
+    yield* importer.parse(path, options);
     return;
   }
   if (!probe.isDirectory) {
@@ -36,7 +40,7 @@ export async function* importRuns(
     const child = join(path, entry);
     const inner = await probePath(child);
     if (!inner.isDirectory && !importers.some((i) => i.match(inner))) continue;
-    for await (const run of importRuns(child, importers)) {
+    for await (const run of importRuns(child, options, importers)) {
       found = true;
       yield run;
     }

@@ -10,6 +10,12 @@ export interface Probe {
   entries: string[];
 }
 
+/** How the user steers an import: `--map tag=field` overrides of the shared field map (field-map.ts). */
+export interface ImportOptions {
+  /** Source name (tag, column, key) → trace field, e.g. `{ 'my/loss': 'loss', 'noise': 'ignore' }`. */
+  map?: Readonly<Record<string, string>>;
+}
+
 /** One run found in a file or folder: a name to pick it by, and its events as a stream. */
 export interface ImportedRun {
   /** The run's id where the source names it, else the file's name. */
@@ -22,6 +28,12 @@ export interface ImportedRun {
    * errors name the file and the line (or byte offset).
    */
   events: AsyncIterable<TraceEvent | readonly TraceEvent[]>;
+  /**
+   * What the reader wants the user to know and the trace cannot say (tags it
+   * did not map, a run that rewound after a restart). Filled while `events`
+   * streams: complete once the stream has ended.
+   */
+  notes: string[];
 }
 
 /**
@@ -35,5 +47,5 @@ export interface Importer {
   /** A short name for listings and errors (`jsonl`, `tensorboard`, ...). */
   format: string;
   match(probe: Probe): boolean;
-  parse(path: string): AsyncIterable<ImportedRun>;
+  parse(path: string, options?: ImportOptions): AsyncIterable<ImportedRun>;
 }

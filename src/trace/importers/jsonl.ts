@@ -14,6 +14,7 @@ export const jsonlImporter: Importer = {
       name: basename(path).replace(/\.jsonl(\.gz)?$|\.json$/i, ''),
       source: path,
       events: readTraceChunks(path),
+      notes: [],
     };
   },
 };

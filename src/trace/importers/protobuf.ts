@@ -1,0 +1,108 @@
+/**
+ * A minimal protobuf wire-format reader over a byte range, for the handful of
+ * fields the TensorBoard and W&B importers need (no schema, no allocation per
+ * field): read a tag, then the value its wire type says, or skip it. One
+ * reader is reused for every message (`reset`). Throws a plain Error on
+ * malformed input; the caller turns it into a TraceError naming the record.
+ *
+ * @example const r = new ProtoReader(); r.reset(buf, 0, buf.length); while (r.more()) { const tag = r.tag(); ... }
+ */
+export class ProtoReader {
+  buf: Buffer = Buffer.alloc(0);
+  pos = 0;
+  end = 0;
+  private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(8));
+  private viewOf: Buffer | undefined;
+
+  reset(buf: Buffer, start: number, end: number): this {
+    this.buf = buf;
+    this.pos = start;
+    this.end = end;
+    if (this.viewOf !== buf) {
+      this.viewOf = buf;
+      this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    }
+    return this;
+  }
+
+  more(): boolean {
+    return this.pos < this.end;
+  }
+
+  /** The next field's key: field number × 8 + wire type. */
+  tag(): number {
+    return this.varint();
+  }
+
+  /** An unsigned varint as a Number (exact up to 2^53, which steps and lengths stay under). */
+  varint(): number {
+    const b = this.buf;
+    let x = 0;
+    let shift = 1;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) throw new Error('varint runs past the end of its message');
+      const byte = b[this.pos++]!;
+      x += (byte & 0x7f) * shift;
+      if (byte < 0x80) return x;
+      shift *= 128;
+    }
+    throw new Error('varint longer than 10 bytes');
+  }
+
+  double(): number {
+    this.need(8);
+    const v = this.view.getFloat64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+
+  float(): number {
+    this.need(4);
+    const v = this.view.getFloat32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
+  /** A length-delimited field: its [start, end) in `buf`, the reader moved past it. */
+  bytes(): [number, number] {
+    const n = this.varint();
+    this.need(n);
+    const start = this.pos;
+    this.pos += n;
+    return [start, this.pos];
+  }
+
+  string(): string {
+    const [s, e] = this.bytes();
+    return this.buf.toString('utf8', s, e);
+  }
+
+  /** Skips the value of a field of wire type `wire`. */
+  skip(wire: number): void {
+    if (wire === 0) this.varint();
+    else if (wire === 1) this.advance(8);
+    else if (wire === 2) this.bytes();
+    else if (wire === 5) this.advance(4);
+    else throw new Error(`unsupported wire type ${wire}`);
+  }
+
+  /** Packed or single doubles (wire type 2 or 1) appended to `into`. */
+  doubles(wire: number, into: number[]): void {
+    if (wire === 1) {
+      into.push(this.double());
+      return;
+    }
+    const [s, e] = this.bytes();
+    if ((e - s) % 8) throw new Error('packed doubles of a length that is not a multiple of 8');
+    for (let p = s; p < e; p += 8) into.push(this.view.getFloat64(p, true));
+  }
+
+  private advance(n: number) {
+    this.need(n);
+    this.pos += n;
+  }
+
+  private need(n: number) {
+    if (this.pos + n > this.end) throw new Error('field runs past the end of its message');
+  }
+}

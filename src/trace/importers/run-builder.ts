@@ -1,0 +1,202 @@
+import type { EndEvent, LayerStats, RunEvent, TraceEvent } from '../../domain/index.js';
+import { TraceError } from '../trace-error.js';
+import { createSequenceState, validateEvent } from '../validate-event.js';
+import { resolveField, type TraceField } from './field-map.js';
+
+/** The `run` event an importer knows before the values: everything but `type` and `formatVersion`. */
+export type RunHeader = Omit<RunEvent, 'type' | 'formatVersion'>;
+
+export interface RunBuilderOptions {
+  /** The file read, named in errors. */
+  file: string;
+  run: RunHeader;
+  /** `--map` overrides of the shared field map. */
+  map?: Readonly<Record<string, string>>;
+  /** Where the run's notes go (ImportedRun.notes). */
+  notes: string[];
+  /** Each step is an epoch (Keras CSV rows): `loss` and `metrics.*` go to the epoch event's `train`. */
+  rowsAreEpochs?: boolean;
+  /** What a source name is called in notes: `tags`, `columns`, `keys`. */
+  names?: string;
+}
+
+interface Group {
+  step: number;
+  epoch?: number;
+  fields: Record<string, unknown>;
+  metrics?: Record<string, number>;
+  layers?: Record<string, LayerStats>;
+  train?: Record<string, number>;
+  val?: Record<string, number>;
+}
+
+/** A group's metric map of one kind, made on first use. */
+function bag(g: Group, key: 'metrics' | 'train' | 'val'): Record<string, number> {
+  const found = g[key];
+  if (found) return found;
+  const made: Record<string, number> = {};
+  g[key] = made;
+  return made;
+}
+
+/**
+ * Turns logged values, in step order, into trace events: values of the same
+ * step merge into one `step` event (and one `epoch` event for epoch-level
+ * values), steps strictly increase, the `run` event comes first and an `end`
+ * event last (`diverged` when the last loss is not finite). Names are mapped
+ * through the shared field map; unknown ones are listed in the notes, never
+ * guessed. Events are validated as the trace reader validates them.
+ *
+ * @example const b = createRunBuilder({ file, run: { id: 'r' }, notes }); b.value(0, 'loss', 2.3); b.finish();
+ */
+export function createRunBuilder(options: RunBuilderOptions) {
+  const { file, notes } = options;
+  const where = { file };
+  const state = createSequenceState();
+  const fields = new Map<string, TraceField | null>();
+  const unknown = new Set<string>();
+  let run: RunHeader = options.run;
+  let out: TraceEvent[] = [];
+  let group: Group | undefined;
+  let lastEpoch: number | undefined;
+  let epochCount = 0;
+  let lastStep: number | undefined;
+  let lastLoss: number | undefined;
+  let valueCount = 0;
+  let dropped = 0;
+  let droppedFrom = 0;
+
+  const emit = (raw: Record<string, unknown>) => {
+    if (!state.seenRun) out.push(validateEvent({ type: 'run', formatVersion: 1, ...run }, where, state));
+    out.push(validateEvent(raw, where, state));
+  };
+
+  const fieldOf = (name: string) => {
+    let field = fields.get(name);
+    if (field === undefined) {
+      field = resolveField(name, options.map) ?? null;
+      fields.set(name, field);
+      if (field === null) unknown.add(name);
+    }
+    return field;
+  };
+
+  const groupAt = (step: number): Group | undefined => {
+    if (group && step === group.step) return group;
+    if (group && step < group.step) {
+      if (dropped === 0) droppedFrom = group.step;
+      dropped++;
+      return undefined;
+    }
+    flush();
+    group = { step, fields: {} };
+    return group;
+  };
+
+  function flush() {
+    const g = group;
+    group = undefined;
+    if (!g) return;
+    if (g.epoch !== undefined) lastEpoch = g.epoch;
+    const hasStep = Object.keys(g.fields).length > 0 || g.metrics || g.layers;
+    if (hasStep) {
+      emit({
+        type: 'step',
+        step: g.step,
+        ...(lastEpoch !== undefined ? { epoch: lastEpoch } : {}),
+        ...g.fields,
+        ...(g.metrics ? { metrics: g.metrics } : {}),
+        ...(g.layers ? { layers: g.layers } : {}),
+      });
+      if (typeof g.fields.loss === 'number') lastLoss = g.fields.loss;
+    }
+    if (g.train || g.val) {
+      const epoch = g.epoch ?? (options.rowsAreEpochs ? g.step : (lastEpoch ?? epochCount));
+      emit({
+        type: 'epoch',
+        epoch,
+        ...(options.rowsAreEpochs ? {} : { step: g.step }),
+        ...(g.train ? { train: g.train } : {}),
+        ...(g.val ? { val: g.val } : {}),
+      });
+      epochCount = epoch + 1;
+      if (g.train?.loss !== undefined) lastLoss = g.train.loss;
+    }
+    lastStep = g.step;
+  }
+
+  return {
+    /** Fills in what the importer learns of the run after it started (a W&B config record). Before any value only. */
+    setRun(patch: Partial<RunHeader>) {
+      run = { ...run, ...patch };
+    },
+    /** One logged value of `name` at `step` (steps in order; a step lower than the last is dropped and noted). */
+    value(step: number, name: string, value: number) {
+      const field = fieldOf(name);
+      if (field === null || field === 'ignore' || field === 'step') return;
+      const g = groupAt(step);
+      if (!g) return;
+      valueCount++;
+      if (field === 'epoch') {
+        if (Number.isFinite(value) && value >= 0) g.epoch = Math.floor(value);
+        return;
+      }
+      const dot = field.indexOf('.');
+      const scope = dot < 0 ? field : field.slice(0, dot);
+      const key = field.slice(dot + 1);
+      if (options.rowsAreEpochs && (scope === 'loss' || scope === 'metrics')) {
+        bag(g, 'train')[scope === 'loss' ? 'loss' : key] = value;
+        return;
+      }
+      if (scope === 'metrics') bag(g, 'metrics')[key] = value;
+      else if (scope === 'train') bag(g, 'train')[key] = value;
+      else if (scope === 'val') bag(g, 'val')[key] = value;
+      else if (scope === 'layers')
+        return; // a histogram's field: only its stats reach the builder (layer())
+      else g.fields[field] = value;
+    },
+    /** Per-layer statistics at `step` (from a histogram), merged with others of the same layer and step. */
+    layer(step: number, layer: string, stats: LayerStats) {
+      const g = groupAt(step);
+      if (!g) return;
+      valueCount++;
+      const layers = g.layers ?? {};
+      g.layers = layers;
+      layers[layer] = { ...layers[layer], ...stats };
+    },
+    /** A name the importer could not map (listed in the notes). */
+    unknown(name: string) {
+      unknown.add(name);
+    },
+    /** The events completed so far, handed over once. */
+    take(): TraceEvent[] {
+      const done = out;
+      out = [];
+      return done;
+    },
+    /** Ends the run: the last step's events, the `end` event, the notes. Throws on a log with no value. */
+    finish(): TraceEvent[] {
+      flush();
+      if (unknown.size)
+        notes.push(
+          `${options.names ?? 'tags'} traindx does not know, not imported (map one with --map NAME=FIELD): ${[...unknown].join(', ')}`,
+        );
+      if (dropped)
+        notes.push(
+          `${dropped} values logged after step ${droppedFrom} at lower steps were dropped (the log goes back in steps; the first values were kept)`,
+        );
+      if (valueCount === 0) throw new TraceError(where, undefined, 'no values logged (an empty log)');
+      const diverged = lastLoss !== undefined && !Number.isFinite(lastLoss);
+      const end: EndEvent = {
+        type: 'end',
+        step: lastStep ?? 0,
+        status: diverged ? 'diverged' : 'completed',
+        ...(diverged ? { reason: `the last loss is ${lastLoss}` } : {}),
+      };
+      emit(end);
+      return this.take();
+    },
+  };
+}
+
+export type RunBuilder = ReturnType<typeof createRunBuilder>;

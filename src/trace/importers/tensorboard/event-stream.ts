@@ -1,0 +1,127 @@
+import { TraceError } from '../../trace-error.js';
+import { ProtoReader } from '../protobuf.js';
+import { decodeEvent, type Histogram } from './summary.js';
+import { readTfRecords } from './tfrecord.js';
+
+/** One logged value: a scalar or a histogram of a tag at a step. */
+export interface Point {
+  step: number;
+  tag: string;
+  value: number;
+  histogram?: Histogram;
+}
+
+/** What one folder's event files said besides their points. */
+export interface StreamReport {
+  /** Points dropped because the run went back to an earlier step (a restart from a checkpoint). */
+  purged: number;
+  purgedSteps: [number, number];
+  restarts: { file: string; offset: number; step: number }[];
+  /** Tags whose values are of a kind traindx does not read, by kind. */
+  skipped: Map<string, Set<string>>;
+}
+
+/**
+ * The points of one folder's event files (in name order, as TensorBoard reads
+ * them: one logical stream), in batches, steps never decreasing. A run
+ * restarted from a checkpoint logs from an earlier step again; as
+ * TensorBoard's purge does, the points logged before the restart at that step
+ * or later are dropped and the later ones kept. A first pass reads only the
+ * steps to find the restarts (they need what comes after), the second reads
+ * and checks everything. `rename` turns a tag into the name the field map
+ * reads (`validation/` folders: `epoch_loss` → `epoch_val_loss`).
+ *
+ * @example for await (const points of readEventStream(files, report)) ...
+ */
+export async function* readEventStream(
+  files: readonly string[],
+  report: StreamReport,
+  rename: (tag: string) => string = (t) => t,
+): AsyncGenerator<Point[]> {
+  const restarts = await findRestarts(files);
+  report.restarts.push(...restarts.map((r) => ({ file: r.file, offset: r.offset, step: r.step })));
+  // Suffix minimum of the restart steps: a point is purged when a later restart goes to a step ≤ its own.
+  const suffixMin = restarts.map((r) => r.step);
+  for (let i = suffixMin.length - 2; i >= 0; i--) suffixMin[i] = Math.min(suffixMin[i]!, suffixMin[i + 1]!);
+  const reader = new ProtoReader();
+  const plugins = new Map<string, string>();
+  let index = 0; // of summary events, across the files
+  let next = 0; // first restart after the current event
+  let batch: Point[] = [];
+  let purgeAbove = Number.POSITIVE_INFINITY;
+  const keep = (step: number) => {
+    if (step < purgeAbove) return true;
+    report.purged++;
+    report.purgedSteps[0] = Math.min(report.purgedSteps[0], step);
+    report.purgedSteps[1] = Math.max(report.purgedSteps[1], step);
+    return false;
+  };
+  const sink = {
+    scalar(step: number, tag: string, value: number) {
+      if (keep(step)) batch.push({ step, tag: rename(tag), value });
+    },
+    histogram(step: number, tag: string, histogram: Histogram) {
+      if (keep(step)) batch.push({ step, tag: rename(tag), value: 0, histogram });
+    },
+    skipped(tag: string, kind: string) {
+      const tags = report.skipped.get(kind) ?? new Set<string>();
+      report.skipped.set(kind, tags.add(tag));
+    },
+  };
+  for (const file of files) {
+    for await (const records of readTfRecords(file)) {
+      for (let i = 0; i < records.starts.length; i++) {
+        while (next < restarts.length && restarts[next]!.index <= index) next++;
+        purgeAbove = next < restarts.length ? suffixMin[next]! : Number.POSITIVE_INFINITY;
+        reader.reset(records.buf, records.starts[i]!, records.ends[i]!);
+        try {
+          if (decodeEvent(reader, plugins, sink)) index++;
+        } catch (err) {
+          if (batch.length) yield batch;
+          const where = { file, offset: records.offsets[i]! };
+          throw new TraceError(where, undefined, `malformed Event record: ${(err as Error).message}`);
+        }
+      }
+      if (batch.length) {
+        yield batch;
+        batch = [];
+      }
+    }
+  }
+}
+
+/** Summary events whose step is below an earlier one's: where a restarted run logs again. */
+async function findRestarts(files: readonly string[]) {
+  const restarts: { index: number; step: number; file: string; offset: number }[] = [];
+  const r = new ProtoReader();
+  let index = 0;
+  let highest = -1;
+  for (const file of files) {
+    // The CRCs are checked by the full pass; a damaged record ends this one quietly where it starts.
+    try {
+      for await (const records of readTfRecords(file, false)) {
+        for (let i = 0; i < records.starts.length; i++) {
+          r.reset(records.buf, records.starts[i]!, records.ends[i]!);
+          let step = 0;
+          let summary = false;
+          while (r.more()) {
+            const key = r.tag();
+            if (key === 0x10) step = r.varint();
+            else if (key === 0x2a) {
+              summary = true;
+              break;
+            } else r.skip(key & 7);
+          }
+          if (!summary) continue;
+          // A restart logs on from its step: the steps after it are its own, not restarts again.
+          if (step < highest) restarts.push({ index, step, file, offset: records.offsets[i]! });
+          highest = step < highest ? step : Math.max(highest, step);
+          index++;
+        }
+      }
+    } catch {
+      return restarts;
+    }
+  }
+  return restarts;
+}

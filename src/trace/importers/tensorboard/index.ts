@@ -1,0 +1,1 @@
+export { tensorboardImporter } from './tensorboard-importer.js';

@@ -1,0 +1,135 @@
+import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import type { TraceEvent } from '../../../domain/index.js';
+import { histogramField } from '../field-map.js';
+import type { ImportedRun, Importer, ImportOptions } from '../importer.js';
+import { createRunBuilder } from '../run-builder.js';
+import { maskedCrc32c } from './crc32c.js';
+import { type Point, readEventStream, type StreamReport } from './event-stream.js';
+import { histogramStats } from './histogram-stats.js';
+import { mergeByStep } from './merge-by-step.js';
+
+const EVENT_FILE = /^events\.out\.tfevents\./;
+// Keras's TensorBoard callback writes a run as train/ and validation/ writers.
+const VAL_FOLDERS = new Set(['validation', 'val', 'eval', 'valid']);
+const TRAIN_FOLDERS = new Set(['train', 'training']);
+
+/**
+ * TensorBoard event files (`events.out.tfevents.*`): recognised by content,
+ * a first TFRecord frame whose length CRC holds and whose Event says
+ * `brain.Event:`. A folder is one run when it holds event files or Keras's
+ * `train/` and `validation/` writers (merged by step); a folder of run
+ * folders is read run by run (importRuns walks it). Every point is read.
+ */
+export const tensorboardImporter: Importer = {
+  format: 'tensorboard',
+  match(probe) {
+    if (!probe.isDirectory) return isEventFileHead(probe.head);
+    return runParts(probe.path, probe.entries) !== undefined;
+  },
+  async *parse(path, options = {}) {
+    const isDir = statSync(path).isDirectory();
+    const parts = isDir ? runParts(path, readdirSync(path).sort()) : [{ files: [path], val: false }];
+    if (!parts) return;
+    const runDir = isDir ? path : dirname(path);
+    yield readRun(basename(runDir), path, parts, options);
+  },
+};
+
+interface Part {
+  files: string[];
+  val: boolean;
+}
+
+function readRun(name: string, source: string, parts: Part[], options: ImportOptions): ImportedRun {
+  const notes: string[] = [];
+  const file = parts[0]!.files[0]!;
+  async function* events(): AsyncGenerator<TraceEvent[]> {
+    const builder = createRunBuilder({ file, run: { id: name, name }, map: options.map, notes });
+    const report: StreamReport = {
+      purged: 0,
+      purgedSteps: [Infinity, -Infinity],
+      restarts: [],
+      skipped: new Map(),
+    };
+    const streams = parts.map((p) => readEventStream(p.files, report, p.val ? asValidation : undefined));
+    const layerOf = new Map<string, [string, 'weights' | 'biases' | 'gradients'] | null>();
+    const onPoint = (p: Point) => {
+      if (!p.histogram) return builder.value(p.step, p.tag, p.value);
+      let target = layerOf.get(p.tag);
+      if (target === undefined) {
+        const field = histogramField(p.tag, options.map);
+        const m = field ? /^layers\.(.+)\.(weights|biases|gradients)$/.exec(field) : null;
+        target = m ? [m[1]!, m[2] as 'weights' | 'biases' | 'gradients'] : null;
+        layerOf.set(p.tag, target);
+        if (!field) builder.unknown(p.tag);
+      }
+      if (target) builder.layer(p.step, target[0], histogramStats(p.histogram, target[1]));
+    };
+    for await (const points of mergeByStep(streams)) {
+      for (const p of points) onPoint(p);
+      const done = builder.take();
+      if (done.length) yield done;
+    }
+    if (report.restarts.length)
+      notes.push(
+        `the run restarts from an earlier step (${report.restarts.map((r) => `step ${r.step} at ${r.file}, byte ${r.offset}`).join('; ')}): ` +
+          `the ${report.purged} values logged before at steps ${report.purgedSteps[0]}..${report.purgedSteps[1]} were replaced by the later ones`,
+      );
+    for (const [kind, tags] of report.skipped)
+      notes.push(`${kind} values are not read (tags: ${[...tags].join(', ')})`);
+    yield builder.finish();
+  }
+  return { name, source, events: events(), notes };
+}
+
+const asValidation = (tag: string) => (tag.startsWith('epoch_') ? `epoch_val_${tag.slice(6)}` : `val_${tag}`);
+
+/** The event files of a run folder, directly in it or in Keras's train/ and validation/ folders. */
+function runParts(dir: string, entries: readonly string[]): Part[] | undefined {
+  const parts: Part[] = [];
+  const own = eventFiles(dir, entries);
+  if (own.length) parts.push({ files: own, val: false });
+  for (const entry of entries) {
+    const lower = entry.toLowerCase();
+    if (!VAL_FOLDERS.has(lower) && !TRAIN_FOLDERS.has(lower)) continue;
+    const sub = join(dir, entry);
+    let inner: string[];
+    try {
+      if (!statSync(sub).isDirectory()) continue;
+      inner = readdirSync(sub).sort();
+    } catch {
+      continue;
+    }
+    const files = eventFiles(sub, inner);
+    if (files.length) parts.push({ files, val: VAL_FOLDERS.has(lower) });
+  }
+  return parts.length ? parts : undefined;
+}
+
+function eventFiles(dir: string, entries: readonly string[]): string[] {
+  return entries
+    .filter((e) => EVENT_FILE.test(e))
+    .map((e) => join(dir, e))
+    .filter((f) => isEventFileHead(readHead(f)));
+}
+
+function readHead(file: string): Buffer {
+  const head = Buffer.alloc(64);
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
+  } catch {
+    return Buffer.alloc(0);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** A first TFRecord frame whose length CRC holds, holding an Event whose file_version is `brain.Event:N`. */
+export function isEventFileHead(head: Buffer): boolean {
+  if (head.length < 12 + 14) return false;
+  if (maskedCrc32c(head, 0, 8) !== head.readUInt32LE(8)) return false;
+  return head.subarray(12, Math.min(head.length, 12 + 64)).includes('brain.Event:');
+}

@@ -1,0 +1,111 @@
+import { open } from 'node:fs/promises';
+import { TraceError } from '../../trace-error.js';
+import { maskedCrc32c } from './crc32c.js';
+
+/** The records of one read of a TFRecord file: their data as ranges of `buf`, valid until the next batch. */
+export interface RecordBatch {
+  buf: Buffer;
+  /** Start and end of each record's data in `buf`. */
+  starts: number[];
+  ends: number[];
+  /** Byte offset in the file of each record's frame. */
+  offsets: number[];
+}
+
+// A frame: uint64 length, uint32 masked CRC-32C of the length, data, uint32 masked CRC-32C of the data.
+const HEADER = 12;
+const FOOTER = 4;
+const CHUNK = 4 << 20;
+// No summary record comes near this; a larger length is damage the length CRC missed.
+const MAX_RECORD = 1 << 30;
+
+/**
+ * Streams the records of a TFRecord file (TensorBoard's `events.out.tfevents.*`)
+ * in batches, one per 4 MiB read, checking both CRCs of every frame. A damaged
+ * or cut-off frame ends the stream with a TraceError naming the file and the
+ * byte offset of the frame, after every record before it was yielded.
+ * `verify: false` skips the data CRC (a second pass over a file already checked).
+ *
+ * @example for await (const b of readTfRecords(path)) for (let i = 0; i < b.starts.length; i++) use(b.buf, b.starts[i], b.ends[i]);
+ */
+export async function* readTfRecords(path: string, verify = true): AsyncGenerator<RecordBatch> {
+  const file = await open(path, 'r');
+  try {
+    let buf = Buffer.allocUnsafe(CHUNK);
+    let have = 0; // bytes of buf holding file data
+    let base = 0; // file offset of buf[0]
+    let eof = false;
+    while (!eof || have > 0) {
+      if (!eof) {
+        const { bytesRead } = await file.read(buf, have, buf.length - have, base + have);
+        if (bytesRead === 0) eof = true;
+        have += bytesRead;
+      }
+      const batch: RecordBatch = { buf, starts: [], ends: [], offsets: [] };
+      let pos = 0;
+      let damage: TraceError | undefined;
+      let wanted = 0;
+      while (pos + HEADER <= have) {
+        const length = buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * 2 ** 32;
+        if (maskedCrc32c(buf, pos, pos + 8) !== buf.readUInt32LE(pos + 8)) {
+          damage = new TraceError(
+            { file: path, offset: base + pos },
+            undefined,
+            'corrupted record: the CRC of its length does not match',
+          );
+          break;
+        }
+        if (length > MAX_RECORD) {
+          damage = new TraceError(
+            { file: path, offset: base + pos },
+            undefined,
+            `corrupted record: length ${length}`,
+          );
+          break;
+        }
+        const end = pos + HEADER + length + FOOTER;
+        if (end > have) {
+          wanted = end - pos;
+          break;
+        }
+        if (
+          verify &&
+          maskedCrc32c(buf, pos + HEADER, pos + HEADER + length) !== buf.readUInt32LE(end - FOOTER)
+        ) {
+          damage = new TraceError(
+            { file: path, offset: base + pos },
+            undefined,
+            'corrupted record: the CRC of its data does not match',
+          );
+          break;
+        }
+        batch.starts.push(pos + HEADER);
+        batch.ends.push(pos + HEADER + length);
+        batch.offsets.push(base + pos);
+        pos = end;
+      }
+      if (batch.starts.length) yield batch;
+      if (damage) throw damage;
+      if (eof) {
+        if (pos < have)
+          throw new TraceError(
+            { file: path, offset: base + pos },
+            undefined,
+            `truncated record: the file ends ${have - pos} bytes into a record${wanted ? ` of ${wanted} bytes` : ''}`,
+          );
+        break;
+      }
+      // Keep the partial record at the front; grow the buffer when one record is larger than it.
+      const rest = have - pos;
+      if (wanted > buf.length) {
+        const bigger = Buffer.allocUnsafe(Math.max(wanted, buf.length * 2));
+        buf.copy(bigger, 0, pos, have);
+        buf = bigger;
+      } else buf.copy(buf, 0, pos, have);
+      base += pos;
+      have = rest;
+    }
+  } finally {
+    await file.close();
+  }
+}
