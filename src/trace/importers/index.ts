@@ -1,3 +1,4 @@
+export { csvImporter } from './csv/index.js';
 export { FIELD_MAP, histogramField, parseFieldMap, resolveField, type TraceField } from './field-map.js';
 export { IMPORTERS, importRuns } from './import-runs.js';
 export type { ImportedRun, Importer, ImportOptions, Probe } from './importer.js';

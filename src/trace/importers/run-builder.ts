@@ -168,6 +168,11 @@ export function createRunBuilder(options: RunBuilderOptions) {
     unknown(name: string) {
       unknown.add(name);
     },
+    /** Every event so far, the last step's too: what to hand on before an error ends the stream. */
+    drain(): TraceEvent[] {
+      flush();
+      return this.take();
+    },
     /** The events completed so far, handed over once. */
     take(): TraceEvent[] {
       const done = out;

@@ -1,8 +1,9 @@
-import { closeSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { TraceEvent } from '../../../domain/index.js';
 import { histogramField } from '../field-map.js';
 import type { ImportedRun, Importer, ImportOptions } from '../importer.js';
+import { readHead } from '../read-head.js';
 import { createRunBuilder } from '../run-builder.js';
 import { maskedCrc32c } from './crc32c.js';
 import { type Point, readEventStream, type StreamReport } from './event-stream.js';
@@ -66,10 +67,16 @@ function readRun(name: string, source: string, parts: Part[], options: ImportOpt
       }
       if (target) builder.layer(p.step, target[0], histogramStats(p.histogram, target[1]));
     };
-    for await (const points of mergeByStep(streams)) {
-      for (const p of points) onPoint(p);
-      const done = builder.take();
-      if (done.length) yield done;
+    try {
+      for await (const points of mergeByStep(streams)) {
+        for (const p of points) onPoint(p);
+        const done = builder.take();
+        if (done.length) yield done;
+      }
+    } catch (err) {
+      // Damage ends the stream: what was read before it, the last step's points too, is still the run's.
+      yield builder.drain();
+      throw err;
     }
     if (report.restarts.length)
       notes.push(
@@ -111,20 +118,7 @@ function eventFiles(dir: string, entries: readonly string[]): string[] {
   return entries
     .filter((e) => EVENT_FILE.test(e))
     .map((e) => join(dir, e))
-    .filter((f) => isEventFileHead(readHead(f)));
-}
-
-function readHead(file: string): Buffer {
-  const head = Buffer.alloc(64);
-  let fd: number | undefined;
-  try {
-    fd = openSync(file, 'r');
-    return head.subarray(0, readSync(fd, head, 0, head.length, 0));
-  } catch {
-    return Buffer.alloc(0);
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
+    .filter((f) => isEventFileHead(readHead(f, 64)));
 }
 
 /** A first TFRecord frame whose length CRC holds, holding an Event whose file_version is `brain.Event:N`. */

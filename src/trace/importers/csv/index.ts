@@ -1,0 +1,1 @@
+export { csvImporter } from './csv-importer.js';
