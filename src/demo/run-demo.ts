@@ -63,7 +63,7 @@ async function train(
     model,
     runId,
     name: scenario.id,
-    sink: traindx.sink(),
+    sink: await traindx.sink(),
     data: { x: data.x, y: data.y, validation: { x: data.xVal, y: data.yVal } },
     evaluation: { x: data.xVal, y: data.yVal, split: 'val' },
     epochs,

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
 import { z } from 'zod';
+import { createYamlParser, type YamlParser } from '../config/index.js';
 import { TraindxError } from '../errors/index.js';
 
 const Threshold = z.object({
@@ -42,7 +42,11 @@ export class ProfileError extends TraindxError {
  *
  * @example const profile = await loadProfile('vision-cnn', join(seedDir(), 'profiles'));
  */
-export async function loadProfile(nameOrPath: string, profilesDir: string): Promise<Profile> {
+export async function loadProfile(
+  nameOrPath: string,
+  profilesDir: string,
+  yaml: YamlParser = createYamlParser(),
+): Promise<Profile> {
   const chain: ProfileFile[] = [];
   const labels: string[] = [];
   let next: string | undefined = nameOrPath;
@@ -53,7 +57,7 @@ export async function loadProfile(nameOrPath: string, profilesDir: string): Prom
     if (!existsSync(path)) {
       throw new ProfileError(`profile '${next}' not found (looked for ${path})`);
     }
-    const file = await readProfileFile(path);
+    const file = await readProfileFile(path, yaml);
     chain.unshift(file);
     labels.unshift(file.name);
     next = file.name === 'default' ? undefined : (file.extends ?? 'default');
@@ -68,10 +72,10 @@ export async function loadProfile(nameOrPath: string, profilesDir: string): Prom
   return { name: labels.at(-1)!, chain: labels, values };
 }
 
-async function readProfileFile(path: string): Promise<ProfileFile> {
+async function readProfileFile(path: string, yaml: YamlParser): Promise<ProfileFile> {
   let doc: unknown;
   try {
-    doc = parse(await readFile(path, 'utf8'));
+    doc = await yaml.parse(await readFile(path, 'utf8'));
   } catch (err) {
     throw new ProfileError(`${path}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
   }

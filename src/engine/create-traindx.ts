@@ -9,7 +9,7 @@ import type {
 } from '../domain/index.js';
 import { createIngestor, type IngestOptions, type IngestResult } from '../ingest/index.js';
 import { validateKnowledgePart } from '../knowledge/index.js';
-import { createInProcessSink, type ReportedSymptom, type TraceSink } from '../monitor/index.js';
+import type { ReportedSymptom, TraceSink } from '../monitor/index.js';
 import {
   diagnoseStoredRun,
   type RecordedOutcome,
@@ -79,8 +79,11 @@ export interface Traindx extends RunOps {
   alerts(runId: string): AsyncGenerator<RunAlert>;
   /** Ranks causes of symptoms over the graph as last read (synchronous: for alerts in a training loop). */
   rankCauses(symptoms: ReportedSymptom[]): { id: string; confidence: number }[];
-  /** A monitor sink into this instance: batches go to `ingest`, symptoms come back as alerts. */
-  sink(): TraceSink;
+  /**
+   * A monitor sink into this instance: batches go to `ingest`, symptoms come
+   * back as alerts. The monitor's modules load only when a sink is made.
+   */
+  sink(): Promise<TraceSink>;
   close(): Promise<void>;
 }
 
@@ -181,8 +184,8 @@ export function createTraindx(options: TraindxOptions): Traindx {
     ...createRunOps({ store, ingest, maxEventsPerBatch, knowledge, recordOutcomes }),
     alerts: (runId) => withCurrentTopCause(hub, diagnose, runId),
     rankCauses: (symptoms) => (known ? scoreCauses(symptoms.map(toOccurrence), known) : []),
-    sink: () =>
-      createInProcessSink({
+    sink: async () =>
+      (await import('../monitor/index.js')).createInProcessSink({
         ingest: (runId, batchId, events) => ingest(runId, batchId, events),
         rankCauses: (symptoms) => self.rankCauses(symptoms),
       }),

@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { seedDir } from '../config/index.js';
+import { createYamlParser, seedDir } from '../config/index.js';
 import { loadProfile, type Profile, type ProfileValues } from '../detect/index.js';
 import type { RunEvent } from '../domain/index.js';
 
@@ -22,11 +22,12 @@ export interface Profiles {
  */
 export function createProfiles(explicit?: string): Profiles {
   const dir = join(seedDir(), 'profiles');
+  const yaml = createYamlParser();
   const cache = new Map<string, Promise<Profile>>();
   const load = (name: string) => {
     let p = cache.get(name);
     if (!p) {
-      p = loadProfile(name, dir);
+      p = loadProfile(name, dir, yaml);
       cache.set(name, p);
       p.catch(() => cache.delete(name));
     }

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parse } from 'yaml';
+import { createYamlParser, type YamlParser } from '../config/index.js';
 import type { KnowledgeSeed } from '../domain/index.js';
 import { checkSeedIntegrity } from './check-integrity.js';
 import { SeedError } from './seed-error.js';
@@ -25,14 +25,17 @@ const PART_FILES: Record<SeedPart, string> = {
  *
  * @example const seed = await loadSeed([seedDir()]);
  */
-export async function loadSeed(dirs: string[]): Promise<KnowledgeSeed> {
+export async function loadSeed(
+  dirs: string[],
+  yaml: YamlParser = createYamlParser(),
+): Promise<KnowledgeSeed> {
   const problems: string[] = [];
   const seed = emptySeed();
   for (const dir of dirs) {
     for (const part of SEED_PARTS) {
       const file = join(dir, PART_FILES[part]);
       if (!existsSync(file)) continue;
-      const entries = await readEntries(file, problems);
+      const entries = await readEntries(file, problems, yaml);
       const merged = new Map<string, unknown>(
         (seed[part] as unknown[]).map((e) => [seedEntryKey(part, e), e]),
       );
@@ -58,10 +61,10 @@ export async function loadSeed(dirs: string[]): Promise<KnowledgeSeed> {
   return seed;
 }
 
-async function readEntries(file: string, problems: string[]): Promise<unknown[]> {
+async function readEntries(file: string, problems: string[], yaml: YamlParser): Promise<unknown[]> {
   let doc: unknown;
   try {
-    doc = parse(await readFile(file, 'utf8'));
+    doc = await yaml.parse(await readFile(file, 'utf8'));
   } catch (err) {
     problems.push(`${file}: not valid YAML: ${(err as Error).message.split('\n')[0]}`);
     return [];

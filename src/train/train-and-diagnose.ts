@@ -55,7 +55,7 @@ export async function trainAndDiagnose(
     tf: deps.tf,
     template: resolved,
     data,
-    sinks: [deps.traindx.sink(), createFileSink(tracePath, o.warn ? { warn: o.warn } : {})],
+    sinks: [await deps.traindx.sink(), createFileSink(tracePath, o.warn ? { warn: o.warn } : {})],
     runId: o.runId,
     profile,
     ...(o.parentRunId ? { parentRunId: o.parentRunId } : {}),
