@@ -88,9 +88,11 @@ def layer_truth(model: nn.Sequential, acts: dict, grads: dict, before: dict) -> 
                 gradMean=g.mean(),
                 gradStd=g.std(),
                 gradMaxAbs=np.abs(g).max(),
-                zeroGradFraction=float((g == 0).mean()),
                 updateRatio=np.linalg.norm(w - before[name]) / np.linalg.norm(w),
             )
+            following = dict(model.named_children()).get(str(int(name) + 1))
+            if isinstance(following, nn.ReLU):  # zeros are counted where dead ReLU units zero them
+                s["zeroGradFraction"] = float((g == 0).mean())
         out[name] = s
     return out
 

@@ -2,40 +2,59 @@
 
 from __future__ import annotations
 
-from typing import Any, Optional
+import math
+from typing import Any, NamedTuple, Optional
 
 import torch
 from torch import nn
 
-from .model_facts import TrackedLayer
+from .model_facts import ACTIVATIONS, TrackedLayer
+
+ACTIVATION_TYPES = frozenset(ACTIVATIONS)
 
 # Outside the responsive range of a saturating activation (spec/trace-format.md, LayerStats):
 # sigmoid < 0.01 or > 0.99, i.e. |x - 0.5| > 0.49; |tanh| > 0.99.
 _SATURATION = {"sigmoid": (0.5, 0.49), "tanh": (0.0, 0.99)}
 
-# Each captured output becomes [mean, std, dead share, saturated share, non-finite count].
-ACT_VALUES = 5
+
+class OutputSummary(NamedTuple):
+    """A layer output's numbers on its device: [sum, sum of squares] then, as they apply, the
+    count of dead units, of saturated values and of non-finite values."""
+
+    values: torch.Tensor
+    size: int
+    units: int  # units judged for death (0: not a ReLU-family output)
+    saturation: bool
+    non_finite: bool
 
 
-def summarise_output(output: torch.Tensor, layer: TrackedLayer) -> torch.Tensor:
-    """The five numbers of one output, on its device, no host read."""
-    with torch.no_grad():
-        y = output.detach()
-        if not y.is_floating_point():
-            y = y.float()
-        var, mean = torch.var_mean(y.float(), correction=0)
-        dead = torch.zeros((), device=y.device)
-        if layer.family == "relu" and y.dim() >= 2:
-            # A unit is dead when it is ≤ 0 for every example of the batch (and every position).
-            axis = 1 if layer.channel_first and y.dim() >= 3 else -1
-            top = y.movedim(axis, -1).reshape(-1, y.shape[axis]).amax(0)
-            dead = (top <= 0).float().mean()
-        saturated = torch.zeros((), device=y.device)
-        if layer.family in _SATURATION:
-            centre, limit = _SATURATION[layer.family]
-            saturated = ((y - centre).abs() > limit).float().mean()
-        non_finite = (~torch.isfinite(y)).sum().float()
-        return torch.stack([mean.float(), var.float().sqrt(), dead, saturated, non_finite])
+def summarise_output(output: torch.Tensor, layer: TrackedLayer) -> OutputSummary:
+    """Plain reductions only (sum, dot, amax over axes): `var_mean` and elementwise temporaries
+    cost 10-30x more on CPU. Non-finite values get a pass of their own only when the sum of
+    squares shows some (read at once on CPU, where that costs no device sync); on CUDA the pass
+    always runs, one fused kernel beside the step."""
+    y = output.detach()
+    if y.dtype != torch.float32 and y.dtype != torch.float64:
+        y = y.float()
+    flat = y.reshape(-1)
+    squares = torch.dot(flat, flat)
+    parts = [flat.sum(), squares]
+    units = 0
+    if layer.family == "relu" and y.dim() >= 2:
+        # A unit is dead when it is <= 0 for every example of the batch (and every position).
+        axis = 1 if layer.channel_first and y.dim() >= 3 else y.dim() - 1
+        top = y.amax(dim=tuple(d for d in range(y.dim()) if d != axis))
+        parts.append((top <= 0).sum())
+        units = top.numel()
+    saturation = layer.family in _SATURATION
+    if saturation:
+        centre, limit = _SATURATION[layer.family]
+        parts.append(torch.count_nonzero((flat - centre).abs_() > limit))
+    non_finite = y.is_cuda or not math.isfinite(float(squares))
+    if non_finite:
+        parts.append((~torch.isfinite(flat)).sum())
+    values = torch.stack([p.to(flat.dtype) for p in parts])
+    return OutputSummary(values, flat.numel(), units, saturation, non_finite)
 
 
 def _first_tensor(output: Any) -> Optional[torch.Tensor]:
@@ -53,7 +72,7 @@ class ActivationTaps:
 
     def __init__(self, layers: list[TrackedLayer]) -> None:
         self.layers = layers
-        self.captured: dict[int, torch.Tensor] = {}
+        self.captured: dict[int, OutputSummary] = {}
         self._handles: list[Any] = []
 
     @property
@@ -65,9 +84,19 @@ class ActivationTaps:
             return
         self.captured = {}
         for index, layer in enumerate(self.layers):
+            # Outputs worth judging: layers with weights and activation layers (as the TS
+            # monitor's tap); pooling, dropout and reshapes only repeat what came before.
+            if not layer.params and layer.family == "other" and layer.torch_type not in ACTIVATION_TYPES:
+                continue
             self._handles.append(layer.module.register_forward_hook(self._hook(index, layer)))
 
-    def detach(self) -> dict[int, torch.Tensor]:
+    def take(self) -> dict[int, OutputSummary]:
+        """What the hooks caught since the last take, leaving them attached (for the next sampled
+        step right after: registering hooks anew each step costs more than the hooks)."""
+        captured, self.captured = self.captured, {}
+        return captured
+
+    def detach(self) -> dict[int, OutputSummary]:
         for handle in self._handles:
             handle.remove()
         self._handles = []
@@ -78,6 +107,7 @@ class ActivationTaps:
         def hook(module: nn.Module, inputs: Any, output: Any) -> None:
             tensor = _first_tensor(output)
             if tensor is not None and tensor.numel() > 0:
-                self.captured[index] = summarise_output(tensor, layer)
+                with torch.no_grad():
+                    self.captured[index] = summarise_output(tensor, layer)
 
         return hook

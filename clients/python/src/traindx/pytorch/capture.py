@@ -26,6 +26,7 @@ class Capture:
         self.epoch_listeners: list[EpochListener] = []
         self.installed = False
         self.lock = threading.Lock()
+        self.restore: list[Callable[[], None]] = []
 
     def take_loss(self) -> Optional[torch.Tensor]:
         loss, self.last_loss = self.last_loss, None
@@ -51,6 +52,7 @@ def install() -> None:
 
     backward.__wrapped__ = original_backward  # type: ignore[attr-defined]
     torch.Tensor.backward = backward  # type: ignore[method-assign]
+    capture.restore.append(lambda: setattr(torch.Tensor, "backward", original_backward))
 
     iterator = _dataloader._BaseDataLoaderIter
     original_next = iterator.__next__
@@ -73,6 +75,7 @@ def install() -> None:
         return batch
 
     iterator.__next__ = next_batch  # type: ignore[method-assign]
+    capture.restore.append(lambda: setattr(iterator, "__next__", original_next))
     original_iter = _dataloader.DataLoader.__iter__
 
     def loader_iter(self: Any) -> Any:
@@ -82,3 +85,13 @@ def install() -> None:
         return it
 
     _dataloader.DataLoader.__iter__ = loader_iter  # type: ignore[method-assign]
+    capture.restore.append(lambda: setattr(_dataloader.DataLoader, "__iter__", original_iter))
+
+
+def uninstall() -> None:
+    """Puts `Tensor.backward` and the DataLoader back as they were (benchmarks, tests)."""
+    with capture.lock:
+        while capture.restore:
+            capture.restore.pop()()
+        capture.installed = False
+        capture.last_loss = capture.last_grad_fn = capture.last_batch = capture.last_loader = None

@@ -13,7 +13,7 @@ import torch
 from ..deferred import DeferredStats
 from ..encode import round6
 from . import fused
-from .activation_taps import ACT_VALUES
+from .activation_taps import OutputSummary
 from .model_facts import TrackedLayer
 
 # Biases (and normalisation layers' shifts) are summarised apart from kernels, as the TS
@@ -35,13 +35,15 @@ class GradReading:
     owners: list[int]
     norms: torch.Tensor  # L2 per gradient
     max_abs: Optional[torch.Tensor] = None
-    nonzero: Optional[torch.Tensor] = None
     sums: Optional[torch.Tensor] = None
+    counted: Optional[list[int]] = None  # which gradients' zeros are counted (ReLU-family layers)
+    nonzero: Optional[torch.Tensor] = None
     grads: Optional[list[torch.Tensor]] = None
 
-    def total_norm(self) -> torch.Tensor:
-        """L2 norm of the whole gradient, on the device."""
-        return self.norms.square().sum().sqrt() if self.norms.numel() else torch.zeros(())
+    def total_norm(self) -> DeferredStats:
+        """L2 norm of the whole gradient: the per-tensor norms stay on the device, the root of
+        their sum of squares is taken on the host at the flush (no op of its own per step)."""
+        return DeferredStats(self.norms, lambda v: math.sqrt(sum(x * x for x in v)))
 
 
 class LayerStatsPlan:
@@ -57,13 +59,32 @@ class LayerStatsPlan:
         ]
         self.weights = [p for p in self.params if not p.bias]
         self.biases = [p for p in self.params if p.bias]
+        # Zero gradients are counted for ReLU-family layers (the TS monitor's rule): a dead unit's
+        # incoming weights get exactly 0. A torch Linear is ReLU-family when a ReLU module follows.
+        self.zero_counted = {
+            i
+            for i, layer in enumerate(layers)
+            if layer.family == "relu"
+            or (i + 1 < len(layers) and layers[i + 1].family == "relu" and not layers[i + 1].params)
+        }
         first = next((p.tensor for p in self.params), None)
         self.device = first.device if first is not None else torch.device("cpu")
+        self._buffers: list[torch.Tensor] = []
 
     def snapshot(self) -> list[torch.Tensor]:
-        """Copies of the kernels before the update (one fused kernel), for the update ratio."""
+        """The kernels before the update, copied into buffers kept between sampled steps (one
+        fused copy, no allocation after the first: allocating them anew measured as costly as
+        the copy itself on CPU), for the update ratio."""
+        weights = [p.tensor.detach() for p in self.weights]
         with torch.no_grad():
-            return torch._foreach_mul([p.tensor.detach() for p in self.weights], 1.0) if self.weights else []
+            if len(self._buffers) != len(weights) or any(
+                b.shape != w.shape or b.dtype != w.dtype or b.device != w.device
+                for b, w in zip(self._buffers, weights)
+            ):
+                self._buffers = [torch.empty_like(w) for w in weights]
+            if weights:
+                torch._foreach_copy_(self._buffers, weights)
+        return self._buffers
 
     def read_grads(self, detailed: bool) -> Optional[GradReading]:
         """Gradient norms (every step: the global norm) and, on sampled steps, max |g|, non-zero
@@ -73,11 +94,12 @@ class LayerStatsPlan:
             return None
         grads = [p.tensor.grad.detach() for p in with_grad]  # type: ignore[union-attr]
         with torch.no_grad():
-            reading = GradReading([p.owner for p in with_grad], fused.norms(grads, 2.0))
+            reading = GradReading([p.owner for p in with_grad], fused.l2(grads))
             if detailed:
-                reading.max_abs = fused.norms(grads, math.inf)
-                reading.nonzero = fused.norms(grads, 0.0)
+                reading.max_abs = fused.max_abs(grads)
                 reading.sums = fused.sums(grads)
+                reading.counted = [k for k, p in enumerate(with_grad) if p.owner in self.zero_counted]
+                reading.nonzero = fused.nonzero([grads[k] for k in reading.counted])
                 reading.grads = grads
         return reading
 
@@ -85,36 +107,43 @@ class LayerStatsPlan:
         self,
         grads: Optional[GradReading],
         before: Optional[list[torch.Tensor]],
-        activations: dict[int, torch.Tensor],
+        activations: dict[int, OutputSummary],
     ) -> DeferredStats:
         """All statistics of a sampled step as one device vector and its decoder."""
         weights = [p.tensor.detach() for p in self.weights]
         biases = [p.tensor.detach() for p in self.biases]
         with torch.no_grad():
             parts = [
-                fused.norms(weights, 2.0),
-                fused.norms(weights, math.inf),
+                fused.l2(weights),
+                fused.max_abs(weights),
                 fused.sums(weights),
-                fused.norms(biases, 2.0),
+                fused.l2(biases),
                 fused.sums(biases),
             ]
             has_delta = bool(before) and len(before or []) == len(weights)
             if has_delta:
-                parts.append(fused.norms(torch._foreach_sub(weights, before), 2.0))  # type: ignore[arg-type]
+                torch._foreach_sub_(before, weights)  # type: ignore[arg-type]  # the buffers now hold -Δw
+                parts.append(fused.l2(before))  # type: ignore[arg-type]
             detailed = grads is not None and grads.sums is not None
             if detailed:
-                parts += [grads.norms, grads.max_abs, grads.nonzero, grads.sums]  # type: ignore[union-attr, list-item]
+                parts += [grads.norms, grads.max_abs, grads.sums, grads.nonzero]  # type: ignore[union-attr, list-item]
             act_owners = sorted(activations)
-            parts += [activations[i] for i in act_owners]
+            summaries = [activations[i] for i in act_owners]
+            parts += [s.values for s in summaries]
             vector = fused.on_device(parts, self.device)
 
         def decode(values: list[float]) -> dict[str, Any]:
-            return self._decode(values, has_delta, grads if detailed else None, act_owners)
+            return self._decode(values, has_delta, grads if detailed else None, act_owners, summaries)
 
         return DeferredStats(vector, decode)
 
     def _decode(
-        self, v: list[float], has_delta: bool, grads: Optional[GradReading], act_owners: list[int]
+        self,
+        v: list[float],
+        has_delta: bool,
+        grads: Optional[GradReading],
+        act_owners: list[int],
+        summaries: list[OutputSummary],
     ) -> dict[str, Any]:
         acc: list[dict[str, float]] = [{} for _ in self.layers]
         nw, nb = len(self.weights), len(self.biases)
@@ -138,16 +167,24 @@ class LayerStatsPlan:
             _add(acc[p.owner], "b", p.tensor.numel(), b_sum[k], b_l2[k] ** 2)
         if grads is not None:
             ng = len(grads.owners)
-            g_l2, g_max, g_nz, g_sum = take(ng), take(ng), take(ng), take(ng)
+            g_l2, g_max, g_sum = take(ng), take(ng), take(ng)
+            g_nz = dict(zip(grads.counted or [], take(len(grads.counted or []))))
             for k, owner in enumerate(grads.owners):
                 a = acc[owner]
                 n = grads.grads[k].numel()  # type: ignore[index]
                 _add(a, "g", n, g_sum[k], g_l2[k] ** 2)
                 a["gmax"] = max(a.get("gmax", 0.0), g_max[k]) if not math.isnan(g_max[k]) else math.nan
-                a["gnz"] = a.get("gnz", 0.0) + g_nz[k]
-        for owner in act_owners:
+                if k in g_nz:
+                    a["gnz"] = a.get("gnz", 0.0) + g_nz[k]
+        for owner, summary in zip(act_owners, summaries):
             a = acc[owner]
-            a["amean"], a["astd"], a["dead"], a["sat"], a["anan"] = take(ACT_VALUES)
+            total, squares = take(2)
+            a["amean"], a["astd"] = _mean_std(summary.size, total, squares)
+            if summary.units:
+                a["dead"] = take(1)[0] / summary.units
+            if summary.saturation:
+                a["sat"] = take(1)[0] / summary.size
+            a["anan"] = take(1)[0] if summary.non_finite else 0.0
 
         layers: dict[str, Any] = {}
         for i, a in enumerate(acc):
@@ -155,7 +192,8 @@ class LayerStatsPlan:
             if a.get("gn"):
                 mean, std = _mean_std(a["gn"], a["gs"], a["gq"])
                 s.update(gradNorm=math.sqrt(a["gq"]), gradMean=mean, gradStd=std, gradMaxAbs=a["gmax"])
-                s["zeroGradFraction"] = 1 - a["gnz"] / a["gn"]
+                if "gnz" in a:
+                    s["zeroGradFraction"] = 1 - a["gnz"] / a["gn"]
             if a.get("wn"):
                 mean, std = _mean_std(a["wn"], a["ws"], a["wq"])
                 norm = math.sqrt(a["wq"])
@@ -166,10 +204,9 @@ class LayerStatsPlan:
                 s["biasMean"], s["biasStd"] = _mean_std(a["bn"], a["bs"], a["bq"])
             if "amean" in a:
                 s["actMean"], s["actStd"] = a["amean"], a["astd"]
-                family = self.layers[i].family
-                if family == "relu":
+                if "dead" in a:
                     s["deadFraction"] = a["dead"]
-                elif family in ("sigmoid", "tanh"):
+                if "sat" in a:
                     s["saturatedFraction"] = a["sat"]
             if not s:
                 continue

@@ -95,7 +95,7 @@ class TorchWatcher:
         sampled = self.sampled()
         layers = None
         if sampled:
-            layers = self.plan.measure(self._grads, self._before, self.taps.detach())
+            layers = self.plan.measure(self._grads, self._before, self.taps.take())
         grad_norm = self._grads.total_norm() if self._grads is not None else None
         self._grads = self._before = None
         if loss is None:
@@ -114,7 +114,9 @@ class TorchWatcher:
         capture.optimizer_steps += 1
         self._last_global_step = capture.optimizer_steps
         if self.sampled():
-            self.taps.attach()
+            self.taps.attach()  # (already attached when this step was sampled too)
+        else:
+            self.taps.detach()
 
     def detach(self) -> None:
         """Removes every hook (called by `run.finish`)."""

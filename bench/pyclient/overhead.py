@@ -1,0 +1,220 @@
+"""bench:pyclient — what recording with traindx costs a training loop, as a step-time ratio.
+
+For each workload (a CPU MLP and a small CNN, as a plain PyTorch loop and as Keras `fit`) the
+same loop runs without traindx, with traindx at `every=10` and at `every=1`, in interleaved
+trials within one process (so drift in machine speed hits all three alike). A trial's step time
+is the process's CPU time over its steps (CPU time, not wall time: on a shared two-core machine
+another job's load stretches wall time by tens of percent, trial to trial; the loops have no
+I/O waits, every thread's work counts); the ratio is the median watched step time over the
+median bare one. Goals (issue 14): <= 1.03x at every=10, <= 1.3x at every=1. One torch/TF thread: the
+machine has two cores, and a second thread only adds noise to a per-step comparison.
+
+    npm run bench:pyclient            # all workloads
+    npm run bench:pyclient -- --quick # fewer trials (a smoke run)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+
+GOALS = {"every=10": 1.03, "every=1": 1.30}
+VARIANTS = ("bare", "every=10", "every=1")
+WARM_STEPS = 3
+
+
+@dataclass
+class Result:
+    workload: str
+    step_ms: dict[str, float]
+
+    def ratio(self, variant: str) -> float:
+        return self.step_ms[variant] / self.step_ms["bare"]
+
+
+def measure(trial: Callable[[str], float], trials: int) -> dict[str, float]:
+    """Median step time (ms) of each variant over interleaved trials, after one warm-up each."""
+    for variant in VARIANTS:
+        trial(variant)
+    times: dict[str, list[float]] = {v: [] for v in VARIANTS}
+    for k in range(trials):
+        order = VARIANTS if k % 2 == 0 else tuple(reversed(VARIANTS))
+        for variant in order:
+            times[variant].append(trial(variant))
+    return {v: statistics.median(t) * 1000 for v, t in times.items()}
+
+
+def torch_workload(name: str, steps: int, trials: int, out_dir: Path) -> Result:
+    import torch
+    from torch import nn
+
+    import traindx
+    from traindx.pytorch import capture
+
+    torch.manual_seed(0)
+    torch.set_num_threads(1)
+    if name == "torch-mlp":
+        model = nn.Sequential(
+            nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(), nn.Linear(256, 10)
+        )
+        batches = [(torch.randn(128, 784), torch.randint(0, 10, (128,))) for _ in range(16)]
+    else:
+        model = nn.Sequential(
+            nn.Conv2d(3, 16, 3, padding=1),
+            nn.BatchNorm2d(16),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Conv2d(16, 32, 3, padding=1),
+            nn.BatchNorm2d(32),
+            nn.ReLU(),
+            nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(32 * 8 * 8, 10),
+        )
+        batches = [(torch.randn(32, 3, 32, 32), torch.randint(0, 10, (32,))) for _ in range(16)]
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    loss_fn = nn.CrossEntropyLoss()
+
+    def trial(variant: str) -> float:
+        run = None
+        if variant != "bare":
+            run = traindx.init(out=str(out_dir / f"{name}-{variant}.jsonl"), every=int(variant.split("=")[1]))
+            run.watch(model, opt)
+
+        def step(i: int) -> None:
+            x, y = batches[i % len(batches)]
+            opt.zero_grad()
+            loss = loss_fn(model(x), y)
+            loss.backward()
+            opt.step()
+
+        # The run's one-time start (describing model and data, opening the file) is not a step.
+        for i in range(WARM_STEPS):
+            step(i)
+        start = time.process_time()
+        for i in range(steps):
+            step(i)
+        elapsed = time.process_time() - start
+        if run is not None:
+            run.finish()
+            capture.uninstall()  # the bare loop runs without traindx's wrappers
+        return elapsed / steps
+
+    return Result(name, measure(trial, trials))
+
+
+def keras_workload(name: str, steps: int, trials: int, out_dir: Path) -> Result:
+    import keras
+    import numpy as np
+    import tensorflow as tf
+
+    from traindx.keras import TraindxCallback
+
+    tf.config.threading.set_intra_op_parallelism_threads(1)
+    tf.config.threading.set_inter_op_parallelism_threads(1)
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    if name == "keras-mlp":
+        batch = 128
+        x = rng.normal(size=(batch * 16, 784)).astype("float32")
+        layers = [
+            keras.Input((784,)),
+            keras.layers.Dense(256, activation="relu"),
+            keras.layers.Dense(256, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    else:
+        batch = 32
+        x = rng.normal(size=(batch * 16, 32, 32, 3)).astype("float32")
+        layers = [
+            keras.Input((32, 32, 3)),
+            keras.layers.Conv2D(16, 3, padding="same"),
+            keras.layers.BatchNormalization(),
+            keras.layers.ReLU(),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Conv2D(32, 3, padding="same"),
+            keras.layers.BatchNormalization(),
+            keras.layers.ReLU(),
+            keras.layers.MaxPooling2D(),
+            keras.layers.Flatten(),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    y = rng.integers(0, 10, size=len(x))
+    model = keras.Sequential(layers)
+    model.compile(keras.optimizers.SGD(0.01, momentum=0.9), "sparse_categorical_crossentropy")
+    epochs = max(1, steps // 16)
+
+    def trial(variant: str) -> float:
+        callbacks = []
+        if variant != "bare":
+            every = int(variant.split("=")[1])
+            callbacks = [
+                TraindxCallback(
+                    out=str(out_dir / f"{name}-{variant}.jsonl"), every=every, x=x, y=y, batch_size=batch
+                )
+            ]
+        start = time.process_time()
+        model.fit(x, y, batch_size=batch, epochs=epochs, verbose=0, shuffle=False, callbacks=callbacks)
+        return (time.process_time() - start) / (epochs * 16)
+
+    return Result(name, measure(trial, trials))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="3 trials of fewer steps")
+    parser.add_argument(
+        "--only", nargs="*", help="workloads to run (torch-mlp torch-cnn keras-mlp keras-cnn)"
+    )
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+    trials, steps = (3, 60) if args.quick else (9, 160)
+    workloads = args.only or ["torch-mlp", "torch-cnn", "keras-mlp", "keras-cnn"]
+    results: list[Result] = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for name in workloads:
+            run = torch_workload if name.startswith("torch") else keras_workload
+            results.append(run(name, steps, trials, Path(tmp)))
+            r = results[-1]
+            print(
+                f"{name:10s} bare {r.step_ms['bare']:.3f} CPU ms/step  every=10 {r.ratio('every=10'):.3f}x  "
+                f"every=1 {r.ratio('every=1'):.3f}x",
+                flush=True,
+            )
+    print(
+        f"\n{trials} interleaved trials of {steps} steps each;"
+        " ratio = median watched / median bare CPU time per step"
+    )
+    print(f"{'workload':10s} {'bare ms':>8s} {'every=10':>9s} {'every=1':>8s}")
+    failed = []
+    for r in results:
+        print(
+            f"{r.workload:10s} {r.step_ms['bare']:8.3f}"
+            f" {r.ratio('every=10'):8.3f}x {r.ratio('every=1'):7.3f}x"
+        )
+        failed += [
+            f"{r.workload} {v} {r.ratio(v):.3f}x > {goal}x" for v, goal in GOALS.items() if r.ratio(v) > goal
+        ]
+    print(
+        "goals: every=10 <= 1.03x, every=1 <= 1.30x:", "met" if not failed else "missed: " + "; ".join(failed)
+    )
+    if args.json:
+        Path(args.json).write_text(
+            json.dumps([{"workload": r.workload, "stepMs": r.step_ms} for r in results], indent=2)
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
