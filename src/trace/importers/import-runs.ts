@@ -1,13 +1,20 @@
 import { join } from 'node:path';
 import { TraceError } from '../trace-error.js';
 import { csvImporter } from './csv/index.js';
+import { hfTrainerStateImporter } from './hf-trainer-state.js';
 import type { ImportedRun, Importer, ImportOptions } from './importer.js';
 import { jsonlImporter } from './jsonl.js';
 import { probePath } from './probe-path.js';
 import { tensorboardImporter } from './tensorboard/index.js';
 
 /** Every importer, tried in this order; the first whose `match` accepts a path reads it. */
-export const IMPORTERS: readonly Importer[] = [jsonlImporter, tensorboardImporter, csvImporter];
+// The HF trainer state is a JSON object too: it goes before the trace format's `{` test.
+export const IMPORTERS: readonly Importer[] = [
+  hfTrainerStateImporter,
+  jsonlImporter,
+  tensorboardImporter,
+  csvImporter,
+];
 
 /**
  * The runs held by a file or folder, whatever its supported format,
