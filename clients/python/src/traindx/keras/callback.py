@@ -69,6 +69,7 @@ class TraindxCallback(keras.callbacks.Callback):
         self._probe: Any = None
         self._epoch_started = 0.0
         self._task: Optional[str] = None
+        self._learning_rate: Optional[float] = None
 
     # -- fit's calls ---------------------------------------------------------------------------
 
@@ -80,10 +81,15 @@ class TraindxCallback(keras.callbacks.Callback):
     def on_epoch_begin(self, epoch: int, logs: Optional[dict[str, Any]] = None) -> None:
         self.run.current_epoch = epoch
         self._epoch_started = time.perf_counter()
+        self._learning_rate = learning_rate_of(self.model.optimizer)
 
     def on_train_batch_begin(self, batch: int, logs: Optional[dict[str, Any]] = None) -> None:
-        if self._stats is not None and self._step % self.every == 0:
-            self._before = self._stats.read_weights()
+        if self._step % self.every == 0:
+            # The learning rate is a device variable: read on sampled steps (and each epoch's
+            # first), carried between them, as a read per batch measured a tenth of a small step.
+            self._learning_rate = learning_rate_of(self.model.optimizer)
+            if self._stats is not None:
+                self._before = self._stats.read_weights()
 
     def on_train_batch_end(self, batch: int, logs: Optional[dict[str, Any]] = None) -> None:
         logs = dict(logs or {})
@@ -96,7 +102,7 @@ class TraindxCallback(keras.callbacks.Callback):
             self._step,
             loss=loss,
             metrics={k: v for k, v in logs.items() if _is_number(v)} or None,
-            learning_rate=learning_rate_of(self.model.optimizer),
+            learning_rate=self._learning_rate,
             layers=layers or None,
         )
         if layers:
