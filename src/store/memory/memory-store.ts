@@ -8,6 +8,7 @@ import {
   type StoredRun,
   type SymptomOccurrence,
 } from '../../domain/index.js';
+import { StoreUnavailableError, TraindxError } from '../../errors/index.js';
 import {
   BatchConflictError,
   type GraphStore,
@@ -40,19 +41,33 @@ type JournalRecord =
 // The idempotency key of an outcome; JSON so no id can contain the separator.
 const outcomeKey = (o: Outcome) => JSON.stringify([o.runId, o.remedyId]);
 
+export interface MemoryStoreOptions {
+  /** Where the journal lives; null keeps nothing (tests, one-shot `diagnose`). */
+  dataDir: string | null;
+  /** Where warnings of the journal go (a stale lock taken over, a torn line cut, a record skipped); default stderr. */
+  warn?: (line: string) => void;
+}
+
 /**
  * The embedded store: everything in process memory, every acknowledged write
  * also appended to a journal under the data directory and replayed on open,
- * so a restarted process finds its runs again. Pass `dataDir: null` for a
- * purely in-memory store (tests, one-shot `diagnose`).
+ * so a restarted process finds its runs again. One process holds a data
+ * directory at a time (a second one is refused with DataDirLockedError,
+ * naming the first). Pass `dataDir: null` for a purely in-memory store
+ * (tests, one-shot `diagnose`).
+ *
+ * @example const store = await openMemoryStore({ dataDir: '.traindx' });
  */
-export async function openMemoryStore(options: { dataDir: string | null }): Promise<GraphStore> {
+export async function openMemoryStore(options: MemoryStoreOptions): Promise<GraphStore> {
+  const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
   const knowledge = emptyKnowledge();
   const runs = new Map<string, RunState>();
   const outcomes = new Map<string, Outcome>();
-  const journal = options.dataDir ? await Journal.open(options.dataDir) : undefined;
+  const journal = options.dataDir ? await Journal.open(options.dataDir, warn) : undefined;
+  /** Set when a journal write failed: memory may now hold a record the file lacks, so no more writes. */
+  let broken: Error | undefined;
 
-  const apply = (record: JournalRecord): boolean => {
+  const apply = (record: JournalRecord, replaying = false): boolean => {
     if (record.op === 'knowledge') {
       upsertInto(knowledge, record.part);
       return true;
@@ -80,8 +95,14 @@ export async function openMemoryStore(options: { dataDir: string | null }): Prom
     if (!run) throw new RunNotFoundError(record.runId);
     if (run.batchIds.has(record.batch.batchId)) return false;
     const b = record.batch;
+    // On replay the record was acknowledged once: keep its events (its id is new to the run) even if it
+    // was computed from another count, which only two writers at once (before the lock) could cause.
     if (b.expectedBatchCount !== undefined && b.expectedBatchCount !== run.batchCount) {
-      throw new BatchConflictError(record.runId, b.expectedBatchCount, run.batchCount);
+      const conflict = new BatchConflictError(record.runId, b.expectedBatchCount, run.batchCount);
+      if (!replaying) throw conflict;
+      warn(
+        `traindx: warning: batch '${b.batchId}' of run '${record.runId}' replayed despite a conflict: ${conflict.message}`,
+      );
     }
     run.batchIds.add(b.batchId);
     run.batchCount++;
@@ -94,12 +115,35 @@ export async function openMemoryStore(options: { dataDir: string | null }): Prom
     return true;
   };
 
-  if (journal) for await (const record of journal.replay()) apply(record as JournalRecord);
+  // A replay never fails on a record: one that cannot be applied is reported and skipped, the rest load.
+  if (journal) {
+    for await (const { record, line } of journal.replay()) {
+      try {
+        apply(record as JournalRecord, true);
+      } catch (err) {
+        // A record of the family (a batch of a run never stored) or a damaged one: report it, go on.
+        const why = err instanceof TraindxError ? err.message : `not a record this version reads (${err})`;
+        warn(`traindx: warning: ${journal.path}:${line} skipped: ${why}`);
+      }
+    }
+  }
 
   // Apply first (it validates, e.g. the run exists), then make it durable.
   const write = async (record: JournalRecord): Promise<boolean> => {
+    if (broken) {
+      throw new StoreUnavailableError(
+        `The journal could not be written (${broken.message}); restart traindx to reload it.`,
+      );
+    }
     const changed = apply(record);
-    if (changed && journal) await journal.append(record);
+    if (changed && journal) {
+      try {
+        await journal.append(record);
+      } catch (err) {
+        broken = err as Error;
+        throw err;
+      }
+    }
     return changed;
   };
 
