@@ -8,6 +8,11 @@ import { Command, Option } from 'commander';
 import { exitCodeOf, TraindxError } from '../errors/index.js';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
+// A reader that stops early (`traindx diagnose FILE --json | head -1`) is not an error of ours.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 const storeOption = (what = 'memory (embedded, default) or neo4j') =>
   new Option('--store <kind>', what).choices(['memory', 'neo4j']);
 const profileOption = (what: string) => new Option('--profile <name|file>', what);
@@ -173,6 +178,13 @@ try {
     process.exit(exitCodeOf(err));
   }
   const code = (err as NodeJS.ErrnoException).code;
+  if (code === 'EADDRINUSE' || code === 'EACCES') {
+    const { address, port } = err as { address?: string; port?: number };
+    process.stderr.write(
+      `traindx: cannot listen on ${address ?? ''}:${port ?? ''}: ${code === 'EADDRINUSE' ? 'the port is in use (another traindx serve?); choose another with --port' : 'permission denied; choose a port above 1023 with --port'}\n`,
+    );
+    process.exit(2);
+  }
   if (code === 'ENOENT' || code === 'EISDIR') {
     process.stderr.write(`traindx: ${(err as Error).message}\n`);
     process.exit(2);

@@ -16,7 +16,7 @@ import {
   recordRetryOutcomes,
   scoreCauses,
 } from '../reason/index.js';
-import type { GraphStore } from '../store/index.js';
+import { type GraphStore, RunNotFoundError } from '../store/index.js';
 import { type AlertHub, createAlertHub, type RunAlert } from './alert-hub.js';
 import { createDiagnosisCache } from './diagnosis-cache.js';
 import { createKnowledgeCache, type KnowledgeIndex } from './knowledge-cache.js';
@@ -207,8 +207,10 @@ async function* withCurrentTopCause(
   const live = hub.subscribe(runId);
   try {
     const d = await diagnose(runId);
-    const top = d?.causes[0];
-    if (d && top)
+    // A subscription to a run that does not exist would wait for ever: say so instead.
+    if (!d) throw new RunNotFoundError(runId, 'Subscribe after startRun.');
+    const top = d.causes[0];
+    if (top)
       yield {
         runId,
         kind: 'top_cause',

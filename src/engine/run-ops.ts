@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import type { StoredRun, TraceEvent } from '../domain/index.js';
 import { ConflictError, InputError } from '../errors/index.js';
 import type { IngestOptions, IngestResult } from '../ingest/index.js';
 import type { RecordedOutcome } from '../reason/index.js';
 import { type GraphStore, RunNotFoundError } from '../store/index.js';
-import { parseTraceText } from '../trace/index.js';
+import { createSequenceState, parseTraceText, reviveEvent, validateEvent } from '../trace/index.js';
 import type { KnowledgeIndex } from './knowledge-cache.js';
 
 type Ingest = (
@@ -16,11 +17,19 @@ type Ingest = (
 
 /** How events come in: whole runs, batches, a trace text, a stream read from a file. */
 export interface RunOps {
-  /** Starts a run from its `run` event; starting it again changes nothing (the first event stays). */
-  startRun(run: unknown): Promise<StoredRun>;
+  /**
+   * Starts a run from its `run` event. Starting it again with the same
+   * description is a harmless retry; with another one it is refused
+   * (`RUN_EXISTS`), unless `resume` asks to add to the run as it is.
+   */
+  startRun(run: unknown, options?: { resume?: boolean }): Promise<StoredRun>;
   /** One batch of a run's events: validated, detected, stored in one transaction; a resent batchId has no effect. */
   ingest(runId: string, batchId: string, events: unknown[], options?: IngestOptions): Promise<IngestResult>;
-  /** Ends a run (an `end` event at its last step unless given). */
+  /**
+   * Ends a run (an `end` event at its last step unless given). Ending it again
+   * the same way changes nothing; another way is refused (`RUN_FINISHED`), as
+   * is an end before the run's last step.
+   */
   finishRun(runId: string, end: unknown): Promise<StoredRun>;
   /** A whole trace as JSON Lines text, validated before anything is stored; importing it again changes nothing. */
   importTrace(jsonl: string): Promise<StoredRun>;
@@ -64,16 +73,47 @@ export function createRunOps(deps: {
   };
   return {
     ingest,
-    async startRun(run) {
+    async startRun(run, options = {}) {
       const id = (run as { id?: unknown } | null)?.id;
       if (typeof id !== 'string' || id === '')
         throw new InputError("run: field 'id': required, a non-empty string", 'BAD_TRACE');
-      if (!(await store.getRun(id))) await ingest(id, 'start', [{ type: 'run', ...(run as object) }]);
-      return storedOrFail(id);
+      const existing = await store.getRun(id);
+      if (!existing) {
+        await ingest(id, 'start', [{ type: 'run', ...(run as object) }]);
+        return storedOrFail(id);
+      }
+      if (options.resume) return existing;
+      const described = validateEvent(
+        reviveEvent({ type: 'run', ...(run as object) }),
+        { event: 0 },
+        createSequenceState(),
+      );
+      const differs = firstDifference(existing.run, described);
+      if (differs !== undefined)
+        throw new ConflictError(
+          `Run '${id}' already exists with another description (${differs}); start the new run under another id, or pass resume: true to add to the existing one.`,
+          'RUN_EXISTS',
+        );
+      return existing;
     },
     async finishRun(runId, end) {
       const stored = await storedOrFail(runId);
-      const e = { step: stored.lastStep ?? 0, status: 'completed', ...(end as object), type: 'end' };
+      const e = { step: stored.lastStep ?? 0, status: 'completed', ...(end as object), type: 'end' } as {
+        step: unknown;
+        status: unknown;
+      };
+      if (typeof e.step === 'number' && stored.lastStep !== undefined && e.step < stored.lastStep)
+        throw new InputError(
+          `end.step: ${e.step} is before the run's last step ${stored.lastStep}; end it at ${stored.lastStep} or later.`,
+          'BAD_TRACE',
+        );
+      if (stored.status !== undefined) {
+        if (e.status === stored.status && (e.step === stored.lastStep || e.step === undefined)) return stored;
+        throw new ConflictError(
+          `Run '${runId}' has already finished (${stored.status} at step ${stored.lastStep ?? 0}); it cannot finish again as ${String(e.status)} at step ${String(e.step)}.`,
+          'RUN_FINISHED',
+        );
+      }
       await ingest(runId, 'end', [e]);
       return storedOrFail(runId);
     },
@@ -146,4 +186,23 @@ export function createRunOps(deps: {
       return result;
     },
   };
+}
+
+/** Where two run descriptions first differ, as `field 'a.b': x vs y`, or undefined when they are the same. */
+function firstDifference(before: unknown, after: unknown, path = ''): string | undefined {
+  if (isDeepStrictEqual(before, after)) return undefined;
+  const isObject = (v: unknown) => typeof v === 'object' && v !== null;
+  if (isObject(before) && isObject(after) && Array.isArray(before) === Array.isArray(after)) {
+    const keys = [...new Set([...Object.keys(before as object), ...Object.keys(after as object)])].sort();
+    for (const k of keys) {
+      const d = firstDifference(
+        (before as Record<string, unknown>)[k],
+        (after as Record<string, unknown>)[k],
+        path ? `${path}.${k}` : k,
+      );
+      if (d !== undefined) return d;
+    }
+  }
+  const show = (v: unknown) => (v === undefined ? 'nothing' : JSON.stringify(v)?.slice(0, 40));
+  return `field '${path || 'run'}': ${show(before)} before, ${show(after)} now`;
 }

@@ -6,7 +6,7 @@ import {
   type ProfileValues,
 } from '../detect/index.js';
 import type { RunEvent, StoredRun, SymptomOccurrence, TraceEvent } from '../domain/index.js';
-import { LimitError } from '../errors/index.js';
+import { ConflictError, LimitError } from '../errors/index.js';
 import { BatchConflictError, type GraphStore, RunNotFoundError } from '../store/index.js';
 import {
   createSequenceState,
@@ -151,6 +151,11 @@ async function ingestNow(
       changed: [],
     };
   }
+  if (stored?.status !== undefined)
+    throw new ConflictError(
+      `Run '${runId}' has finished (${stored.status} at step ${stored.lastStep ?? 0}); it takes no more events. Train again under a new run id.`,
+      'RUN_FINISHED',
+    );
   const first = rawEvents[0] as { type?: unknown } | undefined;
   if (!stored && first?.type !== 'run') throw new RunNotFoundError(runId, START_HINT);
   const state = createSequenceState({ seenRun: stored !== null, lastStep: stored?.lastStep });

@@ -24,7 +24,7 @@ async function post(app: Awaited<ReturnType<typeof testApp>>, query: string, var
 
 // Every field of the diagnosis JSON contract, as GraphQL asks for them.
 const FULL = `query($id: ID!) { run(id: $id) { diagnosis {
-  runId healthy summary facts missingSignals structureEdits
+  runId healthy summary facts missingSignals structureEdits toRecord { signal description symptoms causes why }
   symptoms { id confidence severity firstStep lastStep layer evidence }
   causes { id name confidence explanation path { from rel to weight }
     paths { occurrence { id confidence severity firstStep lastStep layer evidence }

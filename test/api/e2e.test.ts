@@ -35,9 +35,16 @@ const ALERTS = `subscription($runId: ID!) { alerts(runId: $runId) { runId kind s
   symptom { id severity evidence } topCause { id name confidence } } }`;
 
 /** Streams a run the way a monitor does: startRun, logEvents in batches, finishRun. */
-async function streamRun(url: string, events: any[], size = 100, finish = true) {
+async function streamRun(
+  url: string,
+  events: any[],
+  size = 100,
+  finish = true,
+  afterStart: () => Promise<unknown> = async () => undefined,
+) {
   const [run, ...rest] = events;
   await postGraphql(url, START, { run });
+  await afterStart();
   const body = rest.filter((e) => e.type !== 'end');
   for (let b = 0; b * size < body.length; b++)
     await postGraphql(url, LOG, {
@@ -83,9 +90,12 @@ for (const leg of legs) {
     it('streams a run, pushes its alerts while it trains, and explains the diagnosis', async () => {
       const events = traceEvents('lr-too-high-sgd.jsonl');
       const runId = events[0].id;
-      const alerts = await subscribeSse(server.url, ALERTS, { runId });
+      // Subscribed once the run exists (a subscription to an unknown run is refused), before any batch.
+      let alerts!: Awaited<ReturnType<typeof subscribeSse>>;
+      await streamRun(server.url, events, 100, false, async () => {
+        alerts = await subscribeSse(server.url, ALERTS, { runId });
+      });
       try {
-        await streamRun(server.url, events, 100, false);
         // While the run is still training (no end yet) the alerts have arrived.
         await alerts.until((all) => all.some((a) => a.alerts.kind === 'top_cause'));
         const kinds = alerts.received.map((a) => a.alerts.kind);

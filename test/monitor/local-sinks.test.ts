@@ -110,7 +110,9 @@ describe('the in-process traindx sink', () => {
       verbose: 0,
     });
 
-    expect(traindx.batches.map((b) => b.batchId)).toEqual(traindx.batches.map((_, i) => `b${i}`));
+    const nonce = traindx.batches[0]!.batchId.split('-')[0]!;
+    expect(nonce).toMatch(/^[0-9a-f]{8}$/);
+    expect(traindx.batches.map((b) => b.batchId)).toEqual(traindx.batches.map((_, i) => `${nonce}-b${i}`));
     expect(traindx.batches[0]!.first).toBe('run');
     const stored = await traindx.store.getRun('in-process-1');
     expect(stored).toMatchObject({ eventCount: copy.events.length, status: 'completed', lastStep: 23 });

@@ -102,7 +102,11 @@ export type QueryOutcomesArgs = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Starts a run from its trace `run` event (spec/trace-format.md). Starting the same run again changes nothing. */
+  /**
+   * Starts a run from its trace `run` event (docs/spec/trace-format.md). Starting it again with the same
+   * description changes nothing (a retry); with another one it is refused (RUN_EXISTS) unless `resume: true`
+   * asks to add to the run as it is.
+   */
   startRun: Run;
   /**
    * Sends a slice of a run's trace events. Idempotent by (runId, batchId): a resent batch is
@@ -128,6 +132,7 @@ export type Mutation = {
 
 export type MutationStartRunArgs = {
   run: Scalars['JSON']['input'];
+  resume?: InputMaybe<Scalars['Boolean']['input']>;
 };
 
 
@@ -602,6 +607,7 @@ export type ResolversTypes = {
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
+  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   AlertKind: AlertKind;
   Alert: ResolverTypeWrapper<AlertParentModel>;
@@ -611,7 +617,6 @@ export type ResolversTypes = {
   RunConnection: ResolverTypeWrapper<Omit<RunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversTypes['RunEdge']>, nodes: Array<ResolversTypes['Run']> }>;
   RunEdge: ResolverTypeWrapper<Omit<RunEdge, 'node'> & { node: ResolversTypes['Run'] }>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
-  Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   OutcomeInput: OutcomeInput;
   OutcomeResult: ResolverTypeWrapper<OutcomeResult>;
   Outcome: ResolverTypeWrapper<OutcomeModel>;
@@ -648,6 +653,7 @@ export type ResolversParentTypes = {
   Int: Scalars['Int']['output'];
   String: Scalars['String']['output'];
   Mutation: Record<PropertyKey, never>;
+  Boolean: Scalars['Boolean']['output'];
   Subscription: Record<PropertyKey, never>;
   Alert: AlertParentModel;
   CauseSummary: CauseSummary;
@@ -656,7 +662,6 @@ export type ResolversParentTypes = {
   RunConnection: Omit<RunConnection, 'edges' | 'nodes'> & { edges: Array<ResolversParentTypes['RunEdge']>, nodes: Array<ResolversParentTypes['Run']> };
   RunEdge: Omit<RunEdge, 'node'> & { node: ResolversParentTypes['Run'] };
   PageInfo: PageInfo;
-  Boolean: Scalars['Boolean']['output'];
   OutcomeInput: OutcomeInput;
   OutcomeResult: OutcomeResult;
   Outcome: OutcomeModel;
@@ -706,7 +711,7 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
-  startRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationStartRunArgs, 'run'>>;
+  startRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationStartRunArgs, 'run' | 'resume'>>;
   logEvents?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationLogEventsArgs, 'runId' | 'batchId' | 'events'>>;
   finishRun?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationFinishRunArgs, 'runId' | 'end'>>;
   importTrace?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationImportTraceArgs, 'jsonl'>>;

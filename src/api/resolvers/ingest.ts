@@ -13,7 +13,8 @@ import { toRunParent } from './runs.js';
  */
 export const ingestResolvers: Resolvers = {
   Mutation: {
-    startRun: async (_, { run }, ctx) => asRun(await ctx.traindx.startRun(run)),
+    startRun: async (_, { run, resume }, ctx) =>
+      asRun(await ctx.traindx.startRun(run, { resume: resume ?? false })),
     logEvents: (_, { runId, batchId, events }, ctx) => ingestBatch(ctx, runId, batchId, events),
     ingest: (_, { runId, batchId, events }, ctx) => ingestBatch(ctx, runId, batchId, events),
     finishRun: async (_, { runId, end }, ctx) => asRun(await ctx.traindx.finishRun(runId, end)),

@@ -52,6 +52,10 @@ export interface BatchQueue {
  */
 export function createBatchQueue(options: BatchQueueOptions): BatchQueue {
   const maxBatch = options.maxBatchEvents ?? 500;
+  // Batch ids are unique per queue: a re-run under a reused run id cannot have its first batches
+  // taken for resends of the old run's (which the server acknowledges without storing them).
+  // From crypto, not Math.random: the training's own random draws must not move.
+  const nonce = globalThis.crypto.randomUUID().slice(0, 8);
   const maxBuffered = Math.max(options.maxBufferedEvents ?? 50_000, maxBatch);
   const interval = options.flushIntervalMs ?? 1000;
   const baseMs = options.retryBaseMs ?? 250;
@@ -85,7 +89,7 @@ export function createBatchQueue(options: BatchQueueOptions): BatchQueue {
     if (timer) clearTimeout(timer);
     timer = undefined;
     if (open.length === 0) return;
-    queue.push({ id: `b${seq++}`, events: open });
+    queue.push({ id: `${nonce}-b${seq++}`, events: open });
     open = [];
     run();
   };
