@@ -6,6 +6,7 @@ import type { ImportedRun, Importer, ImportOptions } from './importer.js';
 import { jsonlImporter } from './jsonl.js';
 import { probePath } from './probe-path.js';
 import { tensorboardImporter } from './tensorboard/index.js';
+import { wandbImporter } from './wandb/index.js';
 
 /** Every importer, tried in this order; the first whose `match` accepts a path reads it. */
 // The HF trainer state is a JSON object too: it goes before the trace format's `{` test.
@@ -14,6 +15,7 @@ export const IMPORTERS: readonly Importer[] = [
   jsonlImporter,
   tensorboardImporter,
   csvImporter,
+  wandbImporter,
 ];
 
 /**

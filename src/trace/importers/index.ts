@@ -6,3 +6,4 @@ export type { ImportedRun, Importer, ImportOptions, Probe } from './importer.js'
 export { jsonlImporter } from './jsonl.js';
 export { probePath } from './probe-path.js';
 export { tensorboardImporter } from './tensorboard/index.js';
+export { wandbImporter } from './wandb/index.js';

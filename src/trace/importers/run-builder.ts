@@ -3,8 +3,22 @@ import { TraceError } from '../trace-error.js';
 import { createSequenceState, validateEvent } from '../validate-event.js';
 import { resolveField, type TraceField } from './field-map.js';
 
-/** The `run` event an importer knows before the values: everything but `type` and `formatVersion`. */
-export type RunHeader = Omit<RunEvent, 'type' | 'formatVersion'>;
+/** The `run` event an importer knows before the values (RunEvent is loose: Omit would lose its keys). */
+export type RunHeader = { id: string } & Partial<
+  Pick<
+    RunEvent,
+    | 'name'
+    | 'framework'
+    | 'task'
+    | 'model'
+    | 'optimizer'
+    | 'loss'
+    | 'batchSize'
+    | 'epochs'
+    | 'dataset'
+    | 'tags'
+  >
+>;
 
 export interface RunBuilderOptions {
   /** The file read, named in errors. */

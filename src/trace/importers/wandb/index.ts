@@ -1,0 +1,1 @@
+export { wandbImporter } from './wandb-importer.js';
