@@ -85,6 +85,12 @@ class AutologSession:
                     run.finish(*end_status_of(error))
                 except Exception as err:
                     print(f"traindx: could not finish run {run.id}: {err!r}", file=sys.stderr)
+                    continue
+                where = getattr(run.sink, "path", None) or getattr(run.sink, "url", "")
+                print(
+                    f"traindx: run {run.name} {run.status}, {run.last_step + 1} steps -> {where}",
+                    file=sys.stderr,
+                )
 
 
 _session: Optional[AutologSession] = None

@@ -63,6 +63,7 @@ class Run:
         self.should_stop = False
         self.stop_reason: Optional[str] = None
         self.finished = False
+        self.status: Optional[str] = None
         self.dropped = 0
         self.current_epoch: Optional[int] = None
         self._facts: dict[str, Any] = {}
@@ -226,6 +227,7 @@ class Run:
             if status is None:
                 status = "diverged" if self._diverged else ("stopped" if self.should_stop else "completed")
                 reason = reason or self._diverged or self.stop_reason
+            self.status = status
             end: dict[str, Any] = {"type": "end", "status": status}
             if self._last_step >= 0:
                 end["step"] = self._last_step
