@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AnyNumber, Count, Metrics } from './numbers.js';
+import { AnyNumber, Count, Fraction, Magnitude, Metrics } from './numbers.js';
 
 // Shapes of trace format v1 (docs/spec/trace-format.md). Objects are
 // loose: unknown keys are kept so writers may add fields and nothing is lost
@@ -27,7 +27,7 @@ export type ModelInfo = z.infer<typeof ModelInfo>;
 
 export const OptimizerInfo = z.looseObject({
   name: z.string(),
-  learningRate: AnyNumber.optional(),
+  learningRate: Magnitude.optional(),
   momentum: AnyNumber.optional(),
   weightDecay: AnyNumber.optional(),
   clipNorm: AnyNumber.optional(),
@@ -74,22 +74,22 @@ export const RunEvent = z.looseObject({
 export type RunEvent = z.infer<typeof RunEvent>;
 
 export const LayerStats = z.looseObject({
-  gradNorm: AnyNumber.optional(),
+  gradNorm: Magnitude.optional(),
   gradMean: AnyNumber.optional(),
-  gradStd: AnyNumber.optional(),
-  gradMaxAbs: AnyNumber.optional(),
-  weightNorm: AnyNumber.optional(),
+  gradStd: Magnitude.optional(),
+  gradMaxAbs: Magnitude.optional(),
+  weightNorm: Magnitude.optional(),
   weightMean: AnyNumber.optional(),
-  weightStd: AnyNumber.optional(),
-  weightMaxAbs: AnyNumber.optional(),
+  weightStd: Magnitude.optional(),
+  weightMaxAbs: Magnitude.optional(),
   biasMean: AnyNumber.optional(),
-  biasStd: AnyNumber.optional(),
-  updateRatio: AnyNumber.optional(),
+  biasStd: Magnitude.optional(),
+  updateRatio: Magnitude.optional(),
   actMean: AnyNumber.optional(),
-  actStd: AnyNumber.optional(),
-  deadFraction: AnyNumber.optional(),
-  saturatedFraction: AnyNumber.optional(),
-  zeroGradFraction: AnyNumber.optional(),
+  actStd: Magnitude.optional(),
+  deadFraction: Fraction.optional(),
+  saturatedFraction: Fraction.optional(),
+  zeroGradFraction: Fraction.optional(),
   nanCount: z.number().nonnegative().optional(),
 });
 export type LayerStats = z.infer<typeof LayerStats>;
@@ -99,9 +99,9 @@ export const StepEvent = z.looseObject({
   step: z.number().int().nonnegative(),
   epoch: Count.optional(),
   loss: AnyNumber.optional(),
-  learningRate: AnyNumber.optional(),
+  learningRate: Magnitude.optional(),
   metrics: Metrics.optional(),
-  gradNorm: AnyNumber.optional(),
+  gradNorm: Magnitude.optional(),
   layers: z.record(z.string(), LayerStats).optional(),
 });
 export type StepEvent = z.infer<typeof StepEvent>;

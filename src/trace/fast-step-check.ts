@@ -1,4 +1,4 @@
-import { LayerStats, type StepEvent } from '../domain/index.js';
+import { FRACTION_STATS, LayerStats, MAGNITUDE_STATS, type StepEvent } from '../domain/index.js';
 
 // Step events are >99% of a trace, and zod's generic object walk costs about
 // 3x a JSON.parse of the line. This check accepts only the plain, valid shape
@@ -14,6 +14,9 @@ const LAYER_NUMBER_KEYS = Object.keys(LayerStats.shape).filter(
 ) as (keyof LayerStats)[];
 
 const optNumber = (v: unknown) => v === undefined || typeof v === 'number';
+// The ranges of the schema's Magnitude and Fraction (NaN passes both, as a blown-up run writes it).
+const optMagnitude = (v: unknown) => v === undefined || (typeof v === 'number' && !(v < 0));
+const optFraction = (v: unknown) => v === undefined || (typeof v === 'number' && !(v < 0 || v > 1));
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 const isNonNegInt = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
@@ -22,7 +25,7 @@ const isNonNegInt = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 
 export function isPlainStep(raw: Record<string, unknown>): raw is StepEvent {
   if (raw.type !== 'step' || !isNonNegInt(raw.step)) return false;
   if (raw.epoch !== undefined && !isNonNegInt(raw.epoch)) return false;
-  if (!optNumber(raw.loss) || !optNumber(raw.learningRate) || !optNumber(raw.gradNorm)) return false;
+  if (!optNumber(raw.loss) || !optMagnitude(raw.learningRate) || !optMagnitude(raw.gradNorm)) return false;
   const metrics = raw.metrics;
   if (metrics !== undefined) {
     if (!isRecord(metrics)) return false;
@@ -35,6 +38,8 @@ export function isPlainStep(raw: Record<string, unknown>): raw is StepEvent {
       const s = layers[name];
       if (!isRecord(s)) return false;
       for (const key of LAYER_NUMBER_KEYS) if (!optNumber(s[key])) return false;
+      for (const key of MAGNITUDE_STATS) if (!optMagnitude(s[key])) return false;
+      for (const key of FRACTION_STATS) if (!optFraction(s[key])) return false;
       const nan = s.nanCount;
       if (nan !== undefined && !(typeof nan === 'number' && nan >= 0)) return false;
     }
