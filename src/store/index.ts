@@ -1,4 +1,5 @@
 export * from './graph-store.js';
+export { STORE_LIMITS } from './limits.js';
 export { DataDirLockedError, type LockHolder } from './memory/data-dir-lock.js';
 export { type MemoryStoreOptions, openMemoryStore } from './memory/memory-store.js';
 export type { Neo4jOptions } from './neo4j/neo4j-store.js';

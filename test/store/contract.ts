@@ -1,8 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { KnowledgeSeed, Outcome, RunEvent, SymptomOccurrence } from '../../src/domain/index.js';
+import { LimitError } from '../../src/errors/index.js';
 import { loadSeed, seedStore } from '../../src/knowledge/index.js';
-import type { GraphStore } from '../../src/store/index.js';
+import { type GraphStore, STORE_LIMITS } from '../../src/store/index.js';
 import { uniqueId } from '../support/neo4j.js';
 
 const SEED_DIR = join(import.meta.dirname, '../../graph-seed');
@@ -251,6 +252,87 @@ export function describeStoreContract(
           }),
         ).rejects.toThrow(/expected 0/);
         expect((await store.getRun(id))?.batchCount).toBe(1);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('keeps the batches of two runs apart whose ids join to the same string', async () => {
+      const store = await open();
+      try {
+        const team = uniqueId('team');
+        const batchOf = (batchId: string) => ({
+          batchId,
+          eventCount: 1,
+          series: [{ key: 'loss', steps: [0], values: [1] }],
+          occurrences: [occurrence('loss_nan', 0, 0)],
+        });
+        await store.putRun(runEvent(`${team}/exp`));
+        await store.putRun(runEvent(team));
+        expect(await store.appendBatch(`${team}/exp`, batchOf('b0'))).toEqual({ accepted: true });
+        expect(await store.hasBatch(team, 'exp/b0')).toBe(false);
+        expect(await store.appendBatch(team, batchOf('exp/b0'))).toEqual({ accepted: true });
+        for (const id of [team, `${team}/exp`]) {
+          expect(await store.getRun(id)).toMatchObject({ eventCount: 1, batchCount: 1 });
+          expect(await store.readOccurrences(id)).toEqual([occurrence('loss_nan', 0, 0)]);
+        }
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('takes ids and names up to the limits and refuses longer ones with a code naming the field', async () => {
+      const store = await open();
+      try {
+        const id = `${uniqueId('long')}-`.padEnd(STORE_LIMITS.idChars, 'x');
+        const layer = 'l'.repeat(STORE_LIMITS.layerNameChars);
+        const run = runEvent(id, { model: { layers: [{ name: layer, type: 'Dense', units: 1 }] } });
+        expect(await store.putRun(run)).toEqual({ created: true });
+        const batch = (batchId: string, seriesKey = `layers.${layer}.mean`, occLayer = layer) => ({
+          batchId,
+          eventCount: 1,
+          series: [{ key: seriesKey, steps: [0], values: [1] }],
+          occurrences: [{ ...occurrence('loss_nan', 0, 0), layer: occLayer }],
+        });
+        const longest = 'b'.repeat(STORE_LIMITS.idChars);
+        expect(await store.appendBatch(id, batch(longest))).toEqual({ accepted: true });
+        expect(await store.hasBatch(id, longest)).toBe(true);
+
+        const refusal = async (p: Promise<unknown>) => {
+          const err = (await p.then(
+            () => null,
+            (e: unknown) => e,
+          )) as LimitError;
+          expect(err).toBeInstanceOf(LimitError);
+          return { code: err.code, message: err.message };
+        };
+        expect(await refusal(store.putRun(runEvent('r'.repeat(10_000))))).toEqual({
+          code: 'ID_TOO_LONG',
+          message: "field 'id': at most 512 characters, got 10000; use a shorter id.",
+        });
+        expect((await refusal(store.appendBatch(id, batch('b'.repeat(10_000))))).message).toMatch(
+          /^field 'batchId': at most 512 characters, got 10000/,
+        );
+        const longLayer = 'l'.repeat(STORE_LIMITS.layerNameChars + 1);
+        expect(
+          await refusal(
+            store.putRun(runEvent(uniqueId('layers'), { model: { layers: [{ name: longLayer }] } })),
+          ),
+        ).toEqual({
+          code: 'NAME_TOO_LONG',
+          message: "field 'model.layers[0].name': at most 256 characters, got 257; use a shorter name.",
+        });
+        expect((await refusal(store.appendBatch(id, batch('c', `layers.${longLayer}.mean`)))).code).toBe(
+          'NAME_TOO_LONG',
+        );
+        expect((await refusal(store.appendBatch(id, batch('d', 'loss', longLayer)))).message).toMatch(
+          /^field 'layer': at most 256/,
+        );
+        expect(
+          (await refusal(store.recordOutcome({ ...outcomeOf('x', id, true), remedyId: 'r'.repeat(513) })))
+            .code,
+        ).toBe('ID_TOO_LONG');
+        expect(await store.getRun(id)).toMatchObject({ batchCount: 1, eventCount: 1 });
       } finally {
         await store.close();
       }

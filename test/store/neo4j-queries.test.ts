@@ -57,8 +57,8 @@ describe.runIf(reachable)('the Cypher the Neo4j store sends', () => {
         [
           {
             "params": {
+              "batchId": "string",
               "id": "string",
-              "key": "string",
             },
             "query": "MATCH (r:Run {id: $id})",
           },
@@ -67,7 +67,6 @@ describe.runIf(reachable)('the Cypher the Neo4j store sends', () => {
               "batchId": "string",
               "detectorState": "string",
               "eventCount": "Integer",
-              "key": "string",
               "lastStep": "Integer",
               "runId": "string",
               "status": null,
@@ -105,10 +104,10 @@ describe.runIf(reachable)('the Cypher the Neo4j store sends', () => {
                     "...1",
                   ],
                   "firstStep": "Integer",
-                  "key": "string",
                   "lastStep": "Integer",
                   "layer": null,
                   "severity": "string",
+                  "slot": "string",
                   "symptomId": "string",
                 },
                 "...1",

@@ -17,6 +17,7 @@ import {
   RunNotFoundError,
   type StoredBatch,
 } from '../graph-store.js';
+import { checkBatchLimits, checkKnowledgeLimits, checkOutcomeLimits, checkRunLimits } from '../limits.js';
 import { Journal } from './journal.js';
 import {
   countOutcome,
@@ -156,12 +157,16 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
 
     readKnowledge: async () => structuredClone(knowledge.seed()),
     upsertKnowledge: async (part) => {
+      checkKnowledgeLimits(part);
       await write({ op: 'knowledge', part });
     },
     countKnowledge: async (): Promise<KnowledgeCounts> => knowledge.counts(),
     knowledgeAround: async (ids) => structuredClone(knowledgeAround(knowledge, ids)),
 
-    putRun: async (run) => ({ created: await write({ op: 'run', run }) }),
+    putRun: async (run) => {
+      checkRunLimits(run);
+      return { created: await write({ op: 'run', run }) };
+    },
     getRun: async (runId) => {
       const r = runs.get(runId);
       if (!r) return null;
@@ -192,7 +197,10 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
         }),
       ),
     hasBatch: async (runId, batchId) => runs.get(runId)?.batchIds.has(batchId) ?? false,
-    appendBatch: async (runId, batch) => ({ accepted: await write({ op: 'batch', runId, batch }) }),
+    appendBatch: async (runId, batch) => {
+      checkBatchLimits(runId, batch);
+      return { accepted: await write({ op: 'batch', runId, batch }) };
+    },
     readSeries: async (runId, key) => {
       const r = runs.get(runId);
       if (!r) throw new RunNotFoundError(runId);
@@ -206,6 +214,7 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
 
     recordOutcome: async (outcome) => {
       const parsed = Outcome.parse(outcome);
+      checkOutcomeLimits(parsed);
       // Counted now, in the same tick as write() applies the record, so nothing can come between.
       const updatedLinks = outcomeLinkKeys(knowledge, parsed).length;
       const recorded = await write({ op: 'outcome', outcome: parsed });

@@ -15,6 +15,7 @@ import {
   occurrenceKey,
   RunNotFoundError,
 } from '../graph-store.js';
+import { checkBatchLimits, checkKnowledgeLimits, checkOutcomeLimits, checkRunLimits } from '../limits.js';
 import { writeOutcome } from './outcomes.js';
 import * as Q from './queries.js';
 import { chunkToRow, dropNulls, int, remedyFromNode, remedyToRow, runSummaryFrom } from './rows.js';
@@ -89,6 +90,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     },
 
     async upsertKnowledge(part) {
+      checkKnowledgeLimits(part);
       const session = driver.session(db);
       try {
         await session.executeWrite(async (tx) => {
@@ -142,6 +144,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     },
 
     async putRun(run: RunEvent) {
+      checkRunLimits(run);
       const layers = (run.model?.layers ?? []).map((l, index) => ({
         name: l.name,
         index: int(index),
@@ -193,16 +196,16 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     },
 
     async hasBatch(runId, batchId) {
-      const [n] = await read<number>(Q.BATCH_EXISTS, { key: `${runId}/${batchId}` }, 'n');
+      const [n] = await read<number>(Q.BATCH_EXISTS, { runId, batchId }, 'n');
       return (n ?? 0) > 0;
     },
 
     async appendBatch(runId, batch) {
+      checkBatchLimits(runId, batch);
       const session = driver.session(db);
       try {
         return await session.executeWrite(async (tx) => {
-          const key = `${runId}/${batch.batchId}`;
-          const head = await txRun(tx, Q.RUN_BATCH_HEAD, { id: runId, key });
+          const head = await txRun(tx, Q.RUN_BATCH_HEAD, { id: runId, batchId: batch.batchId });
           const row = head.records[0];
           if (!row) throw new RunNotFoundError(runId);
           if ((row.get('seen') as number) > 0) return { accepted: false };
@@ -210,7 +213,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
           if (batch.expectedBatchCount !== undefined && batch.expectedBatchCount !== actual) {
             throw new BatchConflictError(runId, batch.expectedBatchCount, actual);
           }
-          await recordBatch((q, p) => txRun(tx, q, p), runId, key, batch);
+          await recordBatch((q, p) => txRun(tx, q, p), runId, batch);
           return { accepted: true };
         });
       } catch (err) {
@@ -244,6 +247,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
 
     async recordOutcome(outcome) {
       const parsed = Outcome.parse(outcome);
+      checkOutcomeLimits(parsed);
       const session = driver.session(db);
       try {
         return await session.executeWrite((tx) => writeOutcome((q, p) => txRun(tx, q, p), parsed));
@@ -277,12 +281,10 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
 async function recordBatch(
   run: (query: string, params: Record<string, unknown>) => Promise<unknown>,
   runId: string,
-  key: string,
   batch: Parameters<GraphStore['appendBatch']>[1],
 ): Promise<void> {
   await run(Q.RECORD_BATCH, {
     runId,
-    key,
     batchId: batch.batchId,
     eventCount: int(batch.eventCount),
     lastStep: int(batch.lastStep),
@@ -294,7 +296,7 @@ async function recordBatch(
   }
   if (batch.occurrences.length) {
     const rows = batch.occurrences.map((o) => ({
-      key: occurrenceKey(o),
+      slot: occurrenceKey(o),
       symptomId: o.symptomId,
       firstStep: int(o.firstStep),
       lastStep: int(o.lastStep),

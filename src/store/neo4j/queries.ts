@@ -1,18 +1,28 @@
 // Every Cypher statement the Neo4j adapter sends, parameterised; labels and
 // relationship types are fixed here, never built from input.
 
-/** Idempotent (IF NOT EXISTS); run once at start. Community edition: uniqueness constraints and indexes. */
+/**
+ * Idempotent (IF NOT EXISTS); run once at start. Community edition: uniqueness constraints and indexes.
+ * What belongs to a run is unique per (runId, own id) pair, never per a string joined from both: joined
+ * keys collide (run 'a/b' batch 'c' and run 'a' batch 'b/c'). The keys of earlier versions are dropped.
+ */
 export const SCHEMA = [
+  'DROP CONSTRAINT batch_key IF EXISTS',
+  'DROP CONSTRAINT layer_key IF EXISTS',
+  'DROP CONSTRAINT occurrence_key IF EXISTS',
   'CREATE CONSTRAINT symptom_id IF NOT EXISTS FOR (n:Symptom) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT cause_id IF NOT EXISTS FOR (n:Cause) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT remedy_id IF NOT EXISTS FOR (n:Remedy) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE',
   'CREATE CONSTRAINT run_id IF NOT EXISTS FOR (n:Run) REQUIRE n.id IS UNIQUE',
-  'CREATE CONSTRAINT batch_key IF NOT EXISTS FOR (n:Batch) REQUIRE n.key IS UNIQUE',
-  'CREATE CONSTRAINT occurrence_key IF NOT EXISTS FOR (n:Occurrence) REQUIRE n.key IS UNIQUE',
-  'CREATE CONSTRAINT layer_key IF NOT EXISTS FOR (n:Layer) REQUIRE n.key IS UNIQUE',
+  'CREATE CONSTRAINT batch_run_batch IF NOT EXISTS FOR (n:Batch) REQUIRE (n.runId, n.batchId) IS UNIQUE',
+  'CREATE CONSTRAINT occurrence_run_slot IF NOT EXISTS FOR (n:Occurrence) REQUIRE (n.runId, n.slot) IS UNIQUE',
+  'CREATE CONSTRAINT layer_run_name IF NOT EXISTS FOR (n:Layer) REQUIRE (n.runId, n.name) IS UNIQUE',
   'CREATE CONSTRAINT outcome_run_remedy IF NOT EXISTS FOR (n:Outcome) REQUIRE (n.runId, n.remedyId) IS UNIQUE',
   'CREATE INDEX series_run_key IF NOT EXISTS FOR (n:Series) ON (n.runId, n.key)',
+  // Occurrences stored under the joined key ($runId + '|' + slot) get their slot; idempotent (only those without).
+  `MATCH (o:Occurrence) WHERE o.slot IS NULL AND o.key STARTS WITH o.runId + '|'
+   SET o.slot = substring(o.key, size(o.runId) + 1)`,
 ];
 
 /** Idempotent upsert by id; one round trip per node kind. */
@@ -109,8 +119,8 @@ WITH r, created
 CALL (r, created) {
   WITH r, created WHERE created
   UNWIND $layers AS layer
-  MERGE (l:Layer {key: $id + '/' + layer.name})
-  SET l.name = layer.name, l.index = layer.index, l.type = layer.type, l.activation = layer.activation,
+  MERGE (l:Layer {runId: $id, name: layer.name})
+  SET l.index = layer.index, l.index = layer.index, l.type = layer.type, l.activation = layer.activation,
       l.units = layer.units
   MERGE (r)-[:HAS_LAYER]->(l)
 }
@@ -155,20 +165,20 @@ export const RUN_BATCH_HEAD = `
 MATCH (r:Run {id: $id})
 SET r.touchedAt = timestamp()
 WITH r
-OPTIONAL MATCH (b:Batch {key: $key})
+OPTIONAL MATCH (b:Batch {runId: $id, batchId: $batchId})
 RETURN r.batchCount AS batchCount, count(b) AS seen`;
 
-/** Has this batch been stored already? */
-export const BATCH_EXISTS = 'MATCH (b:Batch {key: $key}) RETURN count(b) AS n';
+/** Has this batch been stored already? (An index seek on the batch_run_batch pair.) */
+export const BATCH_EXISTS = 'MATCH (b:Batch {runId: $runId, batchId: $batchId}) RETURN count(b) AS n';
 
 /**
  * Inside the batch transaction: marks the batch seen and updates the run's
- * counters and detector state. The Batch.key uniqueness constraint makes a
+ * counters and detector state. The (runId, batchId) uniqueness constraint makes a
  * concurrent duplicate (another replica) fail instead of double counting.
  */
 export const RECORD_BATCH = `
 MATCH (r:Run {id: $runId})
-CREATE (b:Batch {key: $key, batchId: $batchId, runId: $runId, eventCount: $eventCount, at: datetime()})
+CREATE (b:Batch {runId: $runId, batchId: $batchId, eventCount: $eventCount, at: datetime()})
 SET r.eventCount = r.eventCount + $eventCount,
     r.batchCount = r.batchCount + 1,
     r.lastStep = CASE WHEN $lastStep IS NULL THEN r.lastStep
@@ -184,12 +194,15 @@ UNWIND $chunks AS c
 CREATE (s:Series {runId: $runId, key: c.key, firstStep: c.firstStep, steps: c.steps, values: c.values})
 CREATE (r)-[:HAS_SERIES]->(s)`;
 
-/** Inside the batch transaction: idempotent per (run, symptom, layer, firstStep); links to the Symptom when seeded. */
+/**
+ * Inside the batch transaction: idempotent per (run, slot), the slot being (symptom, layer, firstStep)
+ * (occurrenceKey); links to the Symptom when seeded.
+ */
 export const UPSERT_OCCURRENCES = `
 MATCH (r:Run {id: $runId})
 UNWIND $rows AS o
-MERGE (occ:Occurrence {key: $runId + '|' + o.key})
-SET occ.runId = $runId, occ.symptomId = o.symptomId, occ.firstStep = o.firstStep, occ.lastStep = o.lastStep,
+MERGE (occ:Occurrence {runId: $runId, slot: o.slot})
+SET occ.symptomId = o.symptomId, occ.firstStep = o.firstStep, occ.lastStep = o.lastStep,
     occ.layer = o.layer, occ.severity = o.severity, occ.confidence = o.confidence, occ.evidence = o.evidence
 MERGE (r)-[:EXHIBITED]->(occ)
 WITH occ, o
