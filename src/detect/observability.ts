@@ -42,6 +42,7 @@ const REVEALED_BY: Record<string, { signals: Signal[]; when: 'start' | 'end' }> 
   output_units_mismatch: { signals: ['model.layers'], when: 'start' },
   learning_rate_above_range: { signals: ['optimizer'], when: 'start' },
   learning_rate_below_range: { signals: ['optimizer'], when: 'start' },
+  learning_rate_not_finite: { signals: ['optimizer'], when: 'start' },
   zero_learning_rate: { signals: ['optimizer'], when: 'start' },
   batch_size_below_range: { signals: ['batchSize'], when: 'start' },
 };

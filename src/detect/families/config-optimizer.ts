@@ -72,6 +72,30 @@ export function checkLearningRate(input: ConfigInput<OptimizerThresholds>): Find
 }
 
 /**
+ * learning_rate_not_finite: the optimizer's learning rate is NaN or infinite.
+ * No step can be computed with it, so the rate the run recorded is not a rate
+ * it could have trained with: a schedule or a computation that overflowed
+ * (often after the run itself diverged), or a broken configuration. Said as
+ * what it is, never read as a rate that is too low. A risk: a run that trained
+ * well shows it was only the record that was wrong.
+ */
+export function checkLearningRateFinite(input: ConfigInput<OptimizerThresholds>): Finding[] {
+  const opt = input.run.optimizer;
+  const lr = opt?.learningRate;
+  if (!opt || lr === undefined || Number.isFinite(lr)) return [];
+  return [
+    {
+      symptomId: 'learning_rate_not_finite',
+      severity: 'warning',
+      confidence: 0.9,
+      evidence: [
+        `optimizer ${opt.name} has learningRate ${String(lr)}: no step can be computed with it, so the recorded rate is not one the run could train with (a schedule or a computation that overflowed, or a broken configuration)`,
+      ],
+    },
+  ];
+}
+
+/**
  * batch_size_below_range: batches of fewer than `batchSizeMin` examples. Such
  * batches can train well with a rate scaled down to them (Goyal et al. 2017's
  * linear scaling rule; Masters & Luschi 2018 find 2 to 32 best), so the

@@ -10,7 +10,13 @@ import {
 import { checkBottleneck, checkSymmetricInit } from './config-capacity.js';
 import { checkInputNan, checkInputScale, checkLabelImbalance } from './config-data.js';
 import { type ConfigInput, type Finding, mergeFindings } from './config-finding.js';
-import { checkBatchSize, checkLearningRate, configuredZeroLr, zeroLrFinding } from './config-optimizer.js';
+import {
+  checkBatchSize,
+  checkLearningRate,
+  checkLearningRateFinite,
+  configuredZeroLr,
+  zeroLrFinding,
+} from './config-optimizer.js';
 import { checkOutputLoss, checkOutputUnits } from './config-output.js';
 
 // Defaults equal graph-seed/profiles/default.yaml (section `config`), where each has its reason.
@@ -60,6 +66,7 @@ const STATIC_CHECKS = [
   checkSymmetricInit,
   checkBottleneck,
   checkLearningRate,
+  checkLearningRateFinite,
   checkBatchSize,
 ] as const;
 
