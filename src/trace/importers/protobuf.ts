@@ -72,10 +72,42 @@ export class ProtoReader {
     return [start, this.pos];
   }
 
+  /** Start of the field `skipLength` last passed. */
+  lastStart = 0;
+
+  /** A length-delimited field passed over without allocating: its start in `lastStart`, its end returned. */
+  skipLength(): number {
+    const n = this.varint();
+    this.need(n);
+    this.lastStart = this.pos;
+    this.pos += n;
+    return this.pos;
+  }
+
   string(): string {
     const [s, e] = this.bytes();
     return this.buf.toString('utf8', s, e);
   }
+
+  /**
+   * A string field through a cache of the strings seen: summary tags repeat
+   * millions of times in a large event file, and decoding each anew is most
+   * of the garbage a reader makes. The cache holds distinct strings (tags).
+   */
+  cachedString(): string {
+    const e = this.skipLength();
+    const s = this.lastStart;
+    const b = this.buf;
+    let hash = 0x811c9dc5;
+    for (let i = s; i < e; i++) hash = Math.imul(hash ^ b[i]!, 0x01000193);
+    const found = this.strings.get(hash);
+    if (found && sameBytes(found.bytes, b, s, e)) return found.text;
+    const text = b.toString('utf8', s, e);
+    if (this.strings.size < 100_000) this.strings.set(hash, { bytes: Buffer.from(b.subarray(s, e)), text });
+    return text;
+  }
+
+  private strings = new Map<number, { bytes: Buffer; text: string }>();
 
   /** Skips the value of a field of wire type `wire`. */
   skip(wire: number): void {
@@ -105,4 +137,10 @@ export class ProtoReader {
   private need(n: number) {
     if (this.pos + n > this.end) throw new Error('field runs past the end of its message');
   }
+}
+
+function sameBytes(a: Buffer, b: Buffer, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+  return true;
 }

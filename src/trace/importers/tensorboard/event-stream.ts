@@ -1,3 +1,4 @@
+import { open } from 'node:fs/promises';
 import { TraceError } from '../../trace-error.js';
 import { ProtoReader } from '../protobuf.js';
 import { decodeEvent, type Histogram } from './summary.js';
@@ -8,7 +9,7 @@ export interface Point {
   step: number;
   tag: string;
   value: number;
-  histogram?: Histogram;
+  histogram: Histogram | undefined;
 }
 
 /** What one folder's event files said besides their points. */
@@ -36,7 +37,8 @@ export interface StreamReport {
 export async function* readEventStream(
   files: readonly string[],
   report: StreamReport,
-  rename: (tag: string) => string = (t) => t,
+  rename?: (tag: string) => string,
+  direct?: (point: Point) => void,
 ): AsyncGenerator<Point[]> {
   const restarts = await findRestarts(files);
   report.restarts.push(...restarts.map((r) => ({ file: r.file, offset: r.offset, step: r.step })));
@@ -56,12 +58,14 @@ export async function* readEventStream(
     report.purgedSteps[1] = Math.max(report.purgedSteps[1], step);
     return false;
   };
+  // `direct`: a single stream needs no merge, so its points go straight to the caller (no batch).
+  const put = direct ?? ((p: Point) => batch.push(p));
   const sink = {
     scalar(step: number, tag: string, value: number) {
-      if (keep(step)) batch.push({ step, tag: rename(tag), value });
+      if (keep(step)) put({ step, tag: rename ? rename(tag) : tag, value, histogram: undefined });
     },
     histogram(step: number, tag: string, histogram: Histogram) {
-      if (keep(step)) batch.push({ step, tag: rename(tag), value: 0, histogram });
+      if (keep(step)) put({ step, tag: rename ? rename(tag) : tag, value: 0, histogram });
     },
     skipped(tag: string, kind: string) {
       const tags = report.skipped.get(kind) ?? new Set<string>();
@@ -82,26 +86,39 @@ export async function* readEventStream(
           throw new TraceError(where, undefined, `malformed Event record: ${(err as Error).message}`);
         }
       }
-      if (batch.length) {
-        yield batch;
-        batch = [];
-      }
+      // With `direct`, an empty batch still marks a read: the caller hands on what it built.
+      yield batch;
+      batch = [];
     }
   }
 }
 
-/** Summary events whose step is below an earlier one's: where a restarted run logs again. */
+/**
+ * Summary events whose step is below an earlier one's: where a restarted run
+ * logs again. A tight loop over the frames (no CRC: the full pass checks them,
+ * and damage ends this one quietly where it starts), reading each Event's
+ * step and whether it has a summary.
+ */
 async function findRestarts(files: readonly string[]) {
   const restarts: { index: number; step: number; file: string; offset: number }[] = [];
   const r = new ProtoReader();
   let index = 0;
   let highest = -1;
   for (const file of files) {
-    // The CRCs are checked by the full pass; a damaged record ends this one quietly where it starts.
+    const handle = await open(file, 'r');
     try {
-      for await (const records of readTfRecords(file, false)) {
-        for (let i = 0; i < records.starts.length; i++) {
-          r.reset(records.buf, records.starts[i]!, records.ends[i]!);
+      let buf = Buffer.allocUnsafe(4 << 20);
+      let have = 0;
+      let base = 0;
+      for (;;) {
+        const { bytesRead } = await handle.read(buf, have, buf.length - have, base + have);
+        have += bytesRead;
+        let pos = 0;
+        while (pos + 12 <= have) {
+          const length = buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * 2 ** 32;
+          if (length > buf.length) return restarts; // damage, or a record beyond any summary's size
+          if (pos + 16 + length > have) break;
+          r.reset(buf, pos + 12, pos + 12 + length);
           let step = 0;
           let summary = false;
           while (r.more()) {
@@ -112,15 +129,24 @@ async function findRestarts(files: readonly string[]) {
               break;
             } else r.skip(key & 7);
           }
-          if (!summary) continue;
-          // A restart logs on from its step: the steps after it are its own, not restarts again.
-          if (step < highest) restarts.push({ index, step, file, offset: records.offsets[i]! });
-          highest = step < highest ? step : Math.max(highest, step);
-          index++;
+          if (summary) {
+            // A restart logs on from its step: the steps after it are its own, not restarts again.
+            if (step < highest) restarts.push({ index, step, file, offset: base + pos });
+            highest = step < highest ? step : Math.max(highest, step);
+            index++;
+          }
+          pos += 16 + length;
         }
+        if (bytesRead === 0) break;
+        buf.copy(buf, 0, pos, have);
+        base += pos;
+        have -= pos;
+        if (have === buf.length) buf = Buffer.concat([buf, Buffer.allocUnsafe(buf.length)]);
       }
     } catch {
       return restarts;
+    } finally {
+      await handle.close();
     }
   }
   return restarts;

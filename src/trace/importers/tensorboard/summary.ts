@@ -36,16 +36,19 @@ const DT_INT64 = 9;
  */
 export function decodeEvent(r: ProtoReader, plugins: Map<string, string>, sink: SummarySink): boolean {
   let step = 0;
-  let summary: [number, number] | undefined;
+  // Positions, not r.bytes() pairs: this runs for every record of a large file (no garbage per field).
+  let summaryStart = -1;
+  let end = 0;
   while (r.more()) {
     const key = r.tag();
     if (key === 0x10) step = r.varint();
-    else if (key === 0x2a) summary = r.bytes();
-    else r.skip(key & 7);
+    else if (key === 0x2a) {
+      end = r.skipLength();
+      summaryStart = r.lastStart;
+    } else r.skip(key & 7);
   }
-  if (!summary) return false;
-  const end = summary[1];
-  r.pos = summary[0];
+  if (summaryStart < 0) return false;
+  r.pos = summaryStart;
   r.end = end;
   while (r.more()) {
     const key = r.tag();
@@ -53,8 +56,8 @@ export function decodeEvent(r: ProtoReader, plugins: Map<string, string>, sink: 
       r.skip(key & 7);
       continue;
     }
-    const [s, e] = r.bytes();
-    r.pos = s;
+    const e = r.skipLength();
+    r.pos = r.lastStart;
     r.end = e;
     decodeValue(r, step, plugins, sink);
     r.pos = e;
@@ -72,7 +75,7 @@ function decodeValue(r: ProtoReader, step: number, plugins: Map<string, string>,
   let other: string | undefined;
   while (r.more()) {
     const key = r.tag();
-    if (key === 0x0a) tag = r.string();
+    if (key === 0x0a) tag = r.cachedString();
     else if (key === 0x15) simple = r.float();
     else if (key === 0x2a) histo = r.bytes();
     else if (key === 0x42) tensor = r.bytes();

@@ -53,7 +53,10 @@ function readRun(name: string, source: string, parts: Part[], options: ImportOpt
       restarts: [],
       skipped: new Map(),
     };
-    const streams = parts.map((p) => readEventStream(p.files, report, p.val ? asValidation : undefined));
+    const direct = parts.length === 1 ? (p: Point) => onPoint(p) : undefined;
+    const streams = parts.map((p) =>
+      readEventStream(p.files, report, p.val ? asValidation : undefined, direct),
+    );
     const layerOf = new Map<string, [string, 'weights' | 'biases' | 'gradients'] | null>();
     const onPoint = (p: Point) => {
       if (!p.histogram) return builder.value(p.step, p.tag, p.value);
