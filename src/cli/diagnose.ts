@@ -26,7 +26,10 @@ export async function diagnose(path: string, flags: DiagnoseFlags, out: (line: s
   const diagnoses = await diagnosePath(path, {
     profile: config.profile,
     run: flags.run,
-    importOptions: { map: parseFieldMap(flags.map) },
+    importOptions: {
+      map: parseFieldMap(flags.map),
+      limits: { maxLineChars: config.maxLineChars, maxInflateRatio: config.maxInflateRatio },
+    },
     onNotes: (run, said) => notes.push(...said.map((note) => `note (${run}): ${note}`)),
   });
   const single = diagnoses.length === 1 && !(await stat(path)).isDirectory();

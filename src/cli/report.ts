@@ -57,7 +57,10 @@ export async function gatherReportInput(
     const records = await recordPath(target, {
       profile: config.profile,
       run,
-      importOptions: { map: parseFieldMap(map) },
+      importOptions: {
+        map: parseFieldMap(map),
+        limits: { maxLineChars: config.maxLineChars, maxInflateRatio: config.maxInflateRatio },
+      },
       // The report goes to stdout when no -o is given: notes go to stderr.
       onNotes: (name, notes) => {
         for (const note of notes) process.stderr.write(`note (${name}): ${note}\n`);

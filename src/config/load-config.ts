@@ -24,6 +24,14 @@ export const Config = z.object({
     .default(32 * 1024 * 1024),
   /** Most events in one logEvents batch. */
   maxBatchEvents: z.coerce.number().int().positive().default(10_000),
+  /** Longest line a trace file may have (characters): one event per line. */
+  maxLineChars: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(64 * 1024 * 1024),
+  /** How far a gzipped trace may inflate (decompressed / compressed, past its first 16 MiB). */
+  maxInflateRatio: z.coerce.number().positive().default(200),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -40,6 +48,8 @@ const ENV_KEYS: Record<keyof Config, string> = {
   logLevel: 'TRAINDX_LOG_LEVEL',
   maxRequestBytes: 'TRAINDX_MAX_REQUEST_BYTES',
   maxBatchEvents: 'TRAINDX_MAX_BATCH_EVENTS',
+  maxLineChars: 'TRAINDX_MAX_LINE_CHARS',
+  maxInflateRatio: 'TRAINDX_MAX_INFLATE_RATIO',
 };
 
 /** Bad settings (environment or flags), every bad one listed. */

@@ -11,7 +11,13 @@ export {
   parseFieldMap,
 } from './importers/index.js';
 export { parseTraceText } from './parse-trace-text.js';
-export { type NumberedLine, readLineChunks, readLines } from './read-lines.js';
+export {
+  DEFAULT_READ_LIMITS,
+  type NumberedLine,
+  type ReadLimits,
+  readLineChunks,
+  readLines,
+} from './read-lines.js';
 export { readTrace, readTraceChunks } from './read-trace.js';
 export { TraceError } from './trace-error.js';
 export { createSequenceState, type SequenceState, validateEvent } from './validate-event.js';

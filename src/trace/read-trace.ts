@@ -1,6 +1,6 @@
 import type { TraceEvent } from '../domain/index.js';
 import { decodeLine } from './decode-line.js';
-import { readLineChunks } from './read-lines.js';
+import { DEFAULT_READ_LIMITS, type ReadLimits, readLineChunks } from './read-lines.js';
 import { TraceError } from './trace-error.js';
 import { createSequenceState, validateEvent } from './validate-event.js';
 
@@ -11,9 +11,12 @@ import { createSequenceState, validateEvent } from './validate-event.js';
  *
  * @example for await (const events of readTraceChunks('run.jsonl')) console.log(events.length);
  */
-export async function* readTraceChunks(path: string): AsyncGenerator<TraceEvent[]> {
+export async function* readTraceChunks(
+  path: string,
+  limits: ReadLimits = DEFAULT_READ_LIMITS,
+): AsyncGenerator<TraceEvent[]> {
   const state = createSequenceState();
-  for await (const lines of readLineChunks(path)) {
+  for await (const lines of readLineChunks(path, limits)) {
     const events: TraceEvent[] = [];
     for (const { text, line } of lines) {
       const where = { file: path, line };

@@ -41,3 +41,30 @@ describe('reading lines', () => {
     expect(chunks).toBeLessThan(50_000 / 100);
   });
 });
+
+describe('bounded reading', () => {
+  it('refuses a line longer than the limit, naming the file and the line, after the lines before it', async () => {
+    const path = join(dir, 'huge-line.jsonl');
+    writeFileSync(path, `{"a":1}\n{"b":"${'x'.repeat(3 << 20)}"}\n`);
+    const seen: number[] = [];
+    await expect(
+      (async () => {
+        for await (const chunk of readLineChunks(path, { maxLineChars: 1 << 20, maxInflateRatio: 200 }))
+          for (const l of chunk) seen.push(l.line);
+      })(),
+    ).rejects.toThrow(/huge-line\.jsonl, line 2: the line is longer than 1048576 characters/);
+    expect(seen).toEqual([1]);
+  });
+
+  it('refuses a gzip file that inflates past the ratio (a decompression bomb), naming the file', async () => {
+    const path = join(dir, 'bomb.jsonl.gz');
+    writeFileSync(path, gzipSync(Buffer.alloc(64 << 20, 0x61)));
+    await expect(
+      (async () => {
+        for await (const _ of readLineChunks(path)) {
+          // nothing: the bomb is refused while it inflates
+        }
+      })(),
+    ).rejects.toThrow(/bomb\.jsonl\.gz, line 1: the gzip data inflates more than 200x/);
+  });
+});

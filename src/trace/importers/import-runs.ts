@@ -41,7 +41,7 @@ export async function* importRuns(
     return;
   }
   if (!probe.isDirectory) {
-    yield* jsonlImporter.parse(path);
+    yield* jsonlImporter.parse(path, options);
     return;
   }
   let found = false;

@@ -1,4 +1,5 @@
 import type { TraceEvent } from '../../domain/index.js';
+import type { ReadLimits } from '../read-lines.js';
 
 /** What an importer sees of a path before choosing it: enough to recognise a format by content. */
 export interface Probe {
@@ -14,6 +15,8 @@ export interface Probe {
 export interface ImportOptions {
   /** Source name (tag, column, key) → trace field, e.g. `{ 'my/loss': 'loss', 'noise': 'ignore' }`. */
   map?: Readonly<Record<string, string>>;
+  /** Bounds on lines and decompression (default DEFAULT_READ_LIMITS). */
+  limits?: ReadLimits;
 }
 
 /** One run found in a file or folder: a name to pick it by, and its events as a stream. */

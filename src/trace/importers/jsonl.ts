@@ -9,11 +9,11 @@ import type { Importer } from './importer.js';
 export const jsonlImporter: Importer = {
   format: 'jsonl',
   match: (probe) => !probe.isDirectory && firstNonBlank(probe.head) === 0x7b,
-  async *parse(path) {
+  async *parse(path, options = {}) {
     yield {
       name: basename(path).replace(/\.jsonl(\.gz)?$|\.json$/i, ''),
       source: path,
-      events: readTraceChunks(path),
+      events: readTraceChunks(path, options.limits),
       notes: [],
     };
   },
