@@ -1,4 +1,5 @@
 import type { EndEvent, LayerStats, RunEvent, TraceEvent } from '../../domain/index.js';
+import { FRACTION_STATS, MAGNITUDE_STATS } from '../../domain/index.js';
 import { TraceError } from '../trace-error.js';
 import { createSequenceState, validateEvent } from '../validate-event.js';
 import { resolveField, type TraceField } from './field-map.js';
@@ -53,6 +54,9 @@ function bag(g: Group, key: 'metrics' | 'train' | 'val'): Record<string, number>
   return made;
 }
 
+const FRACTION_KEYS = new Set<string>(FRACTION_STATS);
+const MAGNITUDE_KEYS = new Set<string>([...MAGNITUDE_STATS, 'learningRate']);
+
 /**
  * Turns logged values, in step order, into trace events: values of the same
  * step merge into one `step` event (and one `epoch` event for epoch-level
@@ -79,6 +83,15 @@ export function createRunBuilder(options: RunBuilderOptions) {
   let valueCount = 0;
   let dropped = 0;
   let droppedFrom = 0;
+  // Values outside the range the trace format gives their field (a negative rate or norm, a share
+  // above 1) are dropped and named in the notes: the trace reader would refuse the whole event.
+  const outOfRange: string[] = [];
+  const inRange = (field: string, v: number, step: number) => {
+    const ok = FRACTION_KEYS.has(field) ? !(v < 0 || v > 1) : MAGNITUDE_KEYS.has(field) ? !(v < 0) : true;
+    if (!ok && outOfRange.length < 5) outOfRange.push(`${field} ${v} at step ${step}`);
+    else if (!ok) outOfRange.push('');
+    return ok;
+  };
 
   // The run event goes through the schema; the others are built here from numbers only, with
   // integer steps checked in groupAt, so validating each again would double the cost of a large log.
@@ -170,7 +183,7 @@ export function createRunBuilder(options: RunBuilderOptions) {
       else if (scope === 'val') bag(g, 'val')[key] = value;
       else if (scope === 'layers')
         return; // a histogram's field: only its stats reach the builder (layer())
-      else g.fields[field] = value;
+      else if (inRange(field, value, step)) g.fields[field] = value;
     },
     /** Per-layer statistics at `step` (from a histogram), merged with others of the same layer and step. */
     layer(step: number, layer: string, stats: LayerStats) {
@@ -179,7 +192,10 @@ export function createRunBuilder(options: RunBuilderOptions) {
       valueCount++;
       const layers = g.layers ?? {};
       g.layers = layers;
-      layers[layer] = { ...layers[layer], ...stats };
+      const kept: LayerStats = {};
+      for (const [k, v] of Object.entries(stats))
+        if (typeof v !== 'number' || inRange(k, v, step)) (kept as Record<string, unknown>)[k] = v;
+      layers[layer] = { ...layers[layer], ...kept };
     },
     /** A name the importer could not map (listed in the notes). */
     unknown(name: string) {
@@ -206,6 +222,10 @@ export function createRunBuilder(options: RunBuilderOptions) {
       if (dropped)
         notes.push(
           `${dropped} values logged after step ${droppedFrom} at lower steps were dropped (the log goes back in steps; the first values were kept)`,
+        );
+      if (outOfRange.length)
+        notes.push(
+          `${outOfRange.length} values outside their field's range were dropped (${outOfRange.filter(Boolean).join('; ')})`,
         );
       if (valueCount === 0) throw new TraceError(where, undefined, 'no values logged (an empty log)');
       const diverged = lastLoss !== undefined && !Number.isFinite(lastLoss);

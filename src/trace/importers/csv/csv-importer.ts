@@ -1,6 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import type { TraceEvent } from '../../../domain/index.js';
 import { readLineChunks } from '../../read-lines.js';
 import { TraceError } from '../../trace-error.js';
@@ -49,7 +48,11 @@ function readCsvRun(file: string, options: ImportOptions) {
           header = cells.map((c) => c.trim());
           stepColumn = header.findIndex((h) => resolveField(h, options.map) === 'step');
           epochColumn = header.findIndex((h) => resolveField(h, options.map) === 'epoch');
-          const run: RunHeader = { id: name, name, ...(lightning ? hparamsOf(dirname(file), notes) : {}) };
+          const run: RunHeader = {
+            id: name,
+            name,
+            ...(lightning ? await hparamsOf(dirname(file), notes) : {}),
+          };
           if (header.some((h) => /acc/i.test(h))) run.task = 'classification';
           if (lightning) run.framework = 'pytorch';
           builder = createRunBuilder({
@@ -93,12 +96,13 @@ function lightningName(dir: string): string {
 }
 
 /** The run facts Lightning's `hparams.yaml` gives (what `save_hyperparameters` saved), when it is there. */
-function hparamsOf(dir: string, notes: string[]): Partial<RunHeader> {
+async function hparamsOf(dir: string, notes: string[]): Promise<Partial<RunHeader>> {
   const path = join(dir, 'hparams.yaml');
   if (!existsSync(path)) return {};
   let h: Record<string, unknown>;
   try {
-    h = (parseYaml(readFileSync(path, 'utf8')) ?? {}) as Record<string, unknown>;
+    // The yaml package loads only for a Lightning folder, not at the start of every command.
+    h = ((await (await import('yaml')).parse(readFileSync(path, 'utf8'))) ?? {}) as Record<string, unknown>;
   } catch (err) {
     notes.push(`${path} is not YAML, not read: ${(err as Error).message.split('\n')[0]}`);
     return {};
