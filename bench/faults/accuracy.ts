@@ -12,7 +12,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diagnoseInto, openEphemeralTraindx } from '../../src/engine/index.js';
-import { describeMiss, GOALS, perCauseTable, reliabilityTable, summaryTable } from './format-figures.js';
+import {
+  CURVES_GOALS,
+  describeMiss,
+  GOALS,
+  perCauseTable,
+  reliabilityTable,
+  summaryTable,
+} from './format-figures.js';
 import { formatJson } from './format-json.js';
 import { type DiagnosedRun, figures, scoreRun } from './score.js';
 import { FAULTS_DIR, readLabels, readTraceText } from './store.js';
@@ -59,7 +66,8 @@ if (reduce === 'curves')
   console.log(
     'Reduced to curves: each trace cut to its run id and task, its epoch events and its end event.\n',
   );
-console.log(summaryTable(by));
+const goals = reduce === 'curves' ? CURVES_GOALS : GOALS;
+console.log(summaryTable(by, goals));
 console.log(
   '\nA hit is the planted cause or an acceptable one ranked first (top-1) or in the first three (top-3); a healthy run is a hit\n' +
     'when the diagnosis calls it healthy. Symptoms are scored over the vocabulary ids, micro-averaged. Calibration: each run with\n' +
@@ -74,11 +82,13 @@ const misses = diagnosed.filter((d, i) => d.label.split === 'tune' && !scores[i]
 console.log(`\nTune-split misses (top-1), ${misses.length} of ${tune.length}:\n`);
 for (const d of misses) console.log(describeMiss(scoreRun(d), d.label.acceptableCauses));
 
+// Issue 15 sets the curves-only goals on the held-out split; the full-trace goals are judged on all runs.
+const judged = reduce === 'curves' ? by.test : by.all;
 const goal = (ok: boolean | undefined) => (ok === undefined ? 'n/a' : ok ? 'met' : 'NOT met');
 console.log(
-  `\nGoals on all runs: top-1 ${goal(by.all.top1 === undefined ? undefined : by.all.top1 >= GOALS.top1)}, ` +
-    `top-3 ${goal(by.all.top3 === undefined ? undefined : by.all.top3 >= GOALS.top3)}, ` +
-    `false alarms ${goal(by.all.falseAlarmRate === undefined ? undefined : by.all.falseAlarmRate <= GOALS.falseAlarmRate)}.`,
+  `\nGoals on ${reduce === 'curves' ? 'the held-out split' : 'all runs'}: top-1 ${goal(judged.top1 === undefined ? undefined : judged.top1 >= goals.top1)}, ` +
+    `top-3 ${goal(judged.top3 === undefined ? undefined : judged.top3 >= goals.top3)}, ` +
+    `false alarms ${goal(judged.falseAlarmRate === undefined ? undefined : judged.falseAlarmRate <= goals.falseAlarmRate)}.`,
 );
 
 const out = join(
@@ -91,7 +101,7 @@ mkdirSync(join(out, '..'), { recursive: true });
 writeFileSync(
   out,
   `${formatJson({
-    goals: GOALS,
+    goals,
     tfjs: file.tfjs,
     backend: file.backend,
     diagnoseSeconds: Number(seconds.toFixed(2)),

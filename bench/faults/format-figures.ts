@@ -1,6 +1,9 @@
 import type { Figures, RunScore } from './score.js';
 
-export const GOALS = { top1: 0.85, top3: 0.97, falseAlarmRate: 0.05 } as const;
+export type Goals = { top1: number; top3: number; falseAlarmRate: number };
+export const GOALS: Goals = { top1: 0.85, top3: 0.97, falseAlarmRate: 0.05 };
+/** Issue 15's goals for traces cut down to their curves, on the held-out split. */
+export const CURVES_GOALS: Goals = { top1: 0.45, top3: 0.7, falseAlarmRate: 0.1 };
 
 type Split = 'tune' | 'test' | 'all';
 const SPLITS: Split[] = ['tune', 'test', 'all'];
@@ -17,7 +20,7 @@ function table(header: string[], rows: string[][], widths: number[]): string {
 }
 
 /** The headline figures per split, with the goals beside them. */
-export function summaryTable(by: Record<Split, Figures>): string {
+export function summaryTable(by: Record<Split, Figures>, goals: Goals = GOALS): string {
   const row = (name: string, pick: (f: Figures) => string, goal = '') => [
     name,
     ...SPLITS.map((s) => pick(by[s])),
@@ -28,14 +31,16 @@ export function summaryTable(by: Record<Split, Figures>): string {
     ['', 'tune', 'test', 'all', 'goal'],
     [
       row('runs (faulty + healthy)', (f) => `${f.faulty} + ${f.healthy}`),
-      row('top-1 cause accuracy', (f) => f3(f.top1), `≥ ${GOALS.top1}`),
-      row('top-3 cause accuracy', (f) => f3(f.top3), `≥ ${GOALS.top3}`),
+      row('top-1 cause accuracy', (f) => f3(f.top1), `≥ ${goals.top1}`),
+      row('  of the faulty runs only', (f) => f3(f.faultyTop1)),
+      row('top-3 cause accuracy', (f) => f3(f.top3), `≥ ${goals.top3}`),
+      row('  of the faulty runs only', (f) => f3(f.faultyTop3)),
       row('symptom precision', (f) => f3(f.symptomPrecision)),
       row('symptom recall', (f) => f3(f.symptomRecall)),
       row(
         'false alarms (healthy runs)',
         (f) => frac(f.falseAlarms, f.healthy, f.falseAlarmRate),
-        `≤ ${GOALS.falseAlarmRate}`,
+        `≤ ${goals.falseAlarmRate}`,
       ),
       row('missed faults (called healthy)', (f) => frac(f.missedFaults, f.faulty, f.missedFaultRate)),
       row('ECE, top cause (10 bins)', (f) => f3(f.ece)),

@@ -49,6 +49,9 @@ export interface Figures {
   runs: number;
   faulty: number;
   healthy: number;
+  /** Of the faulty runs only: the planted (or an acceptable) cause first, or in the first three. */
+  faultyTop1: number | undefined;
+  faultyTop3: number | undefined;
   top1: number | undefined;
   top3: number | undefined;
   symptomPrecision: number | undefined;
@@ -155,6 +158,8 @@ export function figures(scores: RunScore[]): Figures {
     healthy: healthy.length,
     top1: ratio(scores.filter((s) => s.top1).length, scores.length),
     top3: ratio(scores.filter((s) => s.top3).length, scores.length),
+    faultyTop1: ratio(faulty.filter((s) => s.top1).length, faulty.length),
+    faultyTop3: ratio(faulty.filter((s) => s.top3).length, faulty.length),
     symptomPrecision: ratio(tp, tp + fp),
     symptomRecall: ratio(tp, tp + fn),
     falseAlarmRate: ratio(falseAlarms, healthy.length),
