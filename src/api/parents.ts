@@ -10,6 +10,7 @@ import type {
   SuggestsLink,
   Symptom,
 } from '../domain/index.js';
+import type { RunAlert } from '../engine/index.js';
 
 // What resolvers hand to the field resolvers below them (codegen `mappers`):
 // domain objects, with link sources still as ids until a field asks for them.
@@ -22,14 +23,8 @@ export type SuggestsEdgeParent = ExplanationPath['suggests'];
 export type FixedByEdgeParent = ExplanationPath['fixedBy'][number];
 export type SymptomFindingParent = DiagnosedSymptom;
 
-/** One alert pushed on the `alerts` subscription. */
-export interface AlertParent {
-  runId: string;
-  kind: 'symptom' | 'top_cause' | 'finished';
-  symptom?: DiagnosedSymptom;
-  topCause?: Pick<DiagnosedCause, 'id' | 'name' | 'confidence'>;
-  step?: number;
-}
+/** One alert pushed on the `alerts` subscription: the engine's own shape. */
+export type AlertParent = RunAlert;
 
 export interface SimilarRunParent {
   run: RunParent;

@@ -18,16 +18,26 @@ const finite = (xs: (number | undefined)[]): xs is number[] =>
   xs.every((x) => x !== undefined && Number.isFinite(x));
 const mean = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
 
-/** The longest run of final epochs over which `same` holds, with its values (oldest first). */
-function pinnedTail(epochs: EpochPoint[], pick: (e: EpochPoint) => number | undefined, tolerance: number) {
+/**
+ * The longest run of final epochs whose values (`pick`) are all finite and
+ * `close` to each other by their spread and mean (oldest first).
+ */
+function tailWhere(
+  epochs: EpochPoint[],
+  pick: (e: EpochPoint) => number | undefined,
+  close: (spread: number, mean: number) => boolean,
+): EpochPoint[] {
   let start = epochs.length;
   while (start > 0) {
     const values = epochs.slice(start - 1).map(pick);
-    if (!finite(values) || spread(values) > tolerance) break;
+    if (!finite(values) || !close(spread(values), mean(values))) break;
     start--;
   }
   return epochs.slice(start);
 }
+
+const within = (tolerance: number) => (s: number) => s <= tolerance;
+const withinShare = (share: number) => (s: number, m: number) => s <= share * Math.abs(m);
 
 /**
  * The train accuracy (and the validation accuracy, where logged) does not move
@@ -38,8 +48,9 @@ export function pinnedAccuracy(
   epochs: EpochPoint[],
   th: CurvesThresholds,
 ): (Finding & { acc: number }) | undefined {
-  let tail = pinnedTail(epochs, (e) => e.trainAcc, th.pinTolerance);
-  if (tail.some((e) => e.valAcc !== undefined)) tail = pinnedTail(tail, (e) => e.valAcc, th.pinTolerance);
+  let tail = tailWhere(epochs, (e) => e.trainAcc, within(th.pinTolerance));
+  if (tail.some((e) => e.valAcc !== undefined))
+    tail = tailWhere(tail, (e) => e.valAcc, within(th.pinTolerance));
   if (tail.length < th.minEpochs) return undefined;
   const acc = tail.at(-1)!.trainAcc!;
   if (acc >= th.pinMaxAccuracy) return undefined;
@@ -57,15 +68,8 @@ export function pinnedAccuracy(
 }
 
 /** The final epochs whose train loss stays within `flatRelative` of its level (oldest first). */
-function flatLossTail(epochs: EpochPoint[], th: CurvesThresholds): EpochPoint[] {
-  let start = epochs.length;
-  while (start > 0) {
-    const values = epochs.slice(start - 1).map((e) => e.trainLoss);
-    if (!finite(values) || spread(values) > th.flatRelative * Math.abs(mean(values))) break;
-    start--;
-  }
-  return epochs.slice(start);
-}
+const flatLossTail = (epochs: EpochPoint[], th: CurvesThresholds) =>
+  tailWhere(epochs, (e) => e.trainLoss, withinShare(th.flatRelative));
 
 /**
  * A classifier's train loss sits at ln K, what giving K classes equal
@@ -133,13 +137,7 @@ export function confidentlyWrong(
 export function frozenModel(epochs: EpochPoint[], th: CurvesThresholds): Finding | undefined {
   const hasVal = epochs.some((e) => e.valLoss !== undefined);
   const pick = (e: EpochPoint) => (hasVal ? e.valLoss : e.trainLoss);
-  let start = epochs.length;
-  while (start > 0) {
-    const values = epochs.slice(start - 1).map(pick);
-    if (!finite(values) || spread(values) > th.frozenRelative * Math.abs(mean(values))) break;
-    start--;
-  }
-  const tail = epochs.slice(start);
+  const tail = tailWhere(epochs, pick, withinShare(th.frozenRelative));
   if (tail.length < th.minEpochs) return undefined;
   const level = pick(tail.at(-1)!)!;
   const which = hasVal ? 'val' : 'train';
