@@ -2,24 +2,41 @@ import type { Plugin } from 'graphql-yoga';
 import { z } from 'zod';
 import { TraceEvent } from '../domain/index.js';
 import type { AppServices } from './context.js';
+import { RETRY_AFTER_S } from './errors.js';
 
-/** `/health`: 200 with the store kind once the store answers a count, 503 otherwise. */
+/** How long `/health` waits for the store before it says the store is down. */
+const HEALTH_TIMEOUT_MS = 1_000;
+
+/**
+ * `/health`: 200 with the store kind once the store is ready (a Neo4j back
+ * from an outage empty is seeded again first) and answers a count; 503 with
+ * `Retry-After` and "store down" otherwise, within a second, and without the
+ * store's own words (no driver message, no address).
+ */
 export function useHealth(services: AppServices): Plugin {
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== '/health') return;
+      const store = services.store;
+      let timer: NodeJS.Timeout | undefined;
+      const late = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), HEALTH_TIMEOUT_MS);
+      });
+      const check = store.ensureReady().then(() => store.countKnowledge());
+      // A check that loses the race still settles later; its failure is not news.
+      check.catch(() => undefined);
       try {
-        const counts = await services.store.countKnowledge();
-        endResponse(
-          fetchAPI.Response.json({ status: 'ok', store: services.store.kind, symptoms: counts.symptoms }),
-        );
-      } catch (err) {
+        const counts = await Promise.race([check, late]);
+        endResponse(fetchAPI.Response.json({ status: 'ok', store: store.kind, symptoms: counts.symptoms }));
+      } catch {
         endResponse(
           fetchAPI.Response.json(
-            { status: 'unavailable', store: services.store.kind, error: (err as Error).message },
-            { status: 503 },
+            { status: 'unavailable', store: store.kind, error: 'store down' },
+            { status: 503, headers: { 'retry-after': String(RETRY_AFTER_S) } },
           ),
         );
+      } finally {
+        clearTimeout(timer);
       }
     },
   };

@@ -39,7 +39,8 @@ export async function openTraindx(
 
 /**
  * Seeds a store that is already open with `graph-seed/` (and extra folders),
- * then returns traindx on it.
+ * then returns traindx on it; the store seeds itself again if it is found
+ * fresh later (GraphStore.onFresh).
  *
  * @example const { traindx } = await seedTraindx({ store: await openMemoryStore({ dataDir: null }) });
  */
@@ -47,8 +48,15 @@ export async function seedTraindx(
   options: TraindxOptions,
   seedDirs: string[] = [],
 ): Promise<{ traindx: Traindx; seeded: SeedReport }> {
-  const seeded = await seedStore(options.store, await loadSeed([seedDir(), ...seedDirs]));
-  return { traindx: createTraindx(options), seeded };
+  const seed = await loadSeed([seedDir(), ...seedDirs]);
+  const seeded = await seedStore(options.store, seed);
+  const traindx = createTraindx(options);
+  // A store found fresh later (a Neo4j back from an outage without its data) is seeded again before it serves.
+  options.store.onFresh(async (store) => {
+    await seedStore(store, seed);
+    traindx.invalidateKnowledge();
+  });
+  return { traindx, seeded };
 }
 
 /**

@@ -48,6 +48,20 @@ export interface GraphStore {
   /** One line for the start-up log: what is stored where. */
   readonly description: string;
   close(): Promise<void>;
+  /**
+   * Resolves when the store answers and holds what it must; throws
+   * StoreUnavailableError (STORE_UNAVAILABLE) when it cannot be reached. A
+   * Neo4j found fresh (back from an outage without its data) first gets its
+   * schema again and what `onFresh` adds. `/health` asks it.
+   */
+  ensureReady(): Promise<void>;
+  /**
+   * What a fresh store needs before it serves again, besides its schema: the
+   * engine seeds the knowledge graph. `prepare` gets the store itself, unguarded
+   * (its calls do not wait for readiness). The memory store never loses its
+   * state while open, so it never calls it.
+   */
+  onFresh(prepare: (store: GraphStore) => Promise<void>): void;
 
   /** The whole knowledge graph (symptoms, causes, remedies, links, sources). */
   readKnowledge(): Promise<KnowledgeSeed>;

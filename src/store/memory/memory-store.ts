@@ -154,6 +154,11 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
       ? `memory store, journal at ${journal.path}`
       : 'memory store (in-memory only, nothing persisted)',
     close: async () => journal?.close(),
+    ensureReady: async () => {
+      if (broken)
+        throw new StoreUnavailableError('The journal could not be written; restart traindx to reload it.');
+    },
+    onFresh: () => {},
 
     readKnowledge: async () => structuredClone(knowledge.seed()),
     upsertKnowledge: async (part) => {

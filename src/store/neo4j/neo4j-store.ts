@@ -8,6 +8,7 @@ import {
   type SuggestsLink,
   type SymptomOccurrence,
 } from '../../domain/index.js';
+import { StoreUnavailableError } from '../../errors/index.js';
 import {
   BatchConflictError,
   type GraphStore,
@@ -16,6 +17,7 @@ import {
   RunNotFoundError,
 } from '../graph-store.js';
 import { checkBatchLimits, checkKnowledgeLimits, checkOutcomeLimits, checkRunLimits } from '../limits.js';
+import { createReadiness, DRIVER_TIMEOUTS, isUnavailable, storeDown } from './availability.js';
 import { writeOutcome } from './outcomes.js';
 import * as Q from './queries.js';
 import { chunkToRow, dropNulls, int, remedyFromNode, remedyToRow, runSummaryFrom } from './rows.js';
@@ -40,8 +42,8 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
   const auth = options.password ? neo4j.auth.basic(options.user, options.password) : undefined;
   const driver: Driver = neo4j.driver(options.uri, auth, {
     disableLosslessIntegers: true,
-    connectionAcquisitionTimeout: 10_000,
     maxConnectionPoolSize: 20,
+    ...DRIVER_TIMEOUTS,
   });
   const onQuery = options.onQuery ?? (() => {});
   const exec: Driver['executeQuery'] = ((query: string, params: Record<string, unknown>, config: object) => {
@@ -52,23 +54,50 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     onQuery(query, params);
     return tx.run(query, params);
   };
+  const db = { database: options.database };
+  const createSchema = async () => {
+    for (const statement of Q.SCHEMA) await exec(statement, {}, db);
+  };
   try {
-    await driver.verifyConnectivity({ database: options.database });
-    for (const statement of Q.SCHEMA) await exec(statement, {}, { database: options.database });
+    await driver.verifyConnectivity(db);
+    await createSchema();
   } catch (err) {
     await driver.close();
-    throw new Error(`Cannot reach Neo4j at ${options.uri}: ${(err as Error).message}`);
+    // At start-up the operator reads this: the address and the driver's words help.
+    const message = `Cannot reach Neo4j at ${options.uri}: ${(err as Error).message}`;
+    throw isUnavailable(err) ? new StoreUnavailableError(message, { cause: err }) : new Error(message);
   }
-  const db = { database: options.database };
   const read = async <T>(query: string, params: Record<string, unknown>, key: string): Promise<T[]> => {
     const { records } = await exec(query, params, { ...db, routing: neo4j.routing.READ });
     return records.map((r) => r.get(key) as T);
   };
 
-  return {
+  let prepare: ((store: GraphStore) => Promise<void>) | undefined;
+  const readiness = createReadiness(
+    async () => {
+      // Auto-commit, so the driver does not retry: during an outage the check fails at once.
+      const session = driver.session({ ...db, defaultAccessMode: neo4j.session.READ });
+      try {
+        const { records } = await session.run(Q.IS_SEEDED);
+        return records[0]?.get('seeded') === true;
+      } finally {
+        await session.close();
+      }
+    },
+    async () => {
+      await createSchema();
+      await prepare?.(inner);
+    },
+  );
+
+  const inner: GraphStore = {
     kind: 'neo4j',
     description: `neo4j store at ${options.uri} (database ${options.database})`,
     close: () => driver.close(),
+    ensureReady: () => readiness.check(),
+    onFresh(hook) {
+      prepare = hook;
+    },
 
     async readKnowledge() {
       const [sources, symptoms, causes, remedies, suggests, fixedBy] = await Promise.all([
@@ -271,11 +300,42 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       return rows.map((o) => dropNulls(o) as unknown as Outcome);
     },
   };
+  return guard(inner, readiness);
 
   async function assertRun(runId: string): Promise<void> {
     const [n] = await read<number>(Q.RUN_EXISTS, { id: runId }, 'n');
     if (!n) throw new RunNotFoundError(runId);
   }
+}
+
+/**
+ * The store callers get: each operation waits for a due readiness check, and
+ * a driver error saying Neo4j cannot be reached becomes STORE_UNAVAILABLE
+ * (and makes the next operation check first).
+ */
+function guard(inner: GraphStore, readiness: ReturnType<typeof createReadiness>): GraphStore {
+  const unavailable = (err: unknown) => {
+    if (!isUnavailable(err)) return err;
+    readiness.markSuspect();
+    return storeDown(err);
+  };
+  const outer: Record<string, unknown> = { ...inner };
+  for (const [name, method] of Object.entries(inner)) {
+    if (typeof method !== 'function' || name === 'close' || name === 'onFresh') continue;
+    const call = method as (...args: unknown[]) => Promise<unknown>;
+    outer[name] =
+      name === 'ensureReady'
+        ? () => call().catch((err: unknown) => Promise.reject(unavailable(err)))
+        : async (...args: unknown[]) => {
+            try {
+              await readiness.before();
+              return await call(...args);
+            } catch (err) {
+              throw unavailable(err);
+            }
+          };
+  }
+  return outer as unknown as GraphStore;
 }
 
 async function recordBatch(

@@ -25,6 +25,9 @@ export const SCHEMA = [
    SET o.slot = substring(o.key, size(o.runId) + 1)`,
 ];
 
+/** Whether the database holds the knowledge graph: false for a fresh one (a Neo4j back empty). One index lookup. */
+export const IS_SEEDED = 'RETURN EXISTS { MATCH (:Symptom) } AS seeded';
+
 /** Idempotent upsert by id; one round trip per node kind. */
 export const UPSERT_SOURCES = `
 UNWIND $rows AS r
