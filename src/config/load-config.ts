@@ -30,6 +30,8 @@ export const Config = z.object({
     .int()
     .positive()
     .default(64 * 1024 * 1024),
+  /** Most distinct layer names one run may carry stats for. */
+  maxLayersPerRun: z.coerce.number().int().positive().default(4_096),
   /** How far a gzipped trace may inflate (decompressed / compressed, past its first 16 MiB). */
   maxInflateRatio: z.coerce.number().positive().default(200),
 });
@@ -49,6 +51,7 @@ const ENV_KEYS: Record<keyof Config, string> = {
   maxRequestBytes: 'TRAINDX_MAX_REQUEST_BYTES',
   maxBatchEvents: 'TRAINDX_MAX_BATCH_EVENTS',
   maxLineChars: 'TRAINDX_MAX_LINE_CHARS',
+  maxLayersPerRun: 'TRAINDX_MAX_LAYERS',
   maxInflateRatio: 'TRAINDX_MAX_INFLATE_RATIO',
 };
 

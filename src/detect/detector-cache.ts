@@ -10,6 +10,8 @@ export interface SavedState {
   occurrences: SymptomOccurrence[];
   signals: Signal[];
   ended: boolean;
+  /** Names of the layers the run's steps carried stats for (bounded by the ingestor's cap). */
+  layers?: string[];
 }
 
 export interface DetectorCache {

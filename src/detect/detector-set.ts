@@ -22,6 +22,10 @@ export interface DetectorSet {
   observableSymptoms(): string[];
   /** The whole state as a JSON string (non-finite numbers kept). */
   save(): string;
+  /** Names of the layers whose stats the run's steps carried so far (what the ingestor caps). */
+  layerNames(): ReadonlySet<string>;
+  /** Adds layer names the next events carry (the ingestor checks them against its cap first). */
+  addLayerNames(names: Iterable<string>): void;
   /**
    * Starts the next ingest batch on this live set: from here it behaves exactly
    * as a set created from `save()` would (the layer rescan counter restarts),
@@ -56,6 +60,7 @@ export function createDetectorSet(options: {
   );
   const changed = new Map<string, SymptomOccurrence>();
   const signals = new Set<Signal>(saved?.signals ?? []);
+  const layerNames = new Set<string>(saved?.layers ?? []);
   let states: Record<string, object> = {};
   let ended = saved?.ended ?? false;
   let layerScans = 0;
@@ -151,7 +156,11 @@ export function createDetectorSet(options: {
       }
       const occurrenceList: SavedState['occurrences'] = [...occurrences.values()];
       const signalList: SavedState['signals'] = [...signals].sort();
-      return `{"v":1,"families":{${families}},"occurrences":${encodeEvent(occurrenceList)},"signals":${JSON.stringify(signalList)},"ended":${JSON.stringify(ended)}}`;
+      return `{"v":1,"families":{${families}},"occurrences":${encodeEvent(occurrenceList)},"signals":${JSON.stringify(signalList)},"ended":${JSON.stringify(ended)},"layers":${JSON.stringify([...layerNames])}}`;
+    },
+    layerNames: () => layerNames,
+    addLayerNames(names) {
+      for (const n of names) layerNames.add(n);
     },
     startBatch() {
       layerScans = 0;

@@ -33,6 +33,8 @@ export interface TraindxOptions {
   maxEventsPerBatch?: number;
   /** Store events as series (default true); a one-shot diagnosis of a file reads none. */
   keepSeries?: boolean;
+  /** Most distinct layer names one run may carry stats for (default 4,096). */
+  maxLayersPerRun?: number;
   /** How long knowledge read from the store is trusted before it is read again (other replicas' writes). */
   knowledgeTtlMs?: number;
 }
@@ -118,6 +120,7 @@ export function createTraindx(options: TraindxOptions): Traindx {
     maxEventsPerBatch,
     keepSeries: options.keepSeries,
     detectorCache,
+    maxLayersPerRun: options.maxLayersPerRun,
     profileFor: async (run) => (await profiles.forRun(run)).values,
   });
 

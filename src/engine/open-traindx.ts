@@ -22,13 +22,19 @@ export async function openTraindx(
     | 'neo4jDatabase'
     | 'profile'
     | 'maxBatchEvents'
+    | 'maxLayersPerRun'
   >,
   options: { seedDirs?: string[] } = {},
 ): Promise<{ traindx: Traindx; seeded: SeedReport }> {
   const store = await openStore(config);
   try {
     return await seedTraindx(
-      { store, profile: config.profile, maxEventsPerBatch: config.maxBatchEvents },
+      {
+        store,
+        profile: config.profile,
+        maxEventsPerBatch: config.maxBatchEvents,
+        maxLayersPerRun: config.maxLayersPerRun,
+      },
       options.seedDirs,
     );
   } catch (err) {

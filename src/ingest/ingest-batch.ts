@@ -66,6 +66,12 @@ export interface IngestDeps {
   keepSeries?: boolean;
   /** Parsed profile sections and saved states, shared with diagnoses (one per traindx). */
   detectorCache?: DetectorCache;
+  /**
+   * Most distinct layer names one run may carry stats for: the detectors keep
+   * state per layer and save it with every batch, so a run that invents new
+   * names batch after batch would grow without end (default 4,096).
+   */
+  maxLayersPerRun?: number;
 }
 
 /**
@@ -186,6 +192,7 @@ async function ingestNow(
       cache: deps.detectorCache,
     });
   const body = events.filter((e) => e.type !== 'run');
+  set.addLayerNames(newLayerNames(runId, body, set.layerNames(), deps.maxLayersPerRun ?? 4_096));
   for (const e of body) set.feed(e);
   if (options.finish) set.finish();
   const end = body.find((e) => e.type === 'end');
@@ -215,6 +222,26 @@ async function ingestNow(
     symptoms: set.occurrences(),
     changed: accepted ? changed : [],
   };
+}
+
+/** The layer names a batch adds to the run; refused whole when they would take it past the cap. */
+function newLayerNames(
+  runId: string,
+  body: TraceEvent[],
+  known: ReadonlySet<string>,
+  max: number,
+): Set<string> {
+  const added = new Set<string>();
+  for (const e of body) {
+    if (e.type !== 'step' || !e.layers) continue;
+    for (const name in e.layers) if (!known.has(name)) added.add(name);
+  }
+  if (known.size + added.size > max)
+    throw new LimitError(
+      `field 'layers': run '${runId}' would carry stats for ${known.size + added.size} distinct layers, over the limit of ${max} (TRAINDX_MAX_LAYERS); a run reports the layers of one model under stable names`,
+      'TOO_MANY_LAYERS',
+    );
+  return added;
 }
 
 function validateAll(rawEvents: unknown[], state: SequenceState, revive: boolean): TraceEvent[] {
