@@ -1,6 +1,5 @@
 import type {
   Cause,
-  DiagnosedCause,
   DiagnosedSymptom,
   ExplanationPath,
   FixedByLink,
