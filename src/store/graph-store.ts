@@ -101,6 +101,41 @@ export interface GraphStore {
   recordOutcome(outcome: Outcome): Promise<{ recorded: boolean; updatedLinks: number }>;
   /** Recorded outcomes, ordered by parentRunId, runId, remedyId. */
   listOutcomes(filter?: OutcomeFilter): Promise<Outcome[]>;
+
+  /** Stores an API token (its hash only); a name or hash already stored is refused with TOKEN_EXISTS. */
+  putToken(token: StoredToken): Promise<void>;
+  /** The token of this sha256 hash (hex), or null (never stored, or revoked). */
+  findToken(hash: string): Promise<StoredToken | null>;
+  /** Every live token, by name, without hashes. */
+  listTokens(): Promise<TokenInfo[]>;
+  /** Removes the token of this name; false when there is none. */
+  revokeToken(name: string): Promise<boolean>;
+  /** Records that the token `tokenName` started the run, unless one did first; returns the run's owner. */
+  claimRun(runId: string, tokenName: string): Promise<string>;
+  /** The name of the token that started the run, or null (started without auth, or no such run). */
+  runOwner(runId: string): Promise<string | null>;
+}
+
+/** What a token may do: read ⊂ write ⊂ admin. */
+export type TokenScope = 'read' | 'write' | 'admin';
+
+/** A token as listed: never its secret, nor its hash. */
+export interface TokenInfo {
+  name: string;
+  scope: TokenScope;
+  /** ISO 8601. */
+  createdAt: string;
+}
+
+/** A token as stored: the sha256 (hex) of the secret, never the secret. */
+export interface StoredToken extends TokenInfo {
+  hash: string;
+}
+
+/** A second token under a name or a hash already stored. */
+export class TokenExistsError extends TraindxError {
+  readonly code = 'TOKEN_EXISTS';
+  readonly category = 'conflict';
 }
 
 /** The key that makes an occurrence unique within a run. */

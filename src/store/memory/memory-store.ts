@@ -26,6 +26,7 @@ import {
   outcomeLinkKeys,
   upsertInto,
 } from './knowledge-maps.js';
+import { createTokenMaps, isTokenRecord, type TokenRecord } from './tokens.js';
 
 interface RunState extends StoredRun {
   batchIds: Set<string>;
@@ -37,7 +38,8 @@ type JournalRecord =
   | { op: 'knowledge'; part: KnowledgeSeed }
   | { op: 'run'; run: RunEvent }
   | { op: 'batch'; runId: string; batch: StoredBatch }
-  | { op: 'outcome'; outcome: Outcome };
+  | { op: 'outcome'; outcome: Outcome }
+  | TokenRecord;
 
 // The idempotency key of an outcome; JSON so no id can contain the separator.
 const outcomeKey = (o: Outcome) => JSON.stringify([o.runId, o.remedyId]);
@@ -64,11 +66,13 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
   const knowledge = emptyKnowledge();
   const runs = new Map<string, RunState>();
   const outcomes = new Map<string, Outcome>();
+  const tokens = createTokenMaps();
   const journal = options.dataDir ? await Journal.open(options.dataDir, warn) : undefined;
   /** Set when a journal write failed: memory may now hold a record the file lacks, so no more writes. */
   let broken: Error | undefined;
 
   const apply = (record: JournalRecord, replaying = false): boolean => {
+    if (isTokenRecord(record)) return tokens.apply(record);
     if (record.op === 'knowledge') {
       upsertInto(knowledge, record.part);
       return true;
@@ -237,6 +241,7 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
               compare(a.remedyId, b.remedyId),
           ),
       ),
+    ...tokens.methods(write),
   };
 }
 

@@ -21,6 +21,7 @@ import { createReadiness, DRIVER_TIMEOUTS, isUnavailable, storeDown } from './av
 import { writeOutcome } from './outcomes.js';
 import * as Q from './queries.js';
 import { chunkToRow, dropNulls, int, remedyFromNode, remedyToRow, runSummaryFrom } from './rows.js';
+import { createNeo4jTokens } from './tokens.js';
 
 export interface Neo4jOptions {
   uri: string;
@@ -299,6 +300,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       );
       return rows.map((o) => dropNulls(o) as unknown as Outcome);
     },
+    ...createNeo4jTokens(exec, db),
   };
   return guard(inner, readiness);
 

@@ -20,6 +20,9 @@ export const SCHEMA = [
   'CREATE CONSTRAINT layer_run_name IF NOT EXISTS FOR (n:Layer) REQUIRE (n.runId, n.name) IS UNIQUE',
   'CREATE CONSTRAINT outcome_run_remedy IF NOT EXISTS FOR (n:Outcome) REQUIRE (n.runId, n.remedyId) IS UNIQUE',
   'CREATE INDEX series_run_key IF NOT EXISTS FOR (n:Series) ON (n.runId, n.key)',
+  'CREATE CONSTRAINT api_token_hash IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.hash IS UNIQUE',
+  'CREATE CONSTRAINT api_token_name IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.name IS UNIQUE',
+  'CREATE CONSTRAINT run_claim_run IF NOT EXISTS FOR (n:RunClaim) REQUIRE n.runId IS UNIQUE',
   // Occurrences stored under the joined key ($runId + '|' + slot) get their slot; idempotent (only those without).
   `MATCH (o:Occurrence) WHERE o.slot IS NULL AND o.key STARTS WITH o.runId + '|'
    SET o.slot = substring(o.key, size(o.runId) + 1)`,
@@ -269,3 +272,31 @@ MATCH (o:Outcome)
 WHERE ($remedyId IS NULL OR o.remedyId = $remedyId) AND ($parentRunId IS NULL OR o.parentRunId = $parentRunId)
 RETURN o {.runId, .parentRunId, .remedyId, .causeIds, .success, .note} AS o
 ORDER BY o.parentRunId, o.runId, o.remedyId`;
+
+/** A new API token (its sha256, never the secret); the api_token_hash and api_token_name constraints refuse a second. */
+export const PUT_TOKEN = `
+CREATE (t:ApiToken {name: $name, hash: $hash, scope: $scope, createdAt: $createdAt})`;
+
+/** One index seek on api_token_hash. */
+export const FIND_TOKEN = `
+MATCH (t:ApiToken {hash: $hash}) RETURN t {.name, .hash, .scope, .createdAt} AS t`;
+
+/** Every live token, without hashes, by name. */
+export const LIST_TOKENS = `
+MATCH (t:ApiToken) RETURN t {.name, .scope, .createdAt} AS t ORDER BY t.name`;
+
+/** Deletes the token of a name; one row, n = 0 when there was none. */
+export const REVOKE_TOKEN = `
+OPTIONAL MATCH (t:ApiToken {name: $name})
+DELETE t
+RETURN count(t) AS n`;
+
+/** Idempotent: the first token to claim a run keeps it (run_claim_run); returns the owner. */
+export const CLAIM_RUN = `
+MERGE (c:RunClaim {runId: $runId})
+ON CREATE SET c.token = $token
+RETURN c.token AS owner`;
+
+/** The token that started a run, if any. */
+export const RUN_OWNER = `
+MATCH (c:RunClaim {runId: $runId}) RETURN c.token AS owner`;
