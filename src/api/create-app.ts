@@ -5,8 +5,10 @@ import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga } from 'graphql-yoga';
 import { schemaPath } from '../config/index.js';
 import { useDashboard } from '../dashboard/index.js';
+import { guardRootFields, useAuth } from './auth.js';
 import { compileIngest, useCompiledIngest } from './compiled-ingest.js';
 import { type AppDeps, createRequestContext, createServices } from './context.js';
+import { corsOf, useCrossSite } from './cross-site.js';
 import { toClientError } from './errors.js';
 import { createNodeListener } from './node-listener.js';
 import { useHealth, useRequestSizeLimit, useTraceSchema } from './plugins.js';
@@ -40,6 +42,8 @@ export function createApp(deps: AppDeps) {
       graphWriteResolvers,
     ],
   });
+  // Every root field checks its scope (scopes.ts); a field without one stops the build here.
+  guardRootFields(schema);
   const compiled = compileIngest(services);
   const app = createYoga({
     schema,
@@ -47,13 +51,21 @@ export function createApp(deps: AppDeps) {
     // Our own /health (below) also says which store answers.
     healthCheckEndpoint: '/yoga-health',
     // traindx's own errors reach clients with their code; anything else as "Unexpected error." with no stack.
-    maskedErrors: { maskError: toClientError },
+    maskedErrors: {
+      maskError: (error, message, isDev) => toClientError(error, message, isDev, limits.maxRequestBytes),
+    },
+    // One body limit for every request (the hot path and useRequestSizeLimit count the same bytes).
+    maxRequestBodySize: limits.maxRequestBytes,
+    // No Access-Control-Allow-* headers unless the Origin is on --cors-origin's list.
+    cors: corsOf(services.security),
     plugins: [
+      useCrossSite(services.security),
+      useAuth(services.auth),
       useRequestSizeLimit(limits.maxRequestBytes),
       useHealth(services),
       useTraceSchema(),
       useDashboard(services),
-      useCompiledIngest(compiled),
+      useCompiledIngest(compiled, services.auth.principalOf),
       // Depth, cost, alias and token limits, so one request cannot make the graph walk explode.
       EnvelopArmorPlugin({
         maxDepth: { n: limits.maxDepth },
@@ -65,10 +77,10 @@ export function createApp(deps: AppDeps) {
     landingPage: false,
     renderGraphiQL,
     graphiql: { title: 'traindx', defaultQuery: DEFAULT_QUERY },
-    context: () => createRequestContext(services),
+    context: ({ request }) => createRequestContext(services, services.auth.principalOf(request)),
   });
   // node:http gets a listener that answers the ingest hot path itself (see node-listener.ts).
-  const listener = createNodeListener(app, compiled, limits.maxRequestBytes);
+  const listener = createNodeListener(app, compiled, limits.maxRequestBytes, services);
   return Object.assign(listener, { fetch: app.fetch, services, yoga: app });
 }
 

@@ -13,14 +13,25 @@ import { TraindxError } from '../errors/index.js';
  *
  * @example createYoga({ schema, maskedErrors: { maskError: toClientError } })
  */
-export function toClientError(error: unknown, message: string, isDev?: boolean): Error {
+export function toClientError(
+  error: unknown,
+  message: string,
+  isDev?: boolean,
+  maxRequestBytes?: number,
+): Error {
+  // Yoga's own body limit (a body without a length, read as it streams) answers as ours does.
+  if ((error as GraphQLError | null)?.extensions?.code === 'REQUEST_ENTITY_TOO_LARGE')
+    return createGraphQLError(
+      `Request body is over the limit${maxRequestBytes ? ` of ${maxRequestBytes} bytes` : ''}; send smaller batches.`,
+      { extensions: { code: 'REQUEST_TOO_LARGE', http: { status: 413 } } },
+    );
   if (error instanceof TraindxError) {
     return createGraphQLError(error.message, { originalError: error, extensions: httpOf(error) });
   }
   const original = (error as { originalError?: unknown } | null)?.originalError;
   if (original instanceof TraindxError && (error as GraphQLError).extensions?.code === original.code) {
     const located = error as GraphQLError;
-    if (original.category !== 'unavailable') return located;
+    if (httpStatusOf(original) === undefined) return located;
     return createGraphQLError(located.message, {
       nodes: located.nodes,
       source: located.source,
@@ -30,6 +41,12 @@ export function toClientError(error: unknown, message: string, isDev?: boolean):
       extensions: { ...located.extensions, ...httpOf(original) },
     });
   }
+  // Yoga's JSON parse error carries the parser's words, which quote the body back: a fixed sentence instead.
+  const extensions = (error as GraphQLError | null)?.extensions;
+  if (extensions?.code === 'BAD_REQUEST' && extensions.originalError)
+    return createGraphQLError('The request body is not valid JSON.', {
+      extensions: { code: 'BAD_REQUEST', http: { status: 400 } },
+    });
   return maskError(error, message, isDev);
 }
 
@@ -42,6 +59,15 @@ export const RETRY_AFTER_S = 5;
  * from the body); other errors keep the code alone.
  */
 function httpOf(error: TraindxError): Record<string, unknown> {
-  if (error.category !== 'unavailable') return { code: error.code };
+  const status = httpStatusOf(error);
+  if (status !== undefined && status !== 503) return { code: error.code, http: { status } };
+  if (status === undefined) return { code: error.code };
   return { code: error.code, http: { status: 503, headers: { 'retry-after': String(RETRY_AFTER_S) } } };
+}
+
+/** The HTTP status an error of the family sets: 503 for a store that is down, 401/403 for auth; else none. */
+function httpStatusOf(error: TraindxError): number | undefined {
+  if (error.category === 'unavailable') return 503;
+  if (error.category === 'auth') return error.code === 'FORBIDDEN' ? 403 : 401;
+  return undefined;
 }

@@ -87,6 +87,32 @@ describe('limits, each with a clear error', () => {
     expect(body.errors[0].message).toMatch(/over the limit of 10000 bytes/);
   });
 
+  it('applies the same limit and code to a body without a length, on any operation (importTrace here)', async () => {
+    const app = await testApp({ maxRequestBytes: 10_000 });
+    const text = JSON.stringify({
+      query: 'mutation($t: String!) { importTrace(jsonl: $t) { id } }',
+      variables: { t: 'x'.repeat(40_000) },
+    });
+    // A stream with no content-length, as a chunked upload: only counting the bytes can refuse it.
+    const body = new ReadableStream({
+      start(c) {
+        for (let i = 0; i < text.length; i += 4_000)
+          c.enqueue(new TextEncoder().encode(text.slice(i, i + 4_000)));
+        c.close();
+      },
+    });
+    const res = await app.fetch('http://traindx/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    const answer = (await res.json()) as any;
+    expect(answer.errors[0].extensions.code).toBe('REQUEST_TOO_LARGE');
+    expect(answer.errors[0].message).toMatch(/over the limit of 10000 bytes/);
+  });
+
   it('masks unexpected errors: no stack, no internals', async () => {
     const app = await testApp();
     const store = (app as any).services.store;

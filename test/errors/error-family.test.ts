@@ -15,7 +15,7 @@ import {
   type TraindxError,
 } from '../../src/errors/index.js';
 import { SeedError } from '../../src/knowledge/index.js';
-import { BatchConflictError, RunNotFoundError } from '../../src/store/index.js';
+import { BatchConflictError, DataDirLockedError, RunNotFoundError } from '../../src/store/index.js';
 import { TraceError } from '../../src/trace/index.js';
 import { DataFileError, ModelBuildError, TemplateError } from '../../src/train/index.js';
 
@@ -27,6 +27,12 @@ const EVERY_ERROR: TraindxError[] = [
   new SeedError(['causes.yaml: causes[2].id: required']),
   new RunNotFoundError('ghost'),
   new BatchConflictError('r1', 3, 4),
+  new DataDirLockedError('.traindx', {
+    pid: 4242,
+    host: 'elsewhere',
+    startedAt: '2026-12-07T00:00:00Z',
+    command: 'traindx serve',
+  }),
   new InputError('outcome.remedyId: unknown remedy x.', 'BAD_OUTCOME'),
   new ConflictError("Run 'r1' already exists.", 'RUN_EXISTS'),
   new LimitError("field 'events': at most 10 events per batch, got 11; split the batch", 'BATCH_TOO_LARGE'),
