@@ -15,7 +15,12 @@ import {
   type TraindxError,
 } from '../../src/errors/index.js';
 import { SeedError } from '../../src/knowledge/index.js';
-import { BatchConflictError, DataDirLockedError, RunNotFoundError } from '../../src/store/index.js';
+import {
+  BatchConflictError,
+  DataDirLockedError,
+  RunNotFoundError,
+  TokenExistsError,
+} from '../../src/store/index.js';
 import { TraceError } from '../../src/trace/index.js';
 import { DataFileError, ModelBuildError, TemplateError } from '../../src/train/index.js';
 
@@ -38,6 +43,7 @@ const EVERY_ERROR: TraindxError[] = [
   new LimitError("field 'events': at most 10 events per batch, got 11; split the batch", 'BATCH_TOO_LARGE'),
   new AuthError('A token with write scope is needed.', 'FORBIDDEN'),
   new StoreUnavailableError('Neo4j at bolt://127.0.0.1:7687 did not answer within 5 s.'),
+  new TokenExistsError("A token named 'ci' already exists."),
   new TemplateError('t.yaml: model.layers[0].units: expected a positive integer'),
   new DataFileError('d.csv: line 4: column x: expected a number'),
   new ModelBuildError("layer 'add_1' names no layer 'dense_9'"),
