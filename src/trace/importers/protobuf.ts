@@ -96,18 +96,39 @@ export class ProtoReader {
    */
   cachedString(): string {
     const e = this.skipLength();
-    const s = this.lastStart;
-    const b = this.buf;
-    let hash = 0x811c9dc5;
-    for (let i = s; i < e; i++) hash = Math.imul(hash ^ b[i]!, 0x01000193);
-    const found = this.strings.get(hash);
-    if (found && sameBytes(found.bytes, b, s, e)) return found.text;
-    const text = b.toString('utf8', s, e);
-    if (this.strings.size < 100_000) this.strings.set(hash, { bytes: Buffer.from(b.subarray(s, e)), text });
-    return text;
+    return this.cachedStringAt(this.lastStart, e);
   }
 
-  private strings = new Map<number, { bytes: Buffer; text: string }>();
+  /**
+   * The string of `buf[start, end)` through the same cache. Writers log their
+   * tags in the same order at every step, so the string that followed the last
+   * one is tried first: a byte compare, no hash and no map look-up.
+   */
+  cachedStringAt(start: number, end: number): string {
+    const b = this.buf;
+    const guess = this.lastString?.next;
+    if (guess && sameBytes(guess.bytes, b, start, end)) {
+      this.lastString = guess;
+      return guess.text;
+    }
+    let hash = 0x811c9dc5;
+    for (let i = start; i < end; i++) hash = Math.imul(hash ^ b[i]!, 0x01000193);
+    let found = this.strings.get(hash);
+    if (!found || !sameBytes(found.bytes, b, start, end)) {
+      found = {
+        bytes: Buffer.from(b.subarray(start, end)),
+        text: b.toString('utf8', start, end),
+        next: undefined,
+      };
+      if (this.strings.size < 100_000) this.strings.set(hash, found);
+    }
+    if (this.lastString) this.lastString.next = found;
+    this.lastString = found;
+    return found.text;
+  }
+
+  private strings = new Map<number, CachedString>();
+  private lastString: CachedString | undefined;
 
   /** Skips the value of a field of wire type `wire`. */
   skip(wire: number): void {
@@ -137,6 +158,13 @@ export class ProtoReader {
   private need(n: number) {
     if (this.pos + n > this.end) throw new Error('field runs past the end of its message');
   }
+}
+
+interface CachedString {
+  bytes: Buffer;
+  text: string;
+  /** The string read after this one last time. */
+  next: CachedString | undefined;
 }
 
 function sameBytes(a: Buffer, b: Buffer, start: number, end: number): boolean {

@@ -35,14 +35,22 @@ export interface RunBuilderOptions {
   names?: string;
 }
 
+/**
+ * The values of the step being built. One object, reused for every step: a
+ * log of millions of values must not leave a group and a field map behind per
+ * step. Step fields are kept in arrival order (the step event's key order).
+ */
 interface Group {
+  open: boolean;
   step: number;
-  epoch?: number;
-  fields: Record<string, unknown>;
-  metrics?: Record<string, number>;
-  layers?: Record<string, LayerStats>;
-  train?: Record<string, number>;
-  val?: Record<string, number>;
+  epoch: number | undefined;
+  names: string[];
+  values: number[];
+  count: number;
+  metrics: Record<string, number> | undefined;
+  layers: Record<string, LayerStats> | undefined;
+  train: Record<string, number> | undefined;
+  val: Record<string, number> | undefined;
 }
 
 /** A group's metric map of one kind, made on first use. */
@@ -52,6 +60,14 @@ function bag(g: Group, key: 'metrics' | 'train' | 'val'): Record<string, number>
   const made: Record<string, number> = {};
   g[key] = made;
   return made;
+}
+
+/** Where a name's values go, worked out once per name (field map, scope, range): no string work per value. */
+interface Target {
+  kind: 'none' | 'epoch' | 'layers' | 'metrics' | 'train' | 'val' | 'field';
+  /** The key in the metric map, or the step field. */
+  key: string;
+  range: 'any' | 'fraction' | 'magnitude';
 }
 
 const FRACTION_KEYS = new Set<string>(FRACTION_STATS);
@@ -71,11 +87,22 @@ export function createRunBuilder(options: RunBuilderOptions) {
   const { file, notes } = options;
   const where = { file };
   const state = createSequenceState();
-  const fields = new Map<string, TraceField | null>();
+  const targets = new Map<string, Target>();
   const unknown = new Set<string>();
   let run: RunHeader = options.run;
   let out: TraceEvent[] = [];
-  let group: Group | undefined;
+  const group: Group = {
+    open: false,
+    step: 0,
+    epoch: undefined,
+    names: [],
+    values: [],
+    count: 0,
+    metrics: undefined,
+    layers: undefined,
+    train: undefined,
+    val: undefined,
+  };
   let lastEpoch: number | undefined;
   let epochCount = 0;
   let lastStep: number | undefined;
@@ -86,8 +113,8 @@ export function createRunBuilder(options: RunBuilderOptions) {
   // Values outside the range the trace format gives their field (a negative rate or norm, a share
   // above 1) are dropped and named in the notes: the trace reader would refuse the whole event.
   const outOfRange: string[] = [];
-  const inRange = (field: string, v: number, step: number) => {
-    const ok = FRACTION_KEYS.has(field) ? !(v < 0 || v > 1) : MAGNITUDE_KEYS.has(field) ? !(v < 0) : true;
+  const inRange = (field: string, range: Target['range'], v: number, step: number) => {
+    const ok = range === 'fraction' ? !(v < 0 || v > 1) : range === 'magnitude' ? !(v < 0) : true;
     if (!ok && outOfRange.length < 5) outOfRange.push(`${field} ${v} at step ${step}`);
     else if (!ok) outOfRange.push('');
     return ok;
@@ -100,55 +127,60 @@ export function createRunBuilder(options: RunBuilderOptions) {
     out.push(event);
   };
 
-  const fieldOf = (name: string) => {
-    let field = fields.get(name);
-    if (field === undefined) {
-      field = resolveField(name, options.map) ?? null;
-      fields.set(name, field);
-      if (field === null) unknown.add(name);
+  const targetOf = (name: string): Target => {
+    let target = targets.get(name);
+    if (target === undefined) {
+      const field = resolveField(name, options.map);
+      if (field === undefined) unknown.add(name);
+      target = resolveTarget(field);
+      targets.set(name, target);
     }
-    return field;
+    return target;
   };
 
   const groupAt = (step: number): Group | undefined => {
-    if (group && step === group.step) return group;
+    const g = group;
+    if (g.open && step === g.step) return g;
     if (!Number.isSafeInteger(step) || step < 0)
       throw new TraceError(where, 'step', `expected a step that is an integer ≥ 0, got ${step}`);
-    if (group && step < group.step) {
-      if (dropped === 0) droppedFrom = group.step;
+    if (g.open && step < g.step) {
+      if (dropped === 0) droppedFrom = g.step;
       dropped++;
       return undefined;
     }
     flush();
-    group = { step, fields: {} };
-    return group;
+    g.open = true;
+    g.step = step;
+    g.epoch = undefined;
+    g.count = 0;
+    g.metrics = g.layers = g.train = g.val = undefined;
+    return g;
   };
 
   function flush() {
     const g = group;
-    group = undefined;
-    if (!g) return;
+    if (!g.open) return;
+    g.open = false;
     if (g.epoch !== undefined) lastEpoch = g.epoch;
-    const hasStep = Object.keys(g.fields).length > 0 || g.metrics || g.layers;
-    if (hasStep) {
+    if (g.count > 0 || g.metrics || g.layers) {
       // Built by assignment, not spreads: this runs once per step of a log of millions.
       const step: Record<string, unknown> = { type: 'step', step: g.step };
       if (lastEpoch !== undefined) step.epoch = lastEpoch;
-      for (const key in g.fields) step[key] = g.fields[key];
+      for (let i = 0; i < g.count; i++) {
+        step[g.names[i]!] = g.values[i];
+        if (g.names[i] === 'loss') lastLoss = g.values[i];
+      }
       if (g.metrics) step.metrics = g.metrics;
       if (g.layers) step.layers = g.layers;
       emit(step as TraceEvent);
-      if (typeof g.fields.loss === 'number') lastLoss = g.fields.loss;
     }
     if (g.train || g.val) {
       const epoch = g.epoch ?? (options.rowsAreEpochs ? g.step : (lastEpoch ?? epochCount));
-      emit({
-        type: 'epoch' as const,
-        epoch,
-        ...(options.rowsAreEpochs ? {} : { step: g.step }),
-        ...(g.train ? { train: g.train } : {}),
-        ...(g.val ? { val: g.val } : {}),
-      });
+      const event: Record<string, unknown> = { type: 'epoch', epoch };
+      if (!options.rowsAreEpochs) event.step = g.step;
+      if (g.train) event.train = g.train;
+      if (g.val) event.val = g.val;
+      emit(event as TraceEvent);
       epochCount = epoch + 1;
       if (g.train?.loss !== undefined) lastLoss = g.train.loss;
     }
@@ -162,28 +194,19 @@ export function createRunBuilder(options: RunBuilderOptions) {
     },
     /** One logged value of `name` at `step` (steps in order; a step lower than the last is dropped and noted). */
     value(step: number, name: string, value: number) {
-      const field = fieldOf(name);
-      if (field === null || field === 'ignore' || field === 'step') return;
+      const target = targetOf(name);
+      if (target.kind === 'none') return;
       const g = groupAt(step);
       if (!g) return;
       valueCount++;
-      if (field === 'epoch') {
+      const { kind, key } = target;
+      if (kind === 'epoch') {
         if (Number.isFinite(value) && value >= 0) g.epoch = Math.floor(value);
-        return;
-      }
-      const dot = field.indexOf('.');
-      const scope = dot < 0 ? field : field.slice(0, dot);
-      const key = field.slice(dot + 1);
-      if (options.rowsAreEpochs && (scope === 'loss' || scope === 'metrics')) {
-        bag(g, 'train')[scope === 'loss' ? 'loss' : key] = value;
-        return;
-      }
-      if (scope === 'metrics') bag(g, 'metrics')[key] = value;
-      else if (scope === 'train') bag(g, 'train')[key] = value;
-      else if (scope === 'val') bag(g, 'val')[key] = value;
-      else if (scope === 'layers')
-        return; // a histogram's field: only its stats reach the builder (layer())
-      else if (inRange(field, value, step)) g.fields[field] = value;
+      } else if (kind === 'field') {
+        if (options.rowsAreEpochs && key === 'loss') bag(g, 'train').loss = value;
+        else if (inRange(key, target.range, value, step)) setField(g, key, value);
+      } else if (kind === 'metrics') bag(g, options.rowsAreEpochs ? 'train' : 'metrics')[key] = value;
+      else if (kind !== 'layers') bag(g, kind)[key] = value; // a histogram's field: only its stats reach the builder (layer())
     },
     /** Per-layer statistics at `step` (from a histogram), merged with others of the same layer and step. */
     layer(step: number, layer: string, stats: LayerStats) {
@@ -194,7 +217,8 @@ export function createRunBuilder(options: RunBuilderOptions) {
       g.layers = layers;
       const kept: LayerStats = {};
       for (const [k, v] of Object.entries(stats))
-        if (typeof v !== 'number' || inRange(k, v, step)) (kept as Record<string, unknown>)[k] = v;
+        if (typeof v !== 'number' || inRange(k, rangeOf(k), v, step))
+          (kept as Record<string, unknown>)[k] = v;
       layers[layer] = { ...layers[layer], ...kept };
     },
     /** A name the importer could not map (listed in the notes). */
@@ -242,3 +266,30 @@ export function createRunBuilder(options: RunBuilderOptions) {
 }
 
 export type RunBuilder = ReturnType<typeof createRunBuilder>;
+
+function resolveTarget(field: TraceField | undefined): Target {
+  if (field === undefined || field === 'ignore' || field === 'step')
+    return { kind: 'none', key: '', range: 'any' };
+  if (field === 'epoch') return { kind: 'epoch', key: '', range: 'any' };
+  const dot = field.indexOf('.');
+  const scope = dot < 0 ? field : field.slice(0, dot);
+  const key = field.slice(dot + 1);
+  if (scope === 'metrics' || scope === 'train' || scope === 'val' || scope === 'layers')
+    return { kind: scope, key, range: 'any' };
+  return { kind: 'field', key: field, range: rangeOf(field) };
+}
+
+function rangeOf(field: string): Target['range'] {
+  return FRACTION_KEYS.has(field) ? 'fraction' : MAGNITUDE_KEYS.has(field) ? 'magnitude' : 'any';
+}
+
+/** Sets a step field of the group, in place when the step already has it. */
+function setField(g: Group, name: string, value: number) {
+  for (let i = 0; i < g.count; i++)
+    if (g.names[i] === name) {
+      g.values[i] = value;
+      return;
+    }
+  g.names[g.count] = name;
+  g.values[g.count++] = value;
+}

@@ -22,6 +22,16 @@ export interface StreamReport {
   skipped: Map<string, Set<string>>;
 }
 
+/** Where a single stream's points go when they need no merge: straight to the caller, no Point objects. */
+export interface PointSink {
+  scalar(step: number, tag: string, value: number): void;
+  histogram(step: number, tag: string, histogram: Histogram): void;
+}
+
+// With a direct sink, a read is handed on every this many records, not only every 4 MiB read: the
+// events built from them are then taken while young, before a scavenge has to copy them.
+const DIRECT_RECORDS = 4096;
+
 /**
  * The points of one folder's event files (in name order, as TensorBoard reads
  * them: one logical stream), in batches, steps never decreasing. A run
@@ -30,7 +40,9 @@ export interface StreamReport {
  * or later are dropped and the later ones kept. A first pass reads only the
  * steps to find the restarts (they need what comes after), the second reads
  * and checks everything. `rename` turns a tag into the name the field map
- * reads (`validation/` folders: `epoch_loss` → `epoch_val_loss`).
+ * reads (`validation/` folders: `epoch_loss` → `epoch_val_loss`). With
+ * `direct`, points go to it as they are read and the batches yielded are
+ * empty: each marks where the caller can hand on what it built.
  *
  * @example for await (const points of readEventStream(files, report)) ...
  */
@@ -38,7 +50,7 @@ export async function* readEventStream(
   files: readonly string[],
   report: StreamReport,
   rename?: (tag: string) => string,
-  direct?: (point: Point) => void,
+  direct?: PointSink,
 ): AsyncGenerator<Point[]> {
   const restarts = await findRestarts(files);
   report.restarts.push(...restarts.map((r) => ({ file: r.file, offset: r.offset, step: r.step })));
@@ -47,25 +59,38 @@ export async function* readEventStream(
   for (let i = suffixMin.length - 2; i >= 0; i--) suffixMin[i] = Math.min(suffixMin[i]!, suffixMin[i + 1]!);
   const reader = new ProtoReader();
   const plugins = new Map<string, string>();
+  const renamed = new Map<string, string>();
+  const nameOf = rename
+    ? (tag: string) => {
+        let name = renamed.get(tag);
+        if (name === undefined) {
+          name = rename(tag);
+          renamed.set(tag, name);
+        }
+        return name;
+      }
+    : (tag: string) => tag;
   let index = 0; // of summary events, across the files
   let next = 0; // first restart after the current event
   let batch: Point[] = [];
   let purgeAbove = Number.POSITIVE_INFINITY;
-  const keep = (step: number) => {
-    if (step < purgeAbove) return true;
+  const purge = (step: number) => {
     report.purged++;
     report.purgedSteps[0] = Math.min(report.purgedSteps[0], step);
     report.purgedSteps[1] = Math.max(report.purgedSteps[1], step);
-    return false;
   };
-  // `direct`: a single stream needs no merge, so its points go straight to the caller (no batch).
-  const put = direct ?? ((p: Point) => batch.push(p));
+  const out: PointSink = direct ?? {
+    scalar: (step, tag, value) => batch.push({ step, tag, value, histogram: undefined }),
+    histogram: (step, tag, histogram) => batch.push({ step, tag, value: 0, histogram }),
+  };
   const sink = {
     scalar(step: number, tag: string, value: number) {
-      if (keep(step)) put({ step, tag: rename ? rename(tag) : tag, value, histogram: undefined });
+      if (step < purgeAbove) out.scalar(step, nameOf(tag), value);
+      else purge(step);
     },
     histogram(step: number, tag: string, histogram: Histogram) {
-      if (keep(step)) put({ step, tag: rename ? rename(tag) : tag, value: 0, histogram });
+      if (step < purgeAbove) out.histogram(step, nameOf(tag), histogram);
+      else purge(step);
     },
     skipped(tag: string, kind: string) {
       const tags = report.skipped.get(kind) ?? new Set<string>();
@@ -85,6 +110,7 @@ export async function* readEventStream(
           const where = { file, offset: records.offsets[i]! };
           throw new TraceError(where, undefined, `malformed Event record: ${(err as Error).message}`);
         }
+        if (direct && i % DIRECT_RECORDS === DIRECT_RECORDS - 1) yield batch;
       }
       // With `direct`, an empty batch still marks a read: the caller hands on what it built.
       yield batch;

@@ -35,6 +35,7 @@ const DT_INT64 = 9;
  * @example decodeEvent(reader.reset(buf, start, end), plugins, sink)
  */
 export function decodeEvent(r: ProtoReader, plugins: Map<string, string>, sink: SummarySink): boolean {
+  if (decodeSimpleScalar(r, sink)) return true;
   let step = 0;
   // Positions, not r.bytes() pairs: this runs for every record of a large file (no garbage per field).
   let summaryStart = -1;
@@ -63,6 +64,42 @@ export function decodeEvent(r: ProtoReader, plugins: Map<string, string>, sink: 
     r.pos = e;
     r.end = end;
   }
+  return true;
+}
+
+/**
+ * The shape nearly every record of a large file has, read without the general
+ * field loop: wall_time (field 1), step (2), and a summary (5) of one value
+ * holding a tag (1) and a simple_value (2), each length a single byte. Any
+ * other shape, or bytes that do not end exactly at the record's end, leave it
+ * to the general decoder (which reads the same fields the same way, and
+ * throws on malformed input).
+ */
+function decodeSimpleScalar(r: ProtoReader, sink: SummarySink): boolean {
+  const b = r.buf;
+  const end = r.end;
+  let p = r.pos + 10;
+  if (p + 12 > end || b[p - 10] !== 0x09 || b[p - 1] !== 0x10) return false;
+  let step = 0;
+  let shift = 1;
+  // At most 7 bytes: 49 bits, exact as a Number; longer steps take the general path.
+  for (let i = 0; ; i++) {
+    if (i === 7) return false;
+    const byte = b[p++]!;
+    step += (byte & 0x7f) * shift;
+    if (byte < 0x80) break;
+    shift *= 128;
+  }
+  // summary (0x2a) { value (0x0a) { tag (0x0a), simple_value (0x15) float } }, lengths < 128.
+  if (p + 8 > end || b[p] !== 0x2a || b[p + 2] !== 0x0a || b[p + 4] !== 0x0a) return false;
+  if ((b[p + 1]! | b[p + 3]! | b[p + 5]!) >= 0x80) return false;
+  const tagStart = p + 6;
+  const tagEnd = tagStart + b[p + 5]!;
+  if (p + 2 + b[p + 1]! !== end || p + 4 + b[p + 3]! !== end || tagEnd + 5 !== end || b[tagEnd] !== 0x15)
+    return false;
+  const tag = r.cachedStringAt(tagStart, tagEnd);
+  r.pos = end;
+  sink.scalar(step, tag, b.readFloatLE(tagEnd + 1));
   return true;
 }
 

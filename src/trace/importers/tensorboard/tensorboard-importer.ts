@@ -6,7 +6,7 @@ import type { ImportedRun, Importer, ImportOptions } from '../importer.js';
 import { readHead } from '../read-head.js';
 import { createRunBuilder } from '../run-builder.js';
 import { maskedCrc32c } from './crc32c.js';
-import { type Point, readEventStream, type StreamReport } from './event-stream.js';
+import { type Point, type PointSink, readEventStream, type StreamReport } from './event-stream.js';
 import { histogramStats } from './histogram-stats.js';
 import { mergeByStep } from './merge-by-step.js';
 
@@ -53,23 +53,28 @@ function readRun(name: string, source: string, parts: Part[], options: ImportOpt
       restarts: [],
       skipped: new Map(),
     };
-    const direct = parts.length === 1 ? (p: Point) => onPoint(p) : undefined;
+    const layerOf = new Map<string, [string, 'weights' | 'biases' | 'gradients'] | null>();
+    const sink: PointSink = {
+      scalar: (step, tag, value) => builder.value(step, tag, value),
+      histogram(step, tag, histogram) {
+        let target = layerOf.get(tag);
+        if (target === undefined) {
+          const field = histogramField(tag, options.map);
+          const m = field ? /^layers\.(.+)\.(weights|biases|gradients)$/.exec(field) : null;
+          target = m ? [m[1]!, m[2] as 'weights' | 'biases' | 'gradients'] : null;
+          layerOf.set(tag, target);
+          if (!field) builder.unknown(tag);
+        }
+        if (target) builder.layer(step, target[0], histogramStats(histogram, target[1]));
+      },
+    };
+    const onPoint = (p: Point) =>
+      p.histogram ? sink.histogram(p.step, p.tag, p.histogram) : sink.scalar(p.step, p.tag, p.value);
+    // A single stream needs no merge: its points go straight to the builder.
+    const direct = parts.length === 1 ? sink : undefined;
     const streams = parts.map((p) =>
       readEventStream(p.files, report, p.val ? asValidation : undefined, direct),
     );
-    const layerOf = new Map<string, [string, 'weights' | 'biases' | 'gradients'] | null>();
-    const onPoint = (p: Point) => {
-      if (!p.histogram) return builder.value(p.step, p.tag, p.value);
-      let target = layerOf.get(p.tag);
-      if (target === undefined) {
-        const field = histogramField(p.tag, options.map);
-        const m = field ? /^layers\.(.+)\.(weights|biases|gradients)$/.exec(field) : null;
-        target = m ? [m[1]!, m[2] as 'weights' | 'biases' | 'gradients'] : null;
-        layerOf.set(p.tag, target);
-        if (!field) builder.unknown(p.tag);
-      }
-      if (target) builder.layer(p.step, target[0], histogramStats(p.histogram, target[1]));
-    };
     try {
       for await (const points of mergeByStep(streams)) {
         for (const p of points) onPoint(p);
