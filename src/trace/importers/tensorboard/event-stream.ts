@@ -144,16 +144,19 @@ async function findRestarts(files: readonly string[]) {
           const length = buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * 2 ** 32;
           if (length > buf.length) return restarts; // damage, or a record beyond any summary's size
           if (pos + 16 + length > have) break;
-          r.reset(buf, pos + 12, pos + 12 + length);
-          let step = 0;
-          let summary = false;
-          while (r.more()) {
-            const key = r.tag();
-            if (key === 0x10) step = r.varint();
-            else if (key === 0x2a) {
-              summary = true;
-              break;
-            } else r.skip(key & 7);
+          let step = scalarStep(buf, pos + 12, pos + 12 + length);
+          let summary = step >= 0;
+          if (!summary) {
+            r.reset(buf, pos + 12, pos + 12 + length);
+            step = 0;
+            while (r.more()) {
+              const key = r.tag();
+              if (key === 0x10) step = r.varint();
+              else if (key === 0x2a) {
+                summary = true;
+                break;
+              } else r.skip(key & 7);
+            }
           }
           if (summary) {
             // A restart logs on from its step: the steps after it are its own, not restarts again.
@@ -176,4 +179,23 @@ async function findRestarts(files: readonly string[]) {
     }
   }
   return restarts;
+}
+
+/**
+ * The step of an Event laid out as writers lay out a summary: wall_time (field
+ * 1), step (2), then the summary (5). -1 for any other layout, which the
+ * general field loop reads instead.
+ */
+function scalarStep(b: Buffer, start: number, end: number): number {
+  let p = start + 10;
+  if (p + 8 > end || b[start] !== 0x09 || b[p - 1] !== 0x10) return -1;
+  let step = 0;
+  let shift = 1;
+  for (let i = 0; i < 7; i++) {
+    const byte = b[p++]!;
+    step += (byte & 0x7f) * shift;
+    if (byte < 0x80) return b[p] === 0x2a ? step : -1;
+    shift *= 128;
+  }
+  return -1;
 }

@@ -99,7 +99,7 @@ function decodeSimpleScalar(r: ProtoReader, sink: SummarySink): boolean {
     return false;
   const tag = r.cachedStringAt(tagStart, tagEnd);
   r.pos = end;
-  sink.scalar(step, tag, b.readFloatLE(tagEnd + 1));
+  sink.scalar(step, tag, r.floatAt(tagEnd + 1));
   return true;
 }
 
