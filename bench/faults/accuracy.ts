@@ -21,7 +21,8 @@ import {
   summaryTable,
 } from './format-figures.js';
 import { formatJson } from './format-json.js';
-import { type DiagnosedRun, figures, scoreRun } from './score.js';
+import { diagnosePythonRuns, readPythonLabels, splitFigures } from './python-suite.js';
+import { type DiagnosedRun, type Figures, figures, scoreRun } from './score.js';
 import { FAULTS_DIR, readLabels, readTraceText } from './store.js';
 
 const args = process.argv.slice(2);
@@ -37,6 +38,9 @@ const file = readLabels();
 const traindx = await openEphemeralTraindx({ keepSeries: false });
 const dir = mkdtempSync(join(tmpdir(), 'traindx-bench-faults-'));
 const diagnosed: DiagnosedRun[] = [];
+// The second suite: real PyTorch and Keras runs recorded by the Python client (full traces only).
+const pyLabels = reduce ? [] : readPythonLabels().filter((l) => !tuneOnly || l.split === 'tune');
+let pyRuns: Awaited<ReturnType<typeof diagnosePythonRuns>> = [];
 try {
   // --tune-only: the held-out runs are neither diagnosed nor counted (their columns stay empty).
   for (const label of file.labels.filter((l) => !tuneOnly || l.split === 'tune')) {
@@ -46,6 +50,7 @@ try {
     writeFileSync(path, reduce === 'curves' ? curvesOnly(text) : text);
     diagnosed.push({ label, diagnosis: (await diagnoseInto(traindx, path))[0]! });
   }
+  pyRuns = await diagnosePythonRuns(traindx, pyLabels);
 } finally {
   rmSync(dir, { recursive: true, force: true });
   await traindx.close();
@@ -111,6 +116,22 @@ writeFileSync(
   })}\n`,
 );
 console.log(`figures written to ${out}`);
+
+const fmt3 = (x: number | undefined) => (x === undefined ? '    —' : x.toFixed(3).padStart(5));
+if (pyRuns.length > 0) {
+  const pyBy = splitFigures(pyRuns);
+  console.log(
+    `\nPython client runs (bench/pyfaults): ${pyRuns.length} runs (${pyBy.all.faulty} faulty, ${pyBy.all.healthy} healthy), PyTorch and Keras 3 recorded by clients/python; cause figures only (their labels name no expected symptoms)\n`,
+  );
+  console.log(summaryTable(pyBy, goals));
+  const row = (name: string, f: Figures) =>
+    `${name.padEnd(10)} ${String(f.faulty + f.healthy).padStart(5)} ${fmt3(f.top1)} ${fmt3(f.top3)} ${fmt3(f.faultyTop1)} ${fmt3(f.faultyTop3)}   ${f.falseAlarms}/${f.healthy}`;
+  console.log('\nPer framework, all splits (top-1 and top-3 over all runs, then of the faulty runs only)\n');
+  console.log('framework   runs top-1 top-3 f.top1 f.top3 false alarms');
+  console.log(row('tfjs', by.all));
+  for (const fw of ['pytorch', 'keras'])
+    console.log(row(fw, splitFigures(pyRuns.filter((r) => r.framework === fw)).all));
+}
 
 /** A trace cut down to what a log of curves holds: the run's id and task, its epoch events, its end event. */
 function curvesOnly(text: string): string {
