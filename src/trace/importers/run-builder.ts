@@ -69,10 +69,14 @@ function bag(g: Group, key: 'metrics' | 'train' | 'val'): Record<string, number>
 
 /** Where a name's values go, worked out once per name (field map, scope, range): no string work per value. */
 interface Target {
+  /** The source name (tag, column, key). */
+  name: string;
   kind: 'none' | 'epoch' | 'layers' | 'metrics' | 'train' | 'val' | 'field';
   /** The key in the metric map, or the step field. */
   key: string;
   range: 'any' | 'fraction' | 'magnitude';
+  /** The target of the name logged after this one last time. */
+  next: Target | undefined;
 }
 
 const FRACTION_KEYS = new Set<string>(FRACTION_STATS);
@@ -132,14 +136,24 @@ export function createRunBuilder(options: RunBuilderOptions) {
     out.push(event);
   };
 
+  // Logs repeat their names in the same order at every step: the target that followed the last one
+  // is tried first (one string compare), before the map.
+  let lastTarget: Target | undefined;
   const targetOf = (name: string): Target => {
+    const guess = lastTarget?.next;
+    if (guess !== undefined && guess.name === name) {
+      lastTarget = guess;
+      return guess;
+    }
     let target = targets.get(name);
     if (target === undefined) {
       const field = resolveField(name, options.map);
       if (field === undefined) unknown.add(name);
-      target = resolveTarget(field);
+      target = resolveTarget(name, field);
       targets.set(name, target);
     }
+    if (lastTarget) lastTarget.next = target;
+    lastTarget = target;
     return target;
   };
 
@@ -272,16 +286,22 @@ export function createRunBuilder(options: RunBuilderOptions) {
 
 export type RunBuilder = ReturnType<typeof createRunBuilder>;
 
-function resolveTarget(field: TraceField | undefined): Target {
-  if (field === undefined || field === 'ignore' || field === 'step')
-    return { kind: 'none', key: '', range: 'any' };
-  if (field === 'epoch') return { kind: 'epoch', key: '', range: 'any' };
+function resolveTarget(name: string, field: TraceField | undefined): Target {
+  const target = (kind: Target['kind'], key = '', range: Target['range'] = 'any'): Target => ({
+    name,
+    kind,
+    key,
+    range,
+    next: undefined,
+  });
+  if (field === undefined || field === 'ignore' || field === 'step') return target('none');
+  if (field === 'epoch') return target('epoch');
   const dot = field.indexOf('.');
   const scope = dot < 0 ? field : field.slice(0, dot);
   const key = field.slice(dot + 1);
   if (scope === 'metrics' || scope === 'train' || scope === 'val' || scope === 'layers')
-    return { kind: scope, key, range: 'any' };
-  return { kind: 'field', key: field, range: rangeOf(field) };
+    return target(scope, key);
+  return target('field', field, rangeOf(field));
 }
 
 function rangeOf(field: string): Target['range'] {

@@ -72,8 +72,9 @@ export async function* readEventStream(
     : (tag: string) => tag;
   let index = 0; // of summary events, across the files
   let next = 0; // first restart after the current event
+  let nextAt = restarts.length ? restarts[0]!.index : Number.POSITIVE_INFINITY; // its index
   let batch: Point[] = [];
-  let purgeAbove = Number.POSITIVE_INFINITY;
+  let purgeAbove = restarts.length ? suffixMin[0]! : Number.POSITIVE_INFINITY;
   const purge = (step: number) => {
     report.purged++;
     report.purgedSteps[0] = Math.min(report.purgedSteps[0], step);
@@ -100,8 +101,11 @@ export async function* readEventStream(
   for (const file of files) {
     for await (const records of readTfRecords(file)) {
       for (let i = 0; i < records.starts.length; i++) {
-        while (next < restarts.length && restarts[next]!.index <= index) next++;
-        purgeAbove = next < restarts.length ? suffixMin[next]! : Number.POSITIVE_INFINITY;
+        if (index >= nextAt) {
+          while (next < restarts.length && restarts[next]!.index <= index) next++;
+          nextAt = next < restarts.length ? restarts[next]!.index : Number.POSITIVE_INFINITY;
+          purgeAbove = next < restarts.length ? suffixMin[next]! : Number.POSITIVE_INFINITY;
+        }
         reader.reset(records.buf, records.starts[i]!, records.ends[i]!);
         try {
           if (decodeEvent(reader, plugins, sink)) index++;
@@ -133,7 +137,7 @@ async function findRestarts(files: readonly string[]) {
   for (const file of files) {
     const handle = await open(file, 'r');
     try {
-      let buf = Buffer.allocUnsafe(4 << 20);
+      let buf = Buffer.allocUnsafe(16 << 20);
       let have = 0;
       let base = 0;
       for (;;) {
@@ -141,7 +145,7 @@ async function findRestarts(files: readonly string[]) {
         have += bytesRead;
         let pos = 0;
         while (pos + 12 <= have) {
-          const length = buf.readUInt32LE(pos) + buf.readUInt32LE(pos + 4) * 2 ** 32;
+          const length = u32(buf, pos) + u32(buf, pos + 4) * 2 ** 32;
           if (length > buf.length) return restarts; // damage, or a record beyond any summary's size
           if (pos + 16 + length > have) break;
           let step = scalarStep(buf, pos + 12, pos + 12 + length);
@@ -198,4 +202,9 @@ function scalarStep(b: Buffer, start: number, end: number): number {
     shift *= 128;
   }
   return -1;
+}
+
+// Little-endian uint32 without Buffer.readUInt32LE's argument checks (the caller checked the bounds).
+function u32(b: Buffer, at: number): number {
+  return (b[at]! | (b[at + 1]! << 8) | (b[at + 2]! << 16) | (b[at + 3]! << 24)) >>> 0;
 }
