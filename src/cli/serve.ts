@@ -2,7 +2,6 @@ import { createServer } from 'node:http';
 import { createApp } from '../api/index.js';
 import type { Config } from '../config/index.js';
 import { openTraindx } from '../engine/index.js';
-import { tfjsBackendName } from '../monitor/index.js';
 
 /** `traindx serve`: wiring only. Seeds the store (idempotent), then serves GraphQL and the dashboard. */
 export async function serve(
@@ -25,6 +24,8 @@ export async function serve(
   log(`traindx listening on http://${config.host}:${port}/graphql (GraphiQL there too; /health)`);
   log(`dashboard: http://${config.host}:${port}/ (runs, live run pages, /graph)`);
   log(`store: ${traindx.store.description}; knowledge seeded (${created} nodes/links created or updated)`);
+  // The monitor's modules load after the server listens: they are not needed to serve.
+  const { tfjsBackendName } = await import('../monitor/index.js');
   log(`tfjs backend for the monitor: ${tfjsBackendName()}`);
   return {
     port,

@@ -82,6 +82,11 @@ export function createRunOps(deps: {
         await ingest(id, 'start', [{ type: 'run', ...(run as object) }]);
         return storedOrFail(id);
       }
+      // A start interrupted between storing the run and its first batch is completed, as a retry.
+      if (existing.batchCount === 0) {
+        await ingest(id, 'start', [{ type: 'run', ...(run as object) }]);
+        return storedOrFail(id);
+      }
       if (options.resume) return existing;
       const described = validateEvent(
         reviveEvent({ type: 'run', ...(run as object) }),

@@ -1,3 +1,4 @@
+import { isDeepStrictEqual } from 'node:util';
 import {
   ALL_FAMILIES,
   createDetectorSet,
@@ -164,7 +165,10 @@ async function ingestNow(
     );
   const first = rawEvents[0] as { type?: unknown } | undefined;
   if (!stored && first?.type !== 'run') throw new RunNotFoundError(runId, START_HINT);
-  const state = createSequenceState({ seenRun: stored !== null, lastStep: stored?.lastStep });
+  // A run stored without any batch was started by a process that died between storing the run and
+  // its first batch: that batch, resent with its run event, completes it (if it describes the same run).
+  const interrupted = stored !== null && stored.batchCount === 0 && first?.type === 'run';
+  const state = createSequenceState({ seenRun: stored !== null && !interrupted, lastStep: stored?.lastStep });
   const events = options.validated
     ? checkedByReader(rawEvents as TraceEvent[], state)
     : validateAll(rawEvents, state, !options.noNonFiniteText);
@@ -176,6 +180,11 @@ async function ingestNow(
       `the run event's id '${runEvent.id}' differs from runId '${runId}'`,
     );
   }
+  if (interrupted && !isDeepStrictEqual(stored!.run, runEvent))
+    throw new ConflictError(
+      `Run '${runId}' already exists with another description; start the new run under another id.`,
+      'RUN_EXISTS',
+    );
   if (!stored) {
     if (!runEvent) throw new RunNotFoundError(runId, START_HINT);
     await store.putRun(runEvent);
