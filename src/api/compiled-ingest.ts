@@ -13,6 +13,7 @@ import {
 } from 'graphql';
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import type { IngestOptions } from '../ingest/index.js';
+import { authorize, type Principal } from './auth.js';
 import { type AppServices, createRequestContext } from './context.js';
 import { toClientError } from './errors.js';
 import { ingestBatch } from './resolvers/ingest.js';
@@ -45,7 +46,12 @@ export interface CompiledIngest {
    * Runs a plan: `{ data }`, or `{ data: null, errors }` as the executor would report the failure;
    * null when the variables do not fit it. `options` come from what the caller saw of the body text.
    */
-  run(plan: Plan, variables: unknown, options?: IngestOptions): Promise<ExecutionResult> | null;
+  run(
+    plan: Plan,
+    variables: unknown,
+    options?: IngestOptions,
+    principal?: Principal | null,
+  ): Promise<ExecutionResult> | null;
 }
 
 export interface Plan {
@@ -78,19 +84,23 @@ export function compileIngest(services: AppServices): CompiledIngest {
       if (!plan || (operationName != null && operationName !== plan.operationName)) return null;
       return plan;
     },
-    run(plan, variables, options) {
+    run(plan, variables, options, principal) {
       const args = plan.args(
         typeof variables === 'object' && variables !== null ? (variables as Record<string, unknown>) : {},
       );
       if (!args) return null;
-      const ctx = createRequestContext(services);
-      return ingestBatch(ctx, args.runId, args.batchId, args.events, options).then(
-        (value) => ({ data: { [plan.key]: plan.pick(value as unknown as Record<string, unknown>) } }),
-        (err: unknown) => ({
-          data: null,
-          errors: [toClientError(located(err, plan), 'Unexpected error.') as GraphQLError],
-        }),
-      );
+      const ctx = createRequestContext(services, principal);
+      // The same check as the schema's resolver wrapper (auth.ts), so both paths refuse alike.
+      const checked = authorize(ctx, 'Mutation', 'logEvents', { runId: args.runId });
+      return checked
+        .then(() => ingestBatch(ctx, args.runId, args.batchId, args.events, options))
+        .then(
+          (value) => ({ data: { [plan.key]: plan.pick(value as unknown as Record<string, unknown>) } }),
+          (err: unknown) => ({
+            data: null,
+            errors: [toClientError(located(err, plan), 'Unexpected error.') as GraphQLError],
+          }),
+        );
     },
   };
 }
@@ -101,14 +111,17 @@ export function compileIngest(services: AppServices): CompiledIngest {
  * node:http listener already computed (a failed plan, which Yoga then
  * serialises and negotiates) arrives in the server context.
  */
-export function useCompiledIngest(compiled: CompiledIngest): Plugin {
+export function useCompiledIngest(
+  compiled: CompiledIngest,
+  principalOf: (request: Request) => Principal | null,
+): Plugin {
   return {
     onParams({ params, request, setResult, context }) {
       const computed = (context as { [COMPUTED]?: ExecutionResult } | undefined)?.[COMPUTED];
       if (computed) return setResult(computed);
       if (request.method !== 'POST') return;
       const plan = compiled.planOf(params.query, params.operationName);
-      const running = plan && compiled.run(plan, params.variables);
+      const running = plan && compiled.run(plan, params.variables, undefined, principalOf(request));
       if (running) return running.then(setResult) as Promise<void>;
     },
   };

@@ -1,5 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { COMPUTED, type CompiledIngest } from './compiled-ingest.js';
+import type { AppServices } from './context.js';
+import { crossSiteRefusal } from './cross-site.js';
 import { tooLarge } from './plugins.js';
 
 type YogaLike = (req: IncomingMessage, res: ServerResponse, ctx: Record<string, unknown>) => unknown;
@@ -16,12 +18,19 @@ type YogaLike = (req: IncomingMessage, res: ServerResponse, ctx: Record<string, 
  * result computed here, so the batch is not ingested twice), so
  * negotiation, status codes and the wording of errors stay Yoga's own.
  */
-export function createNodeListener(yoga: YogaLike, compiled: CompiledIngest, maxRequestBytes: number) {
+export function createNodeListener(
+  yoga: YogaLike,
+  compiled: CompiledIngest,
+  maxRequestBytes: number,
+  services: Pick<AppServices, 'auth' | 'security'>,
+) {
   let answered = 0;
   const negotiated = createNegotiator();
+  const { auth, security } = services;
   const listener = (req: IncomingMessage, res: ServerResponse) => {
     const type = hotPathType(req, maxRequestBytes, negotiated);
-    if (!type) return yoga(req, res, {});
+    // A request the checks refuse (cross-site, or no token) goes to Yoga, which refuses it in its words.
+    if (!type || refused(req)) return yoga(req, res, {});
     const chunks: Buffer[] = [];
     let bytes = 0;
     const stop = () => {
@@ -66,7 +75,8 @@ export function createNodeListener(yoga: YogaLike, compiled: CompiledIngest, max
         params && typeof params === 'object' ? compiled.planOf(params.query, params.operationName) : null;
       // The rule of decodeLine: without these strings in the text there is nothing to revive.
       const noNonFiniteText = !text.includes('NaN"') && !text.includes('Infinity"');
-      const running = plan && compiled.run(plan, params!.variables, { noNonFiniteText });
+      const principal = plan ? await auth.authenticate({ authorization: req.headers.authorization }) : null;
+      const running = principal && compiled.run(plan!, params!.variables, { noNonFiniteText }, principal);
       const result = running ? await running : undefined;
       if (result && !result.errors) {
         const json = JSON.stringify(result);
@@ -83,9 +93,20 @@ export function createNodeListener(yoga: YogaLike, compiled: CompiledIngest, max
     req.on('data', onData);
     req.on('end', onEnd);
   };
+  const refused = (req: IncomingMessage) =>
+    (auth.enabled && !req.headers.authorization) ||
+    crossSiteRefusal(
+      { method: req.method ?? 'GET', path: '/graphql', header: (h) => headerOf(req, h) },
+      security,
+    ) !== null;
   /** How many requests the hot path answered itself (tests and diagnostics). */
   return Object.assign(listener, { hotPathAnswers: () => answered });
 }
+
+const headerOf = (req: IncomingMessage, name: string): string | undefined => {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v.join(', ') : v;
+};
 
 async function send(res: ServerResponse, response: Response) {
   const body = Buffer.from(await response.arrayBuffer());
