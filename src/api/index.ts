@@ -1,2 +1,3 @@
+export { hashToken, newTokenSecret } from './auth.js';
 export type { AppDeps } from './context.js';
 export { createApp } from './create-app.js';

@@ -21,6 +21,7 @@ const mapOption = () =>
     '--map <tag=field>',
     'read a logged tag/column as a trace field (loss, learningRate, val.loss, metrics.NAME, ignore, ...); repeatable',
   ).argParser((pair: string, previous: string[] = []) => [...previous, pair]);
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 const config = async (overrides: Record<string, unknown>) =>
   (await import('../config/index.js')).loadConfig(process.env, overrides);
 // src/cli/main.ts and dist/cli/main.js both sit two folders below package.json.
@@ -73,15 +74,63 @@ program
   .option('--host <host>', 'address to bind (default 127.0.0.1)')
   .option('--data-dir <dir>', 'where the memory store keeps its journal (default ./.traindx)')
   .addOption(profileOption('default threshold profile for runs without tags.profile'))
+  .option('--auth', 'require a token on every request (always on for a non-loopback --host)')
+  .option('--insecure', 'serve a non-loopback --host without auth (anyone who reaches the port may write)')
+  .option('--cors-origin <origin>', 'let pages of this origin call the API (CORS); repeatable', collect)
+  .option(
+    '--allowed-host <name>',
+    'answer to this Host name too (behind a proxy or DNS name); repeatable',
+    collect,
+  )
   .action(async (opts) => {
     const { serve } = await import('./serve.js');
-    const server = await serve(await config(opts), out);
+    const { corsOrigin, allowedHost, ...rest } = opts;
+    const server = await serve(
+      await config({ ...rest, corsOrigins: corsOrigin, allowedHosts: allowedHost }),
+      out,
+    );
     const stop = async () => {
       await server.close();
       process.exit(0);
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+  });
+
+const token = program.command('token').description('API tokens for serve --auth: create, list, revoke.');
+token
+  .command('create')
+  .description('Create a token; it is printed once, on the last line (the store keeps only its hash).')
+  .addOption(
+    new Option('--scope <scope>', 'read: query; write: also send runs; admin: also knowledge and tokens')
+      .choices(['read', 'write', 'admin'])
+      .makeOptionMandatory(),
+  )
+  .option('--name <name>', 'a name to list and revoke it by (default: scope and time)')
+  .addOption(storeOption())
+  .option('--data-dir <dir>', 'where the memory store keeps its journal (default ./.traindx)')
+  .action(async (opts) => {
+    const { tokenCreate } = await import('./token.js');
+    await tokenCreate(await config({ store: opts.store, dataDir: opts.dataDir }), opts, out);
+  });
+token
+  .command('list')
+  .description('List tokens: name, scope, creation time (never the token).')
+  .addOption(storeOption())
+  .option('--data-dir <dir>', 'where the memory store keeps its journal (default ./.traindx)')
+  .action(async (opts) => {
+    const { tokenList } = await import('./token.js');
+    await tokenList(await config({ store: opts.store, dataDir: opts.dataDir }), out);
+  });
+token
+  .command('revoke')
+  .description('Revoke a token by name; a running server refuses it within 5 seconds.')
+  .argument('<name>', 'the token’s name (traindx token list)')
+  .addOption(storeOption())
+  .option('--data-dir <dir>', 'where the memory store keeps its journal (default ./.traindx)')
+  .action(async (name: string, opts) => {
+    const { tokenRevoke } = await import('./token.js');
+    await tokenRevoke(await config({ store: opts.store, dataDir: opts.dataDir }), name, out);
   });
 
 program

@@ -2,14 +2,32 @@ import { createServer } from 'node:http';
 import { createApp } from '../api/index.js';
 import type { Config } from '../config/index.js';
 import { openTraindx } from '../engine/index.js';
+import { InputError } from '../errors/index.js';
+
+const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
 /** `traindx serve`: wiring only. Seeds the store (idempotent), then serves GraphQL and the dashboard. */
 export async function serve(
   config: Config,
   log: (line: string) => void,
 ): Promise<{ close(): Promise<void>; port: number }> {
+  const loopback = isLoopback(config.host);
+  if (!loopback && !config.auth && !config.insecure)
+    throw new InputError(
+      `Refusing to serve ${config.host} without auth: anyone who reaches the port could write runs and knowledge. Add --auth (and create tokens with traindx token create), or --insecure to accept that.`,
+    );
+  const { auth } = config;
   const { traindx, seeded } = await openTraindx(config);
-  const app = createApp({ traindx, limits: { maxRequestBytes: config.maxRequestBytes } });
+  const app = createApp({
+    traindx,
+    limits: { maxRequestBytes: config.maxRequestBytes },
+    security: {
+      auth,
+      corsOrigins: config.corsOrigins,
+      allowedHosts: config.allowedHosts,
+      bindHost: config.host,
+    },
+  });
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -27,6 +45,11 @@ export async function serve(
   // The monitor's modules load after the server listens: they are not needed to serve.
   const { tfjsBackendName } = await import('../monitor/index.js');
   log(`tfjs backend for the monitor: ${tfjsBackendName()}`);
+  log(
+    auth
+      ? 'auth: on (Authorization: Bearer TOKEN; traindx token create --scope read|write|admin)'
+      : `auth: off${loopback ? ' (loopback only; add --auth to require tokens)' : ' (--insecure)'}`,
+  );
   return {
     port,
     close: async () => {

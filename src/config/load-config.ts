@@ -1,6 +1,22 @@
 import { z } from 'zod';
 import { TraindxError } from '../errors/index.js';
 
+/** `1`/`true`/`0`/`false` from the environment, or a boolean flag. */
+const flag = z.union([
+  z.boolean(),
+  z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true'),
+]);
+/** A comma-separated list from the environment, or a repeated flag. */
+const list = z.union([
+  z.array(z.string()),
+  z.string().transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  ),
+]);
+
 /**
  * Every setting of traindx, from the environment; flags of the CLI override
  * these. This is the only module that reads process.env.
@@ -34,6 +50,14 @@ export const Config = z.object({
   maxLayersPerRun: z.coerce.number().int().positive().default(4_096),
   /** How far a gzipped trace may inflate (decompressed / compressed, past its first 16 MiB). */
   maxInflateRatio: z.coerce.number().positive().default(200),
+  /** Require a token on every request (`serve --auth`); always on for a non-loopback bind. */
+  auth: flag.default(false),
+  /** Serve a non-loopback address without auth (`serve --insecure`). */
+  insecure: flag.default(false),
+  /** Origins given cross-origin access (CORS), comma-separated in the environment. */
+  corsOrigins: list.default([]),
+  /** Host names the server answers to besides its bind address (DNS rebinding guard), comma-separated. */
+  allowedHosts: list.default([]),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -53,6 +77,10 @@ const ENV_KEYS: Record<keyof Config, string> = {
   maxLineChars: 'TRAINDX_MAX_LINE_CHARS',
   maxLayersPerRun: 'TRAINDX_MAX_LAYERS',
   maxInflateRatio: 'TRAINDX_MAX_INFLATE_RATIO',
+  auth: 'TRAINDX_AUTH',
+  insecure: 'TRAINDX_INSECURE',
+  corsOrigins: 'TRAINDX_CORS_ORIGINS',
+  allowedHosts: 'TRAINDX_ALLOWED_HOSTS',
 };
 
 /** Bad settings (environment or flags), every bad one listed. */
