@@ -19,6 +19,9 @@ const PERMANENT = new Set([
   'BAD_USER_INPUT',
   'GRAPHQL_VALIDATION_FAILED',
   'GRAPHQL_PARSE_FAILED',
+  // No token, or one of too small a scope: resending cannot help.
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
 ]);
 
 /** `http://host:4000` → `http://host:4000/graphql`; a URL with a path is kept. */

@@ -9,8 +9,10 @@ import type { TraceSink } from './trace-sink.js';
 export interface RemoteSinkOptions extends Partial<Omit<BatchQueueOptions, 'deliver' | 'warn' | 'target'>> {
   /** The server's GraphQL endpoint, e.g. `http://127.0.0.1:4000/graphql`. */
   url: string;
-  /** Extra request headers (authorisation). */
+  /** Extra request headers. */
   headers?: Record<string, string>;
+  /** A traindx token (`traindx token create --scope write`), sent as `Authorization: Bearer TOKEN`. */
+  token?: string;
   requestTimeoutMs?: number;
   /** Listen to the server's `alerts` subscription when it has one (default true). */
   subscribe?: boolean;
@@ -32,7 +34,7 @@ export interface RemoteSinkOptions extends Partial<Omit<BatchQueueOptions, 'deli
 export function createRemoteSink(options: RemoteSinkOptions): TraceSink {
   const ep: GraphqlEndpoint = {
     url: endpointUrl(options.url),
-    headers: options.headers ?? {},
+    headers: { ...options.headers, ...(options.token ? { authorization: `Bearer ${options.token}` } : {}) },
     timeoutMs: options.requestTimeoutMs ?? 10_000,
   };
   const hub = createAlertHub();
