@@ -112,7 +112,7 @@ export class ProtoReader {
   cachedStringAt(start: number, end: number): string {
     const b = this.buf;
     const guess = this.lastString?.next;
-    if (guess && sameBytes(guess.bytes, b, start, end)) {
+    if (guess && this.sameWords(guess, start, end)) {
       this.lastString = guess;
       return guess.text;
     }
@@ -120,16 +120,26 @@ export class ProtoReader {
     for (let i = start; i < end; i++) hash = Math.imul(hash ^ b[i]!, 0x01000193);
     let found = this.strings.get(hash);
     if (!found || !sameBytes(found.bytes, b, start, end)) {
-      found = {
-        bytes: Buffer.from(b.subarray(start, end)),
-        text: b.toString('utf8', start, end),
-        next: undefined,
-      };
+      const bytes = Buffer.from(b.subarray(start, end));
+      const words: number[] = [];
+      for (let i = 0; i + 4 <= bytes.length; i += 4) words.push(bytes.readInt32LE(i));
+      found = { bytes, words, text: b.toString('utf8', start, end), next: undefined };
       if (this.strings.size < 100_000) this.strings.set(hash, found);
     }
     if (this.lastString) this.lastString.next = found;
     this.lastString = found;
     return found.text;
+  }
+
+  /** Whether `buf[start, end)` holds the cached string's bytes, compared 4 at a time through the DataView. */
+  private sameWords(c: CachedString, start: number, end: number): boolean {
+    const n = c.bytes.length;
+    if (end - start !== n) return false;
+    const v = this.view;
+    let i = 0;
+    for (; i + 4 <= n; i += 4) if (v.getInt32(start + i, true) !== c.words[i >> 2]) return false;
+    for (; i < n; i++) if (this.buf[start + i] !== c.bytes[i]) return false;
+    return true;
   }
 
   private strings = new Map<number, CachedString>();
@@ -167,6 +177,8 @@ export class ProtoReader {
 
 interface CachedString {
   bytes: Buffer;
+  /** The bytes as little-endian int32s, for a compare 4 bytes at a time (the last 0-3 bytes are not in it). */
+  words: number[];
   text: string;
   /** The string read after this one last time. */
   next: CachedString | undefined;
