@@ -210,3 +210,17 @@ export function guardRootFields(schema: GraphQLSchema): void {
     }
   }
 }
+
+/** What the dashboard needs of auth: readers by token or cookie (GET pages only), and the login form's check. */
+export function dashboardAccess(auth: Authenticator) {
+  return {
+    cookie: COOKIE,
+    canRead: async (request: Request) =>
+      (await auth.authenticate({
+        authorization: request.headers.get('authorization'),
+        cookie: request.headers.get('cookie'),
+      })) !== null,
+    isKnown: async (token: string) =>
+      (await auth.authenticate({ authorization: `Bearer ${token}` })) !== null,
+  };
+}

@@ -4,7 +4,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { createYoga } from 'graphql-yoga';
 import { schemaPath } from '../config/index.js';
 import { useDashboard } from '../dashboard/index.js';
-import { guardRootFields, useAuth } from './auth.js';
+import { dashboardAccess, guardRootFields, useAuth } from './auth.js';
 import { compileIngest, useCompiledIngest } from './compiled-ingest.js';
 import { type AppDeps, createRequestContext, createServices } from './context.js';
 import { corsOf, useCrossSite } from './cross-site.js';
@@ -63,7 +63,10 @@ export function createApp(deps: AppDeps) {
       useRequestSizeLimit(limits.maxRequestBytes),
       useHealth(services),
       useTraceSchema(),
-      useDashboard(services),
+      useDashboard({
+        ...services,
+        ...(services.auth.enabled ? { access: dashboardAccess(services.auth) } : {}),
+      }),
       useCompiledIngest(compiled, services.auth.principalOf),
       // Depth, cost, alias and token limits, so one request cannot make the graph walk explode.
       EnvelopArmorPlugin({

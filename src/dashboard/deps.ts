@@ -17,4 +17,14 @@ export interface DashboardDeps {
   store: DashboardRuns;
   diagnose(runId: string): Promise<Diagnosis | null>;
   knowledge(): Promise<{ seed: KnowledgeSeed }>;
+  /** With auth on: who may see the pages (a token, or the login cookie), and the cookie's name. */
+  access?: DashboardAccess;
+}
+
+export interface DashboardAccess {
+  /** Whether this request may read (a token in Authorization, or the cookie). */
+  canRead(request: Request): Promise<boolean>;
+  /** Whether a token is known (the login form). */
+  isKnown(token: string): Promise<boolean>;
+  cookie: string;
 }

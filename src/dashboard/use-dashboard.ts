@@ -2,6 +2,7 @@ import type { Plugin } from 'graphql-yoga';
 import { dashboardAsset } from './assets.js';
 import type { DashboardDeps } from './deps.js';
 import { graphPageHtml } from './graph-page.js';
+import { cookieHeader, loginPageHtml, safeNext } from './login.js';
 import { assetResponse, htmlResponse, jsonResponse } from './responses.js';
 import { messagePageHtml, runPageHtml } from './run-page.js';
 import { loadRunView } from './run-view.js';
@@ -25,8 +26,24 @@ export function useDashboard(deps: DashboardDeps): Plugin {
       logError = (err) => yoga.logger.error(err);
     },
     async onRequest({ request, url, endResponse, fetchAPI }) {
+      const { access } = deps;
+      if (access && url.pathname === '/login')
+        return endResponse(await login(access, request, url, fetchAPI.Response));
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
       if (!isDashboardPath(url.pathname)) return;
+      // The login page's own stylesheets are open; every other page and asset needs a reader.
+      const open = url.pathname === '/assets/report.css' || url.pathname === '/assets/dashboard.css';
+      if (access && !open && !(await access.canRead(request))) {
+        const next = `${url.pathname}${url.search}`;
+        return endResponse(
+          url.pathname.endsWith('/view.json')
+            ? jsonResponse(fetchAPI.Response, { error: 'Log in first: this server asks for a token.' }, 401)
+            : new fetchAPI.Response(null, {
+                status: 303,
+                headers: { location: `/login?next=${encodeURIComponent(next)}` },
+              }),
+        );
+      }
       try {
         const response = await route(deps, request, url, fetchAPI.Response);
         if (response) endResponse(response);
@@ -43,6 +60,30 @@ export function useDashboard(deps: DashboardDeps): Plugin {
       }
     },
   };
+}
+
+/** GET: the form; POST (a plain form from this server's page: cross-site.ts checks its Origin): the cookie. */
+async function login(
+  access: NonNullable<DashboardDeps['access']>,
+  request: Request,
+  url: URL,
+  Response: typeof globalThis.Response,
+): Promise<Response> {
+  if (request.method !== 'POST')
+    return htmlResponse(Response, loginPageHtml(safeNext(url.searchParams.get('next')), null));
+  const form = new URLSearchParams((await request.text()).slice(0, 4_096));
+  const token = form.get('token')?.trim() ?? '';
+  const next = safeNext(form.get('next'));
+  if (!token || !(await access.isKnown(token)))
+    return htmlResponse(Response, loginPageHtml(next, 'That token is not known to this server.'), 401);
+  return new Response(null, {
+    status: 303,
+    headers: {
+      location: next,
+      'set-cookie': cookieHeader(access.cookie, token),
+      'cache-control': 'no-store',
+    },
+  });
 }
 
 const isDashboardPath = (path: string) =>
