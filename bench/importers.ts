@@ -70,7 +70,9 @@ console.log(
 );
 // Load only ever adds time, so the fastest run of each side is the closest to an idle machine's:
 // when this differs much from the medians' ratio, the machine was too busy for the medians to say.
-console.log(`fastest bare / fastest import: ${(Math.min(...bareMs) / Math.min(...fullMs)).toFixed(2)}x (load check)`);
+console.log(
+  `fastest bare / fastest import: ${(Math.min(...bareMs) / Math.min(...fullMs)).toFixed(2)}x (load check)`,
+);
 
 /** Writes an event file of scalar and histogram summaries with our own TFRecord + protobuf encoder. */
 function writeEventFile(path: string) {
