@@ -66,7 +66,8 @@ export async function generateTrace(
           gradNorm: 0.1 + 0.05 * rng.next(),
           gradMean: 1e-4 * rng.normal(),
           weightNorm: 3 + (0.001 * step) / steps,
-          updateRatio: 1e-3 * (1 + 0.2 * rng.normal()),
+          // A ratio of norms: never negative, however far the noise reaches (the reader refuses one).
+          updateRatio: 1e-3 * Math.abs(1 + 0.2 * rng.normal()),
           actMean: 0.3,
           actStd: 0.5,
           deadFraction: 0.05 + 0.01 * rng.next(),
