@@ -124,7 +124,9 @@ export function decodeStats(
     if (p.grad.n > 0) {
       const g = describe(p.grad);
       Object.assign(s, { gradNorm: g.norm, gradMean: g.mean, gradStd: g.std, gradMaxAbs: g.maxAbs });
-      if (p.zeroKnown) s.zeroGradFraction = 1 - p.nonZero / p.grad.n;
+      // A non-finite gradient counts as non-zero but not among the finite values `grad.n` counts, so
+      // the share could fall below 0 once NaN spreads: a share is kept within [0, 1] (NaN stays NaN).
+      if (p.zeroKnown) s.zeroGradFraction = Math.min(1, Math.max(0, 1 - p.nonZero / p.grad.n));
       gradSq += p.grad.sumSq;
     }
     if (p.weight.n > 0) {
