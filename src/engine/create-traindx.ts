@@ -130,17 +130,24 @@ export function createTraindx(options: TraindxOptions): Traindx {
     return recorded;
   };
 
-  /** Ingests a batch, then announces its alerts and, when a retried run ended, learns from it. */
+  /**
+   * Ingests a batch, then announces its alerts and, when a retried run ended,
+   * learns from it by the symptoms (judgeRetry). A training process that judges
+   * its own retries (auto-repair, by symptoms and the validation metric)
+   * records its verdicts itself: its in-process sink does not learn here, or
+   * the symptom verdict, recorded first, would stand in for the better one.
+   */
   const ingest = async (
     runId: string,
     batchId: string,
     events: unknown[],
     ingestOptions?: IngestOptions,
+    learn = true,
   ): Promise<IngestResult> => {
     const result = await ingestor(runId, batchId, events, ingestOptions);
     if (!result.accepted) return result;
     hub.publish(result, await seed());
-    if (result.status) {
+    if (learn && result.status) {
       const run = (await store.getRun(runId))?.run;
       if (run?.parentRunId && run.appliedRemedies?.length) await recordOutcomes(runId);
     }
@@ -189,7 +196,7 @@ export function createTraindx(options: TraindxOptions): Traindx {
     rankCauses: (symptoms) => (known ? scoreCauses(symptoms.map(toOccurrence), known) : []),
     sink: async () =>
       (await import('../monitor/index.js')).createInProcessSink({
-        ingest: (runId, batchId, events) => ingest(runId, batchId, events),
+        ingest: (runId, batchId, events) => ingest(runId, batchId, events, undefined, false),
         rankCauses: (symptoms) => self.rankCauses(symptoms),
       }),
     close: () => store.close(),
