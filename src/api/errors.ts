@@ -31,15 +31,10 @@ export function toClientError(
   const original = (error as { originalError?: unknown } | null)?.originalError;
   if (original instanceof TraindxError && (error as GraphQLError).extensions?.code === original.code) {
     const located = error as GraphQLError;
-    if (httpStatusOf(original) === undefined) return located;
-    return createGraphQLError(located.message, {
-      nodes: located.nodes,
-      source: located.source,
-      positions: located.positions,
-      path: located.path,
-      originalError: original,
-      extensions: { ...located.extensions, ...httpOf(original) },
-    });
+    // The status goes on the error graphql-js made (its extensions are its own copy of ours): Yoga, given
+    // back the same error, does not log an expected refusal (401, 403, 503) as a failure of the server.
+    if (httpStatusOf(original) !== undefined) Object.assign(located.extensions, httpOf(original));
+    return located;
   }
   // Yoga's JSON parse error carries the parser's words, which quote the body back: a fixed sentence instead.
   const extensions = (error as GraphQLError | null)?.extensions;
