@@ -126,7 +126,9 @@ export const EvalEvent = z.looseObject({
 });
 export type EvalEvent = z.infer<typeof EvalEvent>;
 
-export const EndStatus = z.enum(['completed', 'diverged', 'crashed', 'stopped']);
+// `interrupted` (the user stopped the process, e.g. Ctrl-C) is an extension of format version 1:
+// docs/spec/trace-format-extensions.md. Detectors treat it like `stopped`.
+export const EndStatus = z.enum(['completed', 'diverged', 'crashed', 'stopped', 'interrupted']);
 export const EndEvent = z.looseObject({
   type: z.literal('end'),
   step: z.number().int().nonnegative().optional(),

@@ -76,7 +76,7 @@ def test_non_finite_values_are_written_as_strings_and_end_the_run_as_diverged(tm
     ("error", "status", "reason"),
     [
         (ValueError("bad shape"), "crashed", "ValueError: bad shape"),
-        (KeyboardInterrupt(), "stopped", "interrupted (KeyboardInterrupt)"),
+        (KeyboardInterrupt(), "interrupted", "KeyboardInterrupt"),
     ],
 )
 def test_the_context_manager_ends_the_run_as_the_block_ended(tmp_path, error, status, reason):

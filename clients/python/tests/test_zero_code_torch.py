@@ -55,6 +55,20 @@ def test_a_crash_ends_the_run_as_crashed_and_keeps_the_exit_code(tmp_path):
     }
 
 
+def test_ctrl_c_ends_the_run_as_interrupted_and_the_reader_accepts_it(tmp_path):
+    out = tmp_path / "interrupted.jsonl"
+    done = run_traindx(["run", "--out", str(out), "--", SCRIPT, "--interrupt-at", "9"])
+    assert done.returncode != 0 and "KeyboardInterrupt" in done.stderr
+    assert read_trace(out)[-1] == {
+        "type": "end",
+        "status": "interrupted",
+        "step": 8,
+        "reason": "KeyboardInterrupt",
+    }
+    [(code, _, err)] = diagnose_all([out])
+    assert code == 0, err
+
+
 def test_planted_faults_are_diagnosed_as_those_faults(tmp_path):
     faults = {
         "learning_rate_too_high": ["--lr", "10"],

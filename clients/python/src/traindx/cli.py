@@ -73,7 +73,7 @@ def main(argv: Optional[list[str]] = None) -> int:
 
 def run_script(script: str, script_args: list[str], session: object) -> int:
     """Runs `script` as `__main__` with its own argv and sys.path, then ends the open runs as it
-    ended (completed, crashed with the exception's type, or stopped by Ctrl-C) and returns its
+    ended (completed, crashed with the exception's type, or interrupted by Ctrl-C) and returns its
     exit code; the exception itself goes on to the caller's traceback as usual."""
     from .autolog import AutologSession
 

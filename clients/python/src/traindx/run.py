@@ -216,7 +216,7 @@ class Run:
 
     def finish(self, status: Optional[str] = None, reason: Optional[str] = None) -> None:
         """Writes the end event and closes the sink. Status `completed`, `diverged` (the default when
-        the loss ended non-finite), `stopped` or `crashed`. Calling it again does nothing."""
+        the loss ended non-finite), `stopped`, `interrupted` or `crashed`. Calling it again does nothing."""
         with self._lock:
             if self.finished:
                 return
@@ -354,11 +354,11 @@ class Run:
 
 def end_status_of(error: Optional[BaseException]) -> tuple[Optional[str], Optional[str]]:
     """The end event's status and reason for how a run's code ended: an exception is a crash
-    named by its type; Ctrl-C is `stopped` (the trace format has no `interrupted` status)."""
+    named by its type; Ctrl-C is `interrupted` (docs/spec/trace-format-extensions.md)."""
     if error is None:
         return None, None
     if isinstance(error, KeyboardInterrupt):
-        return "stopped", "interrupted (KeyboardInterrupt)"
+        return "interrupted", "KeyboardInterrupt"
     if isinstance(error, SystemExit):
         return (None, None) if error.code in (0, None) else ("crashed", f"SystemExit: {error.code}")
     message = str(error).splitlines()[0][:200] if str(error) else ""

@@ -1,10 +1,13 @@
 """A plain PyTorch training script, as a user writes it: no traindx in it.
 
 Faults are planted from the command line: --lr 10 (learning_rate_too_high),
---sigmoid-depth 8 (saturating_activation), --scale 1000 (unnormalized_inputs).
+--sigmoid-depth 8 (saturating_activation), --scale 1000 (unnormalized_inputs);
+--crash-at N and --interrupt-at N end it at step N with an exception or a Ctrl-C.
 """
 
 import argparse
+import os
+import signal
 import sys
 
 import torch
@@ -46,6 +49,7 @@ def main() -> int:
     parser.add_argument("--sigmoid-depth", type=int, default=0)
     parser.add_argument("--n", type=int, default=512)
     parser.add_argument("--crash-at", type=int, default=-1)
+    parser.add_argument("--interrupt-at", type=int, default=-1)
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args()
     for _ in range(args.runs):
@@ -67,6 +71,8 @@ def train(args: argparse.Namespace) -> None:
         for x, y in loader:
             if step == args.crash_at:
                 raise RuntimeError("planted crash")
+            if step == args.interrupt_at:
+                os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C, as the terminal sends it
             opt.zero_grad()
             loss = loss_fn(model(x), y)
             loss.backward()
