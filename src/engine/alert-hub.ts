@@ -16,6 +16,8 @@ export interface AlertHub {
   publish(result: IngestResult, knowledge: KnowledgeSeed): void;
   /** Every alert of the run from now on; ends when the consumer returns. */
   subscribe(runId: string): AsyncIterableIterator<RunAlert>;
+  /** Every alert this hub announces, of any run (the API's /metrics counts them); returns the untap. */
+  tap(listener: (alert: RunAlert) => void): () => void;
 }
 
 /**
@@ -27,7 +29,9 @@ export interface AlertHub {
 export function createAlertHub(): AlertHub {
   const deciders = new Map<string, AlertDecider>();
   const listeners = new Map<string, Set<(alert: RunAlert) => void>>();
+  const taps = new Set<(alert: RunAlert) => void>();
   const send = (alert: RunAlert) => {
+    for (const tap of taps) tap(alert);
     for (const listener of listeners.get(alert.runId) ?? []) listener(alert);
   };
   return {
@@ -53,6 +57,10 @@ export function createAlertHub(): AlertHub {
         deciders.delete(runId);
         send({ runId, kind: 'finished', topCause: top, step: result.lastStep });
       }
+    },
+    tap(listener) {
+      taps.add(listener);
+      return () => taps.delete(listener);
     },
     subscribe(runId) {
       const queue: RunAlert[] = [];

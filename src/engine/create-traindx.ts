@@ -86,7 +86,15 @@ export interface Traindx extends RunOps {
    * back as alerts. The monitor's modules load only when a sink is made.
    */
   sink(): Promise<TraceSink>;
+  /** Tells `observer` of every batch stored and every alert announced (the API's /metrics); returns the stop. */
+  observe(observer: TraindxObserver): () => void;
   close(): Promise<void>;
+}
+
+/** What an observer of a traindx hears: batches as they are stored (a resent one is not), alerts as announced. */
+export interface TraindxObserver {
+  batch?(runId: string, eventCount: number): void;
+  alert?(alert: RunAlert): void;
 }
 
 /**
@@ -104,6 +112,7 @@ export function createTraindx(options: TraindxOptions): Traindx {
   const knowledgeCache = createKnowledgeCache(store, options.knowledgeTtlMs);
   const diagnoses = createDiagnosisCache();
   const hub: AlertHub = createAlertHub();
+  const observers = new Set<TraindxObserver>();
   const maxEventsPerBatch = options.maxEventsPerBatch ?? 10_000;
   // Alerts in a training loop rank causes synchronously, over the graph as last read.
   let known: KnowledgeSeed | undefined;
@@ -146,6 +155,7 @@ export function createTraindx(options: TraindxOptions): Traindx {
   ): Promise<IngestResult> => {
     const result = await ingestor(runId, batchId, events, ingestOptions);
     if (!result.accepted) return result;
+    for (const o of observers) o.batch?.(runId, events.length);
     hub.publish(result, await seed());
     if (learn && result.status) {
       const run = (await store.getRun(runId))?.run;
@@ -199,6 +209,14 @@ export function createTraindx(options: TraindxOptions): Traindx {
         ingest: (runId, batchId, events) => ingest(runId, batchId, events, undefined, false),
         rankCauses: (symptoms) => self.rankCauses(symptoms),
       }),
+    observe(observer) {
+      observers.add(observer);
+      const untap = observer.alert ? hub.tap(observer.alert) : undefined;
+      return () => {
+        observers.delete(observer);
+        untap?.();
+      };
+    },
     close: () => store.close(),
   };
   return self;

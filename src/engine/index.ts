@@ -1,5 +1,11 @@
 export type { RunAlert } from './alert-hub.js';
-export { createTraindx, type RunRecord, type Traindx, type TraindxOptions } from './create-traindx.js';
+export {
+  createTraindx,
+  type RunRecord,
+  type Traindx,
+  type TraindxObserver,
+  type TraindxOptions,
+} from './create-traindx.js';
 export type { KnowledgeIndex } from './knowledge-cache.js';
 export { openEphemeralTraindx, openTraindx, seedTraindx } from './open-traindx.js';
 export { createProfiles, type Profiles } from './profiles.js';
