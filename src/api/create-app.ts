@@ -9,6 +9,9 @@ import { compileIngest, useCompiledIngest } from './compiled-ingest.js';
 import { type AppDeps, createRequestContext, createServices } from './context.js';
 import { corsOf, useCrossSite } from './cross-site.js';
 import { toClientError } from './errors.js';
+import { type Logger, logRequests, yogaLogger } from './logging.js';
+import { createMetrics } from './metrics.js';
+import { useMetrics } from './metrics-endpoint.js';
 import { createNodeListener } from './node-listener.js';
 import { useHealth, useRequestSizeLimit, useTraceSchema } from './plugins.js';
 import { diagnosisResolvers } from './resolvers/diagnosis.js';
@@ -22,13 +25,17 @@ import { runResolvers } from './resolvers/runs.js';
  * The GraphQL app, built SDL-first from schema.graphql. GraphiQL is served
  * from the package itself (offline); `/health` answers with the store kind;
  * `/schema/trace-v1.json` publishes the trace format as JSON Schema.
- * Subscriptions (`alerts`) travel as server-sent events.
+ * Subscriptions (`alerts`) travel as server-sent events. `/metrics` is
+ * Prometheus text; with `log`, node:http requests get one JSON line each.
  * Use `app.fetch` in tests (no port) or pass `app` to node:http.
  *
  * @example const app = createApp({ traindx: createTraindx({ store }) });
  */
-export function createApp(deps: AppDeps) {
+export function createApp(deps: AppDeps & { log?: Logger }) {
   const services = createServices(deps);
+  const metrics = createMetrics();
+  services.diagnose = metrics.timeDiagnosis(services.diagnose);
+  deps.traindx.observe(metrics.observer);
   const { limits } = services;
   const schema = makeExecutableSchema({
     typeDefs: readFileSync(schemaPath(), 'utf8'),
@@ -59,6 +66,7 @@ export function createApp(deps: AppDeps) {
     cors: corsOf(services.security),
     plugins: [
       useCrossSite(services.security),
+      useMetrics(metrics, services.auth),
       useAuth(services.auth),
       useRequestSizeLimit(limits.maxRequestBytes),
       useHealth(services),
@@ -77,6 +85,7 @@ export function createApp(deps: AppDeps) {
       }),
     ],
     landingPage: false,
+    ...(deps.log ? { logger: yogaLogger(deps.log) } : {}),
     // GraphiQL's page (0.6 s of module loading) is loaded when someone first opens it, not at start-up.
     renderGraphiQL: async (options) =>
       (await import('@graphql-yoga/render-graphiql')).renderGraphiQL(options),
@@ -84,8 +93,17 @@ export function createApp(deps: AppDeps) {
     context: ({ request }) => createRequestContext(services, services.auth.principalOf(request)),
   });
   // node:http gets a listener that answers the ingest hot path itself (see node-listener.ts).
-  const listener = createNodeListener(app, compiled, limits.maxRequestBytes, services);
-  return Object.assign(listener, { fetch: app.fetch, services, yoga: app });
+  const listener = createNodeListener(app, compiled, limits.maxRequestBytes, services, {
+    refused: metrics.refused,
+    failed: (err) => deps.log?.error({ err }, 'the ingest hot path failed'),
+  });
+  return Object.assign(logRequests(listener, deps.log), {
+    fetch: app.fetch,
+    services,
+    yoga: app,
+    metrics,
+    hotPathAnswers: listener.hotPathAnswers,
+  });
 }
 
 const DEFAULT_QUERY = `# Why do gradients explode, and what fixes it?

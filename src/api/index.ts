@@ -1,3 +1,4 @@
 export { hashToken, newTokenSecret } from './auth.js';
 export type { AppDeps } from './context.js';
 export { createApp } from './create-app.js';
+export { createLogger, type LogDestination, type Logger } from './logging.js';

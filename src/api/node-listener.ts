@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { COMPUTED, type CompiledIngest } from './compiled-ingest.js';
 import type { AppServices } from './context.js';
 import { crossSiteRefusal } from './cross-site.js';
+import type { SeenRefusal } from './metrics.js';
 import { tooLarge } from './plugins.js';
 
 type YogaLike = (req: IncomingMessage, res: ServerResponse, ctx: Record<string, unknown>) => unknown;
@@ -23,6 +24,10 @@ export function createNodeListener(
   compiled: CompiledIngest,
   maxRequestBytes: number,
   services: Pick<AppServices, 'auth' | 'security'>,
+  watch: { refused(refusal: SeenRefusal): void; failed(err: unknown): void } = {
+    refused: () => {},
+    failed: () => {},
+  },
 ) {
   let answered = 0;
   const negotiated = createNegotiator();
@@ -49,6 +54,7 @@ export function createNodeListener(
         // Answer now; the rest of the body is read and dropped, so the client hears the 413.
         stop();
         req.resume();
+        watch.refused({ code: 'REQUEST_TOO_LARGE', status: 413 });
         return send(res, tooLarge(Response, bytes, maxRequestBytes));
       }
       chunks.push(chunk);
@@ -58,6 +64,7 @@ export function createNodeListener(
       if (bytes === 0) return yoga(req, res, {});
       const text = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
       answer(text).catch((err: unknown) => {
+        watch.failed(err);
         if (!res.headersSent) res.writeHead(500);
         res.end();
         req.destroy(err as Error);

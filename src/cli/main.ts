@@ -82,13 +82,19 @@ program
     'answer to this Host name too (behind a proxy or DNS name); repeatable',
     collect,
   )
+  .addOption(
+    new Option('--log-format <format>', 'log lines as JSON (default) or pretty, for a person').choices([
+      'json',
+      'pretty',
+    ]),
+  )
+  .addOption(
+    new Option('--log-level <level>', 'least level logged').choices(['debug', 'info', 'warn', 'error']),
+  )
   .action(async (opts) => {
     const { serve } = await import('./serve.js');
     const { corsOrigin, allowedHost, ...rest } = opts;
-    const server = await serve(
-      await config({ ...rest, corsOrigins: corsOrigin, allowedHosts: allowedHost }),
-      out,
-    );
+    const server = await serve(await config({ ...rest, corsOrigins: corsOrigin, allowedHosts: allowedHost }));
     const stop = async () => {
       await server.close();
       process.exit(0);

@@ -1,16 +1,20 @@
 import { createServer } from 'node:http';
-import { createApp } from '../api/index.js';
+import { createApp, createLogger, type LogDestination } from '../api/index.js';
 import type { Config } from '../config/index.js';
 import { openTraindx } from '../engine/index.js';
 import { InputError } from '../errors/index.js';
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
 
-/** `traindx serve`: wiring only. Seeds the store (idempotent), then serves GraphQL and the dashboard. */
+/**
+ * `traindx serve`: wiring only. Seeds the store (idempotent), then serves GraphQL and the dashboard.
+ * Every line it writes is a log line (JSON, or pretty with --log-format pretty) on `destination` (stdout).
+ */
 export async function serve(
   config: Config,
-  log: (line: string) => void,
+  destination?: LogDestination,
 ): Promise<{ close(): Promise<void>; port: number }> {
+  const log = createLogger({ format: config.logFormat, level: config.logLevel, destination });
   const loopback = isLoopback(config.host);
   if (!loopback && !config.auth && !config.insecure)
     throw new InputError(
@@ -27,6 +31,7 @@ export async function serve(
       allowedHosts: config.allowedHosts,
       bindHost: config.host,
     },
+    log,
   });
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
@@ -36,16 +41,23 @@ export async function serve(
     await traindx.close();
     throw err;
   });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.port;
+  const bound = server.address();
+  const port = typeof bound === 'object' && bound ? bound.port : config.port;
   const created = Object.values(seeded).reduce((n, r) => n + r.created + r.updated, 0);
-  log(`traindx listening on http://${config.host}:${port}/graphql (GraphiQL there too; /health)`);
-  log(`dashboard: http://${config.host}:${port}/ (runs, live run pages, /graph)`);
-  log(`store: ${traindx.store.description}; knowledge seeded (${created} nodes/links created or updated)`);
+  const address = `http://${config.host}:${port}`;
+  // The messages stay the sentences they were (test/support/server-process.ts finds `listening on http://…`).
+  log.info({ address }, `traindx listening on ${address}/graphql (GraphiQL there too; /health, /metrics)`);
+  log.info({ dashboard: `${address}/` }, `dashboard: ${address}/ (runs, live run pages, /graph)`);
+  log.info(
+    { store: traindx.store.kind, seeded: created },
+    `store: ${traindx.store.description}; knowledge seeded (${created} nodes/links created or updated)`,
+  );
   // The monitor's modules load after the server listens: they are not needed to serve.
   const { tfjsBackendName } = await import('../monitor/index.js');
-  log(`tfjs backend for the monitor: ${tfjsBackendName()}`);
-  log(
+  const backend = tfjsBackendName();
+  log.info({ tfjsBackend: backend }, `tfjs backend for the monitor: ${backend}`);
+  log.info(
+    { auth },
     auth
       ? 'auth: on (Authorization: Bearer TOKEN; traindx token create --scope read|write|admin)'
       : `auth: off${loopback ? ' (loopback only; add --auth to require tokens)' : ' (--insecure)'}`,
@@ -53,6 +65,7 @@ export async function serve(
   return {
     port,
     close: async () => {
+      log.info('traindx stopping');
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await traindx.close();

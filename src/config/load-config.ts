@@ -32,6 +32,8 @@ export const Config = z.object({
   neo4jDatabase: z.string().default('neo4j'),
   profile: z.string().optional(),
   logLevel: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
+  /** `serve`'s log lines: one JSON object each, or `pretty` for a person. */
+  logFormat: z.enum(['json', 'pretty']).default('json'),
   /** Largest request body the API reads, bytes. */
   maxRequestBytes: z.coerce
     .number()
@@ -72,6 +74,7 @@ const ENV_KEYS: Record<keyof Config, string> = {
   neo4jDatabase: 'NEO4J_DATABASE',
   profile: 'TRAINDX_PROFILE',
   logLevel: 'TRAINDX_LOG_LEVEL',
+  logFormat: 'TRAINDX_LOG_FORMAT',
   maxRequestBytes: 'TRAINDX_MAX_REQUEST_BYTES',
   maxBatchEvents: 'TRAINDX_MAX_BATCH_EVENTS',
   maxLineChars: 'TRAINDX_MAX_LINE_CHARS',

@@ -6,6 +6,8 @@ const ROOT = join(import.meta.dirname, '../..');
 export interface ServerProcess {
   url: string;
   child: ChildProcess;
+  /** Everything the server wrote to stdout so far (its log lines). */
+  stdout(): string;
   /** SIGKILL: no shutdown hook runs, as in a crash. */
   kill(): Promise<void>;
   stop(): Promise<void>;
@@ -27,6 +29,10 @@ export async function startServer(args: string[], env: Record<string, string> = 
     { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
+  let stdout = '';
+  child.stdout!.on('data', (chunk: Buffer) => {
+    stdout += chunk.toString();
+  });
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start in 60 s:\n${output}`)), 60_000);
     const onData = (chunk: Buffer) => {
@@ -48,6 +54,7 @@ export async function startServer(args: string[], env: Record<string, string> = 
   return {
     url,
     child,
+    stdout: () => stdout,
     kill: async () => {
       child.kill('SIGKILL');
       await exited;

@@ -2,11 +2,16 @@
  * Subscribes to a GraphQL subscription over server-sent events (graphql-yoga's
  * default transport) and collects the payloads as they arrive.
  */
-export async function subscribeSse(url: string, query: string, variables: object) {
+export async function subscribeSse(
+  url: string,
+  query: string,
+  variables: object,
+  headers: Record<string, string> = {},
+) {
   const controller = new AbortController();
   const res = await fetch(`${url}/graphql`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream', ...headers },
     body: JSON.stringify({ query, variables }),
     signal: controller.signal,
   });
