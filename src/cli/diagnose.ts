@@ -3,9 +3,13 @@ import { loadConfig } from '../config/index.js';
 import { diagnosePath } from '../engine/index.js';
 import { parseFieldMap } from '../trace/index.js';
 import { formatDiagnosis } from './format-diagnosis.js';
+import { showProgress } from './progress.js';
+import { terminalOf } from './terminal.js';
 
 export interface DiagnoseFlags {
   json?: boolean;
+  /** Every piece of evidence, cause explanation and remedy action. */
+  verbose?: boolean;
   profile?: string;
   run?: string;
   /** `--map tag=field`, repeatable. */
@@ -16,13 +20,15 @@ export interface DiagnoseFlags {
  * `traindx diagnose PATH`: every run a trace file (or a folder of them) holds,
  * read through the same path as a streamed run. One run prints one diagnosis
  * (`--json`: one object, the contract); a folder prints one per run
- * (`--json`: an array).
+ * (`--json`: an array). The text is wrapped to the terminal and coloured on
+ * a TTY (`NO_COLOR`, `FORCE_COLOR` honoured); `--json` is the same in both.
  *
  * @example await diagnose('run.jsonl', { json: true }, console.log);
  */
 export async function diagnose(path: string, flags: DiagnoseFlags, out: (line: string) => void) {
   const config = loadConfig(process.env, { profile: flags.profile });
   const notes: string[] = [];
+  const progress = await showProgress(path, process.stderr);
   const diagnoses = await diagnosePath(path, {
     profile: config.profile,
     run: flags.run,
@@ -31,10 +37,14 @@ export async function diagnose(path: string, flags: DiagnoseFlags, out: (line: s
       limits: { maxLineChars: config.maxLineChars, maxInflateRatio: config.maxInflateRatio },
     },
     onNotes: (run, said) => notes.push(...said.map((note) => `note (${run}): ${note}`)),
-  });
+  }).finally(progress.stop);
   const single = diagnoses.length === 1 && !(await stat(path)).isDirectory();
   if (flags.json) out(JSON.stringify(single ? diagnoses[0] : diagnoses, nonFinite, 2));
-  else out(diagnoses.map(formatDiagnosis).join('\n\n'));
+  else {
+    // The CLI's streams and environment are what decide colour and width; the formatter only obeys.
+    const terminal = terminalOf(process.stdout, process.env);
+    out(diagnoses.map((d) => formatDiagnosis(d, { terminal, verbose: flags.verbose })).join('\n\n'));
+  }
   // What the importer could not put in the trace (unmapped tags, restarts): beside the diagnosis, never in its JSON.
   for (const note of notes) (flags.json ? (line: string) => process.stderr.write(`${line}\n`) : out)(note);
 }

@@ -56,6 +56,7 @@ program
     'a run trace (JSON Lines, plain or gzipped) or a log: TensorBoard, Keras/Lightning CSV, trainer_state.json, W&B offline run; or a folder of them',
   )
   .option('--json', 'print the diagnosis as one JSON object (an array for a folder of runs)')
+  .option('--verbose', 'print every piece of evidence, each cause’s explanation and every remedy')
   .option('--run <name>', 'only the run of this name in a folder')
   .addOption(mapOption())
   .addOption(
