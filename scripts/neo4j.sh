@@ -4,22 +4,37 @@
 #
 #   scripts/neo4j.sh start    build the launcher on first use, start Neo4j on a
 #                             fresh temp data dir, wait until Bolt answers.
-#                             The LAST line on stdout is exactly
-#                             NEO4J_URI=bolt://127.0.0.1:PORT (everything else
-#                             goes to stderr), so callers can do:
-#                               export "$(scripts/neo4j.sh start | tail -n1)"
+#                             Auth is on: user neo4j, a password generated at
+#                             every start (kept in STATE/password, mode 600).
+#                             stdout is exactly three lines (everything else
+#                             goes to stderr), the URI last:
+#                               NEO4J_USER=neo4j
+#                               NEO4J_PASSWORD=<48 hex digits>
+#                               NEO4J_URI=bolt://127.0.0.1:PORT
+#                             Values never hold spaces or shell characters, so
+#                             callers can do:
+#                               export $(scripts/neo4j.sh start)
+#                             On a server already running it prints its lines.
+#   scripts/neo4j.sh env      the same three lines for the running server
+#                             (another shell: export $(scripts/neo4j.sh env)).
+#                             Exit 3 if not running.
 #   scripts/neo4j.sh stop     stop it (TERM, then KILL after 30 s) and delete
-#                             the temp data dir. Exit 0 even if not running.
-#   scripts/neo4j.sh status   print running/stopped and the URI.
-#                             Exit 0 if running, 3 if not.
+#                             the temp data dir and the password. Exit 0 even
+#                             if not running.
+#   scripts/neo4j.sh status   print running/stopped and the URI (not the
+#                             password). Exit 0 if running, 3 if not.
 #
 # Environment:
 #   NEO4J_BOLT_PORT        Bolt port on 127.0.0.1 (default 7687)
-#   TRAINDX_NEO4J_STATE    state dir: pid, data dir, logs (default /tmp/traindx-neo4j)
+#   TRAINDX_NEO4J_STATE    state dir: pid, password, data dir, logs (default /tmp/traindx-neo4j)
 #   NEO4J_START_TIMEOUT    seconds to wait for readiness (default 120)
 #   NEO4J_JAVA_OPTS        extra JVM options (appended)
+#   NEO4J_INITIAL_PASSWORD use this password instead of a generated one (8 or
+#                          more of A-Z a-z 0-9 . _ ~ -), e.g. to restart a
+#                          server under its clients' credentials
 #
-# Auth is disabled: connect with neo4j.auth.none() (or any basic credentials).
+# No password is ever put on a command line (other local users can read those):
+# the launcher reads it from the state file.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -32,6 +47,7 @@ STATE_DIR="${TRAINDX_NEO4J_STATE:-/tmp/traindx-neo4j}"
 PID_FILE="$STATE_DIR/pid"
 HOME_FILE="$STATE_DIR/home"
 PORT_FILE="$STATE_DIR/port"
+PASSWORD_FILE="$STATE_DIR/password"
 LOG_FILE="$STATE_DIR/launcher.log"
 BUILD_LOG="$STATE_DIR/build.log"
 LOCK_FILE="$STATE_DIR/lock"
@@ -50,7 +66,13 @@ if ! is_uint "$PORT" || (( 10#$PORT < 1 || 10#$PORT > 65535 )); then
   die "NEO4J_BOLT_PORT is not a valid port: '$PORT'"
 fi
 is_uint "$START_TIMEOUT" || die "NEO4J_START_TIMEOUT is not a number of seconds: '$START_TIMEOUT'"
+# Callers split the printed lines on spaces and export them: allow no character a shell would read.
+if [[ -n "${NEO4J_INITIAL_PASSWORD:-}" && ! "$NEO4J_INITIAL_PASSWORD" =~ ^[A-Za-z0-9._~-]{8,}$ ]]; then
+  die "NEO4J_INITIAL_PASSWORD must be 8 or more of A-Z a-z 0-9 . _ ~ -"
+fi
 
+# Everything this script creates (state dir, password, data dir) is for this user only.
+umask 077
 mkdir -p "$STATE_DIR"
 
 # Serialise start/stop/status across concurrent callers (flock is in util-linux).
@@ -110,7 +132,26 @@ remove_data_dir() {
   esac
 }
 
-clear_state() { rm -f -- "$PID_FILE" "$HOME_FILE" "$PORT_FILE"; }
+clear_state() { rm -f -- "$PID_FILE" "$HOME_FILE" "$PORT_FILE" "$PASSWORD_FILE"; }
+
+# 24 random bytes as 48 hex digits: nothing for a shell or a URI to interpret.
+new_password() {
+  if [[ -n "${NEO4J_INITIAL_PASSWORD:-}" ]]; then
+    printf '%s\n' "$NEO4J_INITIAL_PASSWORD"
+  else
+    od -An -N24 -tx1 /dev/urandom | tr -d ' \n'
+    printf '\n'
+  fi
+}
+
+# The caller contract: three KEY=VALUE lines on stdout, the URI last (so the
+# older `tail -n1` callers still get the right URI).
+print_env() {
+  local port="$1"
+  printf 'NEO4J_USER=neo4j\n'
+  printf 'NEO4J_PASSWORD=%s\n' "$(read_file "$PASSWORD_FILE")"
+  printf 'NEO4J_URI=bolt://127.0.0.1:%s\n' "$port"
+}
 
 # Send TERM, wait up to STOP_TIMEOUT, then KILL.
 kill_pid() {
@@ -171,7 +212,8 @@ cmd_start() {
       log "WARNING: already running on port $stored_port (NEO4J_BOLT_PORT=$PORT ignored; stop it first to change)"
     fi
     log "already running (pid $pid, data $(read_file "$HOME_FILE"))"
-    printf 'NEO4J_URI=bolt://127.0.0.1:%s\n' "$stored_port"
+    [[ -s "$PASSWORD_FILE" ]] || die "running, but its password file $PASSWORD_FILE is gone: stop it and start again"
+    print_env "$stored_port"
     return 0
   fi
 
@@ -191,6 +233,9 @@ cmd_start() {
 
   home="$(mktemp -d "${TMPDIR:-/tmp}/${DATA_PREFIX}XXXXXX")"
   : >"$LOG_FILE"
+  rm -f -- "$PASSWORD_FILE"
+  new_password >"$PASSWORD_FILE"
+  chmod 600 "$PASSWORD_FILE"
   local -a java_opts=(-Xms256m -Xmx512m -Dio.netty.tryReflectionSetAccessible=true)
   if [[ -n "${NEO4J_JAVA_OPTS:-}" ]]; then
     # shellcheck disable=SC2206 # intentional word splitting of user-provided options
@@ -200,7 +245,7 @@ cmd_start() {
   log "starting Neo4j on 127.0.0.1:$PORT (data $home, log $LOG_FILE)"
   local t0=$SECONDS
   # 9>&-: the server must not inherit (and hold) our lock fd.
-  NEO4J_BOLT_PORT="$PORT" nohup java "${java_opts[@]}" -jar "$JAR" "$home" \
+  NEO4J_BOLT_PORT="$PORT" NEO4J_PASSWORD_FILE="$PASSWORD_FILE" nohup java "${java_opts[@]}" -jar "$JAR" "$home" \
     >>"$LOG_FILE" 2>&1 </dev/null 9>&- &
   pid=$!
   printf '%s\n' "$pid" >"$PID_FILE"
@@ -232,8 +277,8 @@ cmd_start() {
     sleep 0.5
   done
 
-  log "ready in $(( SECONDS - t0 ))s (pid $pid)"
-  printf 'NEO4J_URI=bolt://127.0.0.1:%s\n' "$PORT"
+  log "ready in $(( SECONDS - t0 ))s (pid $pid; user neo4j, password in $PASSWORD_FILE)"
+  print_env "$PORT"
 }
 
 cmd_stop() {
@@ -269,12 +314,21 @@ cmd_status() {
   return 3
 }
 
+cmd_env() {
+  local port
+  port="$(read_file "$PORT_FILE")"
+  launcher_pid >/dev/null || { log "not running"; return 3; }
+  [[ -s "$PASSWORD_FILE" ]] || die "running, but its password file $PASSWORD_FILE is gone: stop it and start again"
+  print_env "${port:-$PORT}"
+}
+
 case "${1:-}" in
   start) cmd_start ;;
+  env) cmd_env ;;
   stop) cmd_stop ;;
   status) cmd_status ;;
   *)
-    printf 'usage: %s start|stop|status\n' "$(basename "$0")" >&2
+    printf 'usage: %s start|env|stop|status\n' "$(basename "$0")" >&2
     exit 2
     ;;
 esac

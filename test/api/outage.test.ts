@@ -1,15 +1,9 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { eventsOf } from '../generators/index.js';
-import { neo4jReachable, uniqueId } from '../support/neo4j.js';
+import { neo4jReachable, ownNeo4j, uniqueId } from '../support/neo4j.js';
 import { startServer } from '../support/server-process.js';
 
-const NEO4J_SH = join(import.meta.dirname, '../../scripts/neo4j.sh');
 // The shared Neo4j tells us the launcher works; this test runs its own on another port and state dir.
 const reachable = await neo4jReachable();
 
@@ -19,24 +13,6 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((resolve) => server.close(resolve));
   return port;
-}
-
-/** A Neo4j of this test's own (`scripts/neo4j.sh` on another port and state dir), so the shared one is untouched. */
-function ownNeo4j(port: number) {
-  const env = {
-    ...process.env,
-    NEO4J_BOLT_PORT: String(port),
-    TRAINDX_NEO4J_STATE: mkdtempSync(join(tmpdir(), 'traindx-outage-neo4j-')),
-  };
-  const run = (command: 'start' | 'stop') =>
-    promisify(execFile)(NEO4J_SH, [command], { env, timeout: 180_000 });
-  return {
-    start: () => run('start'),
-    stop: async () => {
-      await run('stop');
-    },
-    remove: () => rmSync(env.TRAINDX_NEO4J_STATE, { recursive: true, force: true }),
-  };
 }
 
 /** POSTs GraphQL and says how long the answer took, with its status, Retry-After and body. */
@@ -92,8 +68,8 @@ describe.skipIf(!reachable)('a Neo4j outage', () => {
   it('is answered fast with STORE_UNAVAILABLE, 503 and Retry-After, and the server is healthy again only once the store is seeded', async () => {
     const port = await freePort();
     const neo4j = ownNeo4j(port);
-    await neo4j.start();
-    const server = await startServer(['--store', 'neo4j'], { NEO4J_URI: `bolt://127.0.0.1:${port}` });
+    const credentials = await neo4j.start();
+    const server = await startServer(['--store', 'neo4j'], { ...credentials });
     try {
       const id = uniqueId('outage');
       const events = eventsOf({ id, steps: 60, stepsPerEpoch: 20, seed: 3 });
@@ -135,8 +111,9 @@ describe.skipIf(!reachable)('a Neo4j outage', () => {
       }
 
       console.log(`Neo4j down: ${timings.join('; ')}`);
-      // Neo4j comes back empty: the server restores its schema and seed before it says healthy.
-      await neo4j.start();
+      // Neo4j comes back empty (under the same password, as a restarted server would): the server
+      // restores its schema and seed before it says healthy.
+      await neo4j.start(credentials.NEO4J_PASSWORD);
       const health = await healthyWithin(server.url, 60_000);
       expect(health.status).toBe(200);
       expect(JSON.parse(health.text).symptoms).toBeGreaterThan(10);

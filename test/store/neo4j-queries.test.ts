@@ -1,7 +1,7 @@
 import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import { openNeo4jStore } from '../../src/store/index.js';
-import { neo4jOptions, neo4jReachable, uniqueId } from '../support/neo4j.js';
+import { neo4jAuth, neo4jOptions, neo4jReachable, uniqueId } from '../support/neo4j.js';
 
 const reachable = await neo4jReachable();
 
@@ -130,7 +130,7 @@ describe.runIf(reachable)('the Cypher the Neo4j store sends', () => {
       ...neo4jOptions(),
       onQuery: (query, params) => sent.push({ query, params }),
     });
-    const driver = neo4j.driver(neo4jOptions().uri, undefined, { disableLosslessIntegers: true });
+    const driver = neo4j.driver(neo4jOptions().uri, neo4jAuth(), { disableLosslessIntegers: true });
     try {
       const [parent, child] = [uniqueId('tck-parent'), uniqueId('tck-child')];
       const [cause, remedy] = [`t_${child}_cause`, `t_${child}_remedy`].map((id) => id.replace(/-/g, '_'));
@@ -242,7 +242,7 @@ describe.runIf(reachable)('the Cypher the Neo4j store sends', () => {
   it('lists runs in one statement, and reads parent, remedies and tags of runs stored before they were copied out', async () => {
     const sent: string[] = [];
     const store = await openNeo4jStore({ ...neo4jOptions(), onQuery: (query) => sent.push(query) });
-    const driver = neo4j.driver(neo4jOptions().uri);
+    const driver = neo4j.driver(neo4jOptions().uri, neo4jAuth());
     try {
       const legacy = {
         type: 'run',

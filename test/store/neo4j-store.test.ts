@@ -1,7 +1,7 @@
 import neo4j from 'neo4j-driver';
 import { describe, expect, it } from 'vitest';
 import { openNeo4jStore } from '../../src/store/index.js';
-import { neo4jOptions, neo4jReachable, uniqueId } from '../support/neo4j.js';
+import { neo4jAuth, neo4jOptions, neo4jReachable, uniqueId } from '../support/neo4j.js';
 import { describeStoreContract } from './contract.js';
 
 // Asked once; with TRAINDX_REQUIRE_NEO4J=1 (CI) an unreachable server throws here instead of skipping.
@@ -17,7 +17,7 @@ describe.skipIf(!reachable)('on a real Neo4j (start one with scripts/neo4j.sh st
   it('gives each run its own Layer nodes, however its layers are named', async () => {
     const store = await openNeo4jStore(neo4jOptions());
     const { uri } = neo4jOptions();
-    const driver = neo4j.driver(uri, undefined, { disableLosslessIntegers: true });
+    const driver = neo4j.driver(uri, neo4jAuth(), { disableLosslessIntegers: true });
     try {
       const a = uniqueId('layers');
       const layer = (name: string, units: number) => ({ model: { layers: [{ name, units }] } });

@@ -1,5 +1,6 @@
 package traindx;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.neo4j.configuration.Config;
 import org.neo4j.configuration.GraphDatabaseInternalSettings;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
@@ -17,10 +19,21 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
 import org.neo4j.io.ByteUnit;
+import org.neo4j.io.fs.DefaultFileSystemAbstraction;
+import org.neo4j.kernel.impl.security.User;
+import org.neo4j.logging.NullLogProvider;
+import org.neo4j.memory.EmptyMemoryTracker;
+import org.neo4j.server.security.SecureHasher;
+import org.neo4j.server.security.SystemGraphCredential;
+import org.neo4j.server.security.auth.CommunitySecurityModule;
+import org.neo4j.server.security.auth.FileUserRepository;
 
 /**
  * Starts a real Neo4j Community 5.26 DBMS (embedded kernel + Bolt server) for
- * local development and CI. Auth is off, only Bolt on 127.0.0.1 is enabled.
+ * local development and CI. Only Bolt on 127.0.0.1 is enabled, with auth on:
+ * user {@code neo4j}, password read from the file named by env
+ * NEO4J_PASSWORD_FILE (a file, not an argument or variable, so that no other
+ * local user can read it from the process table).
  *
  * <p>Usage: {@code java -jar neo4j-launcher.jar [HOME_DIR]}; HOME_DIR defaults
  * to env NEO4J_HOME_DIR. Port: env NEO4J_BOLT_PORT (default 7687). Prints
@@ -41,8 +54,15 @@ public final class Neo4jLauncher {
             return;
         }
         int port = parsePort(System.getenv("NEO4J_BOLT_PORT"));
+        String password = readPassword(System.getenv("NEO4J_PASSWORD_FILE"));
         Path home = Path.of(homeArg).toAbsolutePath();
         Files.createDirectories(home);
+        try {
+            writeInitialPassword(home, password);
+        } catch (Throwable t) {
+            fail("could not write the initial password of user 'neo4j'", t);
+            return;
+        }
 
         System.out.println("NEO4J_STARTING home=" + home + " bolt=" + HOST + ":" + port);
         System.out.flush();
@@ -56,7 +76,7 @@ public final class Neo4jLauncher {
                     .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                     .setConfig(HttpConnector.enabled, false)
                     .setConfig(HttpsConnector.enabled, false)
-                    .setConfig(GraphDatabaseSettings.auth_enabled, false)
+                    .setConfig(GraphDatabaseSettings.auth_enabled, true)
                     .setConfig(GraphDatabaseSettings.pagecache_memory, ByteUnit.mebiBytes(64))
                     // Throw-away data: keep as little transaction log as allowed.
                     .setConfig(GraphDatabaseSettings.keep_logical_logs, "1 files")
@@ -109,6 +129,50 @@ public final class Neo4jLauncher {
         System.out.flush();
 
         stopped.await();
+    }
+
+    /** The password in the file, without its line end; fails on a missing file or one shorter than Neo4j's minimum. */
+    private static String readPassword(String file) {
+        if (file == null || file.isBlank()) {
+            fail("NEO4J_PASSWORD_FILE is not set: auth is always on, and the password of user 'neo4j' is read from it", null);
+        }
+        String password;
+        try {
+            password = Files.readString(Path.of(file), StandardCharsets.UTF_8).strip();
+        } catch (Exception e) {
+            fail("could not read NEO4J_PASSWORD_FILE '" + file + "'", e);
+            return null; // unreachable
+        }
+        // Neo4j's default dbms.security.auth_minimum_password_length.
+        if (password.length() < 8) {
+            fail("the password in NEO4J_PASSWORD_FILE has fewer than 8 characters", null);
+        }
+        return password;
+    }
+
+    /**
+     * Writes what {@code neo4j-admin dbms set-initial-password} writes: the
+     * auth store's initial user file (data/dbms/auth.ini), which the system
+     * database reads once, when it is created. The data dir is new at every
+     * start, so the user exists with this password, and no password change
+     * required, from the first Bolt connection on: there is no moment at which
+     * the default neo4j/neo4j would be accepted.
+     */
+    private static void writeInitialPassword(Path home, String password) throws Exception {
+        Config config = Config.newBuilder().set(GraphDatabaseSettings.neo4j_home, home).build();
+        Path file = CommunitySecurityModule.getInitialUserRepositoryFile(config);
+        Files.createDirectories(file.getParent());
+        Files.deleteIfExists(file);
+        FileUserRepository users = new FileUserRepository(new DefaultFileSystemAbstraction(), file,
+                NullLogProvider.getInstance(), EmptyMemoryTracker.INSTANCE);
+        users.start();
+        try {
+            SystemGraphCredential credential = SystemGraphCredential.createCredentialForPassword(
+                    password.getBytes(StandardCharsets.UTF_8), new SecureHasher());
+            users.create(new User("neo4j", null, credential, false, false));
+        } finally {
+            users.shutdown();
+        }
     }
 
     private static int parsePort(String raw) {
