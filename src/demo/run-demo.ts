@@ -2,7 +2,7 @@ import { fmt } from '../detect/index.js';
 import type { Diagnosis, KnowledgeSeed } from '../domain/index.js';
 import type { Traindx } from '../engine/index.js';
 import { createMonitor, initTfjsBackend } from '../monitor/index.js';
-import { describeEdits } from '../reason/index.js';
+import { describeEdits, fillSnippets } from '../reason/index.js';
 import { createRng, hashString } from '../train/index.js';
 import { DEMO_SCENARIOS, type DemoScenario } from './scenarios.js';
 
@@ -112,7 +112,9 @@ function printDiagnosis(
   if (evidence) out(`  evidence: ${evidence}`);
   const remedy = d.remedies[0];
   if (remedy) {
-    const snippet = knowledge.remedies.find((k) => k.id === remedy.id)?.snippets.tfjs.split('\n')[0];
+    const template = knowledge.remedies.find((k) => k.id === remedy.id)?.snippets;
+    // The run's own values in the code, so it says what the edit says.
+    const snippet = template && fillSnippets(template, remedy.edits, d.facts).tfjs.split('\n')[0];
     const edit = describeEdits(remedy.edits);
     out(
       `  first remedy: ${remedy.name}${edit ? `\n    edit: ${edit}` : ''}${snippet ? `\n    tfjs: ${snippet}` : ''}`,

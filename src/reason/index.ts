@@ -1,9 +1,17 @@
 export { adviseSignals } from './advise-signals.js';
-export { type AlertableSymptom, type AlertDecider, createAlertDecider } from './decide-alerts.js';
+export {
+  type AlertableSymptom,
+  type AlertDecider,
+  alertKey,
+  createAlertDecider,
+  type LearnableAlert,
+} from './alert-decider.js';
+export { materiallyDiffers } from './alert-evidence.js';
 export { describeEdits } from './describe-edits.js';
 export { type DiagnoseInput, diagnoseRun, factsOf } from './diagnose-run.js';
 export { type DiagnoseStoredDeps, diagnoseStoredRun } from './diagnose-stored-run.js';
 export { explainCause, toDiagnosedSymptom } from './explain-cause.js';
+export { fillSnippets, genericSnippets, type SnippetFacts } from './fill-snippets.js';
 export {
   type AttemptJudgement,
   type AttemptThresholds,

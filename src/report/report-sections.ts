@@ -2,6 +2,7 @@ import { chartsHtml } from './html-charts.js';
 import { causesHtml, symptomsHtml } from './html-findings.js';
 import { editsHtml, remediesHtml } from './html-remedies.js';
 import { missingHtml, summaryHtml } from './html-summary.js';
+import { whyHtml } from './html-why.js';
 import type { ReportView } from './report-view.js';
 
 /** One section of a report page: its element id, its heading, and its HTML for a view. */
@@ -20,6 +21,8 @@ export interface ReportSection {
  * @example REPORT_SECTIONS.map((s) => s.html(view)).join('\n')
  */
 export const REPORT_SECTIONS: readonly ReportSection[] = [
+  // First, so the reason and the fix are on the first screen (the causes' text can run long).
+  { id: 'why', name: 'Why', html: whyHtml, optional: true },
   { id: 'summary', name: 'Run summary', html: summaryHtml },
   { id: 'causes', name: 'Likely causes', html: causesHtml },
   { id: 'symptoms', name: 'Symptoms', html: symptomsHtml },

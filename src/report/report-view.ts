@@ -1,4 +1,5 @@
 import { HEALTHY_THRESHOLD, type Snippets } from '../domain/index.js';
+import { fillSnippets } from '../reason/index.js';
 import { buildReportData } from './build-report-data.js';
 import { type EditPreview, previewEdits } from './edit-preview.js';
 import type { ReportData } from './report-data.js';
@@ -11,6 +12,7 @@ import {
   summariseSeries,
 } from './run-summary.js';
 import { type MarkedSymptom, markSymptoms } from './symptom-markers.js';
+import { buildWhyView, type WhyView } from './why-view.js';
 
 export interface EvidenceView {
   symptom: MarkedSymptom;
@@ -50,6 +52,8 @@ export interface ReportView {
   runLabel: string;
   verdict: string;
   healthy: boolean;
+  /** The why card under the verdict; undefined for a healthy run. */
+  why?: WhyView;
   layers: LayerRow[];
   sections: { data: Fact[]; optimizer: Fact[]; outcome: Fact[] };
   signals: SeriesSummary[];
@@ -106,15 +110,24 @@ export function buildReportView(input: ReportInput): ReportView {
       against: c.against.map((a) => symptomName.get(a.symptomId) ?? a.symptomId),
     }),
   );
+  // Snippets say this run's values (its learning rate, its optimizer), never a stock example's.
+  const snippetFacts = { optimizer: d.facts.optimizer, learningRate: d.facts.learningRate };
+  const filled = new Map(
+    d.remedies.flatMap((r) => {
+      const info = remedyInfo.get(r.id);
+      return info ? [[r.id, fillSnippets(info.snippets, r.edits, snippetFacts)] as const] : [];
+    }),
+  );
   const remedies = d.remedies.map((r): RemedyView => {
     const info = remedyInfo.get(r.id);
+    const snippets = filled.get(r.id);
     return {
       id: r.id,
       name: r.name,
       score: r.score,
       forCauses: r.forCauses.map(causeName),
       action: r.action,
-      ...(info ? { snippets: info.snippets } : {}),
+      ...(snippets ? { snippets } : {}),
       structural: info?.structural ?? false,
     };
   });
@@ -122,11 +135,14 @@ export function buildReportView(input: ReportInput): ReportView {
     DETAILED_CAUSES,
     causes.filter((c) => c.confidence >= HEALTHY_THRESHOLD).length,
   );
+  const numbers = chartNumbers(data, input.series);
+  const why = buildWhyView(d, symptoms, data, numbers, (id) => filled.get(id));
   return {
     title: `traindx report: ${runLabel} (${d.healthy ? 'healthy' : 'needs attention'})`,
     runLabel,
     verdict: d.summary,
     healthy: d.healthy,
+    ...(why ? { why } : {}),
     layers: summary.layers,
     sections: summary.sections,
     signals: summary.signals,
@@ -143,7 +159,7 @@ export function buildReportView(input: ReportInput): ReportView {
     missingSignals: d.missingSignals,
     profile: d.facts.profile,
     data,
-    chartNumbers: chartNumbers(data, input.series),
+    chartNumbers: numbers,
   };
 }
 

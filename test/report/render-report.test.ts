@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TraceEvent } from '../../src/domain/index.js';
+import { fillSnippets } from '../../src/reason/index.js';
 import { type ReportInput, readReportData, renderReport } from '../../src/report/index.js';
 import { readTrace } from '../../src/trace/index.js';
 import { SAMPLES_DIR } from '../support/samples.js';
@@ -64,15 +65,19 @@ describe('the HTML report of a real tfjs run whose learning rate was too high', 
     expect(text.indexOf(top.name)).toBeLessThan(text.indexOf(input.diagnosis.causes[1]!.name));
   });
 
-  it('gives the remedies with their tfjs, Keras and PyTorch snippets from the knowledge graph', () => {
+  it('gives the remedies with their tfjs, Keras and PyTorch snippets, filled with this run’s values', () => {
     const lower = input.knowledge.remedies.find((r) => r.id === 'lower_learning_rate')!;
+    const remedy = input.diagnosis.remedies.find((r) => r.id === 'lower_learning_rate')!;
+    const edit = remedy.edits.find((e) => e.field === 'learningRate')!;
+    const filled = fillSnippets(lower.snippets, remedy.edits, input.diagnosis.facts);
+    expect(filled.keras).toContain(`learning_rate=${edit.value})  # a tenth of ${edit.from}`);
     expect(page).toContain('id="remedy-lower_learning_rate"');
     for (const [key, lang] of [
       ['tfjs', 'js'],
       ['keras', 'python'],
       ['pytorch', 'python'],
     ] as const)
-      expect(page).toContain(`<code class="language-${lang}">${esc(lower.snippets[key])}</code>`);
+      expect(page).toContain(`<code class="language-${lang}">${esc(filled[key])}</code>`);
   });
 
   it('summarises the run: layers, data, optimizer and outcome', () => {

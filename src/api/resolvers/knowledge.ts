@@ -1,3 +1,4 @@
+import { genericSnippets } from '../../reason/index.js';
 import type { RequestContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers.js';
 
@@ -46,5 +47,6 @@ export const knowledgeResolvers: Resolvers = {
   SuggestedCause: { source: (l, _, ctx) => sourceOf(ctx, l.source) },
   SymptomLink: { source: (l, _, ctx) => sourceOf(ctx, l.source) },
   RemedyLink: { source: (l, _, ctx) => sourceOf(ctx, l.source) },
-  Remedy: { edit: (r) => r.edit ?? null },
+  // The seed's snippets are templates (`{{optimizer.learningRate|1e-4}}`); with no run at hand, their examples.
+  Remedy: { edit: (r) => r.edit ?? null, snippets: (r) => genericSnippets(r.snippets) },
 };
