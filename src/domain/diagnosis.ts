@@ -90,6 +90,13 @@ export const DiagnosedCause = z.object({
   path: z.array(PathStep),
   paths: z.array(ExplanationPath),
   against: z.array(MissingEvidence),
+  /**
+   * Symptoms this cause would explain that a higher-ranked cause explains as
+   * its consequences (they began after its own evidence): counted there, not here.
+   */
+  explainedBy: z
+    .array(z.object({ symptomId: z.string(), layer: z.string().optional(), cause: z.string() }))
+    .optional(),
 });
 export type DiagnosedCause = z.infer<typeof DiagnosedCause>;
 

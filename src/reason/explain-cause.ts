@@ -69,6 +69,15 @@ export function explainCause(
     path,
     paths,
     against: scored.against,
+    ...(scored.attributed?.length
+      ? {
+          explainedBy: scored.attributed.map((a) => ({
+            symptomId: a.support.link.symptom,
+            ...(a.support.occurrence.layer ? { layer: a.support.occurrence.layer } : {}),
+            cause: a.to,
+          })),
+        }
+      : {}),
   };
 }
 
@@ -94,6 +103,13 @@ function sentences(
       '.',
   );
   out.push(`${trimStop(first!.link.rationale)} [${names.source(first!.link.source)}].`);
+  for (const to of new Set(scored.attributed?.map((a) => a.to))) {
+    const signs = scored.attributed!.filter((a) => a.to === to).map((a) => seen(a.support));
+    const more = signs.length > 3 ? `, and ${signs.length - 3} more,` : '';
+    out.push(
+      `Not counted here: ${signs.slice(0, 3).join('; ')}${more} follow from ${names.cause(to).toLowerCase()}, ranked above.`,
+    );
+  }
   if (scored.against.length > 0) {
     const missing = scored.against.slice(0, 3).map((a) => names.symptom(a.symptomId).toLowerCase());
     out.push(`Against it: the run recorded what would show ${missing.join(', ')}, and did not show it.`);

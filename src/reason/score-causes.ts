@@ -1,4 +1,5 @@
 import type { KnowledgeSeed, MissingEvidence, SymptomOccurrence } from '../domain/index.js';
+import { type AttributedCause, attributeConsequences } from './attribute-consequences.js';
 
 /** The strongest occurrence of each symptom: what the reasoner weighs. */
 export function strongestBySymptom(occurrences: SymptomOccurrence[]): Map<string, SymptomOccurrence> {
@@ -37,6 +38,8 @@ export interface ScoredCause {
   confidence: number;
   support: Support[];
   against: MissingEvidence[];
+  /** Symptoms this cause had counted that a higher-ranked cause explains as its consequences (step 5). */
+  attributed?: AttributedCause['attributed'];
 }
 
 /**
@@ -60,6 +63,11 @@ export interface ScoredCause {
  *    with λ = 0.9 for static and data findings (a check of the run's
  *    description does not miss) and 0.5 for dynamic ones (a detector can
  *    miss, and a run can stop before it shows).
+ * 5. **Consequences, not rivals.** A symptom that a higher-ranked,
+ *    established cause explains as its consequence (it began after that
+ *    cause's own evidence, or it is an outcome any failure produces) is
+ *    credited to that cause alone; the lower cause is scored again from the
+ *    evidence that is its own (`attributeConsequences`).
  *
  * Returns causes by confidence, highest first. Pure.
  *
@@ -101,10 +109,18 @@ export function scoreCauses(
     mechanism: new Set(knowledge.causes.filter((c) => c.mechanism).map((c) => c.id)),
   });
   const scored: ScoredCause[] = [];
+  // The product of step 4's factors per cause, kept unrounded for scoring again in step 5.
+  const againstOdds = new Map<string, number>();
+  // Odds from the evidence, the prior and the negative evidence (steps 1–4), for any part of a cause's support.
+  const confidenceOf = (cause: ScoredCause, parts: Support[]): number => {
+    const prior = priors.get(cause.id) ?? 0.5;
+    const p = evidence(parts);
+    const odds = (p / (1 - p)) * (prior / (1 - prior)) * (againstOdds.get(cause.id) ?? 1);
+    return round(odds / (1 + odds));
+  };
   for (const [id, parts] of support) {
     parts.sort((a, b) => b.p - a.p || a.link.symptom.localeCompare(b.link.symptom));
-    const prior = priors.get(id) ?? 0.5;
-    let odds = (evidence(parts) / (1 - evidence(parts))) * (prior / (1 - prior));
+    let factors = 1;
     const against: MissingEvidence[] = [];
     if (observable) {
       for (const link of knowledge.suggests) {
@@ -117,14 +133,17 @@ export function scoreCauses(
           continue;
         const lambda = kinds.get(link.symptom) === 'dynamic' ? LAMBDA_DYNAMIC : LAMBDA_STATIC;
         const factor = 1 - lambda * link.predicts;
-        odds *= factor;
+        factors *= factor;
         against.push({ symptomId: link.symptom, weight: link.predicts, factor: round(factor) });
       }
       against.sort((a, b) => a.factor - b.factor || a.symptomId.localeCompare(b.symptomId));
     }
-    scored.push({ id, confidence: round(odds / (1 + odds)), support: parts, against });
+    againstOdds.set(id, factors);
+    const cause = { id, confidence: 0, support: parts, against };
+    scored.push({ ...cause, confidence: confidenceOf(cause, parts) });
   }
-  return scored.sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
+  scored.sort((a, b) => b.confidence - a.confidence || a.id.localeCompare(b.id));
+  return attributeConsequences(scored, knowledge, confidenceOf, evidence);
 }
 
 const outcomeSymptoms = (knowledge: KnowledgeSeed): Set<string> =>

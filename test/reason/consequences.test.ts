@@ -1,0 +1,100 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { SymptomOccurrence } from '../../src/domain/index.js';
+import { diagnosePath } from '../../src/engine/index.js';
+import { loadSeed } from '../../src/knowledge/index.js';
+import { scoreCauses } from '../../src/reason/index.js';
+import { SAMPLES_DIR } from '../support/samples.js';
+
+const seed = await loadSeed([join(import.meta.dirname, '../../graph-seed')]);
+const occ = (
+  symptomId: string,
+  firstStep: number,
+  extra: Partial<SymptomOccurrence> = {},
+): SymptomOccurrence => ({
+  symptomId,
+  firstStep,
+  lastStep: firstStep + 10,
+  severity: 'critical',
+  confidence: 0.9,
+  evidence: [`${symptomId}: value 7.5 at step ${firstStep}`],
+  ...extra,
+});
+const byId = <T extends { id: string }>(causes: T[], id: string): T | undefined =>
+  causes.find((c) => c.id === id);
+
+describe('consequences, not rivals', () => {
+  // A rate far above the usual range (a setup finding), the loss diverging at
+  // step 2, then ReLU units dying at step 5: one problem, not three.
+  const diverging = [
+    occ('learning_rate_above_range', 0, { severity: 'warning', lastStep: 0 }),
+    occ('loss_divergence', 2),
+  ];
+
+  it('credits a symptom that began after the top cause’s own evidence to that cause alone', () => {
+    const causes = scoreCauses([...diverging, occ('dead_units', 5, { layer: 'dense_1' })], seed);
+    expect(causes[0]!.id).toBe('learning_rate_too_high');
+    const dying = byId(causes, 'dying_relu');
+    // dying_relu had nothing but the dead units: with them explained, nothing is left.
+    expect(dying).toBeUndefined();
+    const alone = scoreCauses([occ('dead_units', 5, { layer: 'dense_1' })], seed);
+    expect(byId(alone, 'dying_relu')!.confidence).toBeGreaterThan(0.5);
+  });
+
+  it('keeps the evidence that is the lower cause’s own, and says what went to the higher one', () => {
+    const causes = scoreCauses(
+      [
+        ...diverging,
+        occ('dead_units', 5, { layer: 'dense_1' }),
+        occ('unchanged_weights', 20, { layer: 'dense_0' }),
+      ],
+      seed,
+    );
+    const frozen = byId(causes, 'weights_not_updating');
+    expect(frozen?.support.map((s) => s.link.symptom)).toContain('unchanged_weights');
+    const init = byId(causes, 'poor_weight_initialization');
+    if (init) expect(init.attributed?.every((a) => a.to === 'learning_rate_too_high')).toBe(true);
+  });
+
+  it('leaves a rival alone when its symptom came first (order in time separates rival from consequence)', () => {
+    // Dead units from step 0, before the loss diverged at step 40, and no setup finding for the rate.
+    const causes = scoreCauses(
+      [occ('dead_units', 0, { layer: 'dense_1' }), occ('loss_divergence', 40)],
+      seed,
+    );
+    const dying = byId(causes, 'dying_relu');
+    expect(dying?.support.map((s) => s.link.symptom)).toContain('dead_units');
+    expect(dying?.attributed ?? []).toEqual([]);
+  });
+
+  it('never changes the top cause, and never raises a lower one', () => {
+    const occurrences = [
+      ...diverging,
+      occ('dead_units', 5, { layer: 'dense_1' }),
+      occ('exploding_gradients', 3),
+    ];
+    const causes = scoreCauses(occurrences, seed);
+    expect(causes[0]!.id).toBe('learning_rate_too_high');
+    for (const c of causes.slice(1)) expect(c.confidence).toBeLessThanOrEqual(causes[0]!.confidence);
+  });
+
+  it('shows it on the Keras SGD run at learning rate 3: the dead units follow from the rate', async () => {
+    const [diagnosis] = await diagnosePath(join(SAMPLES_DIR, 'keras-sgd-lr3-wine.jsonl'));
+    if (!diagnosis) throw new Error('no diagnosis');
+    expect(diagnosis.causes[0]!.id).toBe('learning_rate_too_high');
+    // Before: dying ReLU 0.566 and poor initialisation 0.544 beside the rate's 0.994.
+    for (const rival of ['dying_relu', 'poor_weight_initialization'])
+      expect(
+        byId(diagnosis.causes, rival)?.paths.some((p) => p.occurrence.id === 'dead_units') ?? false,
+      ).toBe(false);
+    const explained = diagnosis.causes.flatMap((c) => c.explainedBy ?? []);
+    expect(explained).toContainEqual({
+      symptomId: 'dead_units',
+      layer: 'dense_1',
+      cause: 'learning_rate_too_high',
+    });
+    expect(diagnosis.causes.find((c) => c.explainedBy)?.explanation).toMatch(
+      /follow from learning rate too high/,
+    );
+  });
+});
