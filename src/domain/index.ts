@@ -4,6 +4,7 @@ export * from './knowledge-counts.js';
 export * from './numbers.js';
 export * from './outcome.js';
 export * from './outcome-filter.js';
+export * from './run-alert.js';
 export * from './series-chunk.js';
 export * from './stored-run.js';
 export * from './trace-events.js';

@@ -1,102 +1,90 @@
-import type { DiagnosedCause, DiagnosedSymptom, KnowledgeSeed } from '../domain/index.js';
+import type { KnowledgeSeed, RunAlert } from '../domain/index.js';
 import type { IngestResult } from '../ingest/index.js';
 import { type AlertDecider, createAlertDecider, scoreCauses, toDiagnosedSymptom } from '../reason/index.js';
+import type { AlertStore } from '../store/index.js';
+import { type AlertBus, createLocalAlertBus } from './alert-bus.js';
 
-/** One alert of a live run (GraphQL `Alert`). */
-export interface RunAlert {
-  runId: string;
-  kind: 'symptom' | 'top_cause' | 'finished';
-  symptom?: DiagnosedSymptom;
-  topCause?: Pick<DiagnosedCause, 'id' | 'name' | 'confidence'>;
-  step?: number;
-}
+export type { RunAlert } from '../domain/index.js';
 
 export interface AlertHub {
-  /** After a batch was stored: announces what reason's alert decider calls news, and the end. */
-  publish(result: IngestResult, knowledge: KnowledgeSeed): void;
-  /** Every alert of the run from now on; ends when the consumer returns. */
-  subscribe(runId: string): AsyncIterableIterator<RunAlert>;
+  /**
+   * After a batch of `batchEvents` events was stored: decides what is news
+   * (reason's alert decider), stores it with the run, then publishes it.
+   */
+  publish(result: IngestResult, batchEvents: number, knowledge: KnowledgeSeed): Promise<RunAlert[]>;
+  /** Every alert of the run from now on; ends when the consumer returns. `ready`: none can be missed from then on. */
+  subscribe(runId: string): { alerts: AsyncIterableIterator<RunAlert>; ready: Promise<void> };
   /** Every alert this hub announces, of any run (the API's /metrics counts them); returns the untap. */
   tap(listener: (alert: RunAlert) => void): () => void;
+  close(): Promise<void>;
+}
+
+interface LiveDecider {
+  decide: AlertDecider;
+  /** The run's event count after the batch it last decided on, and how many alerts the run had then. */
+  eventCount: number;
+  count: number;
 }
 
 /**
- * In-process fan-out of live alerts to `alerts(runId)` subscribers. Each
- * replica pushes what it ingests; behind a load balancer, route a run's
- * batches and its subscribers to the same replica (sticky by runId). The
- * decider of a run is dropped when the run ends.
+ * The server's alerts: what reason's decider calls news after each batch is
+ * stored with the run (so the run page shows the history, and any replica
+ * can carry on the run) and published on the bus (in process by default,
+ * Redis between replicas). A run's decider is kept between its batches while
+ * no one else wrote to the run (its event count moved by this batch alone);
+ * otherwise it is rebuilt from the stored history, so replicas that take
+ * turns on one run announce each (symptom, layer) once.
  */
-export function createAlertHub(): AlertHub {
-  const deciders = new Map<string, AlertDecider>();
-  const listeners = new Map<string, Set<(alert: RunAlert) => void>>();
+export function createAlertHub(deps: { store: AlertStore; bus?: AlertBus }): AlertHub {
+  const { store } = deps;
+  const bus = deps.bus ?? createLocalAlertBus();
+  const deciders = new Map<string, LiveDecider>();
   const taps = new Set<(alert: RunAlert) => void>();
-  const send = (alert: RunAlert) => {
-    for (const tap of taps) tap(alert);
-    for (const listener of listeners.get(alert.runId) ?? []) listener(alert);
+
+  const deciderFor = async (runId: string, eventsBefore: number): Promise<LiveDecider> => {
+    const live = deciders.get(runId);
+    if (live && live.eventCount === eventsBefore) return live;
+    const history = await store.readAlerts(runId);
+    return { decide: createAlertDecider(history), eventCount: eventsBefore, count: history.length };
   };
+
   return {
-    publish(result, knowledge) {
+    async publish(result, batchEvents, knowledge) {
       const { runId } = result;
-      let decide = deciders.get(runId);
-      if (!decide) {
-        decide = createAlertDecider();
-        deciders.set(runId, decide);
-      }
-      const news = result.symptoms.map(toDiagnosedSymptom).filter((s) => decide.isNews(s));
-      if (news.length === 0 && !result.status) return;
+      const live = await deciderFor(runId, result.eventCount - batchEvents);
+      const { decide } = live;
+      const changes = decide.changes(result.symptoms.map(toDiagnosedSymptom), result.lastStep);
+      const out: Omit<RunAlert, 'seq'>[] = [];
       const scored = scoreCauses(result.symptoms, knowledge)[0];
       const name = scored && knowledge.causes.find((c) => c.id === scored.id)?.name;
-      const top = scored
+      const topCause = scored
         ? { id: scored.id, name: name ?? scored.id, confidence: scored.confidence }
         : undefined;
-      for (const symptom of news)
-        send({ runId, kind: 'symptom', symptom, topCause: top, step: symptom.lastStep });
-      if (decide.isNewTopCause(top?.id))
-        send({ runId, kind: 'top_cause', topCause: top, step: result.lastStep });
-      if (result.status) {
-        deciders.delete(runId);
-        send({ runId, kind: 'finished', topCause: top, step: result.lastStep });
+      for (const { change, symptom } of changes)
+        out.push({ runId, kind: 'symptom', change, symptom, topCause, step: symptom.lastStep });
+      if (decide.isNewTopCause(topCause?.id))
+        out.push({ runId, kind: 'top_cause', topCause, step: result.lastStep });
+      if (result.status) out.push({ runId, kind: 'finished', topCause, step: result.lastStep });
+      const alerts = out.map((a, i) => dropUndefined({ ...a, seq: live.count + i }) as RunAlert);
+      if (alerts.length) await store.appendAlerts(runId, alerts);
+      if (result.status) deciders.delete(runId);
+      else deciders.set(runId, { decide, eventCount: result.eventCount, count: live.count + alerts.length });
+      for (const alert of alerts) {
+        for (const tap of taps) tap(alert);
+        bus.publish(alert);
       }
+      return alerts;
     },
+    subscribe: (runId) => bus.subscribe(runId),
     tap(listener) {
       taps.add(listener);
       return () => taps.delete(listener);
     },
-    subscribe(runId) {
-      const queue: RunAlert[] = [];
-      let wake: (() => void) | undefined;
-      let done = false;
-      const listener = (alert: RunAlert) => {
-        queue.push(alert);
-        wake?.();
-      };
-      let set = listeners.get(runId);
-      if (!set) {
-        set = new Set();
-        listeners.set(runId, set);
-      }
-      set.add(listener);
-      const stop = () => {
-        done = true;
-        set.delete(listener);
-        if (set.size === 0 && listeners.get(runId) === set) listeners.delete(runId);
-        wake?.();
-      };
-      return {
-        [Symbol.asyncIterator]() {
-          return this;
-        },
-        async next(): Promise<IteratorResult<RunAlert>> {
-          while (queue.length === 0 && !done) await new Promise<void>((r) => (wake = r));
-          wake = undefined;
-          if (queue.length > 0) return { value: queue.shift()!, done: false };
-          return { value: undefined, done: true };
-        },
-        async return(): Promise<IteratorResult<RunAlert>> {
-          stop();
-          return { value: undefined, done: true };
-        },
-      };
-    },
+    close: () => bus.close(),
   };
+}
+
+// Alerts travel as JSON (Redis) and are stored as parsed: no undefined fields either way.
+function dropUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

@@ -17,6 +17,7 @@ import {
   scoreCauses,
 } from '../reason/index.js';
 import { type GraphStore, RunNotFoundError } from '../store/index.js';
+import type { AlertBus } from './alert-bus.js';
 import { type AlertHub, createAlertHub, type RunAlert } from './alert-hub.js';
 import { createDiagnosisCache } from './diagnosis-cache.js';
 import { createKnowledgeCache, type KnowledgeIndex } from './knowledge-cache.js';
@@ -37,6 +38,8 @@ export interface TraindxOptions {
   maxLayersPerRun?: number;
   /** How long knowledge read from the store is trusted before it is read again (other replicas' writes). */
   knowledgeTtlMs?: number;
+  /** Where alerts travel to subscribers: this process only (default), or Redis between replicas. */
+  alertBus?: AlertBus;
 }
 
 /** A run as a report shows it: its diagnosis, its `run` event, every series, and the knowledge used. */
@@ -79,6 +82,8 @@ export interface Traindx extends RunOps {
   listOutcomes(): Promise<Outcome[]>;
   /** The run's current top cause, then every alert as it happens (the `alerts(runId)` subscription). */
   alerts(runId: string): AsyncGenerator<RunAlert>;
+  /** Every alert announced for the run so far, in order (stored with the run: `run(id) { alerts }`). */
+  alertHistory(runId: string): Promise<RunAlert[]>;
   /** Ranks causes of symptoms over the graph as last read (synchronous: for alerts in a training loop). */
   rankCauses(symptoms: ReportedSymptom[]): { id: string; confidence: number }[];
   /**
@@ -111,7 +116,7 @@ export function createTraindx(options: TraindxOptions): Traindx {
   const profiles = createProfiles(options.profile);
   const knowledgeCache = createKnowledgeCache(store, options.knowledgeTtlMs);
   const diagnoses = createDiagnosisCache();
-  const hub: AlertHub = createAlertHub();
+  const hub: AlertHub = createAlertHub({ store, bus: options.alertBus });
   const observers = new Set<TraindxObserver>();
   const maxEventsPerBatch = options.maxEventsPerBatch ?? 10_000;
   // Alerts in a training loop rank causes synchronously, over the graph as last read.
@@ -156,7 +161,7 @@ export function createTraindx(options: TraindxOptions): Traindx {
     const result = await ingestor(runId, batchId, events, ingestOptions);
     if (!result.accepted) return result;
     for (const o of observers) o.batch?.(runId, events.length);
-    hub.publish(result, await seed());
+    await hub.publish(result, events.length, await seed());
     if (learn && result.status) {
       const run = (await store.getRun(runId))?.run;
       if (run?.parentRunId && run.appliedRemedies?.length) await recordOutcomes(runId);
@@ -203,6 +208,7 @@ export function createTraindx(options: TraindxOptions): Traindx {
     listOutcomes: () => store.listOutcomes(),
     ...createRunOps({ store, ingest, maxEventsPerBatch, knowledge, recordOutcomes }),
     alerts: (runId) => withCurrentTopCause(hub, diagnose, runId),
+    alertHistory: (runId) => store.readAlerts(runId),
     rankCauses: (symptoms) => (known ? scoreCauses(symptoms.map(toOccurrence), known) : []),
     sink: async () =>
       (await import('../monitor/index.js')).createInProcessSink({
@@ -217,7 +223,10 @@ export function createTraindx(options: TraindxOptions): Traindx {
         untap?.();
       };
     },
-    close: () => store.close(),
+    close: async () => {
+      await hub.close();
+      await store.close();
+    },
   };
   return self;
 }
@@ -232,8 +241,9 @@ async function* withCurrentTopCause(
   diagnose: (runId: string) => Promise<Diagnosis | null>,
   runId: string,
 ): AsyncGenerator<RunAlert> {
-  const live = hub.subscribe(runId);
+  const { alerts: live, ready } = hub.subscribe(runId);
   try {
+    await ready;
     const d = await diagnose(runId);
     // A subscription to a run that does not exist would wait for ever: say so instead.
     if (!d) throw new RunNotFoundError(runId, 'Subscribe after startRun.');

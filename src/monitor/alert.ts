@@ -18,12 +18,14 @@ export type AlertSymptom = z.infer<typeof AlertSymptom>;
  * What traindx tells a training run while it trains: from the in-process
  * ingestor's answers, or from the server (its `alerts(runId)` subscription,
  * or the symptoms each `logEvents` answer carries). Same shape as the API's
- * `Alert`: `symptom` for a new or worse occurrence, `top_cause` when the
+ * `Alert`: `symptom` when a (symptom, layer) starts, changes or goes quiet, `top_cause` when the
  * leading cause changes, `finished` when the run's end was stored.
  */
 export const MonitorAlert = z.object({
   runId: z.string(),
   kind: z.string(),
+  /** For kind `symptom`: `started`, `updated` (changed materially) or `resolved` (gone quiet). */
+  change: z.string().nullish(),
   symptom: AlertSymptom.nullish(),
   topCause: z.object({ id: z.string(), name: z.string().nullish(), confidence: z.number() }).nullish(),
   step: z.number().int().nullish(),

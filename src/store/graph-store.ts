@@ -10,6 +10,7 @@ import type {
   SymptomOccurrence,
 } from '../domain/index.js';
 import { TraindxError } from '../errors/index.js';
+import type { AlertStore } from './alert-store.js';
 
 // Plain data shapes of runs and knowledge live in domain; re-exported here while
 // callers still import them from the store.
@@ -43,7 +44,7 @@ export interface StoredBatch {
  * both pass the same contract suite (test/store/contract.ts). Reasoning is not
  * here: the store returns plain data and `reason` works on it.
  */
-export interface GraphStore {
+export interface GraphStore extends AlertStore {
   readonly kind: 'memory' | 'neo4j';
   /** One line for the start-up log: what is stored where. */
   readonly description: string;

@@ -1,3 +1,4 @@
+export type { AlertStore } from './alert-store.js';
 export * from './graph-store.js';
 export { STORE_LIMITS } from './limits.js';
 export { DataDirLockedError, type LockHolder } from './memory/data-dir-lock.js';

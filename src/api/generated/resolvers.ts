@@ -172,7 +172,11 @@ export type MutationIngestArgs = {
 
 export type Subscription = {
   __typename?: 'Subscription';
-  /** Each new symptom occurrence of a run and each change of its top cause, while it trains (server-sent events). */
+  /**
+   * A run's alerts while it trains (server-sent events): its current top cause first, then each
+   * (symptom, layer) as it starts, changes materially or resolves, each change of the top cause,
+   * and the end. With `serve --redis`, alerts of a run ingested by another replica arrive too.
+   */
   alerts: Alert;
 };
 
@@ -186,11 +190,24 @@ export type AlertKind =
   | 'top_cause'
   | 'finished';
 
+/** What happened to a (symptom, layer), for an alert of kind symptom. */
+export type AlertChange =
+  /** first seen (or back after it had resolved) */
+  | 'started'
+  /** its severity, confidence (by 0.1 or more) or evidence changed materially */
+  | 'updated'
+  /** it stopped growing: quiet for longer than it had lasted, and at least 50 steps */
+  | 'resolved';
+
 export type Alert = {
   __typename?: 'Alert';
   runId: Scalars['ID']['output'];
+  /** Its place in the run's alert history (0, 1, ...); null for the current top cause a new subscriber hears first. */
+  seq?: Maybe<Scalars['Int']['output']>;
   kind: AlertKind;
-  /** Set for kind symptom: the occurrence, new or grown. */
+  /** Set for kind symptom. */
+  change?: Maybe<AlertChange>;
+  /** Set for kind symptom: the occurrence as it stands now. */
   symptom?: Maybe<SymptomFinding>;
   /** The run's top cause after this batch (for every kind). */
   topCause?: Maybe<CauseSummary>;
@@ -394,6 +411,8 @@ export type Run = {
   /** Ids of the symptoms seen so far. */
   symptomIds: Array<Scalars['ID']['output']>;
   diagnosis: Diagnosis;
+  /** Every alert announced for the run so far, in order (kept with the run). */
+  alerts: Array<Alert>;
   /** Recorded time series (loss, learningRate, val.loss, layers.<name>.gradNorm, ...), one key or all. */
   series: Array<Series>;
 };
@@ -610,6 +629,7 @@ export type ResolversTypes = {
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
   Subscription: ResolverTypeWrapper<Record<PropertyKey, never>>;
   AlertKind: AlertKind;
+  AlertChange: AlertChange;
   Alert: ResolverTypeWrapper<AlertParentModel>;
   CauseSummary: ResolverTypeWrapper<CauseSummary>;
   Float: ResolverTypeWrapper<Scalars['Float']['output']>;
@@ -726,7 +746,9 @@ export type SubscriptionResolvers<ContextType = RequestContext, ParentType exten
 
 export type AlertResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Alert'] = ResolversParentTypes['Alert']> = {
   runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  seq?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   kind?: Resolver<ResolversTypes['AlertKind'], ParentType, ContextType>;
+  change?: Resolver<Maybe<ResolversTypes['AlertChange']>, ParentType, ContextType>;
   symptom?: Resolver<Maybe<ResolversTypes['SymptomFinding']>, ParentType, ContextType>;
   topCause?: Resolver<Maybe<ResolversTypes['CauseSummary']>, ParentType, ContextType>;
   step?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -872,6 +894,7 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
   spec?: Resolver<ResolversTypes['JSON'], ParentType, ContextType>;
   symptomIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   diagnosis?: Resolver<ResolversTypes['Diagnosis'], ParentType, ContextType>;
+  alerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType>;
   series?: Resolver<Array<ResolversTypes['Series']>, ParentType, ContextType, Partial<RunSeriesArgs>>;
 };
 

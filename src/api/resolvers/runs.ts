@@ -84,6 +84,7 @@ export const runResolvers: Resolvers = {
       if (!d) throw new RunNotFoundError(r.id);
       return d;
     },
+    alerts: (r, _, ctx) => ctx.store.readAlerts(r.id),
     series: async (r, { keys }, ctx) => {
       const chunks = keys?.length
         ? (await Promise.all(keys.map((k) => ctx.store.readSeries(r.id, k)))).flat()

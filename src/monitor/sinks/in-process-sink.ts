@@ -8,7 +8,7 @@ export type IngestFn = (
   runId: string,
   batchId: string,
   events: unknown[],
-) => Promise<{ accepted: boolean; symptoms: SymptomOccurrence[] }>;
+) => Promise<{ accepted: boolean; lastStep?: number; symptoms: SymptomOccurrence[] }>;
 
 export interface InProcessSinkOptions
   extends Partial<Omit<BatchQueueOptions, 'deliver' | 'warn' | 'target'>> {
@@ -43,7 +43,7 @@ export function createInProcessSink(options: InProcessSinkOptions): TraceSink {
       if (!runId) throw new DeliveryError('no run event yet', true);
       try {
         const result = await options.ingest(runId, batch.id, batch.events);
-        alerts.update(runId, result.symptoms.map(toReported));
+        alerts.update(runId, result.symptoms.map(toReported), result.lastStep);
       } catch (err) {
         const name = (err as Error).name;
         throw new DeliveryError((err as Error).message, name === 'TraceError' || name === 'RunNotFoundError');

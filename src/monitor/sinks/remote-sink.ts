@@ -52,11 +52,12 @@ export function createRemoteSink(options: RemoteSinkOptions): TraceSink {
       `mutation($runId: ID!, $batchId: ID!, $events: [JSON!]!) { ${p.mutation}(runId: $runId, batchId: $batchId, events: $events) ${p.selection} }`,
       { runId: run!.id, batchId, events },
     );
-    report(data[p.mutation]);
+    const last = events.findLast((e) => e.type === 'step' || e.type === 'end');
+    report(data[p.mutation], last && 'step' in last ? last.step : undefined);
   };
-  const report = (answer: unknown) => {
+  const report = (answer: unknown, lastStep?: number) => {
     const symptoms = (answer as { symptoms?: ReportedSymptom[] } | null)?.symptoms;
-    if (symptoms) hub.update(run!.id, symptoms);
+    if (symptoms) hub.update(run!.id, symptoms, lastStep);
   };
 
   const deliver = async (batch: Batch) => {

@@ -11,17 +11,21 @@ export interface AlertHub {
   on(listener: (alert: MonitorAlert) => void): () => void;
   /** An alert that arrived ready-made (the server's subscription). */
   emit(alert: MonitorAlert): void;
-  /** Turns the symptoms seen so far into alerts for what is new or worse since the last call, and emits them. */
-  update(runId: string, symptoms: ReportedSymptom[]): void;
+  /**
+   * Turns the symptoms seen so far (and the run's last step, for `resolved`)
+   * into alerts for what started, changed or went quiet since the last call, and emits them.
+   */
+  update(runId: string, symptoms: ReportedSymptom[], lastStep?: number): void;
 }
 
 /**
  * Alerts from symptom lists, the way the server makes them: an ingest answer
- * carries every symptom seen so far, so a symptom (per layer and onset) is
- * announced (`kind: 'symptom'`) when it first appears and again only when
- * its severity rises; with `rankCauses`, a change of the leading cause is
- * announced too (`top_cause`). Symptom alerts that also arrive ready-made
- * (the subscription) pass the same filter, so each is announced once.
+ * carries every symptom seen so far, so a (symptom, layer) is announced
+ * (`kind: 'symptom'`, `change: 'started'`) when it first appears, again
+ * (`updated`) only when it changes materially, and `resolved` when it goes
+ * quiet; with `rankCauses`, a change of the leading cause is announced too
+ * (`top_cause`). Alerts that also arrive ready-made (the subscription) pass
+ * the same rule, so each is announced once.
  *
  * @example const hub = createAlertHub(); hub.on(console.log); hub.update('r1', result.symptoms);
  */
@@ -44,15 +48,17 @@ export function createAlertHub(rankCauses?: RankCauses): AlertHub {
       return () => listeners.delete(listener);
     },
     emit(alert) {
-      if (!alert.symptom || decide.isNews(alert.symptom)) send(alert);
+      if (alert.kind === 'finished' || decide.learn(alert)) send(alert);
     },
-    update(runId, symptoms) {
-      const news = symptoms.filter((s) => decide.isNews(s));
+    update(runId, symptoms, lastStep) {
+      const news = decide.changes(symptoms, lastStep);
       if (news.length === 0) return;
       const best = rankCauses?.(symptoms)[0];
       const topCause = best ? { id: best.id, confidence: best.confidence } : null;
-      for (const s of news)
-        send(MonitorAlert.parse({ runId, kind: 'symptom', symptom: s, topCause, step: s.lastStep }));
+      for (const { change, symptom } of news)
+        send(
+          MonitorAlert.parse({ runId, kind: 'symptom', change, symptom, topCause, step: symptom.lastStep }),
+        );
       if (decide.isNewTopCause(best?.id)) {
         send({ runId, kind: 'top_cause', topCause });
       }

@@ -18,6 +18,7 @@ import {
   type StoredBatch,
 } from '../graph-store.js';
 import { checkBatchLimits, checkKnowledgeLimits, checkOutcomeLimits, checkRunLimits } from '../limits.js';
+import { type AlertRecord, createAlertRecords, isAlertRecord } from './alert-records.js';
 import { Journal } from './journal.js';
 import {
   countOutcome,
@@ -39,7 +40,8 @@ type JournalRecord =
   | { op: 'run'; run: RunEvent }
   | { op: 'batch'; runId: string; batch: StoredBatch }
   | { op: 'outcome'; outcome: Outcome }
-  | TokenRecord;
+  | TokenRecord
+  | AlertRecord;
 
 // The idempotency key of an outcome; JSON so no id can contain the separator.
 const outcomeKey = (o: Outcome) => JSON.stringify([o.runId, o.remedyId]);
@@ -67,12 +69,14 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
   const runs = new Map<string, RunState>();
   const outcomes = new Map<string, Outcome>();
   const tokens = createTokenMaps();
+  const alerts = createAlertRecords();
   const journal = options.dataDir ? await Journal.open(options.dataDir, warn) : undefined;
   /** Set when a journal write failed: memory may now hold a record the file lacks, so no more writes. */
   let broken: Error | undefined;
 
   const apply = (record: JournalRecord, replaying = false): boolean => {
     if (isTokenRecord(record)) return tokens.apply(record);
+    if (isAlertRecord(record)) return alerts.apply(record);
     if (record.op === 'knowledge') {
       upsertInto(knowledge, record.part);
       return true;
@@ -242,6 +246,7 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
           ),
       ),
     ...tokens.methods(write),
+    ...alerts.methods(write),
   };
 }
 

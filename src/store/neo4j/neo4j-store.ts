@@ -17,6 +17,8 @@ import {
   RunNotFoundError,
 } from '../graph-store.js';
 import { checkBatchLimits, checkKnowledgeLimits, checkOutcomeLimits, checkRunLimits } from '../limits.js';
+import { ALERT_SCHEMA } from './alert-queries.js';
+import { createNeo4jAlerts } from './alerts.js';
 import { createReadiness, DRIVER_TIMEOUTS, isUnavailable, storeDown } from './availability.js';
 import { writeOutcome } from './outcomes.js';
 import * as Q from './queries.js';
@@ -57,7 +59,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
   };
   const db = { database: options.database };
   const createSchema = async () => {
-    for (const statement of Q.SCHEMA) await exec(statement, {}, db);
+    for (const statement of [...Q.SCHEMA, ...ALERT_SCHEMA]) await exec(statement, {}, db);
   };
   try {
     await driver.verifyConnectivity(db);
@@ -301,6 +303,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       return rows.map((o) => dropNulls(o) as unknown as Outcome);
     },
     ...createNeo4jTokens(exec, db),
+    ...createNeo4jAlerts(exec, db),
   };
   return guard(inner, readiness);
 
