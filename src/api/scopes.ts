@@ -23,6 +23,8 @@ export const SCOPES: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     explain: 'read',
     similarRuns: 'read',
     outcomes: 'read',
+    knowledgeChanges: 'admin',
+    outcomeRecords: 'admin',
   },
   Mutation: {
     startRun: 'write',
@@ -32,6 +34,8 @@ export const SCOPES: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     importTrace: 'write',
     recordOutcome: 'write',
     upsertKnowledge: 'admin',
+    revertKnowledge: 'admin',
+    discardOutcomes: 'admin',
   },
   Subscription: {
     alerts: 'read',

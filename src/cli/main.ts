@@ -104,6 +104,29 @@ program
     process.once('SIGTERM', stop);
   });
 
+const knowledge = program
+  .command('knowledge')
+  .description('What a team changed in the knowledge graph, against the shipped seed (graph-seed/).');
+knowledge
+  .command('diff')
+  .description('List each entry changed or added through upsertKnowledge: seed and team values, who, when.')
+  .addOption(storeOption())
+  .option('--data-dir <dir>', 'where the memory store keeps its journal (default ./.traindx)')
+  .action(async (opts) => {
+    const { knowledgeDiff } = await import('./knowledge.js');
+    await knowledgeDiff(await config({ store: opts.store, dataDir: opts.dataDir }), out);
+  });
+knowledge
+  .command('revert')
+  .description('Put entries back as the shipped seed has them (an added one is removed).')
+  .argument('<id...>', 'change ids as knowledge diff prints them (part:key)')
+  .addOption(storeOption())
+  .option('--data-dir <dir>', 'where the memory store keeps its journal (default ./.traindx)')
+  .action(async (ids: string[], opts) => {
+    const { knowledgeRevert } = await import('./knowledge.js');
+    await knowledgeRevert(await config({ store: opts.store, dataDir: opts.dataDir }), ids, out);
+  });
+
 const token = program.command('token').description('API tokens for serve --auth: create, list, revoke.');
 token
   .command('create')

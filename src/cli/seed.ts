@@ -6,10 +6,11 @@ export async function seed(config: Config, extraDirs: string[], log: (line: stri
   const { traindx, seeded } = await openTraindx(config, { seedDirs: extraDirs });
   try {
     log(`Seeded ${traindx.store.description}`);
-    log('part        created  updated  unchanged');
+    // kept: entries a team changed through the API, which the seed leaves as they are.
+    log('part        created  updated  unchanged  kept');
     for (const [part, r] of Object.entries(seeded)) {
       log(
-        `${part.padEnd(10)} ${String(r.created).padStart(8)} ${String(r.updated).padStart(8)} ${String(r.unchanged).padStart(10)}`,
+        `${part.padEnd(10)} ${String(r.created).padStart(8)} ${String(r.updated).padStart(8)} ${String(r.unchanged).padStart(10)} ${String(r.kept ?? 0).padStart(5)}`,
       );
     }
     const counts = await traindx.store.countKnowledge();

@@ -69,9 +69,20 @@ export interface GraphStore extends AlertStore {
   /**
    * Inserts or updates (by id, or by the pair of ids of a link) everything
    * given; removes nothing. An existing FIXED_BY link keeps the tries and
-   * successes learned from outcomes, so a reseed never forgets them.
+   * successes learned from outcomes, so a reseed never forgets them. With
+   * `change` (a team's edit through the API), in the same write: the entries
+   * of `change.tag` are marked as the team's (who, when), those of
+   * `change.untag` are the seed's again.
    */
-  upsertKnowledge(part: KnowledgeSeed): Promise<void>;
+  upsertKnowledge(part: KnowledgeSeed, change?: KnowledgeChangeWrite): Promise<void>;
+  /** The entries a team changed or added (see upsertKnowledge's `change`), by part and key. */
+  readKnowledgeTags(): Promise<KnowledgeTag[]>;
+  /**
+   * In one write: upserts `restore` (the seed's entries, learned counts kept),
+   * deletes the entries of `remove` (a node with its links), and forgets the
+   * tags of `untag`. How an admin goes back to the shipped seed.
+   */
+  revertKnowledge(restore: KnowledgeSeed, remove: KnowledgeSeed, untag: KnowledgeRef[]): Promise<void>;
   countKnowledge(): Promise<KnowledgeCounts>;
   /** The given symptoms, the causes they suggest, the remedies of those causes, and the links between. */
   knowledgeAround(symptomIds: string[]): Promise<KnowledgeSeed>;
@@ -100,8 +111,20 @@ export interface GraphStore extends AlertStore {
    * The runs need not be stored.
    */
   recordOutcome(outcome: Outcome): Promise<{ recorded: boolean; updatedLinks: number }>;
-  /** Recorded outcomes, ordered by parentRunId, runId, remedyId. */
+  /** Recorded outcomes that count (not discarded), ordered by parentRunId, runId, remedyId. */
   listOutcomes(filter?: OutcomeFilter): Promise<Outcome[]>;
+  /**
+   * Every recorded outcome with where it came from (the token that owned its
+   * run when it was recorded) and whether an admin discarded it; same order.
+   */
+  listOutcomeRecords(filter?: OutcomeFilter): Promise<OutcomeRecord[]>;
+  /**
+   * Discards outcomes by (runId, remedyId): each stays listed as discarded
+   * (so the same pair is not recorded again) and, in the same write, its
+   * count comes off its FIXED_BY links. Returns the keys it discarded (not
+   * those unknown or discarded already).
+   */
+  discardOutcomes(keys: OutcomeKey[], by: string | null, at: string): Promise<OutcomeKey[]>;
 
   /** Stores an API token (its hash only); a name or hash already stored is refused with TOKEN_EXISTS. */
   putToken(token: StoredToken): Promise<void>;
@@ -115,6 +138,56 @@ export interface GraphStore extends AlertStore {
   claimRun(runId: string, tokenName: string): Promise<string>;
   /** The name of the token that started the run, or null (started without auth, or no such run). */
   runOwner(runId: string): Promise<string | null>;
+}
+
+/** One of the six lists of the knowledge graph. */
+export type KnowledgePart = keyof KnowledgeSeed;
+
+/** An entry of the graph by part and key: a node's id, `from->to` for a link (as seed-parts keys them). */
+export interface KnowledgeRef {
+  part: KnowledgePart;
+  key: string;
+}
+
+/** A team's mark on an entry: the seed no longer writes over it. */
+export interface KnowledgeTag extends KnowledgeRef {
+  /** The token's name; null when auth was off. */
+  by: string | null;
+  /** ISO 8601. */
+  at: string;
+}
+
+/** The marks an API edit leaves (upsertKnowledge's `change`). */
+export interface KnowledgeChangeWrite {
+  by: string | null;
+  at: string;
+  tag: KnowledgeRef[];
+  untag: KnowledgeRef[];
+}
+
+/** What identifies an outcome (recordOutcome is idempotent by it). */
+export interface OutcomeKey {
+  runId: string;
+  remedyId: string;
+}
+
+/** An outcome with its provenance, as an admin lists it. */
+export interface OutcomeRecord extends Outcome {
+  /** The token that owned the retried run when the outcome was recorded; null without one. */
+  recordedBy: string | null;
+  /** ISO 8601; null for outcomes stored before it was kept. */
+  recordedAt: string | null;
+  discarded: boolean;
+  discardedBy: string | null;
+  discardedAt: string | null;
+}
+
+/** The key of a knowledge entry, the same as seed-parts' SEED_PART_KEYS. */
+export function knowledgeKey(part: KnowledgePart, entry: unknown): string {
+  const e = entry as Record<string, string>;
+  if (part === 'suggests') return `${e.symptom}->${e.cause}`;
+  if (part === 'fixedBy') return `${e.cause}->${e.remedy}`;
+  return e.id!;
 }
 
 /** What a token may do: read ⊂ write ⊂ admin. */

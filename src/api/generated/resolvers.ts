@@ -47,8 +47,15 @@ export type Query = {
   explain?: Maybe<CauseFinding>;
   /** Runs that showed a similar symptom pattern, what was applied to them and whether it worked. */
   similarRuns: Array<SimilarRun>;
-  /** Recorded outcomes of applied remedies, optionally for one remedy. */
+  /** Recorded outcomes of applied remedies, optionally for one remedy (discarded ones left out). */
   outcomes: Array<Outcome>;
+  /**
+   * Where the knowledge graph differs from the seed traindx ships (graph-seed/) because a team changed or
+   * added entries through upsertKnowledge: the seed's value and the team's, who and when (admin).
+   */
+  knowledgeChanges: Array<KnowledgeChange>;
+  /** Every recorded outcome with where it came from, discarded ones too, optionally for one remedy (admin). */
+  outcomeRecords: Array<OutcomeRecord>;
 };
 
 
@@ -100,6 +107,11 @@ export type QueryOutcomesArgs = {
   remedyId?: InputMaybe<Scalars['ID']['input']>;
 };
 
+
+export type QueryOutcomeRecordsArgs = {
+  remedyId?: InputMaybe<Scalars['ID']['input']>;
+};
+
 export type Mutation = {
   __typename?: 'Mutation';
   /**
@@ -120,8 +132,21 @@ export type Mutation = {
   importTrace: Run;
   /** Records whether a remedy applied to a parent run fixed it in the retried run; idempotent by (runId, remedyId). */
   recordOutcome: OutcomeResult;
-  /** Adds or changes symptoms, causes, remedies, sources and links, validated like graph-seed/ (all lists optional). */
+  /**
+   * Adds or changes symptoms, causes, remedies, sources and links, validated like graph-seed/ (all lists optional).
+   * Each entry becomes the team's (see knowledgeChanges): restarting or reseeding never writes over it.
+   */
   upsertKnowledge: KnowledgeCounts;
+  /**
+   * Puts entries back as the shipped seed has them, by KnowledgeChange id: a changed entry gets the seed's
+   * value (learned outcome counts kept), an added one is removed. Returns what was reverted.
+   */
+  revertKnowledge: Array<KnowledgeChange>;
+  /**
+   * Discards recorded outcomes by (runId, remedyId): they no longer count on the graph's links (remedy
+   * ranking) and stay listed in outcomeRecords as discarded. Returns the ones discarded now.
+   */
+  discardOutcomes: Array<OutcomeRecord>;
   /**
    * Older name of logEvents, where the first batch starts with the run event.
    * @deprecated Use startRun and logEvents.
@@ -161,6 +186,16 @@ export type MutationRecordOutcomeArgs = {
 
 export type MutationUpsertKnowledgeArgs = {
   knowledge: Scalars['JSON']['input'];
+};
+
+
+export type MutationRevertKnowledgeArgs = {
+  ids: Array<Scalars['ID']['input']>;
+};
+
+
+export type MutationDiscardOutcomesArgs = {
+  outcomes: Array<OutcomeKeyInput>;
 };
 
 
@@ -286,6 +321,62 @@ export type Outcome = {
   causeIds: Array<Scalars['ID']['output']>;
   success: Scalars['Boolean']['output'];
   note?: Maybe<Scalars['String']['output']>;
+};
+
+export type OutcomeKeyInput = {
+  runId: Scalars['ID']['input'];
+  remedyId: Scalars['ID']['input'];
+};
+
+/** An outcome with its provenance, as an admin sees it. */
+export type OutcomeRecord = {
+  __typename?: 'OutcomeRecord';
+  runId: Scalars['ID']['output'];
+  parentRunId: Scalars['ID']['output'];
+  remedyId: Scalars['ID']['output'];
+  causeIds: Array<Scalars['ID']['output']>;
+  success: Scalars['Boolean']['output'];
+  note?: Maybe<Scalars['String']['output']>;
+  /** the token that owned the retried run when the outcome was recorded (null: none, e.g. auth off) */
+  recordedBy?: Maybe<Scalars['String']['output']>;
+  /** ISO 8601 (null for outcomes recorded before traindx kept it) */
+  recordedAt?: Maybe<Scalars['String']['output']>;
+  discarded: Scalars['Boolean']['output'];
+  discardedBy?: Maybe<Scalars['String']['output']>;
+  discardedAt?: Maybe<Scalars['String']['output']>;
+};
+
+export type KnowledgePart =
+  | 'sources'
+  | 'symptoms'
+  | 'causes'
+  | 'remedies'
+  | 'suggests'
+  | 'fixedBy';
+
+export type KnowledgeChangeKind =
+  /** the seed has this entry too, with other values */
+  | 'changed'
+  /** only the team has this entry */
+  | 'added';
+
+/** One entry where the graph differs from the shipped seed because a team changed it. */
+export type KnowledgeChange = {
+  __typename?: 'KnowledgeChange';
+  /** part:key (a node's id, from->to for a link), e.g. suggests:loss_nan->learning_rate_too_high */
+  id: Scalars['ID']['output'];
+  part: KnowledgePart;
+  key: Scalars['String']['output'];
+  kind: KnowledgeChangeKind;
+  /** the entry as graph-seed/ ships it (null when added) */
+  seed?: Maybe<Scalars['JSON']['output']>;
+  /** the entry as the graph holds it */
+  team?: Maybe<Scalars['JSON']['output']>;
+  /** the fields whose values differ from the seed's */
+  fields: Array<Scalars['String']['output']>;
+  /** the token that changed it (null: auth was off) */
+  by?: Maybe<Scalars['String']['output']>;
+  at: Scalars['String']['output'];
 };
 
 export type SimilarRun = {
@@ -640,6 +731,11 @@ export type ResolversTypes = {
   OutcomeInput: OutcomeInput;
   OutcomeResult: ResolverTypeWrapper<OutcomeResult>;
   Outcome: ResolverTypeWrapper<OutcomeModel>;
+  OutcomeKeyInput: OutcomeKeyInput;
+  OutcomeRecord: ResolverTypeWrapper<OutcomeRecord>;
+  KnowledgePart: KnowledgePart;
+  KnowledgeChangeKind: KnowledgeChangeKind;
+  KnowledgeChange: ResolverTypeWrapper<KnowledgeChange>;
   SimilarRun: ResolverTypeWrapper<SimilarRunParentModel>;
   IngestResult: ResolverTypeWrapper<Omit<IngestResult, 'symptoms'> & { symptoms: Array<ResolversTypes['SymptomFinding']> }>;
   Symptom: ResolverTypeWrapper<SymptomModel>;
@@ -685,6 +781,9 @@ export type ResolversParentTypes = {
   OutcomeInput: OutcomeInput;
   OutcomeResult: OutcomeResult;
   Outcome: OutcomeModel;
+  OutcomeKeyInput: OutcomeKeyInput;
+  OutcomeRecord: OutcomeRecord;
+  KnowledgeChange: KnowledgeChange;
   SimilarRun: SimilarRunParentModel;
   IngestResult: Omit<IngestResult, 'symptoms'> & { symptoms: Array<ResolversParentTypes['SymptomFinding']> };
   Symptom: SymptomModel;
@@ -728,6 +827,8 @@ export type QueryResolvers<ContextType = RequestContext, ParentType extends Reso
   explain?: Resolver<Maybe<ResolversTypes['CauseFinding']>, ParentType, ContextType, RequireFields<QueryExplainArgs, 'runId' | 'causeId'>>;
   similarRuns?: Resolver<Array<ResolversTypes['SimilarRun']>, ParentType, ContextType, RequireFields<QuerySimilarRunsArgs, 'runId' | 'first'>>;
   outcomes?: Resolver<Array<ResolversTypes['Outcome']>, ParentType, ContextType, Partial<QueryOutcomesArgs>>;
+  knowledgeChanges?: Resolver<Array<ResolversTypes['KnowledgeChange']>, ParentType, ContextType>;
+  outcomeRecords?: Resolver<Array<ResolversTypes['OutcomeRecord']>, ParentType, ContextType, Partial<QueryOutcomeRecordsArgs>>;
 };
 
 export type MutationResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = {
@@ -737,6 +838,8 @@ export type MutationResolvers<ContextType = RequestContext, ParentType extends R
   importTrace?: Resolver<ResolversTypes['Run'], ParentType, ContextType, RequireFields<MutationImportTraceArgs, 'jsonl'>>;
   recordOutcome?: Resolver<ResolversTypes['OutcomeResult'], ParentType, ContextType, RequireFields<MutationRecordOutcomeArgs, 'outcome'>>;
   upsertKnowledge?: Resolver<ResolversTypes['KnowledgeCounts'], ParentType, ContextType, RequireFields<MutationUpsertKnowledgeArgs, 'knowledge'>>;
+  revertKnowledge?: Resolver<Array<ResolversTypes['KnowledgeChange']>, ParentType, ContextType, RequireFields<MutationRevertKnowledgeArgs, 'ids'>>;
+  discardOutcomes?: Resolver<Array<ResolversTypes['OutcomeRecord']>, ParentType, ContextType, RequireFields<MutationDiscardOutcomesArgs, 'outcomes'>>;
   ingest?: Resolver<ResolversTypes['IngestResult'], ParentType, ContextType, RequireFields<MutationIngestArgs, 'runId' | 'batchId' | 'events'>>;
 };
 
@@ -792,6 +895,32 @@ export type OutcomeResolvers<ContextType = RequestContext, ParentType extends Re
   causeIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
   success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type OutcomeRecordResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['OutcomeRecord'] = ResolversParentTypes['OutcomeRecord']> = {
+  runId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  parentRunId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  remedyId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  causeIds?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+  success?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  recordedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  discarded?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+  discardedBy?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  discardedAt?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+};
+
+export type KnowledgeChangeResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['KnowledgeChange'] = ResolversParentTypes['KnowledgeChange']> = {
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  part?: Resolver<ResolversTypes['KnowledgePart'], ParentType, ContextType>;
+  key?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['KnowledgeChangeKind'], ParentType, ContextType>;
+  seed?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  team?: Resolver<Maybe<ResolversTypes['JSON']>, ParentType, ContextType>;
+  fields?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  by?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  at?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 };
 
 export type SimilarRunResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['SimilarRun'] = ResolversParentTypes['SimilarRun']> = {
@@ -1007,6 +1136,8 @@ export type Resolvers<ContextType = RequestContext> = {
   PageInfo?: PageInfoResolvers<ContextType>;
   OutcomeResult?: OutcomeResultResolvers<ContextType>;
   Outcome?: OutcomeResolvers<ContextType>;
+  OutcomeRecord?: OutcomeRecordResolvers<ContextType>;
+  KnowledgeChange?: KnowledgeChangeResolvers<ContextType>;
   SimilarRun?: SimilarRunResolvers<ContextType>;
   IngestResult?: IngestResultResolvers<ContextType>;
   Symptom?: SymptomResolvers<ContextType>;

@@ -101,3 +101,33 @@ export function countOutcome(k: KnowledgeMaps, outcome: Outcome): void {
     k.fixedBy.set(key, { ...l, tries: l.tries + 1, successes: l.successes + (outcome.success ? 1 : 0) });
   }
 }
+
+/** Removes entries (like DETACH DELETE in Neo4j: a node goes with every link at it). */
+export function removeFrom(k: KnowledgeMaps, part: KnowledgeSeed): void {
+  for (const s of part.sources) k.sources.delete(s.id);
+  for (const l of part.suggests) k.suggests.delete(`${l.symptom}->${l.cause}`);
+  for (const l of part.fixedBy) k.fixedBy.delete(`${l.cause}->${l.remedy}`);
+  const gone = new Set([
+    ...part.symptoms.map((s) => s.id),
+    ...part.causes.map((c) => c.id),
+    ...part.remedies.map((r) => r.id),
+  ]);
+  for (const s of part.symptoms) k.symptoms.delete(s.id);
+  for (const c of part.causes) k.causes.delete(c.id);
+  for (const r of part.remedies) k.remedies.delete(r.id);
+  if (gone.size === 0) return;
+  for (const [key, l] of k.suggests) if (gone.has(l.symptom) || gone.has(l.cause)) k.suggests.delete(key);
+  for (const [key, l] of k.fixedBy) if (gone.has(l.cause) || gone.has(l.remedy)) k.fixedBy.delete(key);
+}
+
+/** Takes a discarded outcome off its links (never below 0: a link re-made since has not counted it). */
+export function uncountOutcome(k: KnowledgeMaps, outcome: Outcome): void {
+  for (const key of outcomeLinkKeys(k, outcome)) {
+    const l = k.fixedBy.get(key)!;
+    k.fixedBy.set(key, {
+      ...l,
+      tries: Math.max(0, l.tries - 1),
+      successes: Math.max(0, l.successes - (outcome.success ? 1 : 0)),
+    });
+  }
+}

@@ -1,13 +1,4 @@
-import {
-  type KnowledgeCounts,
-  type KnowledgeSeed,
-  Outcome,
-  type RunEvent,
-  type RunSummary,
-  type SeriesChunk,
-  type StoredRun,
-  type SymptomOccurrence,
-} from '../../domain/index.js';
+import type { RunEvent, RunSummary, SeriesChunk, StoredRun, SymptomOccurrence } from '../../domain/index.js';
 import { StoreUnavailableError, TraindxError } from '../../errors/index.js';
 import {
   BatchConflictError,
@@ -17,16 +8,11 @@ import {
   RunNotFoundError,
   type StoredBatch,
 } from '../graph-store.js';
-import { checkBatchLimits, checkKnowledgeLimits, checkOutcomeLimits, checkRunLimits } from '../limits.js';
+import { checkBatchLimits, checkRunLimits } from '../limits.js';
 import { type AlertRecord, createAlertRecords, isAlertRecord } from './alert-records.js';
 import { Journal } from './journal.js';
-import {
-  countOutcome,
-  emptyKnowledge,
-  knowledgeAround,
-  outcomeLinkKeys,
-  upsertInto,
-} from './knowledge-maps.js';
+import { createKnowledgeRecords, isKnowledgeRecord, type KnowledgeRecord } from './knowledge-records.js';
+import { createOutcomeRecords, isOutcomeRecord, type OutcomeJournalRecord } from './outcome-records.js';
 import { createTokenMaps, isTokenRecord, type TokenRecord } from './tokens.js';
 
 interface RunState extends StoredRun {
@@ -36,15 +22,12 @@ interface RunState extends StoredRun {
 }
 
 type JournalRecord =
-  | { op: 'knowledge'; part: KnowledgeSeed }
+  | KnowledgeRecord
   | { op: 'run'; run: RunEvent }
   | { op: 'batch'; runId: string; batch: StoredBatch }
-  | { op: 'outcome'; outcome: Outcome }
+  | OutcomeJournalRecord
   | TokenRecord
   | AlertRecord;
-
-// The idempotency key of an outcome; JSON so no id can contain the separator.
-const outcomeKey = (o: Outcome) => JSON.stringify([o.runId, o.remedyId]);
 
 export interface MemoryStoreOptions {
   /** Where the journal lives; null keeps nothing (tests, one-shot `diagnose`). */
@@ -65,9 +48,9 @@ export interface MemoryStoreOptions {
  */
 export async function openMemoryStore(options: MemoryStoreOptions): Promise<GraphStore> {
   const warn = options.warn ?? ((line: string) => process.stderr.write(`${line}\n`));
-  const knowledge = emptyKnowledge();
+  const knowledge = createKnowledgeRecords();
   const runs = new Map<string, RunState>();
-  const outcomes = new Map<string, Outcome>();
+  const outcomes = createOutcomeRecords(knowledge.maps);
   const tokens = createTokenMaps();
   const alerts = createAlertRecords();
   const journal = options.dataDir ? await Journal.open(options.dataDir, warn) : undefined;
@@ -77,17 +60,8 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
   const apply = (record: JournalRecord, replaying = false): boolean => {
     if (isTokenRecord(record)) return tokens.apply(record);
     if (isAlertRecord(record)) return alerts.apply(record);
-    if (record.op === 'knowledge') {
-      upsertInto(knowledge, record.part);
-      return true;
-    }
-    if (record.op === 'outcome') {
-      const key = outcomeKey(record.outcome);
-      if (outcomes.has(key)) return false;
-      outcomes.set(key, record.outcome);
-      countOutcome(knowledge, record.outcome);
-      return true;
-    }
+    if (isKnowledgeRecord(record)) return knowledge.apply(record);
+    if (isOutcomeRecord(record)) return outcomes.apply(record);
     if (record.op === 'run') {
       if (runs.has(record.run.id)) return false;
       runs.set(record.run.id, {
@@ -156,6 +130,7 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
     return changed;
   };
 
+  const tokensMethods = tokens.methods(write);
   return {
     kind: 'memory',
     description: journal
@@ -168,13 +143,7 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
     },
     onFresh: () => {},
 
-    readKnowledge: async () => structuredClone(knowledge.seed()),
-    upsertKnowledge: async (part) => {
-      checkKnowledgeLimits(part);
-      await write({ op: 'knowledge', part });
-    },
-    countKnowledge: async (): Promise<KnowledgeCounts> => knowledge.counts(),
-    knowledgeAround: async (ids) => structuredClone(knowledgeAround(knowledge, ids)),
+    ...knowledge.methods(write),
 
     putRun: async (run) => {
       checkRunLimits(run);
@@ -225,29 +194,8 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
       return structuredClone([...r.occurrences.values()]);
     },
 
-    recordOutcome: async (outcome) => {
-      const parsed = Outcome.parse(outcome);
-      checkOutcomeLimits(parsed);
-      // Counted now, in the same tick as write() applies the record, so nothing can come between.
-      const updatedLinks = outcomeLinkKeys(knowledge, parsed).length;
-      const recorded = await write({ op: 'outcome', outcome: parsed });
-      return { recorded, updatedLinks: recorded ? updatedLinks : 0 };
-    },
-    listOutcomes: async (filter = {}) =>
-      structuredClone(
-        [...outcomes.values()]
-          .filter((o) => filter.remedyId === undefined || o.remedyId === filter.remedyId)
-          .filter((o) => filter.parentRunId === undefined || o.parentRunId === filter.parentRunId)
-          .sort(
-            (a, b) =>
-              compare(a.parentRunId, b.parentRunId) ||
-              compare(a.runId, b.runId) ||
-              compare(a.remedyId, b.remedyId),
-          ),
-      ),
-    ...tokens.methods(write),
+    ...outcomes.methods(write, (runId) => tokensMethods.runOwner(runId)),
+    ...tokensMethods,
     ...alerts.methods(write),
   };
 }
-
-const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

@@ -1,4 +1,4 @@
-import neo4j, { type Driver, type ManagedTransaction } from 'neo4j-driver';
+import neo4j, { type Driver, type ManagedTransaction, type QueryResult } from 'neo4j-driver';
 import {
   type FixedByLink,
   type KnowledgeCounts,
@@ -12,17 +12,26 @@ import { StoreUnavailableError } from '../../errors/index.js';
 import {
   BatchConflictError,
   type GraphStore,
+  type KnowledgeTag,
   mergeChunks,
+  type OutcomeKey,
   occurrenceKey,
   RunNotFoundError,
 } from '../graph-store.js';
-import { checkBatchLimits, checkKnowledgeLimits, checkOutcomeLimits, checkRunLimits } from '../limits.js';
+import {
+  checkBatchLimits,
+  checkId,
+  checkKnowledgeLimits,
+  checkOutcomeLimits,
+  checkRunLimits,
+} from '../limits.js';
 import { ALERT_SCHEMA } from './alert-queries.js';
 import { createNeo4jAlerts } from './alerts.js';
 import { createReadiness, DRIVER_TIMEOUTS, isUnavailable, storeDown } from './availability.js';
-import { writeOutcome } from './outcomes.js';
+import { removeKnowledge, untagKnowledge, writeKnowledge, writeKnowledgeTags } from './knowledge-writes.js';
+import { discardOutcome, outcomeRecordFrom, writeOutcome } from './outcomes.js';
 import * as Q from './queries.js';
-import { chunkToRow, dropNulls, int, remedyFromNode, remedyToRow, runSummaryFrom } from './rows.js';
+import { chunkToRow, dropNulls, int, remedyFromNode, runSummaryFrom } from './rows.js';
 import { createNeo4jTokens } from './tokens.js';
 
 export interface Neo4jOptions {
@@ -58,6 +67,17 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     return tx.run(query, params);
   };
   const db = { database: options.database };
+  /** A write transaction (retried by the driver on transient errors) whose statements go through onQuery. */
+  const write = async <T>(
+    work: (run: (q: string, p: Record<string, unknown>) => Promise<QueryResult>) => Promise<T>,
+  ) => {
+    const session = driver.session(db);
+    try {
+      return await session.executeWrite((tx) => work((q, p) => txRun(tx, q, p)));
+    } finally {
+      await session.close();
+    }
+  };
   const createSchema = async () => {
     for (const statement of [...Q.SCHEMA, ...ALERT_SCHEMA]) await exec(statement, {}, db);
   };
@@ -121,28 +141,25 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       } as KnowledgeSeed;
     },
 
-    async upsertKnowledge(part) {
+    async upsertKnowledge(part, change) {
       checkKnowledgeLimits(part);
-      const session = driver.session(db);
-      try {
-        await session.executeWrite(async (tx) => {
-          const run = (q: string, rows: unknown[]) => (rows.length ? txRun(tx, q, { rows }) : undefined);
-          await run(
-            Q.UPSERT_SOURCES,
-            part.sources.map((s) => ({ url: null, note: null, ...s })),
-          );
-          await run(Q.UPSERT_SYMPTOMS, part.symptoms);
-          await run(Q.UPSERT_CAUSES, part.causes);
-          await run(Q.UPSERT_REMEDIES, part.remedies.map(remedyToRow));
-          await run(Q.UPSERT_SUGGESTS, part.suggests);
-          await run(
-            Q.UPSERT_FIXED_BY,
-            part.fixedBy.map((l) => ({ ...l, tries: int(l.tries), successes: int(l.successes) })),
-          );
-        });
-      } finally {
-        await session.close();
-      }
+      await write(async (run) => {
+        await writeKnowledge(run, part);
+        if (change) await writeKnowledgeTags(run, change);
+      });
+    },
+
+    async readKnowledgeTags() {
+      return read<KnowledgeTag>(Q.READ_KNOWLEDGE_TAGS, {}, 'c');
+    },
+
+    async revertKnowledge(restore, remove, untag) {
+      checkKnowledgeLimits(restore);
+      await write(async (run) => {
+        await removeKnowledge(run, remove);
+        await writeKnowledge(run, restore);
+        await untagKnowledge(run, untag);
+      });
     },
 
     async countKnowledge() {
@@ -301,6 +318,26 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
         'o',
       );
       return rows.map((o) => dropNulls(o) as unknown as Outcome);
+    },
+
+    async listOutcomeRecords(filter = {}) {
+      const rows = await read<Record<string, unknown>>(
+        Q.LIST_OUTCOME_RECORDS,
+        { remedyId: filter.remedyId ?? null, parentRunId: filter.parentRunId ?? null },
+        'o',
+      );
+      return rows.map(outcomeRecordFrom);
+    },
+
+    async discardOutcomes(keys, by, at) {
+      const done: OutcomeKey[] = [];
+      // One transaction per outcome: a failure leaves the ones before it discarded and says so by the list.
+      for (const key of keys) {
+        for (const id of [key.runId, key.remedyId]) checkId('outcome key', id);
+        if (await write((run) => discardOutcome(run, key, by, at)))
+          done.push({ runId: key.runId, remedyId: key.remedyId });
+      }
+      return done;
     },
     ...createNeo4jTokens(exec, db),
     ...createNeo4jAlerts(exec, db),

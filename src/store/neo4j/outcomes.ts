@@ -1,5 +1,6 @@
 import type { QueryResult } from 'neo4j-driver';
 import type { Outcome } from '../../domain/index.js';
+import type { OutcomeKey, OutcomeRecord } from '../graph-store.js';
 import * as Q from './queries.js';
 
 type Run = (query: string, params: Record<string, unknown>) => Promise<QueryResult>;
@@ -30,4 +31,38 @@ export async function writeOutcome(
   const counted = await run(Q.COUNT_OUTCOME_ON_LINKS, { remedyId, causeIds, success });
   await run(Q.LINK_OUTCOME, { runId, parentRunId, remedyId, success });
   return { recorded: true, updatedLinks: counted.records[0]!.get('updatedLinks') as number };
+}
+
+/**
+ * Inside one write transaction: marks the outcome discarded and takes its
+ * count off its FIXED_BY links; false when it is unknown or discarded already.
+ *
+ * @example await session.executeWrite((tx) => discardOutcome((q, p) => tx.run(q, p), key, 'ops', at));
+ */
+export async function discardOutcome(
+  run: Run,
+  key: OutcomeKey,
+  by: string | null,
+  at: string,
+): Promise<boolean> {
+  const marked = await run(Q.DISCARD_OUTCOME, { runId: key.runId, remedyId: key.remedyId, by, at });
+  const row = marked.records[0];
+  if (!row) return false;
+  const causeIds = [...new Set(row.get('causeIds') as string[])];
+  await run(Q.UNCOUNT_OUTCOME_ON_LINKS, { causeIds, remedyId: key.remedyId, success: row.get('success') });
+  return true;
+}
+
+/** A LIST_OUTCOME_RECORDS row as an OutcomeRecord (no note stays absent, as in listOutcomes). */
+export function outcomeRecordFrom(o: Record<string, unknown>): OutcomeRecord {
+  const { recordedAtMs, recordedBy, discardedBy, discardedAt, note, ...rest } = o;
+  return {
+    ...(rest as unknown as Outcome),
+    ...(note != null ? { note: note as string } : {}),
+    recordedBy: (recordedBy as string | null) ?? null,
+    recordedAt: recordedAtMs == null ? null : new Date(recordedAtMs as number).toISOString(),
+    discarded: discardedAt != null,
+    discardedBy: (discardedBy as string | null) ?? null,
+    discardedAt: (discardedAt as string | null) ?? null,
+  };
 }

@@ -23,6 +23,7 @@ export const SCHEMA = [
   'CREATE CONSTRAINT api_token_hash IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.hash IS UNIQUE',
   'CREATE CONSTRAINT api_token_name IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.name IS UNIQUE',
   'CREATE CONSTRAINT run_claim_run IF NOT EXISTS FOR (n:RunClaim) REQUIRE n.runId IS UNIQUE',
+  'CREATE CONSTRAINT knowledge_change_key IF NOT EXISTS FOR (n:KnowledgeChange) REQUIRE (n.part, n.key) IS UNIQUE',
   // Occurrences stored under the joined key ($runId + '|' + slot) get their slot; idempotent (only those without).
   `MATCH (o:Occurrence) WHERE o.slot IS NULL AND o.key STARTS WITH o.runId + '|'
    SET o.slot = substring(o.key, size(o.runId) + 1)`,
@@ -230,8 +231,9 @@ export const RUN_EXISTS = 'MATCH (r:Run {id: $id}) RETURN count(r) AS n';
 
 /**
  * Inside the outcome transaction: stores the outcome unless one of the same
- * (runId, remedyId) exists. MERGE on the outcome_run_remedy constraint locks
- * the pair, so of two concurrent writers only one sees created = true.
+ * (runId, remedyId) exists, with the token that owns its run (recordedBy).
+ * MERGE on the outcome_run_remedy constraint locks the pair, so of two
+ * concurrent writers only one sees created = true.
  */
 export const MERGE_OUTCOME = `
 MERGE (o:Outcome {runId: $runId, remedyId: $remedyId})
@@ -239,6 +241,9 @@ ON CREATE SET o.parentRunId = $parentRunId, o.causeIds = $causeIds, o.success = 
               o.at = datetime(), o.justCreated = true
 WITH o, coalesce(o.justCreated, false) AS created
 REMOVE o.justCreated
+WITH o, created
+OPTIONAL MATCH (c:RunClaim {runId: $runId})
+FOREACH (_ IN CASE WHEN created THEN [1] ELSE [] END | SET o.recordedBy = c.token)
 RETURN created`;
 
 /**
@@ -266,10 +271,11 @@ CALL (r) {
   MERGE (r)-[:RETRY_OF]->(p)
 }`;
 
-/** Outcomes, all or those of one remedy and/or one parent run, in a fixed order. */
+/** Outcomes that count (not discarded), all or those of one remedy and/or one parent run, in a fixed order. */
 export const LIST_OUTCOMES = `
 MATCH (o:Outcome)
 WHERE ($remedyId IS NULL OR o.remedyId = $remedyId) AND ($parentRunId IS NULL OR o.parentRunId = $parentRunId)
+  AND o.discardedAt IS NULL
 RETURN o {.runId, .parentRunId, .remedyId, .causeIds, .success, .note} AS o
 ORDER BY o.parentRunId, o.runId, o.remedyId`;
 
@@ -300,3 +306,61 @@ RETURN c.token AS owner`;
 /** The token that started a run, if any. */
 export const RUN_OWNER = `
 MATCH (c:RunClaim {runId: $runId}) RETURN c.token AS owner`;
+
+/** Every outcome with its provenance, discarded ones too; LIST_OUTCOMES' filter and order. */
+export const LIST_OUTCOME_RECORDS = `
+MATCH (o:Outcome)
+WHERE ($remedyId IS NULL OR o.remedyId = $remedyId) AND ($parentRunId IS NULL OR o.parentRunId = $parentRunId)
+RETURN o {.runId, .parentRunId, .remedyId, .causeIds, .success, .note, .recordedBy, .discardedBy, .discardedAt,
+          recordedAtMs: o.at.epochMillis} AS o
+ORDER BY o.parentRunId, o.runId, o.remedyId`;
+
+/**
+ * Inside the discard transaction: marks an outcome discarded, once (a second discard returns no row).
+ * The outcome stays, so recordOutcome of the same pair stays a no-op.
+ */
+export const DISCARD_OUTCOME = `
+MATCH (o:Outcome {runId: $runId, remedyId: $remedyId})
+WHERE o.discardedAt IS NULL
+SET o.discardedBy = $by, o.discardedAt = $at
+RETURN o.causeIds AS causeIds, o.success AS success`;
+
+/** Inside the discard transaction: COUNT_OUTCOME_ON_LINKS undone, never below 0 (a link re-made since never counted it). */
+export const UNCOUNT_OUTCOME_ON_LINKS = `
+UNWIND $causeIds AS causeId
+MATCH (:Cause {id: causeId})-[l:FIXED_BY]->(:Remedy {id: $remedyId})
+SET l.tries = CASE WHEN coalesce(l.tries, 0) > 0 THEN l.tries - 1 ELSE 0 END,
+    l.successes = CASE WHEN $success AND coalesce(l.successes, 0) > 0 THEN l.successes - 1
+                       ELSE coalesce(l.successes, 0) END`;
+
+/** Idempotent: marks entries as the team's (knowledge_change_key: one mark per part and key), with who and when. */
+export const TAG_KNOWLEDGE = `
+UNWIND $refs AS r
+MERGE (c:KnowledgeChange {part: r.part, key: r.key})
+SET c.by = $by, c.at = $at`;
+
+/** Idempotent: the entries are the seed's again. */
+export const UNTAG_KNOWLEDGE = `
+UNWIND $refs AS r
+MATCH (c:KnowledgeChange {part: r.part, key: r.key})
+DELETE c`;
+
+/** Every team mark, by part and key. */
+export const READ_KNOWLEDGE_TAGS = `
+MATCH (c:KnowledgeChange) RETURN c {.part, .key, .by, .at} AS c ORDER BY c.part, c.key`;
+
+/** Removes nodes with every link at them (a revert of what a team added); one statement per label. */
+export const REMOVE_SOURCES = 'UNWIND $ids AS id MATCH (n:Source {id: id}) DETACH DELETE n';
+export const REMOVE_SYMPTOMS = 'UNWIND $ids AS id MATCH (n:Symptom {id: id}) DETACH DELETE n';
+export const REMOVE_CAUSES = 'UNWIND $ids AS id MATCH (n:Cause {id: id}) DETACH DELETE n';
+export const REMOVE_REMEDIES = 'UNWIND $ids AS id MATCH (n:Remedy {id: id}) DETACH DELETE n';
+
+/** Removes links a team added; absent ones are skipped. */
+export const REMOVE_SUGGESTS = `
+UNWIND $rows AS r
+MATCH (:Symptom {id: r.symptom})-[l:SUGGESTS]->(:Cause {id: r.cause})
+DELETE l`;
+export const REMOVE_FIXED_BY = `
+UNWIND $rows AS r
+MATCH (:Cause {id: r.cause})-[l:FIXED_BY]->(:Remedy {id: r.remedy})
+DELETE l`;
