@@ -83,6 +83,7 @@ program
     'answer to this Host name too (behind a proxy or DNS name); repeatable',
     collect,
   )
+  .option('--redis <url>', 'share alerts with other replicas through this Redis (redis://host:port)')
   .addOption(
     new Option('--log-format <format>', 'log lines as JSON (default) or pretty, for a person').choices([
       'json',
@@ -94,8 +95,10 @@ program
   )
   .action(async (opts) => {
     const { serve } = await import('./serve.js');
-    const { corsOrigin, allowedHost, ...rest } = opts;
-    const server = await serve(await config({ ...rest, corsOrigins: corsOrigin, allowedHosts: allowedHost }));
+    const { corsOrigin, allowedHost, redis, ...rest } = opts;
+    const server = await serve(
+      await config({ ...rest, corsOrigins: corsOrigin, allowedHosts: allowedHost, redisUrl: redis }),
+    );
     const stop = async () => {
       await server.close();
       process.exit(0);

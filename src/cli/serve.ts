@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import { createApp, createLogger, type LogDestination } from '../api/index.js';
 import type { Config } from '../config/index.js';
-import { openTraindx } from '../engine/index.js';
+import { createRedisAlertBus, openTraindx } from '../engine/index.js';
 import { InputError } from '../errors/index.js';
 
 const isLoopback = (host: string) => host === 'localhost' || host === '::1' || host.startsWith('127.');
@@ -21,7 +21,14 @@ export async function serve(
       `Refusing to serve ${config.host} without auth: anyone who reaches the port could write runs and knowledge. Add --auth (and create tokens with traindx token create), or --insecure to accept that.`,
     );
   const { auth } = config;
-  const { traindx, seeded } = await openTraindx(config);
+  // Alerts travel through Redis when replicas share a store; ioredis loads only then.
+  const alertBus = config.redisUrl
+    ? await createRedisAlertBus(config.redisUrl, (line) => log.warn(line))
+    : undefined;
+  const { traindx, seeded } = await openTraindx(config, { alertBus }).catch(async (err) => {
+    await alertBus?.close();
+    throw err;
+  });
   const app = createApp({
     traindx,
     limits: { maxRequestBytes: config.maxRequestBytes },
@@ -56,6 +63,7 @@ export async function serve(
   const { tfjsBackendName } = await import('../monitor/index.js');
   const backend = tfjsBackendName();
   log.info({ tfjsBackend: backend }, `tfjs backend for the monitor: ${backend}`);
+  if (config.redisUrl) log.info({ redis: config.redisUrl }, `alerts shared through ${config.redisUrl}`);
   log.info(
     { auth },
     auth

@@ -60,6 +60,8 @@ export const Config = z.object({
   corsOrigins: list.default([]),
   /** Host names the server answers to besides its bind address (DNS rebinding guard), comma-separated. */
   allowedHosts: list.default([]),
+  /** Redis shared by replicas (`serve --redis`): alerts of a run reach subscribers on every replica. */
+  redisUrl: z.string().url().optional(),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -84,6 +86,7 @@ const ENV_KEYS: Record<keyof Config, string> = {
   insecure: 'TRAINDX_INSECURE',
   corsOrigins: 'TRAINDX_CORS_ORIGINS',
   allowedHosts: 'TRAINDX_ALLOWED_HOSTS',
+  redisUrl: 'TRAINDX_REDIS_URL',
 };
 
 /** Bad settings (environment or flags), every bad one listed. */
@@ -121,6 +124,9 @@ export function loadConfig(
 
 /** Whether tests must fail, not skip, when Neo4j cannot be reached. */
 export const requireNeo4j = (env: NodeJS.ProcessEnv): boolean => env.TRAINDX_REQUIRE_NEO4J === '1';
+
+/** Whether tests must fail, not skip, when Redis (scripts/redis.sh) cannot be reached. */
+export const requireRedis = (env: NodeJS.ProcessEnv): boolean => env.TRAINDX_REQUIRE_REDIS === '1';
 
 /** The table of settings for `--help` and the README. */
 export const CONFIG_ENV = ENV_KEYS;

@@ -1,3 +1,4 @@
+export type { AlertBus } from './alert-bus.js';
 export type { RunAlert } from './alert-hub.js';
 export {
   createTraindx,
@@ -9,4 +10,5 @@ export {
 export type { KnowledgeIndex } from './knowledge-cache.js';
 export { openEphemeralTraindx, openTraindx, seedTraindx } from './open-traindx.js';
 export { createProfiles, type Profiles } from './profiles.js';
+export { createRedisAlertBus } from './redis-alert-bus.js';
 export { diagnoseInto, diagnosePath, type PathOptions, recordPath } from './trace-pipeline.js';

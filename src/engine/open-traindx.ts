@@ -1,6 +1,7 @@
 import { type Config, seedDir } from '../config/index.js';
 import { loadSeed, type SeedReport, seedStore } from '../knowledge/index.js';
 import { openMemoryStore, openStore } from '../store/index.js';
+import type { AlertBus } from './alert-bus.js';
 import { createTraindx, type Traindx, type TraindxOptions } from './create-traindx.js';
 
 /**
@@ -24,7 +25,7 @@ export async function openTraindx(
     | 'maxBatchEvents'
     | 'maxLayersPerRun'
   >,
-  options: { seedDirs?: string[] } = {},
+  options: { seedDirs?: string[]; alertBus?: AlertBus } = {},
 ): Promise<{ traindx: Traindx; seeded: SeedReport }> {
   const store = await openStore(config);
   try {
@@ -32,6 +33,7 @@ export async function openTraindx(
       {
         store,
         profile: config.profile,
+        alertBus: options.alertBus,
         maxEventsPerBatch: config.maxBatchEvents,
         maxLayersPerRun: config.maxLayersPerRun,
       },
