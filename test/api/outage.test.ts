@@ -69,7 +69,12 @@ describe.skipIf(!reachable)('a Neo4j outage', () => {
     const port = await freePort();
     const neo4j = ownNeo4j(port);
     const credentials = await neo4j.start();
-    const server = await startServer(['--store', 'neo4j'], { ...credentials });
+    // When the server does not start, the test's own Neo4j must not outlive the test.
+    const server = await startServer(['--store', 'neo4j'], { ...credentials }).catch(async (err) => {
+      await neo4j.stop();
+      neo4j.remove();
+      throw err;
+    });
     try {
       const id = uniqueId('outage');
       const events = eventsOf({ id, steps: 60, stepsPerEpoch: 20, seed: 3 });
