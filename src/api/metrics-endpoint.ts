@@ -53,6 +53,8 @@ export function useMetrics(metrics: Metrics, auth: Authenticator): Plugin {
       if (errors.length > 0) found.set(request, errors);
     },
     async onResponse({ request, response }) {
+      // /health's 503 is a probe's answer, asked every few seconds by a balancer: not a refusal of anyone's request.
+      if (new URL(request.url).pathname === '/health') return;
       let errors = found.get(request);
       if (!errors && response.status >= 400) errors = await errorsIn(response);
       if (!errors) return;

@@ -1,7 +1,9 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { neo4jReachable, ownNeo4j } from '../support/neo4j.js';
 import { runCli } from '../support/run-cli.js';
 import { SAMPLES_DIR } from '../support/samples.js';
 import { type ServerProcess, startServer } from '../support/server-process.js';
@@ -254,4 +256,57 @@ describe('/metrics (serve --auth, real process)', () => {
     expect(text).not.toContain('tdx_');
     expect(text).not.toMatch(/dense_\d/);
   });
+});
+
+// The shared Neo4j tells us the launcher works; this leg stops a Neo4j of its own (as outage.test.ts does).
+const reachable = await neo4jReachable();
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+describe.skipIf(!reachable)('/metrics when Neo4j goes down', () => {
+  it('counts each 503 STORE_UNAVAILABLE answer as a store error and a refusal, and not the /health probes', async () => {
+    const neo4j = ownNeo4j(await freePort());
+    const credentials = await neo4j.start();
+    const server = await startServer(['--store', 'neo4j'], { ...credentials });
+    try {
+      const runId = `metrics-down-${process.pid}-${Date.now()}`;
+      const [run] = sampleRun(runId);
+      const ask = async (query: string, variables: object) => {
+        const res = await fetch(`${server.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query, variables }),
+        });
+        return { status: res.status, body: (await res.json()) as any };
+      };
+      expect((await ask(START, { run })).body.errors).toBeUndefined();
+      const before = await (await fetch(`${server.url}/metrics`)).text();
+      await neo4j.stop();
+      const down = [
+        await ask(LOG, { runId, batchId: 'b0', events: [{ type: 'step', step: 0, loss: 1 }] }),
+        await ask(DIAGNOSIS, { id: runId }),
+      ];
+      for (const answer of down) {
+        expect(answer.status).toBe(503);
+        expect(answer.body.errors[0].extensions.code).toBe('STORE_UNAVAILABLE');
+      }
+      expect((await fetch(`${server.url}/health`)).status).toBe(503);
+      const after = await (await fetch(`${server.url}/metrics`)).text();
+      const moved = (name: string, labels?: Record<string, string>) =>
+        sampleValue(after, name, labels) - sampleValue(before, name, labels);
+      expect(moved('traindx_store_errors_total', { code: 'STORE_UNAVAILABLE' })).toBe(2);
+      expect(moved('traindx_refusals_total', { code: 'STORE_UNAVAILABLE' })).toBe(2);
+      expect(after).not.toContain('HTTP_503');
+    } finally {
+      await server.stop();
+      await neo4j.stop();
+      neo4j.remove();
+    }
+  }, 300_000);
 });
