@@ -17,6 +17,9 @@ export interface RunScore {
   healthy: boolean;
   top1: boolean;
   top3: boolean;
+  /** The planted cause itself ranked first (in the first three): acceptable causes do not count. */
+  plantedTop1: boolean;
+  plantedTop3: boolean;
   /** Confidence of the top cause, when any cause was ranked. */
   topConfidence: number | undefined;
   /** Whether the top cause is an accepted answer (what calibration measures). */
@@ -52,6 +55,9 @@ export interface Figures {
   /** Of the faulty runs only: the planted (or an acceptable) cause first, or in the first three. */
   faultyTop1: number | undefined;
   faultyTop3: number | undefined;
+  /** Of the faulty runs only: the planted cause itself first, or in the first three (no acceptable ones). */
+  plantedTop1: number | undefined;
+  plantedTop3: number | undefined;
   top1: number | undefined;
   top3: number | undefined;
   symptomPrecision: number | undefined;
@@ -95,6 +101,8 @@ export function scoreRun({ label, diagnosis }: DiagnosedRun): RunScore {
     healthy: diagnosis.healthy,
     top1: isHealthy ? diagnosis.healthy : top !== undefined && accepted.has(top.id),
     top3: isHealthy ? diagnosis.healthy : ranked.some((c) => accepted.has(c.id)),
+    plantedTop1: !isHealthy && top?.id === label.primaryCause,
+    plantedTop3: !isHealthy && ranked.some((c) => c.id === label.primaryCause),
     topConfidence: top?.confidence,
     topCorrect: !isHealthy && top !== undefined && accepted.has(top.id),
     trueConfidence,
@@ -160,6 +168,8 @@ export function figures(scores: RunScore[]): Figures {
     top3: ratio(scores.filter((s) => s.top3).length, scores.length),
     faultyTop1: ratio(faulty.filter((s) => s.top1).length, faulty.length),
     faultyTop3: ratio(faulty.filter((s) => s.top3).length, faulty.length),
+    plantedTop1: ratio(faulty.filter((s) => s.plantedTop1).length, faulty.length),
+    plantedTop3: ratio(faulty.filter((s) => s.plantedTop3).length, faulty.length),
     symptomPrecision: ratio(tp, tp + fp),
     symptomRecall: ratio(tp, tp + fn),
     falseAlarmRate: ratio(falseAlarms, healthy.length),
