@@ -54,6 +54,10 @@ export interface Runtime {
   finish(end?: { status?: EndEvent['status']; reason?: string }): Promise<void>;
 }
 
+// Long enough for the in-process sink or a local server to answer the run event (milliseconds), short
+// enough that training does not notice an unreachable server.
+const START_FLUSH_MS = 2_000;
+
 export function createRuntime(deps: RuntimeDeps): Runtime {
   const { tf, model, settings, sink } = deps;
   const engine = createStatsEngine(tf, model, deps.warn);
@@ -89,6 +93,10 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
           warn: deps.warn,
         });
         sink.write([run]);
+        // The run event alone already shows the static findings (a learning rate out of range, a
+        // deep stack of sigmoids): deliver it now so their alerts come before the first epoch, not
+        // whenever training next yields. Bounded, so a server that is down never holds training up.
+        await sink.flush(START_FLUSH_MS);
       })();
       return started;
     },

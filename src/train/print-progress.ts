@@ -6,7 +6,9 @@ import type { EpochSummary } from './train-template.js';
 /**
  * What `traindx train` and `traindx suggest` print while a run trains: one
  * line when it starts, the epochs (at most about 20 lines), and each alert
- * traindx sends back (a new or worse symptom, a change of the leading cause).
+ * traindx sends back (a symptom that starts, changes or resolves, a change of
+ * the leading cause). Static findings come before the first epoch: the
+ * monitor delivers the run event as it starts.
  */
 export function createTrainPrinter(out: (line: string) => void, o: { quiet?: boolean } = {}) {
   let every = 1;
@@ -45,10 +47,14 @@ export function createTrainPrinter(out: (line: string) => void, o: { quiet?: boo
       const s = a.symptom;
       if (!s) return;
       const where = s.layer ? ` [${s.layer}]` : '';
+      const step = a.step ?? s.lastStep ?? s.firstStep ?? '?';
+      if (a.change === 'resolved') {
+        out(`  ✓ step ${step}: ${s.id}${where} resolved (last seen at step ${s.lastStep ?? '?'})`);
+        return;
+      }
       const evidence = (s.evidence[0] ?? '').slice(0, 160);
-      out(
-        `  ! step ${a.step ?? s.lastStep ?? s.firstStep ?? '?'}: ${s.severity.toUpperCase()} ${s.id}${where}: ${evidence}`,
-      );
+      const updated = a.change === 'updated' ? ' (updated)' : '';
+      out(`  ! step ${step}: ${s.severity.toUpperCase()} ${s.id}${where}${updated}: ${evidence}`);
     },
   };
 }
