@@ -94,6 +94,7 @@ const MAGNITUDE_KEYS = new Set<string>([...MAGNITUDE_STATS, 'learningRate']);
  */
 export function createRunBuilder(options: RunBuilderOptions) {
   const { file, notes } = options;
+  const rowsAreEpochs = options.rowsAreEpochs === true;
   const where = { file };
   const state = createSequenceState();
   const targets = new Map<string, Target>();
@@ -211,19 +212,27 @@ export function createRunBuilder(options: RunBuilderOptions) {
     },
     /** One logged value of `name` at `step` (steps in order; a step lower than the last is dropped and noted). */
     value(step: number, name: string, value: number) {
-      const target = targetOf(name);
-      if (target.kind === 'none') return;
-      const g = groupAt(step);
-      if (!g) return;
+      // The hot path of every importer, once per logged value: the name that followed the last one
+      // and the open step are tried inline, before the calls that find them.
+      let target = lastTarget?.next;
+      if (target !== undefined && target.name === name) lastTarget = target;
+      else target = targetOf(name);
+      const kind = target.kind;
+      if (kind === 'none') return;
+      let g: Group | undefined = group;
+      if (!g.open || step !== g.step) {
+        g = groupAt(step);
+        if (!g) return;
+      }
       valueCount++;
-      const { kind, key } = target;
-      if (kind === 'epoch') {
+      const key = target.key;
+      if (kind === 'field') {
+        if (rowsAreEpochs && key === 'loss') bag(g, 'train').loss = value;
+        else if (target.range === 'any' || inRange(key, target.range, value, step)) setField(g, key, value);
+      } else if (kind === 'metrics') bag(g, rowsAreEpochs ? 'train' : 'metrics')[key] = value;
+      else if (kind === 'epoch') {
         if (Number.isFinite(value) && value >= 0) g.epoch = Math.floor(value);
-      } else if (kind === 'field') {
-        if (options.rowsAreEpochs && key === 'loss') bag(g, 'train').loss = value;
-        else if (inRange(key, target.range, value, step)) setField(g, key, value);
-      } else if (kind === 'metrics') bag(g, options.rowsAreEpochs ? 'train' : 'metrics')[key] = value;
-      else if (kind !== 'layers') bag(g, kind)[key] = value; // a histogram's field: only its stats reach the builder (layer())
+      } else if (kind !== 'layers') bag(g, kind)[key] = value; // a histogram's field: only its stats reach the builder (layer())
     },
     /** Per-layer statistics at `step` (from a histogram), merged with others of the same layer and step. */
     layer(step: number, layer: string, stats: LayerStats) {

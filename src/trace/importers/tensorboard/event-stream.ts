@@ -1,7 +1,7 @@
 import { open } from 'node:fs/promises';
 import { TraceError } from '../../trace-error.js';
 import { ProtoReader } from '../protobuf.js';
-import { decodeEvent, type Histogram } from './summary.js';
+import { decodeEvent, decodeSimpleScalar, type Histogram } from './summary.js';
 import { readTfRecords } from './tfrecord.js';
 
 /** One logged value: a scalar or a histogram of a tag at a step. */
@@ -37,9 +37,9 @@ const DIRECT_RECORDS = 4096;
  * them: one logical stream), in batches, steps never decreasing. A run
  * restarted from a checkpoint logs from an earlier step again; as
  * TensorBoard's purge does, the points logged before the restart at that step
- * or later are dropped and the later ones kept. A first pass reads only the
- * steps to find the restarts (they need what comes after), the second reads
- * and checks everything. `rename` turns a tag into the name the field map
+ * or later are dropped and the later ones kept. With several files, a first
+ * pass reads only the steps to find the restarts (they need what comes after),
+ * the second reads and checks everything; a single file is read once. `rename` turns a tag into the name the field map
  * reads (`validation/` folders: `epoch_loss` → `epoch_val_loss`). With
  * `direct`, points go to it as they are read and the batches yielded are
  * empty: each marks where the caller can hand on what it built.
@@ -52,7 +52,10 @@ export async function* readEventStream(
   rename?: (tag: string) => string,
   direct?: PointSink,
 ): AsyncGenerator<Point[]> {
-  const restarts = await findRestarts(files);
+  // A restarted run resumes in a new event file (every writer opens one), so only a stream of several
+  // files is scanned for restarts first; one file is read once, and should it go back in steps the
+  // run builder drops the later values at steps already passed, and says so.
+  const restarts = files.length > 1 ? await findRestarts(files) : [];
   report.restarts.push(...restarts.map((r) => ({ file: r.file, offset: r.offset, step: r.step })));
   // Suffix minimum of the restart steps: a point is purged when a later restart goes to a step ≤ its own.
   const suffixMin = restarts.map((r) => r.step);
@@ -98,23 +101,38 @@ export async function* readEventStream(
       report.skipped.set(kind, tags.add(tag));
     },
   };
+  // With nothing to purge or rename and a direct sink, simple scalars go straight to it: one call per
+  // value instead of three.
+  const fast = direct && !rename && restarts.length === 0 ? direct : sink;
+  let untilYield = DIRECT_RECORDS;
   for (const file of files) {
     for await (const records of readTfRecords(file)) {
-      for (let i = 0; i < records.starts.length; i++) {
+      const { starts, ends, count } = records;
+      reader.reset(records.buf, 0, 0); // one reset per read: the simple path reads by position
+      for (let i = 0; i < count; i++) {
         if (index >= nextAt) {
           while (next < restarts.length && restarts[next]!.index <= index) next++;
           nextAt = next < restarts.length ? restarts[next]!.index : Number.POSITIVE_INFINITY;
           purgeAbove = next < restarts.length ? suffixMin[next]! : Number.POSITIVE_INFINITY;
         }
-        reader.reset(records.buf, records.starts[i]!, records.ends[i]!);
-        try {
-          if (decodeEvent(reader, plugins, sink)) index++;
-        } catch (err) {
-          if (batch.length) yield batch;
-          const where = { file, offset: records.offsets[i]! };
-          throw new TraceError(where, undefined, `malformed Event record: ${(err as Error).message}`);
+        const start = starts[i]!;
+        const end = ends[i]!;
+        if (decodeSimpleScalar(reader, start, end, fast)) index++;
+        else {
+          reader.pos = start;
+          reader.end = end;
+          try {
+            if (decodeEvent(reader, plugins, sink)) index++;
+          } catch (err) {
+            if (batch.length) yield batch;
+            const where = { file, offset: records.offsets[i]! };
+            throw new TraceError(where, undefined, `malformed Event record: ${(err as Error).message}`);
+          }
         }
-        if (direct && i % DIRECT_RECORDS === DIRECT_RECORDS - 1) yield batch;
+        if (direct && --untilYield === 0) {
+          untilYield = DIRECT_RECORDS;
+          yield batch;
+        }
       }
       // With `direct`, an empty batch still marks a read: the caller hands on what it built.
       yield batch;

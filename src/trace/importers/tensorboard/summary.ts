@@ -31,11 +31,11 @@ const DT_INT64 = 9;
  * of the `histograms` plugin). TF2 writers send a tag's plugin metadata with
  * its first value only, so `plugins` remembers it per tag. Returns whether the
  * event held a summary (file_version, graph and session-log events do not).
+ * Callers try decodeSimpleScalar first.
  *
  * @example decodeEvent(reader.reset(buf, start, end), plugins, sink)
  */
 export function decodeEvent(r: ProtoReader, plugins: Map<string, string>, sink: SummarySink): boolean {
-  if (decodeSimpleScalar(r, sink)) return true;
   let step = 0;
   // Positions, not r.bytes() pairs: this runs for every record of a large file (no garbage per field).
   let summaryStart = -1;
@@ -73,12 +73,20 @@ export function decodeEvent(r: ProtoReader, plugins: Map<string, string>, sink: 
  * holding a tag (1) and a simple_value (2), each length a single byte. Any
  * other shape, or bytes that do not end exactly at the record's end, leave it
  * to the general decoder (which reads the same fields the same way, and
- * throws on malformed input).
+ * throws on malformed input). Reads the record `[start, end)` of the buffer
+ * `r` was last reset to, without moving the reader: one reset per read of
+ * the file, not one per record.
+ *
+ * @example if (!decodeSimpleScalar(r, start, end, sink)) decodeEvent(r.at(start, end), plugins, sink);
  */
-function decodeSimpleScalar(r: ProtoReader, sink: SummarySink): boolean {
+export function decodeSimpleScalar(
+  r: ProtoReader,
+  start: number,
+  end: number,
+  sink: Pick<SummarySink, 'scalar'>,
+): boolean {
   const b = r.buf;
-  const end = r.end;
-  let p = r.pos + 10;
+  let p = start + 10;
   if (p + 12 > end || b[p - 10] !== 0x09 || b[p - 1] !== 0x10) return false;
   let step = 0;
   let shift = 1;
@@ -97,9 +105,7 @@ function decodeSimpleScalar(r: ProtoReader, sink: SummarySink): boolean {
   const tagEnd = tagStart + b[p + 5]!;
   if (p + 2 + b[p + 1]! !== end || p + 4 + b[p + 3]! !== end || tagEnd + 5 !== end || b[tagEnd] !== 0x15)
     return false;
-  const tag = r.cachedStringAt(tagStart, tagEnd);
-  r.pos = end;
-  sink.scalar(step, tag, r.floatAt(tagEnd + 1));
+  sink.scalar(step, r.cachedStringAt(tagStart, tagEnd), r.floatAt(tagEnd + 1));
   return true;
 }
 

@@ -2,14 +2,20 @@ import { open } from 'node:fs/promises';
 import { TraceError } from '../../trace-error.js';
 import { maskedCrc32c } from './crc32c.js';
 
-/** The records of one read of a TFRecord file: their data as ranges of `buf`, valid until the next batch. */
+/**
+ * The records of one read of a TFRecord file: their data as ranges of `buf`.
+ * Everything here, the arrays too, is reused by the next batch: read it before
+ * asking for the next one.
+ */
 export interface RecordBatch {
   buf: Buffer;
+  /** How many records this batch holds (the arrays are longer). */
+  count: number;
   /** Start and end of each record's data in `buf`. */
-  starts: number[];
-  ends: number[];
+  starts: Uint32Array;
+  ends: Uint32Array;
   /** Byte offset in the file of each record's frame. */
-  offsets: number[];
+  offsets: Float64Array;
 }
 
 // A frame: uint64 length, uint32 masked CRC-32C of the length, data, uint32 masked CRC-32C of the data.
@@ -26,12 +32,15 @@ const MAX_RECORD = 1 << 30;
  * byte offset of the frame, after every record before it was yielded.
  * `verify: false` checks no CRC (a pass that only needs the steps, before the one that checks).
  *
- * @example for await (const b of readTfRecords(path)) for (let i = 0; i < b.starts.length; i++) use(b.buf, b.starts[i], b.ends[i]);
+ * @example for await (const b of readTfRecords(path)) for (let i = 0; i < b.count; i++) use(b.buf, b.starts[i], b.ends[i]);
  */
 export async function* readTfRecords(path: string, verify = true): AsyncGenerator<RecordBatch> {
   const file = await open(path, 'r');
   try {
     let buf = Buffer.allocUnsafe(CHUNK);
+    // Typed arrays sized for the most frames a buffer can hold, reused by every batch: growing JS
+    // arrays by a push per record cost more than the CRCs of small records.
+    let batch = newBatch(buf);
     let have = 0; // bytes of buf holding file data
     let base = 0; // file offset of buf[0]
     let eof = false;
@@ -41,7 +50,8 @@ export async function* readTfRecords(path: string, verify = true): AsyncGenerato
         if (bytesRead === 0) eof = true;
         have += bytesRead;
       }
-      const batch: RecordBatch = { buf, starts: [], ends: [], offsets: [] };
+      const { starts, ends, offsets } = batch;
+      let count = 0;
       let pos = 0;
       let damage: TraceError | undefined;
       let wanted = 0;
@@ -68,10 +78,7 @@ export async function* readTfRecords(path: string, verify = true): AsyncGenerato
           wanted = end - pos;
           break;
         }
-        if (
-          verify &&
-          maskedCrc32c(buf, pos + HEADER, pos + HEADER + length) !== buf.readUInt32LE(end - FOOTER)
-        ) {
+        if (verify && maskedCrc32c(buf, pos + HEADER, pos + HEADER + length) !== u32(buf, end - FOOTER)) {
           damage = new TraceError(
             { file: path, offset: base + pos },
             undefined,
@@ -79,12 +86,13 @@ export async function* readTfRecords(path: string, verify = true): AsyncGenerato
           );
           break;
         }
-        batch.starts.push(pos + HEADER);
-        batch.ends.push(pos + HEADER + length);
-        batch.offsets.push(base + pos);
+        starts[count] = pos + HEADER;
+        ends[count] = pos + HEADER + length;
+        offsets[count++] = base + pos;
         pos = end;
       }
-      if (batch.starts.length) yield batch;
+      batch.count = count;
+      if (count) yield batch;
       if (damage) throw damage;
       if (eof) {
         if (pos < have)
@@ -101,6 +109,7 @@ export async function* readTfRecords(path: string, verify = true): AsyncGenerato
         const bigger = Buffer.allocUnsafe(Math.max(wanted, buf.length * 2));
         buf.copy(bigger, 0, pos, have);
         buf = bigger;
+        batch = newBatch(buf);
       } else buf.copy(buf, 0, pos, have);
       base += pos;
       have = rest;
@@ -108,6 +117,17 @@ export async function* readTfRecords(path: string, verify = true): AsyncGenerato
   } finally {
     await file.close();
   }
+}
+
+function newBatch(buf: Buffer): RecordBatch {
+  const most = Math.ceil(buf.length / (HEADER + FOOTER));
+  return {
+    buf,
+    count: 0,
+    starts: new Uint32Array(most),
+    ends: new Uint32Array(most),
+    offsets: new Float64Array(most),
+  };
 }
 
 // Little-endian uint32 without Buffer.readUInt32LE's argument checks (the bounds are checked above).
