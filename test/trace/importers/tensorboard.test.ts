@@ -156,6 +156,8 @@ describe('TensorBoard importer', () => {
       'diverging',
       'empty',
       'healthy',
+      'keras-diverging',
+      'keras-healthy',
       'keras-tf2',
       'nan-value',
       'restart',

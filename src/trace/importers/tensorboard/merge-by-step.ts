@@ -31,7 +31,10 @@ export async function* mergeByStep(streams: AsyncIterator<Point[]>[]): AsyncGene
     for (const i of open) {
       const h = heads[i]!;
       let j = at[i]!;
-      while (j < h.length && h[j]!.step <= bound) out.push(h[j++]!);
+      // The stream that set the bound hands on its whole batch: a stream that went back in steps
+      // (the run builder drops what goes back, and says so) would otherwise hold its points forever.
+      const all = h[h.length - 1]!.step === bound;
+      while (j < h.length && (all || h[j]!.step <= bound)) out.push(h[j++]!);
       at[i] = j;
     }
     out.sort((a, b) => a.step - b.step); // stable: each stream's order within a step is kept

@@ -30,7 +30,9 @@ export const tensorboardImporter: Importer = {
   },
   async *parse(path, options = {}) {
     const isDir = statSync(path).isDirectory();
-    const parts = isDir ? runParts(path, readdirSync(path).sort()) : [{ files: [path], val: false }];
+    const parts = isDir
+      ? runParts(path, readdirSync(path).sort())
+      : [{ files: [path], val: false, keras: false }];
     if (!parts) return;
     const runDir = isDir ? path : dirname(path);
     yield readRun(basename(runDir), path, parts, options);
@@ -39,7 +41,70 @@ export const tensorboardImporter: Importer = {
 
 interface Part {
   files: string[];
+  /** Validation values (a `validation/` writer): tags read as `val_*`. */
   val: boolean;
+  /** Written by Keras's TensorBoard callback (its train/ or validation/ writer): two x axes, see onKerasAxes. */
+  keras: boolean;
+}
+
+// Keras logs every validation value again at the optimizer's iteration (`evaluation_loss_vs_iterations`,
+// by on_test_end): the same values as its `epoch_*` ones, on the other axis.
+const KERAS_EVALUATION = /^evaluation_.+_vs_iterations$/;
+
+/** Reads Keras's validation writers whole (a few values per epoch), by the epoch they were logged at; returns the error that ended one, if any. */
+async function collectValidation(streams: AsyncIterable<Point[]>[], byEpoch: Map<number, Point[]>) {
+  try {
+    for (const s of streams)
+      for await (const points of s)
+        for (const p of points) {
+          if (KERAS_EVALUATION.test(p.tag.replace(/^val_/, ''))) continue;
+          const list = byEpoch.get(p.step) ?? [];
+          byEpoch.set(p.step, list);
+          list.push(p);
+        }
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
+
+/**
+ * Keras's TensorBoard callback writes two x axes into its train writer: with
+ * `update_freq="batch"` (or N), `batch_*` values at the global batch (1, 2,
+ * ...), and always the `epoch_*` values and weight histograms at the epoch
+ * index (0, 1, ...), after that epoch's batches. On one axis they would
+ * interleave and go back; here each epoch's values move to the last batch
+ * step logged before them (no batch values: they stay at the epoch index),
+ * joined by that epoch's validation values.
+ */
+async function* onKerasAxes(
+  stream: AsyncIterable<Point[]>,
+  validation: Map<number, Point[]>,
+): AsyncGenerator<Point[]> {
+  let lastBatch = -1;
+  let emitted = -1;
+  for await (const points of stream) {
+    const out: Point[] = [];
+    for (const p of points) {
+      if (p.histogram === undefined && !p.tag.startsWith('epoch_')) {
+        lastBatch = Math.max(lastBatch, p.step);
+        out.push(p);
+        continue;
+      }
+      const epoch = p.step;
+      const step = lastBatch >= 0 ? lastBatch : epoch;
+      out.push({ ...p, step });
+      for (const v of validation.get(epoch) ?? []) out.push({ ...v, step });
+      validation.delete(epoch);
+      emitted = Math.max(emitted, step);
+    }
+    yield out;
+  }
+  // Validation epochs the train writer never reached (a run stopped mid-epoch) close the run.
+  for (const [epoch, points] of [...validation].sort((a, b) => a[0] - b[0])) {
+    const step = Math.max(epoch, emitted, lastBatch);
+    yield points.map((p) => ({ ...p, step }));
+  }
 }
 
 function readRun(name: string, source: string, parts: Part[], options: ImportOptions): ImportedRun {
@@ -55,7 +120,8 @@ function readRun(name: string, source: string, parts: Part[], options: ImportOpt
     };
     const layerOf = new Map<string, [string, 'weights' | 'biases' | 'gradients'] | null>();
     const sink: PointSink = {
-      scalar: (step, tag, value) => builder.value(step, tag, value),
+      // The builder's own method (it uses no `this`): one call less per value.
+      scalar: builder.value,
       histogram(step, tag, histogram) {
         let target = layerOf.get(tag);
         if (target === undefined) {
@@ -70,17 +136,28 @@ function readRun(name: string, source: string, parts: Part[], options: ImportOpt
     };
     const onPoint = (p: Point) =>
       p.histogram ? sink.histogram(p.step, p.tag, p.histogram) : sink.scalar(p.step, p.tag, p.value);
-    // A single stream needs no merge: its points go straight to the builder.
-    const direct = parts.length === 1 ? sink : undefined;
-    const streams = parts.map((p) =>
-      readEventStream(p.files, report, p.val ? asValidation : undefined, direct),
-    );
+    const stream = (p: Part) => readEventStream(p.files, report, p.val ? asValidation : undefined);
+    const train = parts.filter((p) => !p.val || !parts.some((q) => q.keras && !q.val));
+    let late: unknown;
+    let streams: AsyncIterator<Point[]>[];
+    if (parts.length === 1 && !parts[0]!.keras) {
+      // A single stream needs no merge: its points go straight to the builder.
+      streams = [readEventStream(parts[0]!.files, report, undefined, sink)];
+    } else {
+      // Keras's validation writer holds a few values per epoch: read first, they join the train
+      // writer's values of the same epoch. A damaged validation file ends the run after the rest.
+      const byEpoch = new Map<number, Point[]>();
+      if (train.length < parts.length)
+        late = await collectValidation(parts.filter((p) => !train.includes(p)).map(stream), byEpoch);
+      streams = train.map((p) => (p.keras && !p.val ? onKerasAxes(stream(p), byEpoch) : stream(p)));
+    }
     try {
       for await (const points of mergeByStep(streams)) {
         for (const p of points) onPoint(p);
         const done = builder.take();
         if (done.length) yield done;
       }
+      if (late) throw late;
     } catch (err) {
       // Damage ends the stream: what was read before it, the last step's points too, is still the run's.
       yield builder.drain();
@@ -104,7 +181,7 @@ const asValidation = (tag: string) => (tag.startsWith('epoch_') ? `epoch_val_${t
 function runParts(dir: string, entries: readonly string[]): Part[] | undefined {
   const parts: Part[] = [];
   const own = eventFiles(dir, entries);
-  if (own.length) parts.push({ files: own, val: false });
+  if (own.length) parts.push({ files: own, val: false, keras: false });
   for (const entry of entries) {
     const lower = entry.toLowerCase();
     if (!VAL_FOLDERS.has(lower) && !TRAIN_FOLDERS.has(lower)) continue;
@@ -117,7 +194,7 @@ function runParts(dir: string, entries: readonly string[]): Part[] | undefined {
       continue;
     }
     const files = eventFiles(sub, inner);
-    if (files.length) parts.push({ files, val: VAL_FOLDERS.has(lower) });
+    if (files.length) parts.push({ files, val: VAL_FOLDERS.has(lower), keras: true });
   }
   return parts.length ? parts : undefined;
 }
