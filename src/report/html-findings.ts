@@ -21,16 +21,16 @@ export function causesHtml(view: ReportView): string {
 <ol class="causes">${view.causes.map((c, i) => causeHtml(c, i === 0)).join('\n')}</ol>${others}</section>`;
 }
 
-// The top cause's evidence is open; the others' one click away, so the ranking stays readable.
+// The top cause's text is open; the others' one click away, so the ranking stays short and the why card above carries the gist.
 function causeHtml(c: CauseView, open: boolean): string {
   const evidence = c.evidence.length
-    ? `<details class="evidence"${open ? ' open' : ''}><summary>Evidence: ${c.evidence.length} symptom(s)</summary><ul>${c.evidence
+    ? `<div class="evidence"><h4>Evidence: ${c.evidence.length} symptom(s)</h4><ul>${c.evidence
         .map(
           (e) => `<li>${symptomRef(e.symptom)}
 <ul>${e.symptom.evidence.map((line) => `<li>${esc(line)}</li>`).join('')}</ul>
 <p class="why">Why it points here (link weight ${fmt(e.weight)}, adds ${fmt(e.contribution)}): ${esc(e.rationale)} [${esc(e.source)}]</p></li>`,
         )
-        .join('')}</ul></details>`
+        .join('')}</ul></div>`
     : '';
   const against = c.against.length
     ? `<p><strong>Against it:</strong> the run recorded what would show ${esc(c.against.join(', ').toLowerCase())}, and did not show it.</p>`
@@ -38,8 +38,9 @@ function causeHtml(c: CauseView, open: boolean): string {
   return `<li id="cause-${esc(c.id)}"><h3>${esc(c.name)} <span class="conf">confidence ${fmt(c.confidence)}</span></h3>
 <meter min="0" max="1" value="${c.confidence}" aria-label="confidence ${fmt(c.confidence)}">${fmt(c.confidence)}</meter>
 <p class="meta">${esc(c.category ?? 'cause')} · <code>${esc(c.id)}</code></p>
+<details class="cause-text"${open ? ' open' : ''}><summary>Explanation and evidence</summary>
 <p>${esc(c.explanation)}</p>${c.description ? `<p class="why">${esc(c.description)}</p>` : ''}
-${evidence}${against}</li>`;
+${evidence}${against}</details></li>`;
 }
 
 /** A symptom by marker shape, number and name, linked to its row in the symptom table. */
@@ -58,13 +59,13 @@ export function symptomsHtml(view: ReportView): string {
     .map(
       (
         s,
-      ) => `<tr id="symptom-${s.n}"><td>${markerSvg(s.symbol)} #${s.n}</td><td>${esc(s.name)}<br><code>${esc(s.id)}</code></td>
-<td>${s.layer ? `<code>${esc(s.layer)}</code>` : '—'}</td><td>${s.timed ? esc(stepSpan(s.firstStep, s.lastStep)) : 'setup'}</td>
-<td>${esc(s.severity)}</td><td class="num">${fmt(s.confidence)}</td><td><ul>${s.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></td></tr>`,
+      ) => `<tr id="symptom-${s.n}"><td data-label="Marker">${markerSvg(s.symbol)} #${s.n}</td><td data-label="Symptom">${esc(s.name)}<br><code>${esc(s.id)}</code></td>
+<td data-label="Layer">${s.layer ? `<code>${esc(s.layer)}</code>` : '—'}</td><td data-label="When">${s.timed ? esc(stepSpan(s.firstStep, s.lastStep)) : 'setup'}</td>
+<td data-label="Severity">${esc(s.severity)}</td><td data-label="Confidence" class="num">${fmt(s.confidence)}</td><td data-label="Evidence"><ul>${s.evidence.map((e) => `<li>${esc(e)}</li>`).join('')}</ul></td></tr>`,
     )
     .join('\n');
   return `<section id="symptoms" aria-labelledby="symptoms-h"><h2 id="symptoms-h">Symptoms and evidence</h2>
 <p>The marker shape and number of each symptom are the ones drawn on the charts.</p>
-<div class="scroll"><table><thead><tr><th scope="col">Marker</th><th scope="col">Symptom</th><th scope="col">Layer</th><th scope="col">When</th><th scope="col">Severity</th><th scope="col" class="num">Confidence</th><th scope="col">Evidence</th></tr></thead>
+<div class="scroll"><table class="stack"><thead><tr><th scope="col">Marker</th><th scope="col">Symptom</th><th scope="col">Layer</th><th scope="col">When</th><th scope="col">Severity</th><th scope="col" class="num">Confidence</th><th scope="col">Evidence</th></tr></thead>
 <tbody>${rows}</tbody></table></div></section>`;
 }

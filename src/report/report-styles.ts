@@ -14,7 +14,7 @@ export const REPORT_CSS = `
     --code: #1f1f1f; --panel: #1c1c1c; --link: #8ab4f8; --text2: #d4d4d4; --ins: #173321; --del: #3d1f22; --chg: #3a3116; --accent: #ffb06b; }
 }
 * { box-sizing: border-box; }
-body { margin: 0; color: var(--fg); background: var(--bg); overflow-wrap: anywhere; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+body { margin: 0; color: var(--fg); background: var(--bg); overflow-wrap: break-word; font: 16px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
 header, nav, main, footer { max-width: 72rem; margin: 0 auto; padding: 0 1.25rem; }
 header { padding-top: 1.5rem; }
 .kicker { margin: 0; color: var(--muted); font-size: .9rem; text-transform: uppercase; letter-spacing: .05em; }
@@ -88,5 +88,16 @@ dl.why-numbers dt { font-size: .88rem; }
 .why-fix h3 { margin: .4rem 0 .2rem; }
 code.edit { font-size: 1rem; font-weight: 600; }
 footer { margin-top: 3rem; padding-bottom: 2rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); }
+/* On a phone a wide table becomes one block per row, each cell under its column's name. */
+@media (max-width: 40rem) {
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  table.stack tr { border-bottom: 2px solid var(--rule); padding: .4rem 0; }
+  table.stack td { border: 0; padding: .15rem 0; text-align: left; }
+  table.stack td::before { content: attr(data-label) ": "; color: var(--muted); font-size: .85rem; }
+  table.stack td ul { padding-left: 1.1rem; margin: .2rem 0; }
+  meter { width: 100%; max-width: 12rem; }
+}
+.evidence h4 { margin: .6rem 0 .2rem; font-size: 1rem; }
 @media print { nav, details > summary { display: none; } details { display: block; } figure.chart { break-inside: avoid; } }
 `;

@@ -28,7 +28,7 @@ describe('the dashboard, served by the API app', () => {
   it('renders a run page with the report’s sections, its top cause first, and its chart data', async () => {
     const html = await (await t.get('/runs/lr-10')).text();
     expect(html).toMatch(/<title>lr-too-high-sgd: completed, needs attention · traindx<\/title>/);
-    for (const id of ['summary', 'causes', 'symptoms', 'remedies', 'edits', 'charts', 'live'])
+    for (const id of ['why', 'summary', 'causes', 'symptoms', 'remedies', 'edits', 'charts', 'live'])
       expect(html).toContain(`<section id="${id}"`);
     expect(html.indexOf('id="cause-learning_rate_too_high"')).toBe(html.indexOf('id="cause-'));
     expect(html).toContain('<script src="/assets/charts.js" defer></script>');
@@ -37,6 +37,7 @@ describe('the dashboard, served by the API app', () => {
     const view = (await (await t.get('/runs/lr-10/view.json')).json()) as any;
     expect(view).toMatchObject({ runId: 'lr-10', status: 'completed', lastStep: 499 });
     expect(view.sections.map((s: any) => s.id)).toEqual([
+      'why',
       'summary',
       'causes',
       'symptoms',
