@@ -3,6 +3,9 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApp } from '../../src/api/index.js';
+import { createTraindx } from '../../src/engine/index.js';
+import { openMemoryStore } from '../../src/store/index.js';
 import { neo4jReachable, ownNeo4j } from '../support/neo4j.js';
 import { runCli } from '../support/run-cli.js';
 import { SAMPLES_DIR } from '../support/samples.js';
@@ -255,6 +258,27 @@ describe('/metrics (serve --auth, real process)', () => {
     expect(text).not.toMatch(/metrics-\d+/);
     expect(text).not.toContain('tdx_');
     expect(text).not.toMatch(/dense_\d/);
+  });
+});
+
+describe('/metrics of several apps in one process', () => {
+  it('keeps each app’s counts on its own registry', async () => {
+    const open = async () =>
+      createApp({ traindx: createTraindx({ store: await openMemoryStore({ dataDir: null }) }) });
+    const [a, b] = [await open(), await open()];
+    const refused = await a.fetch('http://127.0.0.1/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: 'x',
+    });
+    expect(refused.status).toBe(415);
+    const scrape = async (app: typeof a) => (await app.fetch('http://127.0.0.1/metrics')).text();
+    expect(sampleValue(await scrape(a), 'traindx_refusals_total', { code: 'UNSUPPORTED_MEDIA_TYPE' })).toBe(
+      1,
+    );
+    expect(sampleValue(await scrape(b), 'traindx_refusals_total', { code: 'UNSUPPORTED_MEDIA_TYPE' })).toBe(
+      0,
+    );
   });
 });
 
