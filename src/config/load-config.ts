@@ -50,6 +50,8 @@ export const Config = z.object({
     .default(64 * 1024 * 1024),
   /** Most distinct layer names one run may carry stats for. */
   maxLayersPerRun: z.coerce.number().int().positive().default(4_096),
+  /** Most distinct series keys one run may store. */
+  maxSeriesPerRun: z.coerce.number().int().positive().default(100_000),
   /** How far a gzipped trace may inflate (decompressed / compressed, past its first 16 MiB). */
   maxInflateRatio: z.coerce.number().positive().default(200),
   /** Require a token on every request (`serve --auth`); always on for a non-loopback bind. */
@@ -81,6 +83,7 @@ const ENV_KEYS: Record<keyof Config, string> = {
   maxBatchEvents: 'TRAINDX_MAX_BATCH_EVENTS',
   maxLineChars: 'TRAINDX_MAX_LINE_CHARS',
   maxLayersPerRun: 'TRAINDX_MAX_LAYERS',
+  maxSeriesPerRun: 'TRAINDX_MAX_SERIES',
   maxInflateRatio: 'TRAINDX_MAX_INFLATE_RATIO',
   auth: 'TRAINDX_AUTH',
   insecure: 'TRAINDX_INSECURE',

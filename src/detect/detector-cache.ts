@@ -12,6 +12,8 @@ export interface SavedState {
   ended: boolean;
   /** Names of the layers the run's steps carried stats for (bounded by the ingestor's cap). */
   layers?: string[];
+  /** Keys of the series the run's batches stored (bounded by the ingestor's cap; absent in states saved before it). */
+  series?: string[];
 }
 
 export interface DetectorCache {

@@ -8,4 +8,5 @@ export { createModelView, type LayerView, type ModelView } from './model-view.js
 export { symptomsRevealedBy } from './observability.js';
 export { loadProfile, type Profile, ProfileError, ProfileFile, type ProfileValues } from './profile.js';
 export { SIGNAL_DESCRIPTIONS } from './signals.js';
+export { SIGNAL_PART_KEYS } from './state-parts.js';
 export { fmt, pct } from './stats/index.js';

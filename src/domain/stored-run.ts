@@ -9,10 +9,38 @@ export const StoredRun = z.object({
   lastStep: Count.optional(),
   eventCount: Count,
   batchCount: Count,
-  /** Serialised detector state after the last batch (JSON), so another process can resume. */
+  /**
+   * The detector state as one JSON text, as stores kept it with every batch
+   * before it was saved in parts (see DetectorStateDelta); runs ingested since
+   * have their state in parts and none here.
+   */
   detectorState: z.string().optional(),
 });
 export type StoredRun = z.infer<typeof StoredRun>;
+
+/** One part of a saved detector state: its key (a JSON array path) and its JSON text. */
+export const DetectorStatePart = z.tuple([z.string(), z.string()]);
+
+/**
+ * What a batch changed in its run's saved detector state: parts written
+ * (new, or with another text) and parts removed. A store keeps the parts and
+ * applies each batch's delta in the batch's transaction, so a batch costs
+ * what it changed, not the run's whole state. `reset` drops every part (and a
+ * whole state saved by an older version) first: the delta then holds them all.
+ */
+export const StateDelta = z.object({
+  reset: z.boolean().optional(),
+  set: z.array(DetectorStatePart),
+  del: z.array(z.string()),
+});
+export type StateDelta = z.infer<typeof StateDelta>;
+
+/** A run's saved detector state as a store returns it: an older whole state, if any, then the parts over it. */
+export const SavedDetectorState = z.object({
+  base: z.string().optional(),
+  parts: z.array(DetectorStatePart),
+});
+export type SavedDetectorState = z.infer<typeof SavedDetectorState>;
 
 /** One line of the list of runs. */
 export const RunSummary = z.object({

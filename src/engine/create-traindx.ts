@@ -36,6 +36,8 @@ export interface TraindxOptions {
   keepSeries?: boolean;
   /** Most distinct layer names one run may carry stats for (default 4,096). */
   maxLayersPerRun?: number;
+  /** Most distinct series keys one run may store (default 100,000). */
+  maxSeriesPerRun?: number;
   /** How long knowledge read from the store is trusted before it is read again (other replicas' writes). */
   knowledgeTtlMs?: number;
   /** Where alerts travel to subscribers: this process only (default), or Redis between replicas. */
@@ -135,6 +137,7 @@ export function createTraindx(options: TraindxOptions): Traindx {
     keepSeries: options.keepSeries,
     detectorCache,
     maxLayersPerRun: options.maxLayersPerRun,
+    maxSeriesPerRun: options.maxSeriesPerRun,
     profileFor: async (run) => (await profiles.forRun(run)).values,
   });
 

@@ -24,6 +24,7 @@ export async function openTraindx(
     | 'profile'
     | 'maxBatchEvents'
     | 'maxLayersPerRun'
+    | 'maxSeriesPerRun'
   >,
   options: { seedDirs?: string[]; alertBus?: AlertBus } = {},
 ): Promise<{ traindx: Traindx; seeded: SeedReport }> {
@@ -36,6 +37,7 @@ export async function openTraindx(
         alertBus: options.alertBus,
         maxEventsPerBatch: config.maxBatchEvents,
         maxLayersPerRun: config.maxLayersPerRun,
+        maxSeriesPerRun: config.maxSeriesPerRun,
       },
       options.seedDirs,
     );

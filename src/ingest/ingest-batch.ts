@@ -69,17 +69,26 @@ export interface IngestDeps {
   detectorCache?: DetectorCache;
   /**
    * Most distinct layer names one run may carry stats for: the detectors keep
-   * state per layer and save it with every batch, so a run that invents new
-   * names batch after batch would grow without end (default 4,096).
+   * state per layer, so a run that invents new names batch after batch would
+   * grow without end (default 4,096).
    */
   maxLayersPerRun?: number;
+  /**
+   * Most distinct series keys one run may store (`loss`, `metrics.<name>`,
+   * `layers.<layer>.<stat>`, ...): a recorder that names a metric after its
+   * step would otherwise add series without end (default 100,000: the most
+   * layers a run may have, each with all 16 stats, and room for metrics).
+   */
+  maxSeriesPerRun?: number;
 }
 
 /**
  * Ingests one batch of a run's events: validates every event (errors name
  * `events[i].field`), runs the detectors from the state saved with the
- * previous batch, and stores events (as series), occurrences and the new
- * detector state in one transaction. A batch whose id was stored before is
+ * previous batches, and stores events (as series), occurrences and what the
+ * batch changed in the detector state (a delta of its parts) in one
+ * transaction. Per run, distinct layer names and series keys are capped
+ * (TOO_MANY_LAYERS, TOO_MANY_SERIES). A batch whose id was stored before is
  * acknowledged without effect, so clients can resend safely. Batches of one
  * run are processed one at a time (per-run queue).
  *
@@ -197,30 +206,36 @@ async function ingestNow(
       run: stored.run,
       profile,
       families: ALL_FAMILIES,
-      saved: stored.detectorState,
+      // A run without a batch has no state yet: nothing to read.
+      saved: stored.batchCount > 0 ? ((await store.readDetectorState(runId)) ?? undefined) : undefined,
       cache: deps.detectorCache,
     });
   const body = events.filter((e) => e.type !== 'run');
-  set.addLayerNames(newLayerNames(runId, body, set.layerNames(), deps.maxLayersPerRun ?? 4_096));
+  const series = deps.keepSeries === false ? [] : toSeries(body);
+  // Both caps are checked before the set changes, so a refused batch leaves nothing behind.
+  const layers = newLayerNames(runId, body, set.layerNames(), deps.maxLayersPerRun ?? 4_096);
+  const keys = newSeriesKeys(runId, series, set.seriesKeys(), deps.maxSeriesPerRun ?? 100_000);
+  set.addLayerNames(layers);
+  set.addSeriesKeys(keys);
   for (const e of body) set.feed(e);
   if (options.finish) set.finish();
   const end = body.find((e) => e.type === 'end');
   const lastStep = state.lastStep;
   const changed = set.takeChanged();
   const status = end?.type === 'end' ? end.status : undefined;
-  const detectorState = set.save();
+  // Only what the batch changed in the state: a batch costs what it adds, not the run's whole state.
+  const stateDelta = set.saveDelta();
   const { accepted } = await store.appendBatch(runId, {
     batchId,
     expectedBatchCount: stored.batchCount,
     eventCount: events.length,
     lastStep,
-    series: deps.keepSeries === false ? [] : toSeries(body),
+    series,
     occurrences: changed,
-    detectorState,
+    stateDelta,
     status,
   });
-  if (accepted && !status)
-    live.keep(runId, { set, batchCount: stored.batchCount + 1, detectorState, profile });
+  if (accepted && !status) live.keep(runId, { set, batchCount: stored.batchCount + 1, profile });
   return {
     runId,
     batchId,
@@ -253,6 +268,22 @@ function newLayerNames(
   return added;
 }
 
+/** The series keys a batch adds to the run; refused whole when they would take it past the cap. */
+function newSeriesKeys(
+  runId: string,
+  series: readonly { key: string }[],
+  known: ReadonlySet<string>,
+  max: number,
+): string[] {
+  const added = series.map((c) => c.key).filter((k) => !known.has(k));
+  if (known.size + added.length > max)
+    throw new LimitError(
+      `field 'events': run '${runId}' would store ${known.size + added.length} distinct series, over the limit of ${max} (TRAINDX_MAX_SERIES); name metrics and layers by what they measure, not by step or time`,
+      'TOO_MANY_SERIES',
+    );
+  return added;
+}
+
 function validateAll(rawEvents: unknown[], state: SequenceState, revive: boolean): TraceEvent[] {
   return rawEvents.map((raw, i) => validateEvent(revive ? reviveEvent(raw) : raw, { event: i }, state));
 }
@@ -271,9 +302,8 @@ const START_HINT = "Start it with startRun, or make its first batch start with i
 /** A run's detectors as they stood after the batch this process stored last. */
 interface LiveSet {
   set: DetectorSet;
-  /** The run's batch count and detector state in the store right after that batch. */
+  /** The run's batch count in the store right after that batch. */
   batchCount: number;
-  detectorState: string;
   profile: ProfileValues;
 }
 
@@ -283,9 +313,9 @@ type LiveSets = ReturnType<typeof createLiveSets>;
 // then every family: 0.6–1.7 ms) cost about as much as feeding a batch of
 // 500 events, and was most of the time of a one-event batch. A live run's next batch usually
 // comes to this process, so keep its set: it is used only when the store
-// still holds exactly the state this set saved (no other writer came in
-// between) and the profile is the same object; otherwise the saved state is
-// decoded as before. An entry is taken out while a batch runs, so a batch
+// still holds exactly the state this set saved (its batch count is the one
+// this set's batch left: every batch another writer stores raises it) and the
+// profile is the same object; otherwise the saved state is read as before. An entry is taken out while a batch runs, so a batch
 // that fails half-way leaves nothing behind. Bounded: least recently used
 // runs beyond `max` fall back to the saved state.
 function createLiveSets(max = 256) {
@@ -295,10 +325,7 @@ function createLiveSets(max = 256) {
       const entry = sets.get(runId);
       if (!entry) return undefined;
       sets.delete(runId);
-      const same =
-        entry.batchCount === stored.batchCount &&
-        entry.detectorState === stored.detectorState &&
-        entry.profile === profile;
+      const same = entry.batchCount === stored.batchCount && entry.profile === profile;
       if (!same) return undefined;
       entry.set.startBatch();
       return entry.set;

@@ -1,4 +1,10 @@
-import { ALL_FAMILIES, type DetectorCache, type ProfileValues, readSavedSignals } from '../detect/index.js';
+import {
+  ALL_FAMILIES,
+  type DetectorCache,
+  type ProfileValues,
+  readSavedSignals,
+  SIGNAL_PART_KEYS,
+} from '../detect/index.js';
 import type { Diagnosis, KnowledgeSeed, RunEvent } from '../domain/index.js';
 import type { GraphStore } from '../store/index.js';
 import { diagnoseRun } from './diagnose-run.js';
@@ -23,15 +29,18 @@ export interface DiagnoseStoredDeps {
 export async function diagnoseStoredRun(deps: DiagnoseStoredDeps, runId: string): Promise<Diagnosis | null> {
   const stored = await deps.store.getRun(runId);
   if (!stored) return null;
-  const [profile, occurrences, knowledge] = await Promise.all([
+  const [profile, occurrences, knowledge, saved] = await Promise.all([
     deps.profileFor(stored.run),
     deps.store.readOccurrences(runId),
     deps.knowledge ? deps.knowledge() : deps.store.readKnowledge(),
+    // Only the parts the two questions below need, never the run's whole state.
+    stored.batchCount > 0 ? deps.store.readDetectorState(runId, SIGNAL_PART_KEYS) : null,
   ]);
   // Two questions to the saved state, answered without building the run's detectors.
   const signals = readSavedSignals({
     run: stored.run,
-    saved: stored.detectorState,
+    saved: saved ?? undefined,
+    occurrences,
     families: ALL_FAMILIES,
     cache: deps.detectorCache,
   });

@@ -5,7 +5,9 @@ import type {
   OutcomeFilter,
   RunEvent,
   RunSummary,
+  SavedDetectorState,
   SeriesChunk,
+  StateDelta,
   StoredRun,
   SymptomOccurrence,
 } from '../domain/index.js';
@@ -33,8 +35,13 @@ export interface StoredBatch {
   lastStep?: number;
   series: SeriesChunk[];
   occurrences: SymptomOccurrence[];
-  /** Serialised detector state after this batch (JSON), so another process can resume. */
+  /**
+   * The whole detector state after this batch (JSON), as versions before
+   * stateDelta wrote it; it replaces the run's state parts.
+   */
   detectorState?: string;
+  /** What this batch changed in the run's detector state (parts written and removed), so another process can resume. */
+  stateDelta?: StateDelta;
   /** Set when the batch carried the run's `end` event. */
   status?: string;
 }
@@ -93,6 +100,12 @@ export interface GraphStore extends AlertStore {
   /** How far a run's stored state is (its batch count and status): a light read to tell whether anything changed. */
   runVersion(runId: string): Promise<{ batchCount: number; status?: string } | null>;
   listRuns(): Promise<RunSummary[]>;
+  /**
+   * The run's saved detector state: a whole state an older version wrote, or
+   * the parts its batches' deltas left (in the order they were first
+   * written); only the parts of `keys` when given. Null for an unknown run.
+   */
+  readDetectorState(runId: string, keys?: readonly string[]): Promise<SavedDetectorState | null>;
   /** Whether a batch of this id was stored for the run. */
   hasBatch(runId: string, batchId: string): Promise<boolean>;
   /** Atomic and idempotent by `batchId` (see StoredBatch). */

@@ -13,9 +13,10 @@ import { type AlertRecord, createAlertRecords, isAlertRecord } from './alert-rec
 import { Journal } from './journal.js';
 import { createKnowledgeRecords, isKnowledgeRecord, type KnowledgeRecord } from './knowledge-records.js';
 import { createOutcomeRecords, isOutcomeRecord, type OutcomeJournalRecord } from './outcome-records.js';
+import { applyBatchState, type RunStateParts, readStateParts } from './run-state-parts.js';
 import { createTokenMaps, isTokenRecord, type TokenRecord } from './tokens.js';
 
-interface RunState extends StoredRun {
+interface RunState extends StoredRun, RunStateParts {
   batchIds: Set<string>;
   chunks: SeriesChunk[];
   occurrences: Map<string, SymptomOccurrence>;
@@ -71,6 +72,7 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
         batchIds: new Set(),
         chunks: [],
         occurrences: new Map(),
+        stateParts: new Map(),
       });
       return true;
     }
@@ -92,7 +94,7 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
     run.eventCount += b.eventCount;
     if (b.lastStep !== undefined) run.lastStep = Math.max(run.lastStep ?? b.lastStep, b.lastStep);
     if (b.status) run.status = b.status;
-    if (b.detectorState !== undefined) run.detectorState = b.detectorState;
+    applyBatchState(run, b);
     run.chunks.push(...b.series);
     for (const o of b.occurrences) run.occurrences.set(occurrenceKey(o), o);
     return true;
@@ -152,7 +154,7 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
     getRun: async (runId) => {
       const r = runs.get(runId);
       if (!r) return null;
-      const { batchIds: _b, chunks: _c, occurrences: _o, detectorState, ...stored } = r;
+      const { batchIds: _b, chunks: _c, occurrences: _o, stateParts: _s, detectorState, ...stored } = r;
       // Strings are immutable, so the detector state (~25 kB, read by every batch
       // and every diagnosis) needs no copy; the same string also lets its readers
       // compare and memoise it cheaply.
@@ -178,6 +180,10 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
           tags: r.run.tags,
         }),
       ),
+    readDetectorState: async (runId, keys) => {
+      const r = runs.get(runId);
+      return r ? readStateParts(r, keys) : null;
+    },
     hasBatch: async (runId, batchId) => runs.get(runId)?.batchIds.has(batchId) ?? false,
     appendBatch: async (runId, batch) => {
       checkBatchLimits(runId, batch);

@@ -32,6 +32,7 @@ import { removeKnowledge, untagKnowledge, writeKnowledge, writeKnowledgeTags } f
 import { discardOutcome, outcomeRecordFrom, writeOutcome } from './outcomes.js';
 import * as Q from './queries.js';
 import { chunkToRow, dropNulls, int, remedyFromNode, runSummaryFrom } from './rows.js';
+import { readStateParts, writeStateDelta } from './state-parts.js';
 import { createNeo4jTokens } from './tokens.js';
 
 export interface Neo4jOptions {
@@ -244,6 +245,9 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       return records.map(runSummaryFrom);
     },
 
+    readDetectorState: (runId, keys) =>
+      readStateParts((q, p) => exec(q, p, { ...db, routing: neo4j.routing.READ }), runId, keys),
+
     async hasBatch(runId, batchId) {
       const [n] = await read<number>(Q.BATCH_EXISTS, { runId, batchId }, 'n');
       return (n ?? 0) > 0;
@@ -263,6 +267,8 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
             throw new BatchConflictError(runId, batch.expectedBatchCount, actual);
           }
           await recordBatch((q, p) => txRun(tx, q, p), runId, batch);
+          if (batch.stateDelta)
+            await writeStateDelta((q, p) => txRun(tx, q, p), runId, actual, batch.stateDelta);
           return { accepted: true };
         });
       } catch (err) {

@@ -20,6 +20,8 @@ export const SCHEMA = [
   'CREATE CONSTRAINT layer_run_name IF NOT EXISTS FOR (n:Layer) REQUIRE (n.runId, n.name) IS UNIQUE',
   'CREATE CONSTRAINT outcome_run_remedy IF NOT EXISTS FOR (n:Outcome) REQUIRE (n.runId, n.remedyId) IS UNIQUE',
   'CREATE INDEX series_run_key IF NOT EXISTS FOR (n:Series) ON (n.runId, n.key)',
+  'CREATE CONSTRAINT state_part_run_key IF NOT EXISTS FOR (n:StatePart) REQUIRE (n.runId, n.key) IS UNIQUE',
+  'CREATE INDEX state_part_run IF NOT EXISTS FOR (n:StatePart) ON (n.runId)',
   'CREATE CONSTRAINT api_token_hash IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.hash IS UNIQUE',
   'CREATE CONSTRAINT api_token_name IF NOT EXISTS FOR (n:ApiToken) REQUIRE n.name IS UNIQUE',
   'CREATE CONSTRAINT run_claim_run IF NOT EXISTS FOR (n:RunClaim) REQUIRE n.runId IS UNIQUE',
@@ -193,6 +195,48 @@ SET r.eventCount = r.eventCount + $eventCount,
     r.status = coalesce($status, r.status),
     r.detectorState = coalesce($detectorState, r.detectorState)
 RETURN r.id AS id`;
+
+/** Inside the batch transaction, before a delta that holds every part: drops the run's parts. */
+export const CLEAR_STATE_PARTS = `
+MATCH (p:StatePart {runId: $runId})
+DETACH DELETE p`;
+
+/**
+ * Inside the batch transaction: a batch's detector state delta, one StatePart
+ * node per part keyed by (runId, key) (state_part_run_key), so a batch writes
+ * only the parts it changed. A part keeps the (batch, i) of its first write:
+ * READ_STATE orders by it, the order the parts were split in. The whole state
+ * of an older version is removed: parts written after it are newer.
+ */
+export const WRITE_STATE_DELTA = `
+MATCH (r:Run {id: $runId})
+REMOVE r.detectorState
+WITH r
+CALL (r) {
+  UNWIND $del AS key
+  MATCH (p:StatePart {runId: $runId, key: key})
+  DETACH DELETE p
+}
+CALL (r) {
+  UNWIND $set AS part
+  MERGE (p:StatePart {runId: $runId, key: part.key})
+  ON CREATE SET p.batch = $batch, p.i = part.i
+  SET p.text = part.text
+}`;
+
+/**
+ * One round trip: the run's whole state of an older version, or its parts in
+ * the order first written (only those of $keys unless it is null). No row for
+ * an unknown run.
+ */
+export const READ_STATE = `
+MATCH (r:Run {id: $runId})
+RETURN r.detectorState AS base,
+       CASE WHEN r.detectorState IS NOT NULL THEN [] ELSE COLLECT {
+         MATCH (p:StatePart {runId: $runId})
+         WHERE $keys IS NULL OR p.key IN $keys
+         RETURN [p.key, p.text] ORDER BY p.batch, p.i
+       } END AS parts`;
 
 /** Inside the batch transaction: one Series node per key per batch (a chunk), never one node per point. */
 export const APPEND_SERIES = `
