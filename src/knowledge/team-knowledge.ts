@@ -39,15 +39,17 @@ const byKey = (seed: KnowledgeSeed, part: SeedPart) =>
  * restart or reseed writes over it. An entry sent exactly as the seed has it
  * is the seed's again (its mark goes).
  *
- * @example await upsertTeamKnowledge(store, { suggests: [{ ...link, weight: 0.2 }] }, 'ops', await loadShippedSeed());
+ * @example await upsertTeamKnowledge(store, { suggests: [{ ...link, weight: 0.2 }] }, 'ops', loadShippedSeed);
  */
 export async function upsertTeamKnowledge(
   store: GraphStore,
   raw: unknown,
   by: string | null,
-  seed: KnowledgeSeed,
+  shippedSeed: () => Promise<KnowledgeSeed>,
 ): Promise<void> {
   const part = validateKnowledgePart(raw, await store.readKnowledge());
+  // Read only for a valid piece: reading graph-seed/ costs far more than refusing a bad one.
+  const seed = await shippedSeed();
   const tag: KnowledgeRef[] = [];
   const untag: KnowledgeRef[] = [];
   for (const name of SEED_PARTS) {

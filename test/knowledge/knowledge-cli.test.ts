@@ -19,7 +19,12 @@ describe('traindx knowledge diff | revert', () => {
     const { traindx } = await seedTraindx({ store: await openMemoryStore({ dataDir: dir }) });
     const seed = await loadShippedSeed();
     const link = seed.suggests.find((l) => l.symptom === 'loss_nan' && l.cause === 'learning_rate_too_high')!;
-    await upsertTeamKnowledge(traindx.store, { suggests: [{ ...link, weight: 0.05 }] }, 'ops', seed);
+    await upsertTeamKnowledge(
+      traindx.store,
+      { suggests: [{ ...link, weight: 0.05 }] },
+      'ops',
+      async () => seed,
+    );
     await traindx.close();
 
     const diff = runCli(['knowledge', 'diff', ...flags]);

@@ -25,7 +25,7 @@ export const graphWriteResolvers: Resolvers = {
     // The store keeps the token whose run the outcome came from (the run's owner), so an admin can judge it.
     recordOutcome: (_, { outcome }, ctx) => ctx.traindx.recordOutcome(outcome),
     upsertKnowledge: async (_, { knowledge }, ctx) => {
-      await upsertTeamKnowledge(ctx.store, knowledge, callerOf(ctx), await loadShippedSeed());
+      await upsertTeamKnowledge(ctx.store, knowledge, callerOf(ctx), loadShippedSeed);
       ctx.traindx.invalidateKnowledge();
       return ctx.store.countKnowledge();
     },
