@@ -65,6 +65,7 @@ export const FIELD_MAP: Readonly<Record<string, TraceField>> = {
   _runtime: 'ignore',
   _timestamp: 'ignore',
   eval_runtime: 'ignore',
+  eval_model_preparation_time: 'ignore',
   eval_samples_per_second: 'ignore',
   eval_steps_per_second: 'ignore',
   train_runtime: 'ignore',

@@ -52,6 +52,37 @@ describe('Hugging Face trainer_state.json importer', () => {
     expect(run.error).toBeInstanceOf(TraceError);
     expect(run.error!.message).toMatch(/trainer_state\.json: not valid JSON: .*position 300/);
   });
+
+  it('refuses a state saved before anything was logged, naming its file', async () => {
+    const run = await readRun(fixture('hf', 'empty'));
+    expect(state('empty').log_history).toEqual([]);
+    expect(run.error).toBeInstanceOf(TraceError);
+    expect(run.error!.message).toMatch(/empty\/trainer_state\.json: no values logged \(an empty log\)$/);
+  });
+
+  it('reads the state of trainer.evaluate() alone as one epoch event, its bookkeeping keys ignored', async () => {
+    const run = await readRun(fixture('hf', 'eval-only'));
+    const [entry] = state('eval-only').log_history as Record<string, number>[];
+    expect(run.events.map((e) => e.type)).toEqual(['run', 'epoch', 'end']);
+    expect(epochs(run.events)[0]).toEqual({
+      type: 'epoch',
+      epoch: 0,
+      step: 0,
+      val: { loss: entry!.eval_loss },
+    });
+    expect(run.notes).toEqual([]);
+  });
+
+  it('lists a key the user logged that it does not know, and reads it when --map says where it goes', async () => {
+    const run = await readRun(fixture('hf', 'unknown-keys'));
+    expect(run.notes).toEqual([
+      'keys traindx does not know, not imported (map one with --map NAME=FIELD): my_metric',
+    ]);
+    const mapped = await readRun(fixture('hf', 'unknown-keys'), { map: { my_metric: 'metrics.half_loss' } });
+    expect(mapped.notes).toEqual([]);
+    const first = steps(mapped.events)[0]!;
+    expect(first.metrics!.half_loss).toBe(first.loss! / 2);
+  });
 });
 
 describe('diagnose on trainer_state.json', () => {

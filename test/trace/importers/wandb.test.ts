@@ -62,6 +62,37 @@ describe('W&B offline run importer', () => {
     expect(got.length).toBeGreaterThan(10);
     expect(got.slice(0, -1)).toEqual(healthy.slice(0, got.length - 1));
   });
+
+  it('refuses a run that logged nothing, naming its file', async () => {
+    const run = await readRun(wandb('empty'));
+    expect(run.error).toBeInstanceOf(TraceError);
+    expect(run.error!.message).toMatch(
+      /empty\/wandb\/offline-run-[^/]+\/run-[^.]+\.wandb: no values logged \(an empty log\)$/,
+    );
+  });
+
+  it('reads a run of validation rows only as epoch events', async () => {
+    const run = await readRun(wandb('val-only'));
+    const rows = expected('wandb-val-only').rows as Record<string, number>[];
+    expect(steps(run.events)).toEqual([]);
+    expect(epochs(run.events).map((e) => [e.step, e.val!.loss, e.val!.accuracy])).toEqual(
+      rows.map((r) => [r._step, r['val/loss'], r['val/accuracy']]),
+    );
+    expect(run.events.at(-1)).toMatchObject({ type: 'end', status: 'completed' });
+  });
+
+  it('lists the keys it does not know instead of guessing, and reads them when --map says where they go', async () => {
+    const run = await readRun(wandb('unknown-keys'));
+    expect(run.notes).toEqual([
+      'keys traindx does not know, not imported (map one with --map NAME=FIELD): throughput/samples_per_sec, my_metric',
+    ]);
+    expect(steps(run.events)[0]).toEqual({ type: 'step', step: 0, loss: 1 });
+    const mapped = await readRun(wandb('unknown-keys'), {
+      map: { my_metric: 'metrics.half_loss', 'throughput/samples_per_sec': 'ignore' },
+    });
+    expect(mapped.notes).toEqual([]);
+    expect(steps(mapped.events)[0]).toEqual({ type: 'step', step: 0, loss: 1, metrics: { half_loss: 0.5 } });
+  });
 });
 
 describe('diagnose on W&B offline runs', () => {
