@@ -65,6 +65,20 @@ describe('Keras CSVLogger importer', () => {
   it('refuses an empty log with an error naming it', async () => {
     await expect(diagnosePath(fixture('keras', 'empty.csv'))).rejects.toThrow(/empty\.csv.*empty/);
   });
+
+  it('lists the columns of a metric it does not know instead of guessing, and reads them when --map says where they go', async () => {
+    const path = fixture('keras', 'unknown-columns.csv');
+    const run = await readRun(path);
+    expect(run.notes).toEqual([
+      'columns traindx does not know, not imported (map one with --map NAME=FIELD): top2, val_top2',
+    ]);
+    expect(Object.keys(epochs(run.events)[0]!.train!)).toEqual(['accuracy', 'loss']);
+    const mapped = await readRun(path, { map: { top2: 'train.top2', val_top2: 'val.top2' } });
+    expect(mapped.notes).toEqual([]);
+    expect(epochs(mapped.events).map((e) => [e.train!.top2, e.val!.top2])).toEqual(
+      rowsOf(path).map((r) => [r.top2, r.val_top2]),
+    );
+  });
 });
 
 describe('Lightning CSVLogger importer', () => {
