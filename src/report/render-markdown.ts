@@ -12,6 +12,17 @@ export function renderMarkdown(view: ReportView): string {
   const out: string[] = [];
   out.push(`# ${text(view.title)}`, '');
   out.push(`**Verdict: ${view.healthy ? 'healthy' : 'needs attention'}.** ${text(view.verdict)}`, '');
+  const why = view.why;
+  if (why) {
+    // The why card in words: the numbers, the onset and the first fix, before the long sections.
+    out.push(`## Why: ${text(why.cause.name)} (confidence ${fmt(why.cause.confidence)})`, '');
+    out.push(...why.numbers.map((n) => `- **${text(n.value)}** — ${text(n.label)}`), '');
+    if (why.fix) {
+      out.push(`First fix: ${text(why.fix.name)}, ${code(why.fix.edit)}`, '');
+      for (const s of why.fix.snippets)
+        out.push(`${s.name}:`, '', fence(s.code, s.framework === 'tfjs' ? 'js' : 'python'), '');
+    }
+  }
 
   out.push('## Run summary', '');
   for (const [title, facts] of [

@@ -117,7 +117,7 @@ function threeNumbers(
     const s = chart.symptom;
     out.push({
       value: `${chart.xLabel} ${s.firstStep}`,
-      label: `${s.name}${s.layer ? ` in ${s.layer}` : ''} from`,
+      label: `onset: ${s.name}${s.layer ? ` in ${s.layer}` : ''}`,
     });
   }
   if (curve?.first) {
