@@ -48,7 +48,9 @@ export class Journal {
     for await (const { text, line } of readLines(this.path)) {
       let record: unknown;
       try {
-        record = JSON.parse(text, reviveNonFinite);
+        // A reviver runs for every value of the record (most of a replay's time); only a record
+        // holding a non-finite number (written as {"$num": ...}) needs it.
+        record = text.includes('"$num"') ? JSON.parse(text, reviveNonFinite) : JSON.parse(text);
       } catch {
         this.warn(`traindx: warning: ${this.path}:${line} is not a JSON record; skipped.`);
         continue;
