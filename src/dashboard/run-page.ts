@@ -1,3 +1,4 @@
+import type { RunAlert } from '../domain/index.js';
 import { esc, type MarkerSymbol, markerSvg, REPORT_DATA_ID, scriptJson } from '../report/index.js';
 import { layout } from './layout.js';
 import { type RunView, SECTION_LINKS } from './run-view.js';
@@ -32,7 +33,7 @@ export const HASHES_ID = 'run-hashes';
  */
 export function runPageHtml(v: RunView): string {
   const running = v.status === 'running';
-  const links = [{ id: 'live', name: 'Live alerts' }, ...SECTION_LINKS]
+  const links = [{ id: 'live', name: running ? 'Live alerts' : 'Alerts' }, ...SECTION_LINKS]
     .map((s) => `<li><a href="#${s.id}">${s.name}</a></li>`)
     .join('');
   const hashes = {
@@ -42,14 +43,17 @@ export function runPageHtml(v: RunView): string {
   };
   const main = `${v.head.html}
 <nav aria-label="Sections" class="sections"><ul>${links}</ul></nav>
-<section id="live" aria-labelledby="live-h"><h2 id="live-h">Live alerts</h2>
+<section id="live" aria-labelledby="live-h"><h2 id="live-h">${running ? 'Live alerts' : 'Alerts'}</h2>
 <p id="live-state" class="live-state">${
     running
       ? '<span aria-hidden="true">○</span> Connecting to the run’s alerts…'
-      : `<span aria-hidden="true">■</span> This run has ended (${esc(v.status)}); the diagnosis below is final.`
+      : `<span aria-hidden="true">■</span> This run has ended (${esc(v.status)}); the diagnosis below is final${v.alerts.length ? ', and its alerts were these, newest first' : ''}.`
   }</p>
-${running ? `<p class="meta">Each new symptom and each change of the most likely cause appears here as it happens, newest first, and the page below follows.</p>${alertLegend()}` : ''}
-<ul id="alerts" class="alerts" aria-live="polite" aria-relevant="additions"></ul>
+${running ? `<p class="meta">Each symptom as it starts, changes or resolves, and each change of the most likely cause, appears here as it happens, newest first, and the page below follows.</p>` : ''}${running || v.alerts.length ? alertLegend() : ''}
+<ul id="alerts" class="alerts" aria-live="polite" aria-relevant="additions">${[...v.alerts]
+    .reverse()
+    .map((a) => alertItemHtml(a, v.names))
+    .join('')}</ul>
 </section>
 ${v.sections.map((s) => s.html).join('\n')}
 <script type="application/json" id="${REPORT_DATA_ID}">${scriptJson(v.data)}</script>
@@ -61,6 +65,33 @@ ${v.sections.map((s) => s.html).join('\n')}
     scripts: ['charts.js', 'run.js'],
     bodyAttrs: `class="run-page" data-run-id="${esc(v.runId)}" data-run-status="${esc(v.status)}" data-event-count="${v.eventCount}"`,
   });
+}
+
+/** Words for an alert's kind (and a symptom's change), the same as the page script's. */
+export const ALERT_WORDS: Record<string, string> = {
+  started: 'Symptom started',
+  updated: 'Symptom updated',
+  resolved: 'Symptom resolved',
+  symptom: 'Symptom',
+  top_cause: 'Top cause changed',
+  finished: 'Run finished',
+};
+
+/** One stored alert as the page script lists a live one (so a reload shows the same list). */
+function alertItemHtml(a: RunAlert, names: Record<string, string>): string {
+  const symbol = ALERT_SYMBOLS[a.kind === 'symptom' && a.symptom ? a.symptom.severity : a.kind] ?? 'triangle';
+  const word = ALERT_WORDS[a.change ?? a.kind] ?? a.kind;
+  const s = a.symptom;
+  const fmt = (n: number) => Number(n.toPrecision(2)).toString();
+  const text =
+    a.kind === 'symptom' && s
+      ? `${names[s.id] ?? s.id}${s.layer ? ` in ${s.layer}` : ''} (${s.severity}, confidence ${fmt(s.confidence)})`
+      : a.topCause
+        ? `${a.kind === 'finished' ? 'most likely ' : 'now '}${names[a.topCause.id] ?? a.topCause.name} (confidence ${fmt(a.topCause.confidence)})`
+        : '';
+  return `<li class="alert alert-${esc(a.kind)}" data-kind="${esc(a.kind)}" data-seq="${a.seq ?? ''}">${markerSvg(symbol)}<strong> ${esc(word)}</strong>${
+    a.step != null ? `<span class="meta"> at step ${a.step}</span>` : ''
+  }${text ? `: ${esc(text)}` : ''}${s?.evidence[0] ? `<span class="evidence">${esc(s.evidence[0])}</span>` : ''}</li>`;
 }
 
 function alertLegend(): string {

@@ -1,3 +1,4 @@
+import type { KnowledgeSeed, RunAlert } from '../domain/index.js';
 import { buildReportView, esc, REPORT_SECTIONS, type ReportView } from '../report/index.js';
 import type { DashboardDeps } from './deps.js';
 import { fragmentHash } from './responses.js';
@@ -29,6 +30,9 @@ export interface RunView {
   sections: Fragment[];
   data: ReportView['data'];
   dataHash: string;
+  /** Every alert announced for the run so far, oldest first, with the names of their symptoms and causes. */
+  alerts: RunAlert[];
+  names: Record<string, string>;
 }
 
 /**
@@ -41,10 +45,11 @@ export interface RunView {
 export async function loadRunView(deps: DashboardDeps, runId: string): Promise<RunView | null> {
   const stored = await deps.store.getRun(runId);
   if (!stored) return null;
-  const [diagnosis, series, knowledge] = await Promise.all([
+  const [diagnosis, series, knowledge, alerts] = await Promise.all([
     deps.diagnose(runId),
     deps.store.readSeries(runId),
     deps.knowledge(),
+    deps.store.readAlerts?.(runId) ?? [],
   ]);
   if (!diagnosis) return null;
   const view = buildReportView({ diagnosis, run: stored.run, series, knowledge: knowledge.seed });
@@ -61,7 +66,17 @@ export async function loadRunView(deps: DashboardDeps, runId: string): Promise<R
     sections: REPORT_SECTIONS.map((s) => fragment(s.id, sectionHtml(s.id, s.html(view)))),
     data: view.data,
     dataHash: fragmentHash(dataJson),
+    alerts,
+    names: namesOf(alerts, knowledge.seed),
   };
+}
+
+/** The names of the symptoms and causes the alerts mention (view.json carries only these). */
+function namesOf(alerts: RunAlert[], seed: KnowledgeSeed): Record<string, string> {
+  const ids = new Set(alerts.flatMap((a) => [a.symptom?.id, a.topCause?.id]));
+  return Object.fromEntries(
+    [...seed.symptoms, ...seed.causes].filter((k) => ids.has(k.id)).map((k) => [k.id, k.name] as const),
+  );
 }
 
 function headHtml(view: ReportView, status: string, lastStep: number | undefined): string {

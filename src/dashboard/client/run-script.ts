@@ -1,11 +1,11 @@
 import { MARKER_PATHS, REPORT_DATA_ID } from '../../report/index.js';
-import { ALERT_SYMBOLS, HASHES_ID } from '../run-page.js';
+import { ALERT_SYMBOLS, ALERT_WORDS, HASHES_ID } from '../run-page.js';
 import { DOM_HELPERS } from './dom-helpers.js';
 
 /** How often a running run's page asks whether new events arrived. */
 export const RUN_POLL_MS = 3000;
 
-const ALERTS = `subscription Alerts($runId: ID!) { alerts(runId: $runId) { kind step
+const ALERTS = `subscription Alerts($runId: ID!) { alerts(runId: $runId) { seq kind change step
   symptom { id name severity confidence layer evidence } topCause { id name confidence } } }`;
 
 /**
@@ -23,6 +23,7 @@ export const RUN_SCRIPT = `(function () {
 var ALERTS = ${JSON.stringify(ALERTS.replace(/\s+/g, ' '))};
 var SHAPES = ${JSON.stringify(MARKER_PATHS)};
 var ALERT_SYMBOLS = ${JSON.stringify(ALERT_SYMBOLS)};
+var ALERT_WORDS = ${JSON.stringify(ALERT_WORDS)};
 var body = document.body;
 var runId = body.getAttribute('data-run-id');
 var status = body.getAttribute('data-run-status');
@@ -66,17 +67,18 @@ function symbolOf(a) {
   return ALERT_SYMBOLS[a.kind === 'symptom' && a.symptom ? a.symptom.severity : a.kind] || 'triangle';
 }
 
-var KIND_WORDS = { symptom: 'Symptom', top_cause: 'Top cause changed', finished: 'Run finished' };
-
 function addAlert(a) {
+  // The page came with the run's stored alerts: one of them sent again live is not listed twice.
+  if (a.seq != null && alertsEl.querySelector('[data-seq="' + a.seq + '"]')) return;
   var li = el('li', 'alert alert-' + a.kind);
+  if (a.seq != null) li.setAttribute('data-seq', String(a.seq));
   li.setAttribute('data-kind', a.kind);
   li.appendChild(shape(symbolOf(a)));
   var now = new Date();
   var time = el('time', 'meta', now.toLocaleTimeString());
   time.dateTime = now.toISOString();
   li.appendChild(time);
-  li.appendChild(el('strong', null, ' ' + (KIND_WORDS[a.kind] || a.kind)));
+  li.appendChild(el('strong', null, ' ' + (ALERT_WORDS[a.change || a.kind] || a.kind)));
   if (a.step != null) li.appendChild(el('span', 'meta', ' at step ' + a.step));
   var text = '';
   if (a.kind === 'symptom' && a.symptom) {
