@@ -32,7 +32,7 @@ export function recommendRemedies(
     entry.successes += link.successes;
     scored.set(link.remedy, entry);
   }
-  return [...scored.entries()]
+  const ranked = [...scored.entries()]
     .map(([id, e]) => ({ id, score: Math.round((1 - e.miss) * 1000) / 1000, ...e }))
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
     .map(({ id, score, forCauses, tries, successes }) => {
@@ -50,4 +50,42 @@ export function recommendRemedies(
           : [];
       return { id, name: r.name, forCauses: sorted, action: r.description, score, tries, successes, edits };
     });
+  return firstFixForTopCause(fitsTheRun(ranked, knowledge, run), causes);
+}
+
+/**
+ * Remedies whose edit has nothing to change in this run's described model
+ * (unfreeze layers when none is frozen, switch to Adam when it is Adam, a
+ * binary loss for a softmax output) go after those that apply: advice that
+ * does not fit the run is not a first fix. Without layers (a log of curves)
+ * nothing can be judged, and the order stays.
+ */
+function fitsTheRun(
+  ranked: RecommendedRemedy[],
+  knowledge: KnowledgeSeed,
+  run: RunEvent | undefined,
+): RecommendedRemedy[] {
+  if (!run?.model?.layers.length) return ranked;
+  const templates = new Map(knowledge.remedies.map((r) => [r.id, r.edit]));
+  const applies = (r: RecommendedRemedy) => {
+    const edit = templates.get(r.id);
+    // A rate or a count to scale is unknown rather than absent when the run does not say it.
+    return !edit || edit.op === 'set_hyperparameter' || r.edits.length > 0;
+  };
+  return [...ranked.filter(applies), ...ranked.filter((r) => !applies(r))];
+}
+
+/**
+ * The first fix addresses the most likely cause: the best-scored remedy of
+ * the top cause goes first when a remedy shared by lesser causes outscored
+ * it (batch normalisation helps five causes a little, the learning rate
+ * fixes the one this run has).
+ */
+function firstFixForTopCause(
+  ranked: RecommendedRemedy[],
+  causes: Pick<DiagnosedCause, 'id' | 'confidence'>[],
+): RecommendedRemedy[] {
+  const top = [...causes].sort((a, b) => b.confidence - a.confidence)[0];
+  const i = top ? ranked.findIndex((r) => r.forCauses.includes(top.id)) : -1;
+  return i <= 0 ? ranked : [ranked[i]!, ...ranked.slice(0, i), ...ranked.slice(i + 1)];
 }

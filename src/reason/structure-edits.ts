@@ -90,8 +90,12 @@ export function resolveEdit(template: StructureEdit, run: RunEvent, model = crea
     }
     case 'change_loss': {
       const edits: Edit[] = [];
-      if (norm(run.loss) !== norm(t.loss as string))
-        edits.push({ op: 'set', at: 'training', field: 'loss', ...from(run.loss), value: t.loss });
+      // `forOutput` names the loss that fits another output activation (a softmax output needs
+      // the softmax form of a fused loss, never the sigmoid one).
+      const forOutput = (t.forOutput ?? {}) as Record<string, string>;
+      const loss = forOutput[norm(model.output?.activation)] ?? (t.loss as string);
+      if (norm(run.loss) !== norm(loss))
+        edits.push({ op: 'set', at: 'training', field: 'loss', ...from(run.loss), value: loss });
       if (t.param) edits.push({ op: 'set', at: 'training', field: t.param as string, value: t.value });
       return edits;
     }

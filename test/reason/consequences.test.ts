@@ -42,18 +42,19 @@ describe('consequences, not rivals', () => {
   });
 
   it('keeps the evidence that is the lower cause’s own, and says what went to the higher one', () => {
-    const causes = scoreCauses(
-      [
-        ...diverging,
-        occ('dead_units', 5, { layer: 'dense_1' }),
-        occ('unchanged_weights', 20, { layer: 'dense_0' }),
-      ],
-      seed,
-    );
-    const frozen = byId(causes, 'weights_not_updating');
-    expect(frozen?.support.map((s) => s.link.symptom)).toContain('unchanged_weights');
-    const init = byId(causes, 'poor_weight_initialization');
-    if (init) expect(init.attributed?.every((a) => a.to === 'learning_rate_too_high')).toBe(true);
+    // Skewed labels are class imbalance's own finding; the collapse of predictions is an outcome the rate explains too.
+    const imbalanced = [
+      occ('label_imbalance', 0, { severity: 'warning', lastStep: 0 }),
+      occ('prediction_collapse', 30),
+    ];
+    const causes = scoreCauses([...diverging, ...imbalanced], seed);
+    const imbalance = byId(causes, 'class_imbalance')!;
+    expect(imbalance.support.map((s) => s.link.symptom)).toEqual(['label_imbalance']);
+    expect(imbalance.attributed?.map((a) => [a.support.link.symptom, a.to])).toEqual([
+      ['prediction_collapse', 'learning_rate_too_high'],
+    ]);
+    const alone = byId(scoreCauses(imbalanced, seed), 'class_imbalance')!;
+    expect(imbalance.confidence).toBeLessThan(alone.confidence);
   });
 
   it('leaves a rival alone when its symptom came first (order in time separates rival from consequence)', () => {
@@ -87,12 +88,14 @@ describe('consequences, not rivals', () => {
       expect(
         byId(diagnosis.causes, rival)?.paths.some((p) => p.occurrence.id === 'dead_units') ?? false,
       ).toBe(false);
+    // Weights that stopped changing at step 20, after the divergence, no longer make a second cause beside the rate.
     const explained = diagnosis.causes.flatMap((c) => c.explainedBy ?? []);
     expect(explained).toContainEqual({
-      symptomId: 'dead_units',
-      layer: 'dense_1',
+      symptomId: 'unchanged_weights',
+      layer: 'dense_0',
       cause: 'learning_rate_too_high',
     });
+    expect(diagnosis.causes[1]?.confidence ?? 0).toBeLessThan(0.5);
     expect(diagnosis.causes.find((c) => c.explainedBy)?.explanation).toMatch(
       /follow from learning rate too high/,
     );
