@@ -48,6 +48,19 @@ describe("TensorBoard importer on keras.callbacks.TensorBoard's own files", () =
     }
   });
 
+  it('reads the callback\'s default update_freq="epoch" with the epoch index as the step, skipping evaluation_*_vs_iterations', async () => {
+    const run = await readRun(tb('keras-epochs'));
+    const want = expected('tensorboard-keras-epochs');
+    expect(run.notes).toEqual([]);
+    const ends = epochs(run.events);
+    expect(ends.map((e) => [e.epoch, e.step, e.train!.loss, e.val!.loss])).toEqual(
+      want.epochs.map((e: Record<string, number>) => [e.epoch, e.epoch, f32(e.loss!), f32(e.val_loss!)]),
+    );
+    expect(steps(run.events).map((s) => [s.step, Object.keys(s.layers!)])).toEqual(
+      want.epochs.map((e: { epoch: number }) => [e.epoch, ['sequential/dense', 'sequential/dense_1']]),
+    );
+  });
+
   it('ends the run the learning rate of 50 blew up as diverged, keeping its NaN losses', async () => {
     const run = await readRun(tb('keras-diverging'));
     const losses = steps(run.events).map((s) => s.loss!);
@@ -79,8 +92,8 @@ describe('diagnose on keras.callbacks.TensorBoard logs', () => {
     expect(diagnosis.causes[0]!.confidence).toBeGreaterThan(0.9);
   });
 
-  it('calls the healthy run healthy', async () => {
-    const diagnosis = await diagnoseFixture(tb('keras-healthy'));
+  it.each(['keras-healthy', 'keras-epochs'])('calls the healthy run %s healthy', async (name) => {
+    const diagnosis = await diagnoseFixture(tb(name));
     expect(diagnosis.symptoms).toEqual([]);
     expect(diagnosis.causes).toEqual([]);
   });

@@ -157,6 +157,7 @@ describe('TensorBoard importer', () => {
       'empty',
       'healthy',
       'keras-diverging',
+      'keras-epochs',
       'keras-healthy',
       'keras-tf2',
       'nan-value',
