@@ -5,6 +5,26 @@ import { AnyNumber, Count, Fraction, Magnitude, Metrics } from './numbers.js';
 // loose: unknown keys are kept so writers may add fields and nothing is lost
 // when a trace is read and written back.
 
+// Optional histogram of a layer's weights or gradients at one step (an extension of format
+// version 1: docs/spec/trace-format-extensions.md): `counts[i]` values fell in
+// [edges[i], edges[i + 1]), so there is one more edge than counts.
+export const Histogram = z
+  .looseObject({
+    edges: z.array(z.number()).min(2),
+    counts: z.array(z.number().nonnegative()),
+  })
+  .refine((h) => h.edges.length === h.counts.length + 1, {
+    message: 'a histogram has one more edge than counts',
+  });
+export type Histogram = z.infer<typeof Histogram>;
+
+/**
+ * When an event was written, in milliseconds since the Unix epoch (an extension of format
+ * version 1: docs/spec/trace-format-extensions.md). Optional on every event, so traces written
+ * before it stay valid; it gives the dashboard its wall-time axis.
+ */
+export const EventTime = z.number().nonnegative().optional();
+
 export const LayerInfo = z.looseObject({
   name: z.string().min(1),
   type: z.string().optional(),
@@ -55,6 +75,7 @@ export type DatasetInfo = z.infer<typeof DatasetInfo>;
 
 export const RunEvent = z.looseObject({
   type: z.literal('run'),
+  time: EventTime,
   formatVersion: z.literal(1),
   id: z.string().min(1),
   name: z.string().optional(),
@@ -91,11 +112,14 @@ export const LayerStats = z.looseObject({
   saturatedFraction: Fraction.optional(),
   zeroGradFraction: Fraction.optional(),
   nanCount: z.number().nonnegative().optional(),
+  weightHistogram: Histogram.optional(),
+  gradHistogram: Histogram.optional(),
 });
 export type LayerStats = z.infer<typeof LayerStats>;
 
 export const StepEvent = z.looseObject({
   type: z.literal('step'),
+  time: EventTime,
   step: z.number().int().nonnegative(),
   epoch: Count.optional(),
   loss: AnyNumber.optional(),
@@ -108,6 +132,7 @@ export type StepEvent = z.infer<typeof StepEvent>;
 
 export const EpochEvent = z.looseObject({
   type: z.literal('epoch'),
+  time: EventTime,
   epoch: Count,
   step: z.number().int().nonnegative().optional(),
   train: Metrics.optional(),
@@ -118,6 +143,7 @@ export type EpochEvent = z.infer<typeof EpochEvent>;
 
 export const EvalEvent = z.looseObject({
   type: z.literal('eval'),
+  time: EventTime,
   step: z.number().int().nonnegative().optional(),
   split: z.string().default('test'),
   metrics: Metrics.default({}),
@@ -131,6 +157,7 @@ export type EvalEvent = z.infer<typeof EvalEvent>;
 export const EndStatus = z.enum(['completed', 'diverged', 'crashed', 'stopped', 'interrupted']);
 export const EndEvent = z.looseObject({
   type: z.literal('end'),
+  time: EventTime,
   step: z.number().int().nonnegative().optional(),
   status: EndStatus,
   reason: z.string().optional(),

@@ -3,7 +3,7 @@ import type { SeriesChunk, TraceEvent } from '../domain/index.js';
 /**
  * Turns a batch of events into one chunk per series key, so the store keeps
  * time series as chunked lists, never one node per point. Keys:
- * `loss`, `learningRate`, `gradNorm`, `metrics.<m>`, `layers.<layer>.<stat>`,
+ * `loss`, `learningRate`, `gradNorm`, `time`, `metrics.<m>`, `layers.<layer>.<stat>`,
  * `epoch.train.<m>` / `epoch.val.<m>` and `epoch.step` (indexed by epoch), `eval.<split>.<m>`.
  * Chunks come in the order their keys first appear.
  */
@@ -39,6 +39,8 @@ export function toSeries(events: TraceEvent[]): SeriesChunk[] {
       add('loss', step, e.loss);
       add('learningRate', step, e.learningRate);
       add('gradNorm', step, e.gradNorm);
+      // When the step was written (epoch ms, a format extension): the dashboard's wall-time axis.
+      add('time', step, e.time);
       const metrics = e.metrics as Record<string, unknown> | undefined;
       for (const m in metrics) {
         const v = metrics[m];

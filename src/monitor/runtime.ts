@@ -60,6 +60,10 @@ const START_FLUSH_MS = 2_000;
 
 export function createRuntime(deps: RuntimeDeps): Runtime {
   const { tf, model, settings, sink } = deps;
+  // Every event carries when it was written (epoch ms, a format extension), for the dashboard's
+  // wall-time axis; an event that already has a time keeps it.
+  const write = (events: TraceEvent[]) =>
+    sink.write(events.map((e) => (e.time === undefined ? { ...e, time: Date.now() } : e)));
   const engine = createStatsEngine(tf, model, deps.warn);
   const listeners = new Set<(alert: MonitorAlert) => void>();
   const runId =
@@ -92,7 +96,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
           target: rt.target,
           warn: deps.warn,
         });
-        sink.write([run]);
+        write([run]);
         // The run event alone already shows the static findings (a learning rate out of range, a
         // deep stack of sigmoids): deliver it now so their alerts come before the first epoch, not
         // whenever training next yields. Bounded, so a server that is down never holds training up.
@@ -106,7 +110,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     learningRate: () => learningRateOf(rt.optimizer()),
     recordSteps(steps) {
       if (steps.length === 0) return;
-      sink.write(steps);
+      write(steps);
       for (const s of steps) {
         lastStep = s.step;
         if (s.loss !== undefined && !Number.isFinite(s.loss) && deps.stopOnFatal) {
@@ -114,12 +118,12 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
         }
       }
     },
-    emit: (event) => sink.write([event]),
+    emit: (event) => write([event]),
     async evaluate(data) {
       const d = data ?? deps.evaluation;
       if (!d) return undefined;
       const event = await evaluateModel(tf, model, d, rt.target, lastStep);
-      sink.write([event]);
+      write([event]);
       return event;
     },
     async maybeYield() {
@@ -145,7 +149,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
             .catch((err) => deps.warn(`traindx monitor: evaluation failed (${(err as Error).message})`));
         const status = rt.stop?.status ?? end.status ?? 'completed';
         const reason = rt.stop?.reason ?? end.reason;
-        sink.write([
+        write([
           {
             type: 'end',
             ...(lastStep !== undefined ? { step: lastStep } : {}),

@@ -25,6 +25,8 @@ const isNonNegInt = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 
 export function isPlainStep(raw: Record<string, unknown>): raw is StepEvent {
   if (raw.type !== 'step' || !isNonNegInt(raw.step)) return false;
   if (raw.epoch !== undefined && !isNonNegInt(raw.epoch)) return false;
+  // `time` (epoch ms, format extension) is checked as the schema checks it.
+  if (raw.time !== undefined && !(typeof raw.time === 'number' && raw.time >= 0)) return false;
   if (!optNumber(raw.loss) || !optMagnitude(raw.learningRate) || !optMagnitude(raw.gradNorm)) return false;
   const metrics = raw.metrics;
   if (metrics !== undefined) {

@@ -67,7 +67,16 @@ describe.each(BACKENDS)('the model.fit callback on the %s backend', (backend) =>
       train: { loss: expect.any(Number), accuracy: expect.any(Number) },
     });
     expect(epoch).toMatchObject({ val: { loss: expect.any(Number), accuracy: expect.any(Number) } });
-    expect(sink.events.at(-1)).toEqual({ type: 'end', step: 13, status: 'completed' });
+    expect(sink.events.at(-1)).toEqual({
+      type: 'end',
+      step: 13,
+      status: 'completed',
+      time: expect.any(Number),
+    });
+    // Every event says when it was written (the `time` extension), in order.
+    const times = sink.events.map((e) => e.time);
+    expect(times.every((t) => typeof t === 'number' && t > 1.6e12)).toBe(true);
+    expect(times).toEqual([...times].sort((a, b) => a! - b!));
     expect(sink.closed).toBe(true);
     expect(warnings).toEqual([]);
   });

@@ -292,6 +292,11 @@ describe('trainStep on unhealthy runs (wasm)', () => {
     );
     expect(stepsOf(sink.events).map((s) => s.epoch)).toEqual([0, 0, 0, 1, 1, 1]);
     expect(sink.events[0]).toMatchObject({ batchSize: 32, epochs: 2 });
-    expect(sink.events.at(-1)).toEqual({ type: 'end', step: 5, status: 'completed' });
+    expect(sink.events.at(-1)).toEqual({
+      type: 'end',
+      step: 5,
+      status: 'completed',
+      time: expect.any(Number),
+    });
   });
 });
