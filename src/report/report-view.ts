@@ -136,7 +136,7 @@ export function buildReportView(input: ReportInput): ReportView {
     causes.filter((c) => c.confidence >= HEALTHY_THRESHOLD).length,
   );
   const numbers = chartNumbers(data, input.series);
-  const why = buildWhyView(d, symptoms, data, numbers, (id) => filled.get(id));
+  const why = buildWhyView(d, symptoms, data, numbers, (id) => filled.get(id), input.series);
   return {
     title: `traindx report: ${runLabel} (${d.healthy ? 'healthy' : 'needs attention'})`,
     runLabel,

@@ -1,8 +1,9 @@
 import { fmt } from '../detect/index.js';
-import type { Diagnosis, Snippets } from '../domain/index.js';
+import type { Diagnosis, SeriesChunk, Snippets } from '../domain/index.js';
 import { describeEdits } from '../reason/index.js';
+import { downsampleMinMax } from './downsample.js';
 import type { ChartSeries, LineChart, ReportData } from './report-data.js';
-import type { SeriesSummary } from './run-summary.js';
+import { type SeriesSummary, summariseSeries } from './run-summary.js';
 import type { MarkedSymptom } from './symptom-markers.js';
 
 /** One number of the why card, with what it is. */
@@ -38,6 +39,17 @@ export interface WhyView {
   fix?: WhyFix;
 }
 
+// A layer's symptom is read from that layer's own statistic (the detectors' signal), not the global curve.
+const LAYER_STATS: Record<string, [stat: string, label: string]> = {
+  vanishing_gradients: ['gradNorm', 'gradient norm'],
+  exploding_gradients: ['gradNorm', 'gradient norm'],
+  dead_units: ['deadFraction', 'dead share'],
+  saturated_activations: ['saturatedFraction', 'saturated share'],
+  exploding_weights: ['weightNorm', 'weight norm'],
+  unchanged_weights: ['updateRatio', 'update ratio'],
+};
+// A line a few hundred pixels wide needs no more points than this.
+const CARD_POINTS = 400;
 // Charts that show a setting or a summary rather than the symptom's signal: never the card's.
 const NOT_KEY = new Set(['learning-rate']);
 const FRAMEWORK_NAMES: Record<keyof Snippets, string> = {
@@ -61,6 +73,7 @@ export function buildWhyView(
   data: ReportData,
   chartNumbers: Record<string, SeriesSummary[]>,
   snippetsOf: (remedyId: string) => Snippets | undefined,
+  stored: SeriesChunk[] = [],
 ): WhyView | undefined {
   const top = d.causes[0];
   if (d.healthy || !top) return undefined;
@@ -73,6 +86,11 @@ export function buildWhyView(
     const i = markerIndex(p.occurrence);
     const s = symptoms[i];
     if (!s?.timed) continue;
+    const own = layerCurve(s, stored, data.xLabel);
+    if (own) {
+      [chart, numbers] = own;
+      break;
+    }
     const found = keyChart(data, i, s);
     if (!found) continue;
     const [c, series] = found;
@@ -95,6 +113,34 @@ export function buildWhyView(
     numbers: threeNumbers(top, chart, numbers, fix),
     ...(fix ? { fix: fixView(fix, d.facts.framework, snippetsOf(fix.id)) } : {}),
   };
+}
+
+function layerCurve(
+  s: MarkedSymptom,
+  series: SeriesChunk[],
+  xLabel: string,
+): [WhyChart, SeriesSummary] | undefined {
+  const stat = LAYER_STATS[s.id];
+  const chunk = s.layer && stat && series.find((c) => c.key === `layers.${s.layer}.${stat[0]}`);
+  if (!chunk || !stat || chunk.steps.length < 2) return undefined;
+  const d = downsampleMinMax(chunk.steps, chunk.values, CARD_POINTS);
+  const finite = d.y.filter((v): v is number => v !== null);
+  const min = Math.min(...finite);
+  // Log where the curve spans orders of magnitude (a gradient shrinking by 1e-5), as the report's charts do.
+  const log = finite.length > 0 && min > 0 && Math.max(...finite) / min >= 100;
+  const label = `${stat[1]} of ${s.layer}`;
+  return [
+    {
+      title: `${stat[1][0]!.toUpperCase()}${stat[1].slice(1)}`,
+      log,
+      label,
+      x: d.x,
+      y: d.y,
+      symptom: s,
+      xLabel,
+    },
+    summariseSeries(chunk, label),
+  ];
 }
 
 function keyChart(data: ReportData, index: number, s: MarkedSymptom): [LineChart, ChartSeries] | undefined {

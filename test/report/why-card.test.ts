@@ -2,7 +2,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderReport } from '../../src/report/index.js';
+import { fmt } from '../../src/detect/index.js';
+import { buildReportView, renderReport } from '../../src/report/index.js';
 import { browserAvailable, CHROMIUM, CHROMIUM_ARGS } from '../support/browser.js';
 import { SAMPLES_DIR } from '../support/samples.js';
 import { FIXTURES, inputOf } from './support.js';
@@ -67,6 +68,21 @@ describe('the why card of a Keras SGD run at learning rate 3', () => {
   it('is left out for a healthy run', () => {
     expect(healthy!.diagnosis.healthy).toBe(true);
     expect(renderReport(healthy!, { format: 'html' })).not.toContain('id="why"');
+  });
+});
+
+describe('the why card of a layer’s symptom', () => {
+  it('draws that layer’s own statistic, and its numbers are that curve’s', async () => {
+    const input = await inputOf(join(SAMPLES_DIR, 'pytorch-deep-sigmoid-digits.jsonl'));
+    const view = buildReportView(input);
+    const chart = view.why!.chart!;
+    expect(chart.symptom.layer).toBeDefined();
+    const chunk = input.series.find((c) => c.key === `layers.${chart.symptom.layer}.gradNorm`)!;
+    expect(chart.label).toBe(`gradient norm of ${chart.symptom.layer}`);
+    // The curve's first point and its lowest are the stored readings, not another curve's.
+    const swing = view.why!.numbers.find((n) => n.label.startsWith(chart.label))!;
+    const lowest = Math.min(...chunk.values.filter(Number.isFinite));
+    expect(swing.value).toBe(`${fmt(chunk.values[0]!)} → ${fmt(lowest)}`);
   });
 });
 
