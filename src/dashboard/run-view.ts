@@ -1,6 +1,7 @@
 import type { KnowledgeSeed, RunAlert } from '../domain/index.js';
 import { buildReportView, esc, REPORT_SECTIONS, type ReportView } from '../report/index.js';
 import type { DashboardDeps } from './deps.js';
+import { downloadHref } from './downloads.js';
 import { fragmentHash } from './responses.js';
 import { statusBadge } from './status-badge.js';
 
@@ -62,7 +63,7 @@ export async function loadRunView(deps: DashboardDeps, runId: string): Promise<R
     lastStep: stored.lastStep ?? null,
     eventCount: stored.eventCount,
     title: `${view.runLabel}: ${status}, ${view.healthy ? 'healthy' : 'needs attention'} · traindx`,
-    head: fragment('run-head', headHtml(view, status, stored.lastStep)),
+    head: fragment('run-head', headHtml(view, status, stored.lastStep, runId)),
     sections: REPORT_SECTIONS.map((s) => fragment(s.id, sectionHtml(s.id, s.html(view)))),
     data: view.data,
     dataHash: fragmentHash(dataJson),
@@ -79,10 +80,11 @@ function namesOf(alerts: RunAlert[], seed: KnowledgeSeed): Record<string, string
   );
 }
 
-function headHtml(view: ReportView, status: string, lastStep: number | undefined): string {
+function headHtml(view: ReportView, status: string, lastStep: number | undefined, runId: string): string {
   const progress = lastStep === undefined ? 'no step yet' : `last step ${lastStep}`;
+  const downloads = `<span class="downloads">Download: <a class="download-trace" href="${esc(downloadHref(runId, 'trace.jsonl'))}" download>trace (JSONL)</a> · <a class="download-report" href="${esc(downloadHref(runId, 'report.html'))}" download>report (HTML)</a></span>`;
   return `<div id="run-head"><p class="kicker">Training run</p>
 <h1>${esc(view.runLabel)}</h1>
-<p class="run-state">${statusBadge(status)} <span class="meta">${esc(progress)}</span></p>
+<p class="run-state">${statusBadge(status)} <span class="meta">${esc(progress)}</span> ${downloads}</p>
 <p class="verdict ${view.healthy ? 'ok' : 'bad'}"><strong>Verdict: ${view.healthy ? '✓ healthy' : '✗ needs attention'}${status === 'running' ? ' so far' : ''}.</strong> ${esc(view.verdict)}</p></div>`;
 }

@@ -100,5 +100,30 @@ svg.kg { display: block; max-width: none; font-family: system-ui, -apple-system,
   table.runs caption { display: block; text-align: left; }
   header.site nav { flex-wrap: wrap; gap: .2rem 1rem; }
 }
+/* Runs side by side (issue 18): outcome apart from status, sortable columns, retries under their parent, the comparison chart. */
+:root { --attention: #8a5300; }
+@media (prefers-color-scheme: dark) { :root { --attention: #f0b45a; } }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+input[type="search"] { font: inherit; font-size: .95rem; padding: .3rem .5rem; border: 1px solid var(--field); border-radius: 3px; background: var(--bg); color: var(--fg); max-width: 100%; }
+.outcome { display: inline-block; white-space: nowrap; font-weight: 600; }
+.outcome-healthy { color: var(--ok); }
+.outcome-attention { color: var(--attention); }
+.outcome-failed { color: var(--bad); }
+button.sort { background: none; color: inherit; border: 0; padding: 0; font-weight: 700; text-align: left; }
+button.sort:hover { text-decoration: underline; }
+table.runs tr.retry th[scope="row"] { padding-left: 1.4rem; }
+.retry-of { margin: .15rem 0 0; font-size: .88rem; color: var(--muted); }
+td.pick { width: 1.5rem; }
+td.pick input { width: 1.1rem; height: 1.1rem; }
+.downloads { white-space: nowrap; }
+.compare, .related { border: 1px solid var(--line); border-radius: 4px; padding: .2rem 1rem .6rem; margin-top: 1.2rem; }
+.compare-controls { display: flex; flex-wrap: wrap; gap: .8rem 1.2rem; align-items: flex-end; }
+.compare-chart svg { display: block; width: 100%; height: auto; max-width: 100%; }
+.cmp-line { fill: none; stroke-width: 2; }
+.cmp-axis { fill: none; stroke: var(--muted); }
+.cmp-tick { font-size: 12px; fill: var(--fg); }
+ul.compare-legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .3rem 1.2rem; }
+ul.compare-legend li { overflow-wrap: anywhere; }
+@media (max-width: 40rem) { td.pick { width: auto; } table.runs tr.retry th[scope="row"] { padding-left: .8rem; } }
 @media print { header.site, .filters, .pager, #live { display: none; } }
 `;

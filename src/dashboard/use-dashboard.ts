@@ -1,6 +1,7 @@
 import type { Plugin } from 'graphql-yoga';
 import { dashboardAsset } from './assets.js';
 import type { DashboardDeps } from './deps.js';
+import { type DownloadFile, runDownload } from './downloads.js';
 import { graphPageHtml } from './graph-page.js';
 import { cookieHeader, loginPageHtml, safeNext } from './login.js';
 import { assetResponse, htmlResponse, jsonResponse } from './responses.js';
@@ -10,6 +11,8 @@ import { runsPageHtml, runsQueryOf } from './runs-page.js';
 
 // /runs/<id> and /runs/<id>/view.json, the id one URL-encoded path segment.
 const RUN_PATH = /^\/runs\/([^/]+)(\/view\.json)?$/;
+// /runs/<id>/trace.jsonl and /runs/<id>/report.html: a run's downloads.
+const DOWNLOAD_PATH = /^\/runs\/([^/]+)\/(trace\.jsonl|report\.html)$/;
 
 /**
  * The dashboard, served by the API's own server: `/` (runs list),
@@ -114,6 +117,8 @@ async function route(
     const message = `The knowledge graph has no symptom '${symptom}'.`;
     return htmlResponse(Response, messagePageHtml('Unknown symptom', message), 404);
   }
+  const download = DOWNLOAD_PATH.exec(path);
+  if (download) return downloadResponse(deps, download[1]!, download[2] as DownloadFile, Response);
   const run = RUN_PATH.exec(path);
   if (!run) return undefined;
   const runId = safeDecode(run[1]!);
@@ -126,6 +131,32 @@ async function route(
       : htmlResponse(Response, messagePageHtml('Run not found', message), 404);
   }
   return json ? jsonResponse(Response, view) : htmlResponse(Response, runPageHtml(view));
+}
+
+async function downloadResponse(
+  deps: DashboardDeps,
+  segment: string,
+  file: DownloadFile,
+  Response: typeof globalThis.Response,
+): Promise<Response> {
+  const runId = safeDecode(segment);
+  const found = runId === null ? null : await runDownload(deps, runId, file);
+  if (!found)
+    return htmlResponse(
+      Response,
+      messagePageHtml('Run not found', `Run '${runId ?? segment}' does not exist.`),
+      404,
+    );
+  return new Response(found.body, {
+    headers: {
+      'content-type': found.type,
+      'content-disposition': `attachment; filename="${found.filename}"`,
+      // The report runs its own inline chart script when opened from disk; served here it runs nothing.
+      'content-security-policy': 'sandbox',
+      'x-content-type-options': 'nosniff',
+      'cache-control': 'no-store',
+    },
+  });
 }
 
 const safeDecode = (segment: string): string | null => {

@@ -1,5 +1,6 @@
 import { MARKER_PATHS, REPORT_DATA_ID } from '../../report/index.js';
 import { ALERT_SYMBOLS, ALERT_WORDS, HASHES_ID } from '../run-page.js';
+import { COMPARE_JS, compareControlsHtml } from './compare-script.js';
 import { DOM_HELPERS } from './dom-helpers.js';
 
 /** How often a running run's page asks whether new events arrived. */
@@ -179,6 +180,107 @@ function start() {
   timer = setInterval(poll, ${RUN_POLL_MS});
 }
 
+${COMPARE_JS}
+var RELATED = 'query Related($id: ID!) { run(id: $id) { id name parentRunId appliedRemedies }'
+  + ' retries: runs(filter: { parentRunId: $id }, first: 20) { nodes { id name status appliedRemedies } }'
+  + ' similarRuns(runId: $id, first: 5) { similarity run { id name status } } }';
+var COMPARE_HTML = ${JSON.stringify(compareControlsHtml())};
+
+function gql(query, vars) {
+  return fetch('/graphql?query=' + encodeURIComponent(query) + '&variables=' + encodeURIComponent(JSON.stringify(vars)), {
+    headers: { accept: 'application/json' },
+  })
+    .then(function (res) { return res.json(); })
+    .then(function (res) { if (res.errors) throw new Error(res.errors[0].message); return res.data; });
+}
+
+function runLink(r) {
+  var a = el('a', 'related-run', r.name || r.id);
+  a.href = '/runs/' + encodeURIComponent(r.id);
+  a.setAttribute('data-run', r.id);
+  return a;
+}
+
+// Related runs (parent, its remedies, retries, similar runs) and a chart overlaying this run with its parent and
+// retries: built here, after the head, which the live refresh replaces without touching them.
+function related() {
+  var main = document.getElementById('main');
+  var live = document.getElementById('live');
+  var sec = el('section', 'related');
+  sec.id = 'related';
+  sec.setAttribute('aria-labelledby', 'related-h');
+  var h = el('h2', null, 'Related runs');
+  h.id = 'related-h';
+  sec.appendChild(h);
+  var list = el('ul', 'related-list');
+  sec.appendChild(list);
+  main.insertBefore(sec, live);
+  var cmp = el('section', 'compare');
+  cmp.id = 'compare';
+  cmp.setAttribute('aria-labelledby', 'compare-h');
+  var ch = el('h2', null, 'Compare with parent and retries');
+  ch.id = 'compare-h';
+  cmp.appendChild(ch);
+  var t = document.createElement('template');
+  t.innerHTML = COMPARE_HTML;
+  cmp.appendChild(t.content);
+  var charts = document.getElementById('charts');
+  if (charts && charts.parentNode === main) main.insertBefore(cmp, charts.nextSibling);
+  else main.appendChild(cmp);
+  var compare = Compare(cmp);
+  gql(RELATED, { id: runId }).then(function (d) {
+    var run = d.run;
+    var remedyNames = {};
+    function item(kind, nodes) {
+      var li = el('li');
+      li.setAttribute('data-kind', kind);
+      li.appendChild(el('strong', null, kind + ': '));
+      nodes.forEach(function (n) { li.appendChild(n); });
+      list.appendChild(li);
+    }
+    if (run.parentRunId) {
+      var bits = [runLink({ id: run.parentRunId, name: run.parentRunId })];
+      if (run.appliedRemedies.length) bits.push(document.createTextNode(', remedy applied: ' + run.appliedRemedies.join(', ')));
+      item('Retry of', bits);
+    }
+    var retries = d.retries.nodes;
+    if (retries.length) {
+      var nodes = [];
+      retries.forEach(function (r, i) {
+        if (i) nodes.push(document.createTextNode('; '));
+        nodes.push(runLink(r));
+        nodes.push(document.createTextNode(' (' + r.status + (r.appliedRemedies.length ? ', with ' + r.appliedRemedies.join(', ') : '') + ')'));
+      });
+      item('Retries', nodes);
+    }
+    var similar = d.similarRuns.filter(function (s) { return s.run.id !== runId; });
+    if (similar.length) {
+      var sn = [];
+      similar.forEach(function (s, i) {
+        if (i) sn.push(document.createTextNode('; '));
+        sn.push(runLink(s.run));
+        sn.push(document.createTextNode(' (similarity ' + fmt(s.similarity) + ')'));
+      });
+      item('Similar runs', sn);
+    }
+    if (!list.children.length) list.appendChild(el('li', 'meta', 'No parent, retries or similar runs.'));
+    var ids = [runId];
+    if (run.parentRunId) ids.push(run.parentRunId);
+    retries.forEach(function (r) { ids.push(r.id); });
+    return Promise.all(ids.map(fetchCompareRun)).then(function (runs) {
+      runs = runs.filter(Boolean);
+      runs.forEach(function (r) {
+        r.label = (r.name || r.id) + (r.id === runId ? ' (this run)' : r.id === run.parentRunId ? ' (parent)' : ' (retry' + (r.appliedRemedies.length ? ', with ' + r.appliedRemedies.join(', ') : '') + ')');
+      });
+      compare.show(runs);
+      body.setAttribute('data-related-ready', 'true');
+    });
+  }).catch(function (err) {
+    list.appendChild(el('li', null, 'Could not load related runs: ' + err.message));
+  });
+}
+
+related();
 if (status === 'running') start();
 })();
 `;
