@@ -55,6 +55,16 @@ export const Cause = z.object({
    * another cause, the mechanism's symptoms are credited to that cause first.
    */
   mechanism: z.boolean().default(false),
+  /**
+   * The cause's words for a run that did not show `symptom`, when its usual
+   * name and rationale presume it (a deep sigmoid stack shrinks the gradient
+   * layer by layer with or without saturation): the diagnosis then names
+   * the cause `name` and explains it with `why` [source], so its words never
+   * contradict the run's own numbers. The id stays the same.
+   */
+  wordingWithout: z
+    .object({ symptom: Id, name: z.string().min(1), why: z.string().min(1), source: SourceId })
+    .optional(),
 });
 export type Cause = z.infer<typeof Cause>;
 

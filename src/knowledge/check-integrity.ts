@@ -16,6 +16,13 @@ export function checkSeedIntegrity(seed: KnowledgeSeed): string[] {
     if (!causes.has(l.cause)) problems.push(`${where}: unknown cause '${l.cause}'`);
     if (!sources.has(l.source)) problems.push(`${where}: unknown source '${l.source}'`);
   }
+  for (const c of seed.causes) {
+    if (!c.wordingWithout) continue;
+    const where = `causes.yaml: cause '${c.id}' wordingWithout`;
+    const w = c.wordingWithout;
+    if (!symptoms.has(w.symptom)) problems.push(`${where}: unknown symptom '${w.symptom}'`);
+    if (!sources.has(w.source)) problems.push(`${where}: unknown source '${w.source}'`);
+  }
   for (const l of seed.fixedBy) {
     const where = `links/fixed-by.yaml: link '${l.cause}->${l.remedy}'`;
     if (!causes.has(l.cause)) problems.push(`${where}: unknown cause '${l.cause}'`);

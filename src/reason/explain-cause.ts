@@ -60,12 +60,13 @@ export function explainCause(
       .slice(0, 3)
       .map((f) => ({ from: scored.id, rel: 'FIXED_BY', to: f.remedy, weight: f.effectiveness })),
   ];
-  const name = names.cause(scored.id);
+  const wording = wordingFor(scored, knowledge);
+  const name = wording?.name ?? names.cause(scored.id);
   return {
     id: scored.id,
     name,
     confidence: scored.confidence,
-    explanation: sentences(scored, name, fixedBy, names),
+    explanation: sentences(scored, name, fixedBy, names, wording),
     path,
     paths,
     against: scored.against,
@@ -86,6 +87,7 @@ function sentences(
   name: string,
   fixedBy: ExplanationPath['fixedBy'],
   names: NameIndex,
+  wording: Wording | undefined,
 ): string {
   const [first, second] = scored.support;
   const seen = (s: NonNullable<typeof first>) => {
@@ -102,7 +104,8 @@ function sentences(
       (scored.support.length > 2 ? `, and ${scored.support.length - 2} more symptom(s) pointing here` : '') +
       '.',
   );
-  out.push(`${trimStop(first!.link.rationale)} [${names.source(first!.link.source)}].`);
+  const why = wording ?? { why: first!.link.rationale, source: first!.link.source };
+  out.push(`${trimStop(why.why)} [${names.source(why.source)}].`);
   for (const to of new Set(scored.attributed?.map((a) => a.to))) {
     const signs = scored.attributed!.filter((a) => a.to === to).map((a) => seen(a.support));
     const more = signs.length > 3 ? `, and ${signs.length - 3} more,` : '';
@@ -119,6 +122,22 @@ function sentences(
     out.push(`Usual fix: ${names.remedy(f.remedy).toLowerCase()}${record}.`);
   }
   return out.join(' ');
+}
+
+type Wording = NonNullable<KnowledgeSeed['causes'][number]['wordingWithout']>;
+
+/**
+ * The cause's words for a run that did not show the symptom its usual name
+ * presumes (`wordingWithout` in graph-seed/causes.yaml): the deep sigmoid
+ * stack that never saturated is not called "saturating".
+ */
+function wordingFor(scored: ScoredCause, knowledge: KnowledgeSeed): Wording | undefined {
+  const wording = knowledge.causes.find((c) => c.id === scored.id)?.wordingWithout;
+  if (!wording) return undefined;
+  const shown = [...scored.support, ...(scored.attributed ?? []).map((a) => a.support)].some(
+    (s) => s.link.symptom === wording.symptom,
+  );
+  return shown ? undefined : wording;
 }
 
 /**

@@ -76,16 +76,21 @@ function fitsTheRun(
 }
 
 /**
- * The first fix addresses the most likely cause: the best-scored remedy of
- * the top cause goes first when a remedy shared by lesser causes outscored
- * it (batch normalisation helps five causes a little, the learning rate
- * fixes the one this run has).
+ * The first fix addresses the most likely cause: when a remedy shared by
+ * lesser causes outscored every fix of the leading causes (batch
+ * normalisation helps five causes a little, the learning rate fixes the one
+ * this run has), the best-scored fix of a leading cause goes first. Causes
+ * within LEADING_MARGIN of the top one lead together: a near tie is no ground
+ * to overrule the scores.
  */
 function firstFixForTopCause(
   ranked: RecommendedRemedy[],
   causes: Pick<DiagnosedCause, 'id' | 'confidence'>[],
 ): RecommendedRemedy[] {
-  const top = [...causes].sort((a, b) => b.confidence - a.confidence)[0];
-  const i = top ? ranked.findIndex((r) => r.forCauses.includes(top.id)) : -1;
+  const top = Math.max(0, ...causes.map((c) => c.confidence));
+  const leading = new Set(causes.filter((c) => c.confidence >= top - LEADING_MARGIN).map((c) => c.id));
+  const i = ranked.findIndex((r) => r.forCauses.some((id) => leading.has(id)));
   return i <= 0 ? ranked : [ranked[i]!, ...ranked.slice(0, i), ...ranked.slice(i + 1)];
 }
+
+const LEADING_MARGIN = 0.1;

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import type { SymptomOccurrence } from '../../src/domain/index.js';
 import { diagnosePath } from '../../src/engine/index.js';
 import { loadSeed } from '../../src/knowledge/index.js';
-import { scoreCauses } from '../../src/reason/index.js';
+import { explainCause, scoreCauses } from '../../src/reason/index.js';
 import { SAMPLES_DIR } from '../support/samples.js';
 
 const seed = await loadSeed([join(import.meta.dirname, '../../graph-seed')]);
@@ -99,5 +99,33 @@ describe('consequences, not rivals', () => {
     expect(diagnosis.causes.find((c) => c.explainedBy)?.explanation).toMatch(
       /follow from learning rate too high/,
     );
+  });
+});
+
+describe('words that follow what the run showed', () => {
+  const deepSigmoid = [
+    occ('saturating_hidden_activation', 0, { severity: 'warning', lastStep: 0 }),
+    occ('vanishing_gradients', 0, { layer: 'dense_0' }),
+  ];
+  const top = (occurrences: SymptomOccurrence[]) => {
+    const scored = scoreCauses(occurrences, seed)[0]!;
+    return explainCause(scored, seed);
+  };
+
+  it('speaks of saturation only where saturation was measured', () => {
+    const unsaturated = top(deepSigmoid);
+    expect(unsaturated.id).toBe('saturating_activation');
+    expect(unsaturated.name).not.toMatch(/saturat/i);
+    expect(unsaturated.explanation).toMatch(/at most 0\.25/);
+    const saturated = top([...deepSigmoid, occ('saturated_activations', 5, { layer: 'dense_3' })]);
+    expect(saturated.id).toBe('saturating_activation');
+    expect(saturated.name).toBe('Saturating hidden activations');
+  });
+
+  it('names the deep-sigmoid sample, whose saturatedFraction is 0 in every reading, without saturation', async () => {
+    const [diagnosis] = await diagnosePath(join(SAMPLES_DIR, 'pytorch-deep-sigmoid-digits.jsonl'));
+    const cause = diagnosis!.causes[0]!;
+    expect(cause.id).toBe('saturating_activation');
+    expect(`${cause.name} ${diagnosis!.summary}`).not.toMatch(/saturating hidden/i);
   });
 });

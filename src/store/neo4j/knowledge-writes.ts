@@ -1,7 +1,7 @@
 import type { KnowledgeSeed } from '../../domain/index.js';
 import type { KnowledgeChangeWrite, KnowledgeRef } from '../graph-store.js';
 import * as Q from './queries.js';
-import { int, remedyToRow } from './rows.js';
+import { causeToRow, int, remedyToRow } from './rows.js';
 
 type Run = (query: string, params: Record<string, unknown>) => Promise<unknown>;
 
@@ -18,7 +18,7 @@ export async function writeKnowledge(run: Run, part: KnowledgeSeed): Promise<voi
     part.sources.map((s) => ({ url: null, note: null, ...s })),
   );
   await each(Q.UPSERT_SYMPTOMS, part.symptoms);
-  await each(Q.UPSERT_CAUSES, part.causes);
+  await each(Q.UPSERT_CAUSES, part.causes.map(causeToRow));
   await each(Q.UPSERT_REMEDIES, part.remedies.map(remedyToRow));
   await each(Q.UPSERT_SUGGESTS, part.suggests);
   await each(

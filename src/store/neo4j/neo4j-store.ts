@@ -31,7 +31,7 @@ import { createReadiness, DRIVER_TIMEOUTS, isUnavailable, storeDown } from './av
 import { removeKnowledge, untagKnowledge, writeKnowledge, writeKnowledgeTags } from './knowledge-writes.js';
 import { discardOutcome, outcomeRecordFrom, writeOutcome } from './outcomes.js';
 import * as Q from './queries.js';
-import { chunkToRow, dropNulls, int, remedyFromNode, runSummaryFrom } from './rows.js';
+import { causeFromNode, chunkToRow, dropNulls, int, remedyFromNode, runSummaryFrom } from './rows.js';
 import { readStateParts, writeStateDelta } from './state-parts.js';
 import { createNeo4jTokens } from './tokens.js';
 
@@ -127,7 +127,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       const [sources, symptoms, causes, remedies, suggests, fixedBy] = await Promise.all([
         read<KnowledgeSeed['sources'][number]>(Q.READ_SOURCES, {}, 'n'),
         read<KnowledgeSeed['symptoms'][number]>(Q.READ_SYMPTOMS, {}, 'n'),
-        read<KnowledgeSeed['causes'][number]>(Q.READ_CAUSES, {}, 'n'),
+        read<Record<string, unknown>>(Q.READ_CAUSES, {}, 'n'),
         read<Record<string, unknown>>(Q.READ_REMEDIES, {}, 'n'),
         read<SuggestsLink>(Q.READ_SUGGESTS, {}, 'l'),
         read<FixedByLink>(Q.READ_FIXED_BY, {}, 'l'),
@@ -135,7 +135,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       return {
         sources: sources.map(dropNulls),
         symptoms: symptoms.map((s) => ({ ...s, aliases: s.aliases ?? [] })),
-        causes,
+        causes: causes.map(causeFromNode),
         remedies: remedies.map(remedyFromNode),
         suggests,
         fixedBy,
@@ -185,7 +185,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
           ...s,
           aliases: s.aliases ?? [],
         })),
-        causes: r.get('causes') as KnowledgeSeed['causes'],
+        causes: (r.get('causes') as Record<string, unknown>[]).map(causeFromNode),
         remedies: (r.get('remedies') as Record<string, unknown>[]).map(remedyFromNode),
         sources,
         suggests,

@@ -50,7 +50,7 @@ export const UPSERT_CAUSES = `
 UNWIND $rows AS r
 MERGE (n:Cause {id: r.id})
 SET n.name = r.name, n.description = r.description, n.category = r.category, n.prior = r.prior,
-    n.mechanism = r.mechanism`;
+    n.mechanism = r.mechanism, n.wordingWithoutJson = r.wordingWithoutJson`;
 
 export const UPSERT_REMEDIES = `
 UNWIND $rows AS r

@@ -1,5 +1,5 @@
 import neo4j, { type Record as Neo4jRecord } from 'neo4j-driver';
-import type { Remedy, RunEvent, RunSummary, SeriesChunk } from '../../domain/index.js';
+import type { Cause, Remedy, RunEvent, RunSummary, SeriesChunk } from '../../domain/index.js';
 
 // Domain values to the rows the queries take, and records back to domain values.
 
@@ -35,6 +35,20 @@ export function runSummaryFrom(r: Neo4jRecord): RunSummary {
 
 export function chunkToRow(c: SeriesChunk) {
   return { key: c.key, firstStep: int(c.steps[0] ?? 0), steps: c.steps.map((s) => int(s)), values: c.values };
+}
+
+/** A cause as UPSERT_CAUSES takes it: its nested wording as JSON (a node property cannot hold a map). */
+export function causeToRow(c: Cause) {
+  const { wordingWithout, ...rest } = c;
+  return { ...rest, wordingWithoutJson: wordingWithout ? JSON.stringify(wordingWithout) : null };
+}
+
+export function causeFromNode(n: Record<string, unknown>): Cause {
+  const { wordingWithoutJson, ...rest } = n;
+  return {
+    ...(rest as Cause),
+    ...(wordingWithoutJson ? { wordingWithout: JSON.parse(wordingWithoutJson as string) } : {}),
+  };
 }
 
 export function remedyToRow(r: Remedy) {
