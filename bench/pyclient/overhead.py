@@ -1,13 +1,17 @@
 """bench:pyclient — what recording with traindx costs a training loop, as a step-time ratio.
 
 For each workload (a CPU MLP and a small CNN, as a plain PyTorch loop and as Keras `fit`) the
-same loop runs without traindx, with traindx at `every=10` and at `every=1`, in interleaved
-trials within one process (so drift in machine speed hits all three alike). A trial's step time
-is the process's CPU time over its steps (CPU time, not wall time: on a shared two-core machine
-another job's load stretches wall time by tens of percent, trial to trial; the loops have no
-I/O waits, every thread's work counts); the ratio is the median watched step time over the
-median bare one. Goals (issue 14): <= 1.03x at every=10, <= 1.3x at every=1. One torch/TF thread: the
-machine has two cores, and a second thread only adds noise to a per-step comparison.
+same loop runs without traindx, with traindx at `every=10` and at `every=1`, in repetitions
+within one process: each repetition runs the three one after the other (the order rotating from
+one repetition to the next), so a change in machine speed mostly hits a repetition's three
+alike. A trial's step time is the process's CPU time over its steps (CPU time, not wall time: on
+a shared two-core machine another job's load stretches wall time by tens of percent, trial to
+trial; the loops have no I/O waits, every thread's work counts). Each repetition gives a ratio
+(watched over bare, of that repetition); the figure is the median of those ratios, with the
+lower and upper quartile beside it as the spread. Goals (issue 14): <= 1.03x at every=10,
+<= 1.3x at every=1. One torch/TF thread: the machine has two cores, and a second thread only
+adds noise to a per-step comparison. The load average is printed with the results: figures
+taken under a load above the core count are noisier, the median ratio less so than the times.
 
     npm run bench:pyclient            # all workloads
     npm run bench:pyclient -- --quick # fewer trials (a smoke run)
@@ -37,22 +41,35 @@ WARM_STEPS = 3
 @dataclass
 class Result:
     workload: str
-    step_ms: dict[str, float]
+    times: dict[str, list[float]]  # seconds per step, one per repetition
+
+    @property
+    def bare_ms(self) -> float:
+        return statistics.median(self.times["bare"]) * 1000
+
+    def ratios(self, variant: str) -> list[float]:
+        return [w / b for w, b in zip(self.times[variant], self.times["bare"])]
 
     def ratio(self, variant: str) -> float:
-        return self.step_ms[variant] / self.step_ms["bare"]
+        return statistics.median(self.ratios(variant))
+
+    def spread(self, variant: str) -> tuple[float, float]:
+        """Lower and upper quartile of the per-repetition ratios."""
+        q = statistics.quantiles(self.ratios(variant), n=4, method="inclusive")
+        return q[0], q[2]
 
 
-def measure(trial: Callable[[str], float], trials: int) -> dict[str, float]:
-    """Median step time (ms) of each variant over interleaved trials, after one warm-up each."""
+def measure(trial: Callable[[str], float], repetitions: int) -> dict[str, list[float]]:
+    """Step times of each variant, one per repetition, after one warm-up trial each. The order
+    within a repetition rotates, so no variant always runs first (after the others' garbage)."""
     for variant in VARIANTS:
         trial(variant)
     times: dict[str, list[float]] = {v: [] for v in VARIANTS}
-    for k in range(trials):
-        order = VARIANTS if k % 2 == 0 else tuple(reversed(VARIANTS))
+    for k in range(repetitions):
+        order = VARIANTS[k % 3 :] + VARIANTS[: k % 3]
         for variant in order:
             times[variant].append(trial(variant))
-    return {v: statistics.median(t) * 1000 for v, t in times.items()}
+    return times
 
 
 def torch_workload(name: str, steps: int, trials: int, out_dir: Path) -> Result:
@@ -173,13 +190,15 @@ def keras_workload(name: str, steps: int, trials: int, out_dir: Path) -> Result:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="3 trials of fewer steps")
+    parser.add_argument("--quick", action="store_true", help="5 repetitions of fewer steps")
+    parser.add_argument("--repetitions", type=int, help="repetitions per workload (default 11)")
     parser.add_argument(
         "--only", nargs="*", help="workloads to run (torch-mlp torch-cnn keras-mlp keras-cnn)"
     )
     parser.add_argument("--json", help="also write the results here")
     args = parser.parse_args()
-    trials, steps = (3, 60) if args.quick else (9, 160)
+    trials, steps = (5, 60) if args.quick else (11, 300)
+    trials = args.repetitions or trials
     workloads = args.only or ["torch-mlp", "torch-cnn", "keras-mlp", "keras-cnn"]
     results: list[Result] = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -190,30 +209,43 @@ def main() -> int:
             results.append(run(name, n, trials, Path(tmp)))
             r = results[-1]
             print(
-                f"{name:10s} bare {r.step_ms['bare']:.3f} CPU ms/step  every=10 {r.ratio('every=10'):.3f}x  "
-                f"every=1 {r.ratio('every=1'):.3f}x",
+                f"{name:10s} bare {r.bare_ms:.3f} CPU ms/step  every=10 {r.ratio('every=10'):.3f}x  "
+                f"every=1 {r.ratio('every=1'):.3f}x  (load average {os.getloadavg()[0]:.1f})",
                 flush=True,
             )
     print(
-        f"\n{trials} interleaved trials of {steps} steps each;"
-        " ratio = median watched / median bare CPU time per step"
+        f"\n{trials} repetitions of {steps} steps each (keras-cnn: a quarter);"
+        " ratio = median over repetitions of watched / bare CPU time per step [quartiles]"
     )
-    print(f"{'workload':10s} {'bare ms':>8s} {'every=10':>9s} {'every=1':>8s}")
+    print(f"{'workload':10s} {'bare ms':>8s} {'every=10':>22s} {'every=1':>22s}")
     failed = []
     for r in results:
-        print(
-            f"{r.workload:10s} {r.step_ms['bare']:8.3f}"
-            f" {r.ratio('every=10'):8.3f}x {r.ratio('every=1'):7.3f}x"
-        )
+        cells = []
+        for v in ("every=10", "every=1"):
+            low, high = r.spread(v)
+            cells.append(f"{r.ratio(v):6.3f}x [{low:.3f}-{high:.3f}]")
+        print(f"{r.workload:10s} {r.bare_ms:8.3f} {cells[0]:>22s} {cells[1]:>22s}")
         failed += [
             f"{r.workload} {v} {r.ratio(v):.3f}x > {goal}x" for v, goal in GOALS.items() if r.ratio(v) > goal
         ]
     print(
         "goals: every=10 <= 1.03x, every=1 <= 1.30x:", "met" if not failed else "missed: " + "; ".join(failed)
     )
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"load average at the end: {load} ({os.cpu_count()} cores)")
     if args.json:
         Path(args.json).write_text(
-            json.dumps([{"workload": r.workload, "stepMs": r.step_ms} for r in results], indent=2)
+            json.dumps(
+                [
+                    {
+                        "workload": r.workload,
+                        "bareMs": r.bare_ms,
+                        "ratios": {v: r.ratios(v) for v in ("every=10", "every=1")},
+                    }
+                    for r in results
+                ],
+                indent=2,
+            )
         )
     return 0
 

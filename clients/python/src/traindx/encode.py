@@ -34,9 +34,20 @@ def plain(value: Any) -> Any:
     return value
 
 
+_ENCODE = json.JSONEncoder(separators=(",", ":"), allow_nan=True).encode
+
+
 def to_line(event: dict[str, Any]) -> str:
-    """One JSON Lines record, compact, without a trailing newline."""
-    return json.dumps(plain(event), separators=(",", ":"), allow_nan=False)
+    """One JSON Lines record, compact, without a trailing newline.
+
+    Encoded as it is first (the C encoder, no copy); only a record whose text shows a bare NaN
+    or Infinity (a failing run's, or a string that merely contains the word) is encoded again
+    from a copy with those numbers as the trace's strings.
+    """
+    line = _ENCODE(event)
+    if "NaN" in line or "Infinity" in line:
+        return json.dumps(plain(event), separators=(",", ":"), allow_nan=False)
+    return line
 
 
 def is_finite(value: Any) -> bool:

@@ -18,10 +18,11 @@ _SATURATION = {"sigmoid": (0.5, 0.49), "tanh": (0.0, 0.99)}
 
 
 class OutputSummary(NamedTuple):
-    """A layer output's numbers on its device: [sum, sum of squares] then, as they apply, the
-    count of dead units, of saturated values and of non-finite values."""
+    """A layer output's numbers on its device, 0-d tensors stacked later with the rest of the
+    step's: [sum, sum of squares] then, as they apply, the count of dead units, of saturated
+    values and of non-finite values."""
 
-    values: torch.Tensor
+    values: list[torch.Tensor]
     size: int
     units: int  # units judged for death (0: not a ReLU-family output)
     saturation: bool
@@ -53,8 +54,7 @@ def summarise_output(output: torch.Tensor, layer: TrackedLayer) -> OutputSummary
     non_finite = y.is_cuda or not math.isfinite(float(squares))
     if non_finite:
         parts.append((~torch.isfinite(flat)).sum())
-    values = torch.stack([p.to(flat.dtype) for p in parts])
-    return OutputSummary(values, flat.numel(), units, saturation, non_finite)
+    return OutputSummary(parts, flat.numel(), units, saturation, non_finite)
 
 
 def _first_tensor(output: Any) -> Optional[torch.Tensor]:

@@ -1,63 +1,113 @@
-"""Per-tensor reductions over many tensors, results kept on the device.
+"""Per-tensor reductions over many tensors, results kept on the device until one host read.
 
 On CUDA the multi-tensor `_foreach_norm` kernels do a whole list in one launch. On CPU there
-are no launches to save, and what costs is memory traffic: there, ops that allocate a
-temporary per value (`_foreach_norm(ord=inf)` and `ord=0`, comparisons, `var_mean`) measured
-5-20x slower than plain reductions (sum, dot, aminmax: 6-10 µs per 32k floats on the 2-core CI
-machine), so each tensor gets those instead.
+are no launches to save: what costs is memory traffic and the dispatcher's per-op overhead, and
+`_foreach_norm` is a plain loop that measured 4x slower than a `dot` per tensor (ord=inf and
+ord=0 5-20x: they allocate a temporary per value), so each tensor gets a plain reduction and
+the 0-d results are stacked once, with every other statistic of the step (`vector`).
+
+Each function returns a list of tensors whose values, flattened in order, are one number per
+input tensor (`max_abs` on CPU: two, see `MaxAbs`).
 """
 
 from __future__ import annotations
 
+import math
+from typing import Optional
+
 import torch
+
+_F32 = torch.float32
 
 
 def _fused(tensors: list[torch.Tensor]) -> bool:
     return tensors[0].is_cuda
 
 
-def _low_precision(tensors: list[torch.Tensor]) -> bool:
-    return any(t.dtype in (torch.float16, torch.bfloat16) for t in tensors)
+def _plain(t: torch.Tensor) -> bool:
+    return t.dtype == torch.float32 or t.dtype == torch.float64
 
 
-def l2(tensors: list[torch.Tensor]) -> torch.Tensor:
-    """The L2 norm of each tensor, one float32 vector (one `_foreach_norm` pass)."""
+def squares(tensors: list[torch.Tensor]) -> list[torch.Tensor]:
+    """The sum of squares (squared L2 norm) of each tensor."""
     if not tensors:
-        return torch.zeros(0)
-    # Half-precision squares overflow past 256: accumulate in float32 where they are used.
-    dtype = torch.float32 if _low_precision(tensors) else None
-    return torch.stack(torch._foreach_norm(tensors, 2, dtype=dtype)).float()
-
-
-def sums(tensors: list[torch.Tensor]) -> torch.Tensor:
-    """The signed sum of each tensor (there is no `_foreach_sum`)."""
-    if not tensors:
-        return torch.zeros(0)
-    return torch.stack([t.sum(dtype=torch.float32) for t in tensors])
-
-
-def max_abs(tensors: list[torch.Tensor]) -> torch.Tensor:
-    """max |x| of each tensor (NaN when it holds a NaN)."""
-    if not tensors:
-        return torch.zeros(0)
+        return []
     if _fused(tensors):
-        return torch.stack(torch._foreach_norm(tensors, float("inf"), dtype=torch.float32))
-    extremes = torch.stack([torch.stack(torch.aminmax(t)) for t in tensors]).float()
-    return extremes.abs().amax(dim=1)
+        # Half-precision squares overflow past 256: accumulate in float32 (one pass, one launch).
+        return [torch.stack(torch._foreach_norm(tensors, 2, dtype=_F32)).square_()]
+    return [_square(t) for t in tensors]
 
 
-def nonzero(tensors: list[torch.Tensor]) -> torch.Tensor:
+def _square(t: torch.Tensor) -> torch.Tensor:
+    if _plain(t):
+        flat = t.reshape(-1)
+        return torch.dot(flat, flat)
+    return torch.linalg.vector_norm(t, dtype=_F32).square()
+
+
+def sums(tensors: list[torch.Tensor]) -> list[torch.Tensor]:
+    """The signed sum of each tensor (there is no `_foreach_sum`)."""
+    return [t.sum(dtype=_F32) for t in tensors]
+
+
+class MaxAbs:
+    """max |x| per tensor. CUDA: one fused inf-norm pass, one value each; CPU: `aminmax` (a
+    plain reduction) gives min and max, and |x|'s maximum is taken of the two on the host."""
+
+    @staticmethod
+    def width(tensors: list[torch.Tensor]) -> int:
+        return 1 if tensors and _fused(tensors) else 2
+
+    @staticmethod
+    def compute(tensors: list[torch.Tensor]) -> list[torch.Tensor]:
+        if not tensors:
+            return []
+        if _fused(tensors):
+            return [torch.stack(torch._foreach_norm(tensors, float("inf"), dtype=_F32))]
+        return [v for t in tensors for v in torch.aminmax(t)]
+
+    @staticmethod
+    def read(values: list[float], width: int) -> list[float]:
+        """The host side: one max |x| per tensor (NaN when the tensor holds a NaN)."""
+        if width == 1:
+            return values
+        out = []
+        for low, high in zip(values[::2], values[1::2]):
+            out.append(math.nan if math.isnan(low) or math.isnan(high) else max(-low, high))
+        return out
+
+
+def nonzero(tensors: list[torch.Tensor]) -> list[torch.Tensor]:
     """How many values of each tensor are not exactly 0."""
     if not tensors:
-        return torch.zeros(0)
+        return []
     if _fused(tensors):
-        return torch.stack(torch._foreach_norm(tensors, 0, dtype=torch.float32))
+        return [torch.stack(torch._foreach_norm(tensors, 0, dtype=_F32))]
     # Branch-free on CPU: with gradients that are partly 0 (dead ReLU units), count_nonzero's
     # branches mispredict and measured 7x slower than |sign(x)| summed.
-    return torch.stack([t.sign().abs_().sum(dtype=torch.float32) for t in tensors])
+    return [t.sign().abs_().sum(dtype=_F32) for t in tensors]
 
 
-def on_device(parts: list[torch.Tensor], device: torch.device) -> torch.Tensor:
-    """One float32 vector of all parts on one device (parts of multi-device models are moved, small)."""
-    kept = [p.reshape(-1).to(device=device, dtype=torch.float32) for p in parts if p.numel() > 0]
-    return torch.cat(kept) if kept else torch.zeros(0, device=device)
+def vector(parts: list[torch.Tensor], device: Optional[torch.device] = None) -> torch.Tensor:
+    """One float32 vector of all parts, in order: runs of 0-d parts are stacked (one op for
+    dozens of values), 1-d parts joined to them. Parts on another device (a model split over
+    devices) are moved first; their values are few."""
+    chunks: list[torch.Tensor] = []
+    scalars: list[torch.Tensor] = []
+    for p in parts:
+        if device is not None and p.device != device:
+            p = p.to(device)
+        if p.dim() == 0:
+            scalars.append(p)
+            continue
+        if scalars:
+            chunks.append(torch.stack(scalars))
+            scalars = []
+        chunks.append(p.reshape(-1))
+    if scalars:
+        chunks.append(torch.stack(scalars))
+    if not chunks:
+        return torch.zeros(0, device=device)
+    if len(chunks) == 1:
+        return chunks[0].to(_F32)
+    return torch.cat([c.to(_F32) for c in chunks])

@@ -33,17 +33,16 @@ class GradReading:
     """The gradient part of a step, computed before the optimizer moves the weights."""
 
     owners: list[int]
-    norms: torch.Tensor  # L2 per gradient
-    max_abs: Optional[torch.Tensor] = None
-    sums: Optional[torch.Tensor] = None
+    squares: torch.Tensor  # squared L2 norm per gradient, one vector
+    detail: Optional[list[torch.Tensor]] = None  # sampled steps: max |g|, sums, non-zero counts
+    max_abs_width: int = 1
     counted: Optional[list[int]] = None  # which gradients' zeros are counted (ReLU-family layers)
-    nonzero: Optional[torch.Tensor] = None
     grads: Optional[list[torch.Tensor]] = None
 
     def total_norm(self) -> DeferredStats:
-        """L2 norm of the whole gradient: the per-tensor norms stay on the device, the root of
-        their sum of squares is taken on the host at the flush (no op of its own per step)."""
-        return DeferredStats(self.norms, lambda v: math.sqrt(sum(x * x for x in v)))
+        """L2 norm of the whole gradient: the per-tensor squares stay on the device, the root of
+        their sum is taken on the host at the flush (no op of its own per step)."""
+        return DeferredStats(self.squares, lambda v: math.sqrt(sum(v)))
 
 
 class LayerStatsPlan:
@@ -59,6 +58,11 @@ class LayerStatsPlan:
         ]
         self.weights = [p for p in self.params if not p.bias]
         self.biases = [p for p in self.params if p.bias]
+        # Plain lists for the every-step path: one attribute read per parameter, nothing more.
+        self._tensors = [p.tensor for p in self.params]
+        self._owners = [p.owner for p in self.params]
+        self._weight_tensors = [p.tensor for p in self.weights]
+        self._bias_tensors = [p.tensor for p in self.biases]
         # Zero gradients are counted for ReLU-family layers (the TS monitor's rule): a dead unit's
         # incoming weights get exactly 0. A torch Linear is ReLU-family when a ReLU module follows.
         self.zero_counted = {
@@ -75,7 +79,7 @@ class LayerStatsPlan:
         """The kernels before the update, copied into buffers kept between sampled steps (one
         fused copy, no allocation after the first: allocating them anew measured as costly as
         the copy itself on CPU), for the update ratio."""
-        weights = [p.tensor.detach() for p in self.weights]
+        weights = self._weight_tensors
         with torch.no_grad():
             if len(self._buffers) != len(weights) or any(
                 b.shape != w.shape or b.dtype != w.dtype or b.device != w.device
@@ -89,18 +93,25 @@ class LayerStatsPlan:
     def read_grads(self, detailed: bool) -> Optional[GradReading]:
         """Gradient norms (every step: the global norm) and, on sampled steps, max |g|, non-zero
         counts and sums. Nothing leaves the device."""
-        with_grad = [p for p in self.params if p.tensor.grad is not None]
-        if not with_grad:
-            return None
-        grads = [p.tensor.grad.detach() for p in with_grad]  # type: ignore[union-attr]
+        grads = [t.grad for t in self._tensors]
+        owners = self._owners
+        if any(g is None for g in grads):  # frozen or unused parameters
+            owners = [o for o, g in zip(owners, grads) if g is not None]
+            grads = [g for g in grads if g is not None]
+            if not grads:
+                return None
         with torch.no_grad():
-            reading = GradReading([p.owner for p in with_grad], fused.l2(grads))
+            reading = GradReading(owners, fused.vector(fused.squares(grads)))  # type: ignore[arg-type]
             if detailed:
-                reading.max_abs = fused.max_abs(grads)
-                reading.sums = fused.sums(grads)
-                reading.counted = [k for k, p in enumerate(with_grad) if p.owner in self.zero_counted]
-                reading.nonzero = fused.nonzero([grads[k] for k in reading.counted])
-                reading.grads = grads
+                counted = [k for k, o in enumerate(owners) if o in self.zero_counted]
+                reading.max_abs_width = fused.MaxAbs.width(grads)  # type: ignore[arg-type]
+                reading.detail = [
+                    *fused.MaxAbs.compute(grads),  # type: ignore[arg-type]
+                    *fused.sums(grads),  # type: ignore[arg-type]
+                    *fused.nonzero([grads[k] for k in counted]),  # type: ignore[misc]
+                ]
+                reading.counted = counted
+                reading.grads = grads  # type: ignore[assignment]
         return reading
 
     def measure(
@@ -110,30 +121,36 @@ class LayerStatsPlan:
         activations: dict[int, OutputSummary],
     ) -> DeferredStats:
         """All statistics of a sampled step as one device vector and its decoder."""
-        weights = [p.tensor.detach() for p in self.weights]
-        biases = [p.tensor.detach() for p in self.biases]
+        weights = self._weight_tensors
+        biases = self._bias_tensors
+        detailed = grads is not None and grads.detail is not None
         with torch.no_grad():
-            parts = [
-                fused.l2(weights),
-                fused.max_abs(weights),
-                fused.sums(weights),
-                fused.l2(biases),
-                fused.sums(biases),
+            # The gradients' squares (a vector already) first, then every 0-d value, stacked once.
+            parts: list[torch.Tensor] = [grads.squares] if detailed else []  # type: ignore[union-attr]
+            parts += [
+                *fused.squares(weights),
+                *fused.MaxAbs.compute(weights),
+                *fused.sums(weights),
+                *fused.squares(biases),
+                *fused.sums(biases),
             ]
             has_delta = bool(before) and len(before or []) == len(weights)
             if has_delta:
                 torch._foreach_sub_(before, weights)  # type: ignore[arg-type]  # the buffers now hold -Δw
-                parts.append(fused.l2(before))  # type: ignore[arg-type]
-            detailed = grads is not None and grads.sums is not None
+                parts += fused.squares(before)  # type: ignore[arg-type]
             if detailed:
-                parts += [grads.norms, grads.max_abs, grads.sums, grads.nonzero]  # type: ignore[union-attr, list-item]
+                parts += grads.detail  # type: ignore[union-attr, operator]
             act_owners = sorted(activations)
             summaries = [activations[i] for i in act_owners]
-            parts += [s.values for s in summaries]
-            vector = fused.on_device(parts, self.device)
+            for summary in summaries:
+                parts += summary.values
+            vector = fused.vector(parts, self.device)
+        w_width = fused.MaxAbs.width(weights)  # type: ignore[arg-type]
 
         def decode(values: list[float]) -> dict[str, Any]:
-            return self._decode(values, has_delta, grads if detailed else None, act_owners, summaries)
+            return self._decode(
+                values, has_delta, w_width, grads if detailed else None, act_owners, summaries
+            )
 
         return DeferredStats(vector, decode)
 
@@ -141,6 +158,7 @@ class LayerStatsPlan:
         self,
         v: list[float],
         has_delta: bool,
+        w_width: int,
         grads: Optional[GradReading],
         act_owners: list[int],
         summaries: list[OutputSummary],
@@ -155,24 +173,27 @@ class LayerStatsPlan:
             at += n
             return out
 
-        w_l2, w_max, w_sum, b_l2, b_sum = take(nw), take(nw), take(nw), take(nb), take(nb)
+        g_sq = take(len(grads.owners)) if grads is not None else []
+        w_sq, w_max = take(nw), fused.MaxAbs.read(take(nw * w_width), w_width)
+        w_sum, b_sq, b_sum = take(nw), take(nb), take(nb)
         deltas = take(nw) if has_delta else []
         for k, p in enumerate(self.weights):
             a = acc[p.owner]
-            _add(a, "w", p.tensor.numel(), w_sum[k], w_l2[k] ** 2)
+            _add(a, "w", p.tensor.numel(), w_sum[k], w_sq[k])
             a["wmax"] = max(a.get("wmax", 0.0), w_max[k]) if not math.isnan(w_max[k]) else math.nan
             if has_delta:
-                a["delta"] = a.get("delta", 0.0) + deltas[k] ** 2
+                a["delta"] = a.get("delta", 0.0) + deltas[k]
         for k, p in enumerate(self.biases):
-            _add(acc[p.owner], "b", p.tensor.numel(), b_sum[k], b_l2[k] ** 2)
+            _add(acc[p.owner], "b", p.tensor.numel(), b_sum[k], b_sq[k])
         if grads is not None:
             ng = len(grads.owners)
-            g_l2, g_max, g_sum = take(ng), take(ng), take(ng)
+            g_max = fused.MaxAbs.read(take(ng * grads.max_abs_width), grads.max_abs_width)
+            g_sum = take(ng)
             g_nz = dict(zip(grads.counted or [], take(len(grads.counted or []))))
             for k, owner in enumerate(grads.owners):
                 a = acc[owner]
                 n = grads.grads[k].numel()  # type: ignore[index]
-                _add(a, "g", n, g_sum[k], g_l2[k] ** 2)
+                _add(a, "g", n, g_sum[k], g_sq[k])
                 a["gmax"] = max(a.get("gmax", 0.0), g_max[k]) if not math.isnan(g_max[k]) else math.nan
                 if k in g_nz:
                     a["gnz"] = a.get("gnz", 0.0) + g_nz[k]
