@@ -201,13 +201,17 @@ function toggle(run, on) {
   showCompare();
 }
 
+var compareSeq = 0;
 function showCompare() {
   var ids = Object.keys(selected);
+  // Ticks faster than the fetches: only the latest selection is drawn.
+  var seq = ++compareSeq;
   Promise.all(ids.map(function (id) {
     if (cache[id]) return Promise.resolve(cache[id]);
     return fetchCompareRun(id).then(function (r) { if (r) cache[id] = r; return r; });
   }))
     .then(function (list) {
+      if (seq !== compareSeq) return;
       var runs = list.filter(Boolean);
       runs.forEach(function (r) { r.label = label(r); });
       compare.show(runs);
