@@ -54,6 +54,11 @@ export function createAlertHub(deps: { store: AlertStore; bus?: AlertBus }): Ale
       const live = await deciderFor(runId, result.eventCount - batchEvents);
       const { decide } = live;
       const changes = decide.changes(result.symptoms.map(toDiagnosedSymptom), result.lastStep);
+      // Most batches change nothing: no cause ranking then (the top cause can only move with a symptom).
+      if (changes.length === 0 && !result.status) {
+        deciders.set(runId, { ...live, eventCount: result.eventCount });
+        return [];
+      }
       const out: Omit<RunAlert, 'seq'>[] = [];
       const scored = scoreCauses(result.symptoms, knowledge)[0];
       const name = scored && knowledge.causes.find((c) => c.id === scored.id)?.name;
