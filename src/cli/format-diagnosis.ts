@@ -7,6 +7,8 @@ export interface FormatOptions {
   terminal?: Terminal;
   /** Every piece of evidence, every cause's explanation and every remedy's action. */
   verbose?: boolean;
+  /** Symptom names by id, from the knowledge graph (default: the id in words). */
+  symptomNames?: ReadonlyMap<string, string>;
 }
 
 // Enough to act on at a glance; `--verbose` prints the rest.
@@ -33,6 +35,7 @@ export function formatDiagnosis(d: Diagnosis, options: FormatOptions = {}): stri
   const w = terminal.width;
   const limits = verbose ? VERBOSE : CONCISE;
   const causeName = new Map(d.causes.map((c) => [c.id, c.name]));
+  const symptomName = (id: string) => options.symptomNames?.get(id) ?? id.replaceAll('_', ' ');
   const lines: string[] = [];
   let hidden = false;
 
@@ -84,7 +87,7 @@ export function formatDiagnosis(d: Diagnosis, options: FormatOptions = {}): stri
     for (const s of bySeverity(d.symptoms)) {
       const where = s.layer ? ` [${s.layer}]` : '';
       const span = s.firstStep === s.lastStep ? `step ${s.firstStep}` : `steps ${s.firstStep}–${s.lastStep}`;
-      const head = `${paintSeverity(p, s.severity)} ${symptomName(s.id)}${where} ${p.dim(`${span} · ${s.confidence.toFixed(2)}${verbose ? ` · ${s.id}` : ''}`)}`;
+      const head = `${paintSeverity(p, s.severity)} ${symptomName(s.id)}${where} ${p.dim(`· ${span} · ${s.confidence.toFixed(2)}${verbose ? ` · ${s.id}` : ''}`)}`;
       lines.push(...wrap(head, w, '  ', '    '));
       if (verbose) for (const e of s.evidence) lines.push(...wrap(e, w, '      ', '        '));
       else if (s.evidence[0]) {
@@ -138,8 +141,6 @@ export function verdictOf(d: Diagnosis): Verdict {
 // The mark carries the verdict where colour does not (a pipe, NO_COLOR, colour blindness).
 const verdictMark = (v: Verdict) =>
   v === 'healthy' ? '✓ healthy' : v === 'failed' ? '✗ failed' : '! needs attention';
-
-const symptomName = (id: string) => id.replaceAll('_', ' ');
 
 const bySeverity = (symptoms: DiagnosedSymptom[]) =>
   symptoms

@@ -44,6 +44,9 @@ describe('traindx diagnose as text', () => {
     expect(causes).toBeLessThan(15);
     expect(symptoms).toBeGreaterThan(causes);
     expect(text).not.toMatch(/learning_rate_too_high/);
+    // Symptoms by their names in the knowledge graph, ids only with --verbose.
+    expect(text).toMatch(/^ {2}CRITICAL Loss diverges · steps 2–23 · 0\.\d\d$/m);
+    expect(text).not.toMatch(/loss_divergence/);
   });
 
   it('prints no colour into a pipe or under NO_COLOR, and colour under FORCE_COLOR', () => {
