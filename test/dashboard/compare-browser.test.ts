@@ -63,7 +63,7 @@ describe.skipIf(!browserAvailable())('comparing runs in the dashboard (Chromium,
   afterAll(async () => {
     await browser?.close();
     await server?.stop();
-  });
+  }, 180_000);
 
   async function open(path: string): Promise<{ page: Page; problems: string[] }> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -92,7 +92,7 @@ describe.skipIf(!browserAvailable())('comparing runs in the dashboard (Chromium,
     expect(await cell('blobs-healthy', '.outcome')).toBe('✓ healthy');
     expect(problems).toEqual([]);
     await page.close();
-  });
+  }, 180_000);
 
   it('lists a retry right under its parent, with the remedy applied', async () => {
     const { page } = await open('/');
@@ -103,7 +103,7 @@ describe.skipIf(!browserAvailable())('comparing runs in the dashboard (Chromium,
     expect(note).toMatch(/retry of wine-lr3, remedy applied: /);
     expect(note).not.toContain('lower_learning_rate'); // named from the knowledge graph, not by id
     await page.close();
-  });
+  }, 180_000);
 
   it('searches by name and sorts by a column', async () => {
     const { page } = await open('/');
@@ -128,7 +128,7 @@ describe.skipIf(!browserAvailable())('comparing runs in the dashboard (Chromium,
     await page.waitForSelector('body[data-runs-ready]');
     expect(await order(page)).toEqual(['blobs-healthy']);
     await page.close();
-  });
+  }, 180_000);
 
   it('overlays the curves of two ticked runs; smoothing and the log axis change the drawn lines', async () => {
     const { page, problems } = await open('/');
@@ -155,10 +155,12 @@ describe.skipIf(!browserAvailable())('comparing runs in the dashboard (Chromium,
     expect(await page.$eval('#cmp-x option[value="time"]', (o) => (o as HTMLOptionElement).disabled)).toBe(
       true,
     );
-    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-compare.png'), fullPage: true });
+    await page
+      .locator('#compare')
+      .screenshot({ path: join(ARTIFACTS, 'dashboard-compare.png'), timeout: 120_000 });
     expect(problems).toEqual([]);
     await page.close();
-  });
+  }, 180_000);
 
   it('ticking a run brings its repaired retry beside it on the chart', async () => {
     const { page } = await open('/');
@@ -168,14 +170,16 @@ describe.skipIf(!browserAvailable())('comparing runs in the dashboard (Chromium,
     expect(await page.isChecked('tr[data-run="wine-lr3-retry"] input.compare-pick')).toBe(true);
     expect(await page.textContent('#cmp-legend')).toMatch(/wine-lr3-retry \(retry of wine-lr3, with /);
     await page.close();
-  });
+  }, 180_000);
 
   it('a run page links parent, retries and similar runs, and overlays the run with its family', async () => {
     const { page, problems } = await open('/runs/wine-lr3-retry');
     await page.waitForSelector('body[data-related-ready]');
     const parent = await page.$('#related li[data-kind="Retry of"] a[data-run="wine-lr3"]');
     expect(parent).not.toBeNull();
-    expect(await page.textContent('#related li[data-kind="Retry of"]')).toContain('lower_learning_rate');
+    const retryOf = await page.textContent('#related li[data-kind="Retry of"]');
+    expect(retryOf).toMatch(/remedy applied: \S/);
+    expect(retryOf).not.toContain('lower_learning_rate'); // its name, not its id
     expect(await page.getAttribute('#compare', 'data-series')).toBe('2');
     // Only the retry carries time; its parent does not, so the wall-time axis stays off here too.
     expect(await page.$eval('#cmp-x option[value="time"]', (o) => (o as HTMLOptionElement).disabled)).toBe(
@@ -185,10 +189,12 @@ describe.skipIf(!browserAvailable())('comparing runs in the dashboard (Chromium,
     await page.waitForSelector('body[data-related-ready]');
     expect(await page.$('#related li[data-kind="Retries"] a[data-run="wine-lr3-retry"]')).not.toBeNull();
     expect(await page.$('#related li[data-kind="Similar runs"] a.related-run')).not.toBeNull();
-    await page.screenshot({ path: join(ARTIFACTS, 'dashboard-run-related.png'), fullPage: true });
+    await page
+      .locator('#related')
+      .screenshot({ path: join(ARTIFACTS, 'dashboard-run-related.png'), timeout: 120_000 });
     expect(problems).toEqual([]);
     await page.close();
-  });
+  }, 180_000);
 
   it('a run that carries time can be drawn by wall time', async () => {
     const { page } = await open('/');
@@ -205,7 +211,7 @@ describe.skipIf(!browserAvailable())('comparing runs in the dashboard (Chromium,
     expect(await page.textContent('#cmp-chart svg')).toContain('seconds since start');
     expect(await linePath(page, 'wine-lr3-retry')).not.toBe(byStep);
     await page.close();
-  });
+  }, 180_000);
 
   it('downloads a run’s trace (JSONL) and report (HTML) from the list and the run page', async () => {
     const { page } = await open('/');
@@ -244,5 +250,5 @@ describe.skipIf(!browserAvailable())('comparing runs in the dashboard (Chromium,
     expect(report.headers.get('content-type')).toBe('text/html; charset=utf-8');
     expect(await report.text()).toMatch(/^<!doctype html>[\s\S]*wine-lr3/i);
     expect((await fetch(`${server.url}/runs/nope/trace.jsonl`)).status).toBe(404);
-  });
+  }, 180_000);
 });

@@ -21,7 +21,18 @@ describe('the dashboard, served by the API app', () => {
     expect(html).toContain('<title>Filtered runs · traindx</title>');
     expect(html).toContain('<option value="completed" selected>completed</option>');
     const controls = [...html.matchAll(/<(?:select|input) id="([^"]+)"/g)].map((m) => m[1]);
-    expect(controls).toEqual(['f-status', 'f-symptom', 'f-cause', 'f-tag']);
+    // The filters (search by name among them), then the comparison's chart controls (issue 18).
+    expect(controls).toEqual([
+      'f-status',
+      'f-symptom',
+      'f-cause',
+      'f-q',
+      'f-tag',
+      'cmp-metric',
+      'cmp-ema',
+      'cmp-x',
+      'cmp-y',
+    ]);
     for (const id of controls) expect(html).toContain(`<label for="${id}">`);
   });
 

@@ -229,8 +229,25 @@ function related() {
   else main.appendChild(cmp);
   var compare = Compare(cmp);
   gql(RELATED, { id: runId }).then(function (d) {
+    // The remedies applied (to this run and its retries), named from the knowledge graph.
+    var seen = {};
+    d.run.appliedRemedies.concat.apply(d.run.appliedRemedies, d.retries.nodes.map(function (r) { return r.appliedRemedies; }))
+      .forEach(function (id) { seen[id] = true; });
+    var remedyIds = Object.keys(seen);
+    if (!remedyIds.length) return [d, {}];
+    var q = 'query Names(' + remedyIds.map(function (_, i) { return '$r' + i + ': ID!'; }).join(', ') + ') { '
+      + remedyIds.map(function (_, i) { return 'r' + i + ': remedy(id: $r' + i + ') { id name }'; }).join(' ') + ' }';
+    var vars = {};
+    remedyIds.forEach(function (id, i) { vars['r' + i] = id; });
+    return gql(q, vars).then(function (n) {
+      var names = {};
+      Object.keys(n).forEach(function (k) { if (n[k]) names[n[k].id] = n[k].name; });
+      return [d, names];
+    });
+  }).then(function (both) {
+    var d = both[0], remedyNames = both[1];
+    var named = function (ids) { return ids.map(function (id) { return remedyNames[id] || id; }).join(', '); };
     var run = d.run;
-    var remedyNames = {};
     function item(kind, nodes) {
       var li = el('li');
       li.setAttribute('data-kind', kind);
@@ -240,7 +257,7 @@ function related() {
     }
     if (run.parentRunId) {
       var bits = [runLink({ id: run.parentRunId, name: run.parentRunId })];
-      if (run.appliedRemedies.length) bits.push(document.createTextNode(', remedy applied: ' + run.appliedRemedies.join(', ')));
+      if (run.appliedRemedies.length) bits.push(document.createTextNode(', remedy applied: ' + named(run.appliedRemedies)));
       item('Retry of', bits);
     }
     var retries = d.retries.nodes;
@@ -249,7 +266,7 @@ function related() {
       retries.forEach(function (r, i) {
         if (i) nodes.push(document.createTextNode('; '));
         nodes.push(runLink(r));
-        nodes.push(document.createTextNode(' (' + r.status + (r.appliedRemedies.length ? ', with ' + r.appliedRemedies.join(', ') : '') + ')'));
+        nodes.push(document.createTextNode(' (' + r.status + (r.appliedRemedies.length ? ', with ' + named(r.appliedRemedies) : '') + ')'));
       });
       item('Retries', nodes);
     }
@@ -270,7 +287,7 @@ function related() {
     return Promise.all(ids.map(fetchCompareRun)).then(function (runs) {
       runs = runs.filter(Boolean);
       runs.forEach(function (r) {
-        r.label = (r.name || r.id) + (r.id === runId ? ' (this run)' : r.id === run.parentRunId ? ' (parent)' : ' (retry' + (r.appliedRemedies.length ? ', with ' + r.appliedRemedies.join(', ') : '') + ')');
+        r.label = (r.name || r.id) + (r.id === runId ? ' (this run)' : r.id === run.parentRunId ? ' (parent)' : ' (retry' + (r.appliedRemedies.length ? ', with ' + named(r.appliedRemedies) : '') + ')');
       });
       compare.show(runs);
       body.setAttribute('data-related-ready', 'true');
