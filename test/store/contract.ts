@@ -112,6 +112,28 @@ export function describeStoreContract(
       }
     });
 
+    it("keeps a cause's wording for runs without its symptom, as the seed has it", async () => {
+      const store = await open();
+      try {
+        const tag = testTag('wording');
+        const seed = miniSeed(tag);
+        const wordingWithout = {
+          symptom: `t_${tag}_symptom`,
+          name: 'C without S',
+          why: 'why, without S',
+          source: seed.sources[0]!.id,
+        };
+        await seedStore(store, { ...seed, causes: [{ ...seed.causes[0]!, wordingWithout }] });
+        const cause = (k: KnowledgeSeed) => k.causes.find((c) => c.id === `t_${tag}_cause`);
+        expect(cause(await store.readKnowledge())?.wordingWithout).toEqual(wordingWithout);
+        expect(cause(await store.knowledgeAround([`t_${tag}_symptom`]))?.wordingWithout).toEqual(
+          wordingWithout,
+        );
+      } finally {
+        await store.close();
+      }
+    });
+
     it('updates a link whose weight changed instead of adding a second one', async () => {
       const store = await open();
       try {
