@@ -84,6 +84,7 @@ program
     collect,
   )
   .option('--redis <url>', 'share alerts with other replicas through this Redis (redis://host:port)')
+  .option('--webhook <url>', 'POST each alert to this URL (Alertmanager webhook JSON); repeatable', collect)
   .addOption(
     new Option('--log-format <format>', 'log lines as JSON (default) or pretty, for a person').choices([
       'json',
@@ -95,9 +96,15 @@ program
   )
   .action(async (opts) => {
     const { serve } = await import('./serve.js');
-    const { corsOrigin, allowedHost, redis, ...rest } = opts;
+    const { corsOrigin, allowedHost, redis, webhook, ...rest } = opts;
     const server = await serve(
-      await config({ ...rest, corsOrigins: corsOrigin, allowedHosts: allowedHost, redisUrl: redis }),
+      await config({
+        ...rest,
+        corsOrigins: corsOrigin,
+        allowedHosts: allowedHost,
+        redisUrl: redis,
+        webhooks: webhook,
+      }),
     );
     const stop = async () => {
       await server.close();

@@ -1,5 +1,5 @@
 import { createServer } from 'node:http';
-import { createApp, createLogger, type LogDestination } from '../api/index.js';
+import { createApp, createLogger, createWebhooks, type LogDestination } from '../api/index.js';
 import type { Config } from '../config/index.js';
 import { createRedisAlertBus, openTraindx } from '../engine/index.js';
 import { InputError } from '../errors/index.js';
@@ -40,6 +40,12 @@ export async function serve(
     },
     log,
   });
+  // Alerts this replica decides go to the webhooks (relayed ones are posted by the replica that decided them).
+  let address = '';
+  const webhooks = config.webhooks.length
+    ? createWebhooks({ urls: config.webhooks, externalUrl: () => address, log })
+    : undefined;
+  const unobserve = webhooks && traindx.observe(webhooks.observer);
   const server = createServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -51,7 +57,7 @@ export async function serve(
   const bound = server.address();
   const port = typeof bound === 'object' && bound ? bound.port : config.port;
   const created = Object.values(seeded).reduce((n, r) => n + r.created + r.updated, 0);
-  const address = `http://${config.host}:${port}`;
+  address = `http://${config.host}:${port}`;
   // The messages stay the sentences they were (test/support/server-process.ts finds `listening on http://…`).
   log.info({ address }, `traindx listening on ${address}/graphql (GraphiQL there too; /health, /metrics)`);
   log.info({ dashboard: `${address}/` }, `dashboard: ${address}/ (runs, live run pages, /graph)`);
@@ -64,6 +70,9 @@ export async function serve(
   const backend = tfjsBackendName();
   log.info({ tfjsBackend: backend }, `tfjs backend for the monitor: ${backend}`);
   if (config.redisUrl) log.info({ redis: config.redisUrl }, `alerts shared through ${config.redisUrl}`);
+  // Origins only: a webhook URL often carries its secret in the path.
+  const hookOrigins = config.webhooks.map((u) => new URL(u).origin);
+  if (webhooks) log.info({ webhooks: hookOrigins }, `alerts posted to webhooks at ${hookOrigins.join(', ')}`);
   log.info(
     { auth },
     auth
@@ -76,6 +85,8 @@ export async function serve(
       log.info('traindx stopping');
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
+      unobserve?.();
+      webhooks?.close();
       await traindx.close();
     },
   };

@@ -64,6 +64,8 @@ export const Config = z.object({
   allowedHosts: list.default([]),
   /** Redis shared by replicas (`serve --redis`): alerts of a run reach subscribers on every replica. */
   redisUrl: z.string().url().optional(),
+  /** Where each alert is POSTed as an Alertmanager v4 webhook message (`serve --webhook`), comma-separated. */
+  webhooks: list.pipe(z.array(z.string().url())).default([]),
 });
 export type Config = z.infer<typeof Config>;
 
@@ -90,6 +92,7 @@ const ENV_KEYS: Record<keyof Config, string> = {
   corsOrigins: 'TRAINDX_CORS_ORIGINS',
   allowedHosts: 'TRAINDX_ALLOWED_HOSTS',
   redisUrl: 'TRAINDX_REDIS_URL',
+  webhooks: 'TRAINDX_WEBHOOKS',
 };
 
 /** Bad settings (environment or flags), every bad one listed. */
