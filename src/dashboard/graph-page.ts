@@ -74,7 +74,7 @@ function neighbourhoodHtml(g: GraphLayout, picker: string): string {
   const causeRows = suggests
     .map((e) => {
       const id = e.to.slice(2);
-      return `<tr id="row-c-${esc(id)}"><th scope="row">${esc(name.get(e.to))}<br><a href="/?cause=${encodeURIComponent(id)}">runs with this cause</a></th><td class="num">${fmt(e.weight)}</td><td>${esc(e.rationale)}</td><td>${cite(e.source)}</td></tr>`;
+      return `<tr id="row-c-${esc(id)}"><th scope="row">${esc(name.get(e.to))}<br><a href="/?cause=${encodeURIComponent(id)}">runs with this cause</a></th><td data-label="Weight" class="num">${fmt(e.weight)}</td><td data-label="Why">${esc(e.rationale)}</td><td data-label="Source">${cite(e.source)}</td></tr>`;
     })
     .join('\n');
   const seen = new Set<string>();
@@ -82,7 +82,7 @@ function neighbourhoodHtml(g: GraphLayout, picker: string): string {
     .map((e) => {
       const first = !seen.has(e.to);
       seen.add(e.to);
-      return `<tr${first ? ` id="row-r-${esc(e.to.slice(2))}"` : ''}><th scope="row">${esc(name.get(e.to))}</th><td>${esc(name.get(e.from))}</td><td class="num">${fmt(e.weight)}</td><td class="num">${e.tries ? `${e.successes} of ${e.tries}` : 'none yet'}</td><td class="num">${fmt(e.learned ?? e.weight)}</td><td>${esc(e.rationale)}</td><td>${cite(e.source)}</td></tr>`;
+      return `<tr${first ? ` id="row-r-${esc(e.to.slice(2))}"` : ''}><th scope="row">${esc(name.get(e.to))}</th><td data-label="For cause">${esc(name.get(e.from))}</td><td data-label="Effectiveness" class="num">${fmt(e.weight)}</td><td data-label="Retries that worked" class="num">${e.tries ? `${e.successes} of ${e.tries}` : 'none yet'}</td><td data-label="Learned" class="num">${fmt(e.learned ?? e.weight)}</td><td data-label="Why">${esc(e.rationale)}</td><td data-label="Source">${cite(e.source)}</td></tr>`;
     })
     .join('\n');
   return `<h1>${esc(s.name)}</h1>
@@ -92,11 +92,11 @@ ${picker}
 <p>Each line is a link of the graph, as wide as its weight: <span class="key suggests">solid</span> SUGGESTS (how strongly the symptom points to the cause), <span class="key fixed_by">dashed</span> FIXED_BY (how well the remedy fixes the cause, and how many recorded retries it worked in). Numbers in brackets are sources, listed below. Focus or point at a node to see its links; Tab moves through the nodes and Enter opens a node’s row in the tables.</p>
 <div class="scroll kg-wrap">${graphSvg(g)}</div></section>
 <section id="causes-table" aria-labelledby="causes-table-h"><h2 id="causes-table-h">Causes it suggests</h2>
-<div class="scroll"><table><thead><tr><th scope="col">Cause</th><th scope="col" class="num">Weight</th><th scope="col">Why</th><th scope="col">Source</th></tr></thead>
+<div class="scroll"><table class="stack"><thead><tr><th scope="col">Cause</th><th scope="col" class="num">Weight</th><th scope="col">Why</th><th scope="col">Source</th></tr></thead>
 <tbody>${causeRows || '<tr><td colspan="4">No cause is linked to this symptom.</td></tr>'}</tbody></table></div></section>
 <section id="remedies-table" aria-labelledby="remedies-table-h"><h2 id="remedies-table-h">Remedies of those causes</h2>
 <p>Learned effectiveness pulls the seeded value toward what recorded retries showed: (successes + 2 × effectiveness) / (tries + 2).</p>
-<div class="scroll"><table><thead><tr><th scope="col">Remedy</th><th scope="col">For cause</th><th scope="col" class="num">Effectiveness</th><th scope="col" class="num">Retries that worked</th><th scope="col" class="num">Learned</th><th scope="col">Why</th><th scope="col">Source</th></tr></thead>
+<div class="scroll"><table class="stack"><thead><tr><th scope="col">Remedy</th><th scope="col">For cause</th><th scope="col" class="num">Effectiveness</th><th scope="col" class="num">Retries that worked</th><th scope="col" class="num">Learned</th><th scope="col">Why</th><th scope="col">Source</th></tr></thead>
 <tbody>${remedyRows || '<tr><td colspan="7">No remedy is linked to these causes.</td></tr>'}</tbody></table></div></section>
 <section id="sources" aria-labelledby="sources-h"><h2 id="sources-h">Sources</h2>
 <ol class="sources">${g.sources.map((src, i) => `<li id="source-${i + 1}">${esc(src.title)}</li>`).join('')}</ol></section>`;

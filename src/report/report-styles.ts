@@ -90,10 +90,10 @@ code.edit { font-size: 1rem; font-weight: 600; }
 footer { margin-top: 3rem; padding-bottom: 2rem; color: var(--muted); font-size: .85rem; border-top: 1px solid var(--line); }
 /* On a phone a wide table becomes one block per row, each cell under its column's name. */
 @media (max-width: 40rem) {
-  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td, table.stack th[scope="row"] { display: block; width: 100%; }
   table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
   table.stack tr { border-bottom: 2px solid var(--rule); padding: .4rem 0; }
-  table.stack td { border: 0; padding: .15rem 0; text-align: left; }
+  table.stack td, table.stack th[scope="row"] { border: 0; padding: .15rem 0; text-align: left; }
   table.stack td::before { content: attr(data-label) ": "; color: var(--muted); font-size: .85rem; }
   table.stack td ul { padding-left: 1.1rem; margin: .2rem 0; }
   meter { width: 100%; max-width: 12rem; }
