@@ -1,3 +1,4 @@
+import type { KnowledgeSeed } from '../domain/index.js';
 import type { Traindx } from '../engine/index.js';
 import type { MonitorAlert, Tf } from '../monitor/index.js';
 import { type AttemptJudgement, judgeAttempt, type ValMetric } from '../reason/index.js';
@@ -43,9 +44,12 @@ export interface RepairOptions {
   maxAttempts?: number;
   /**
    * Which remedy to try: `ranked` takes the diagnosis' best applicable one;
-   * `random` draws one of every applicable remedy in the graph (a baseline).
+   * `random` draws one of every applicable remedy in the graph (a baseline),
+   * or with `among: 'linked'` one of the remedies the graph links to the
+   * run's diagnosed symptoms (symptom → SUGGESTS → cause → FIXED_BY), after the
+   * same static pre-checks the ranked choice gets (the stronger baseline).
    */
-  strategy?: 'ranked' | { random: () => number };
+  strategy?: 'ranked' | { random: () => number; among?: 'all' | 'linked' };
   /** Count each outcome on the graph (default true). */
   record?: boolean;
   /** Thresholds of the verdicts (default: the rules' defaults and the run's profile). */
@@ -235,7 +239,20 @@ export async function autoRepair(
     if (o.strategy && o.strategy !== 'ranked') {
       const all = allCandidates(knowledge, event, run.resolved, { exclude, seen });
       const draw = o.strategy.random;
-      return { candidate: all.candidates[Math.floor(draw() * all.candidates.length)], skipped: [] };
+      if (o.strategy.among !== 'linked')
+        return { candidate: all.candidates[Math.floor(draw() * all.candidates.length)], skipped: [] };
+      const linked = linkedRemedies(knowledge, await diagnosed(deps.traindx, run.result.runId));
+      const base = { event, template: run.resolved, data: run.data };
+      // The same static pre-checks as the ranked choice: a random one of those that fare best.
+      const checked = all.candidates
+        .filter((c) => linked.has(c.remedyId))
+        .map((c) => ({
+          c,
+          flags: staticFailures(deps.tf, base, c.template, profile, knowledge)?.size ?? Infinity,
+        }));
+      const fewest = Math.min(...checked.map((x) => x.flags));
+      const pool = checked.filter((x) => x.flags === fewest).map((x) => x.c);
+      return { candidate: pool[Math.floor(draw() * pool.length)], skipped: [] };
     }
     // Diagnosed again: outcomes recorded since the last attempt re-rank the remedies.
     const diagnosis = await diagnosed(deps.traindx, run.result.runId);
@@ -260,6 +277,13 @@ export async function autoRepair(
     r.timeRatio = repairMs / Math.max(1, r.original.result.durationMs);
     return r;
   }
+}
+
+/** The remedies the graph links to a diagnosis' symptoms: symptom → SUGGESTS → cause → FIXED_BY → remedy. */
+function linkedRemedies(knowledge: KnowledgeSeed, diagnosis: { symptoms: { id: string }[] }): Set<string> {
+  const shown = new Set(diagnosis.symptoms.map((s) => s.id));
+  const causes = new Set(knowledge.suggests.filter((l) => shown.has(l.symptom)).map((l) => l.cause));
+  return new Set(knowledge.fixedBy.filter((l) => causes.has(l.cause)).map((l) => l.remedy));
 }
 
 /** At most two changes in full, then how many more. */
