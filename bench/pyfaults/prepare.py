@@ -10,7 +10,7 @@ from scenarios import Spec
 
 def prepare(spec: Spec, seed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     rng = np.random.default_rng(seed)
-    x, y = SETS[spec.data](rng, spec.n)
+    x, y = SETS[spec.data](rng, spec.n, **dict(spec.data_options))
     if spec.majority is not None:
         # Keep every example of class 0 and as few of the others as the majority share allows.
         keep_major = np.flatnonzero(y == 0)

@@ -19,6 +19,9 @@ class Spec:
     notes: str
     data: str = "blobs"
     n: int = 800
+    # Arguments of the data set's generator: how hard the problem is (moons, spirals and segments
+    # take `noise`, blobs `spread`). Overfitting needs validation points the model can get wrong.
+    data_options: tuple[tuple[str, float], ...] = ()
     label_noise: float = 0.0  # share of training labels replaced at random
     majority: Optional[float] = None  # share of the most common class (class imbalance)
     scale: float = 1.0
@@ -29,6 +32,7 @@ class Spec:
     batch_norm: bool = False
     dropout: float = 0.0
     init: str = "default"  # default | zeros | large | negative_bias
+    init_std: float = 3.0  # the spread of "large" kernels
     head: str = "logits"  # logits | sigmoid | relu (the last layer's activation)
     loss: str = "ce"  # ce | mse_onehot | bce | naive_log | mse
     optimizer: str = "adam"  # sgd | momentum | adam
@@ -64,7 +68,7 @@ FAULTS: list[Spec] = [
         optimizer="sgd",
         lr=5.0,
     ),
-    _v("lr-high-adam-moons-keras", "learning_rate_too_high", "keras", "Adam at lr 0.5", data="moons", lr=0.5),
+    _v("lr-high-adam-moons-keras", "learning_rate_too_high", "keras", "Adam at lr 5", data="moons", lr=5.0),
     # learning_rate_too_low
     _v(
         "lr-low-sgd-blobs",
@@ -105,9 +109,12 @@ FAULTS: list[Spec] = [
         "init-large-moons-keras",
         "poor_weight_initialization",
         "keras",
-        "kernels N(0, 3)",
+        "kernels N(0, 10) in a 4-layer ReLU MLP, plain SGD",
         data="moons",
+        hidden=(32, 32, 32, 32),
+        init_std=10.0,
         init="large",
+        optimizer="sgd",
         lr=1e-3,
     ),
     _v(
@@ -132,10 +139,11 @@ FAULTS: list[Spec] = [
         "inputs-x255-segments-keras",
         "unnormalized_inputs",
         "keras",
-        "pixels in 0..255",
+        "pixels in 0..255, plain SGD",
         data="segments",
         scale=255.0,
-        lr=1e-3,
+        optimizer="sgd",
+        lr=1e-2,
     ),
     # saturating_activation
     _v(
@@ -244,8 +252,11 @@ FAULTS: list[Spec] = [
         "loss-mse-onehot-blobs",
         "wrong_loss_function",
         "pytorch",
-        "MSE on one-hot classes",
+        "MSE on one-hot classes, 10 classes, plain SGD",
+        data="segments",
         loss="mse_onehot",
+        optimizer="sgd",
+        lr=0.05,
         acceptable=("wrong_output_activation",),
     ),
     _v(
@@ -271,8 +282,11 @@ FAULTS: list[Spec] = [
         "head-sigmoid-ce-blobs",
         "wrong_output_activation",
         "pytorch",
-        "sigmoid outputs into CrossEntropyLoss",
+        "sigmoid outputs into CrossEntropyLoss, 10 classes, plain SGD",
+        data="segments",
         head="sigmoid",
+        optimizer="sgd",
+        lr=0.05,
         acceptable=("wrong_loss_function",),
     ),
     _v(
@@ -288,9 +302,11 @@ FAULTS: list[Spec] = [
         "head-sigmoid-spirals-keras",
         "wrong_output_activation",
         "keras",
-        "sigmoid outputs into categorical CE",
+        "sigmoid outputs into categorical CE, plain SGD",
         data="spirals",
         head="sigmoid",
+        optimizer="sgd",
+        lr=0.05,
         acceptable=("wrong_loss_function",),
     ),
     # noisy_labels
@@ -319,11 +335,12 @@ FAULTS: list[Spec] = [
         "labels-noise60-moons",
         "noisy_labels",
         "pytorch",
-        "60% random training labels",
+        "60% random training labels, 256-256 MLP",
         data="moons",
+        n=200,
         label_noise=0.6,
-        hidden=(64, 64),
-        epochs=30,
+        hidden=(256, 256),
+        epochs=100,
         acceptable=("insufficient_regularization", "insufficient_data"),
     ),
     # class_imbalance
@@ -358,8 +375,9 @@ FAULTS: list[Spec] = [
         "capacity-2units-segments",
         "insufficient_capacity",
         "pytorch",
-        "two hidden units on 10 digits",
+        "two hidden units on 10 noisy digits",
         data="segments",
+        data_options=(("noise", 0.6),),
         hidden=(2,),
     ),
     # insufficient_regularization
@@ -369,6 +387,7 @@ FAULTS: list[Spec] = [
         "pytorch",
         "512-512 MLP, 200 noisy examples",
         data="segments",
+        data_options=(("noise", 0.9),),
         n=260,
         hidden=(512, 512),
         epochs=60,
@@ -379,6 +398,7 @@ FAULTS: list[Spec] = [
         "insufficient_regularization",
         "keras",
         "512-512 MLP, overlapping blobs",
+        data_options=(("spread", 0.6),),
         n=300,
         hidden=(512, 512),
         epochs=60,
@@ -400,8 +420,9 @@ FAULTS: list[Spec] = [
         "data-tiny-segments",
         "insufficient_data",
         "pytorch",
-        "40 examples of 10 classes",
+        "40 noisy examples of 10 classes",
         data="segments",
+        data_options=(("noise", 0.9),),
         n=54,
         hidden=(64, 64),
         epochs=60,
@@ -411,7 +432,8 @@ FAULTS: list[Spec] = [
         "data-tiny-blobs-keras",
         "insufficient_data",
         "keras",
-        "30 examples",
+        "30 examples of overlapping blobs",
+        data_options=(("spread", 0.6),),
         n=40,
         hidden=(64, 64),
         epochs=60,
@@ -421,8 +443,9 @@ FAULTS: list[Spec] = [
         "data-tiny-spirals",
         "insufficient_data",
         "pytorch",
-        "50 spiral points",
+        "50 noisy spiral points",
         data="spirals",
+        data_options=(("noise", 0.4),),
         n=66,
         hidden=(64, 64),
         epochs=80,
@@ -433,11 +456,12 @@ FAULTS: list[Spec] = [
         "batch1-sgd-blobs",
         "batch_size_too_small",
         "pytorch",
-        "batch 1, SGD lr 0.1",
+        "batch 1, SGD lr 0.5, spirals",
+        data="spirals",
         n=400,
         batch=1,
         optimizer="sgd",
-        lr=0.1,
+        lr=0.5,
         epochs=2,
         acceptable=("learning_rate_too_high",),
     ),
@@ -445,10 +469,12 @@ FAULTS: list[Spec] = [
         "batch1-adam-moons-keras",
         "batch_size_too_small",
         "keras",
-        "batch 1, Adam 1e-2",
+        "batch 1, plain SGD lr 1",
         data="moons",
         n=400,
         batch=1,
+        optimizer="sgd",
+        lr=1.0,
         epochs=2,
         acceptable=("learning_rate_too_high",),
     ),
@@ -495,7 +521,8 @@ FAULTS: list[Spec] = [
         "frozen-body-blobs-keras",
         "weights_not_updating",
         "keras",
-        "all layers but the last frozen",
+        "all layers but the last frozen, spirals",
+        data="spirals",
         freeze="all_but_last",
     ),
     # dying_relu
@@ -512,10 +539,10 @@ FAULTS: list[Spec] = [
         "dying-lr-spirals",
         "dying_relu",
         "pytorch",
-        "ReLU MLP, SGD lr 1 kills units",
+        "ReLU MLP, SGD lr 3 kills units",
         data="spirals",
         optimizer="sgd",
-        lr=1.0,
+        lr=3.0,
         acceptable=("learning_rate_too_high",),
     ),
     # numerical_instability
@@ -523,18 +550,19 @@ FAULTS: list[Spec] = [
         "naive-log-blobs",
         "numerical_instability",
         "pytorch",
-        "log(softmax(x)) by hand, inputs x20",
+        "log(softmax(x)) by hand, inputs x200",
         loss="naive_log",
-        scale=20.0,
+        scale=200.0,
         acceptable=("unnormalized_inputs", "learning_rate_too_high"),
     ),
     _v(
         "naive-log-segments-keras",
         "numerical_instability",
         "keras",
-        "-log(p) without clipping, lr 0.1",
+        "-log(p) without clipping, lr 0.1, inputs x50",
         data="segments",
         loss="naive_log",
+        scale=50.0,
         lr=0.1,
         acceptable=("learning_rate_too_high",),
     ),
@@ -542,9 +570,10 @@ FAULTS: list[Spec] = [
         "naive-log-moons",
         "numerical_instability",
         "pytorch",
-        "log(softmax(x)) by hand, Adam 0.1",
+        "log(softmax(x)) by hand, Adam 0.1, inputs x50",
         data="moons",
         loss="naive_log",
+        scale=50.0,
         lr=0.1,
         acceptable=("learning_rate_too_high",),
     ),
@@ -603,6 +632,10 @@ _HEALTHY_STYLE = [
     ("momentum", dict(optimizer="momentum", lr=0.05)),
     ("tanh-bn", dict(activation="tanh", batch_norm=True)),
 ]
+# A healthy run stops where its validation loss stops improving, as its author would stop it:
+# Keras' tanh + batch-norm MLP on moons reached its best validation loss at epoch 5 of 10 and
+# then rose 24% (mild overfitting, which the label check rightly refused as healthy).
+_HEALTHY_EPOCHS = {"healthy-tanh-bn-moons-keras": 6}
 HEALTHY: list[Spec] = [
     replace(
         Spec(id="", cause="healthy", framework=fw, notes=""),
@@ -613,6 +646,12 @@ HEALTHY: list[Spec] = [
     )
     for data, fw, base in _HEALTHY_BASE
     for name, style in _HEALTHY_STYLE
+]
+HEALTHY = [
+    replace(spec, epochs=_HEALTHY_EPOCHS[spec.id], notes=f"{spec.notes}, {_HEALTHY_EPOCHS[spec.id]} epochs")
+    if spec.id in _HEALTHY_EPOCHS
+    else spec
+    for spec in HEALTHY
 ] + [
     _v(
         "healthy-regression-friedman-torch",

@@ -11,7 +11,7 @@ from traindx.keras import TraindxCallback
 
 
 def build(spec: Spec, features: int, outputs: int, regression: bool) -> keras.Sequential:
-    init = {"zeros": "zeros", "large": keras.initializers.RandomNormal(stddev=3.0)}.get(
+    init = {"zeros": "zeros", "large": keras.initializers.RandomNormal(stddev=spec.init_std)}.get(
         spec.init, "glorot_uniform"
     )
     bias = keras.initializers.Constant(-5.0) if spec.init == "negative_bias" else "zeros"
@@ -28,7 +28,10 @@ def build(spec: Spec, features: int, outputs: int, regression: bool) -> keras.Se
             )
         )
         if spec.batch_norm:
-            layers += [keras.layers.BatchNormalization(), keras.layers.Activation(spec.activation)]
+            # PyTorch's running-average rate (Keras' default 0.99 leaves the moving statistics,
+            # which validation uses, far from the batch ones after a few hundred steps).
+            normalise = keras.layers.BatchNormalization(momentum=0.9)
+            layers += [normalise, keras.layers.Activation(spec.activation)]
         if spec.dropout:
             layers.append(keras.layers.Dropout(spec.dropout))
     head = "linear" if regression else {"relu": "relu", "sigmoid": "sigmoid"}.get(spec.head, "softmax")

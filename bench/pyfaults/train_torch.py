@@ -36,7 +36,7 @@ def build(spec: Spec, features: int, outputs: int) -> nn.Sequential:
                 m.weight.zero_()
                 m.bias.zero_()
             elif spec.init == "large":
-                m.weight.normal_(0, 3.0)
+                m.weight.normal_(0, spec.init_std)
             elif spec.init == "negative_bias" and m is not layers[-1]:
                 m.bias.fill_(-5.0)
     if spec.freeze == "all_but_last":
@@ -89,17 +89,28 @@ def train(spec: Spec, seed: int, out: str, run_id: str) -> None:
         for epoch in range(spec.epochs):
             run.current_epoch = epoch
             model.train()
+            # The epoch's training loss and accuracy over its batches, as Keras reports them.
+            total, correct, seen = 0.0, 0, 0
             for xb, yb in loader:
                 opt.zero_grad()
-                loss_of(model(xb), yb).backward()
+                out_b = model(xb)
+                loss = loss_of(out_b, yb)
+                loss.backward()
                 opt.step()
+                total += float(loss.detach()) * len(yb)
+                seen += len(yb)
+                if not regression:
+                    correct += int((out_b.argmax(1) == yb).sum())
+            train = {"loss": total / seen}
+            if not regression:
+                train["accuracy"] = correct / seen
             model.eval()
             with torch.no_grad():
                 out_v = model(xv_t)
                 val = {"loss": float(loss_of(out_v, yv_t))}
                 if not regression:
                     val["accuracy"] = float((out_v.argmax(1) == yv_t).float().mean())
-            run.log_epoch(epoch, val=val)
+            run.log_epoch(epoch, train=train, val=val)
         if not regression:
             with torch.no_grad():
                 predicted = model(xv_t).argmax(1).numpy()

@@ -79,9 +79,11 @@ def describe_data(
     *,
     num_classes: Optional[int] = None,
     all_labels: Optional[torch.Tensor] = None,
+    all_inputs: Optional[torch.Tensor] = None,
     train_size: Optional[int] = None,
 ) -> dict[str, Any]:
-    """Input statistics of the first batch (over finite values, NaN/Inf counted beside them),
+    """Input statistics of the first batch, or of `all_inputs` when the whole training set is at
+    hand (over finite values, NaN/Inf counted beside them),
     class counts (over `all_labels` when the whole label set is at hand, else the batch) or label
     statistics for regression, and sizes. One host transfer."""
     info: dict[str, Any] = {}
@@ -94,6 +96,8 @@ def describe_data(
             # nothing about input scaling, so they get no inputStats.
             info["inputDtype"] = str(x.dtype).removeprefix("torch.")
             x = None
+    if x is not None and all_inputs is not None and all_inputs.shape[1:] == x.shape[1:]:
+        x = all_inputs
     with torch.no_grad():
         parts: list[torch.Tensor] = []
         if x is not None and x.numel() > 0:
@@ -121,8 +125,14 @@ def describe_data(
     return info
 
 
+# 4M values (32 MB as doubles, a few ms) at the most: past that the first batch speaks for the set.
+_WHOLE_INPUTS = 1 << 22
+
+
 def loader_facts(loader: Any) -> dict[str, Any]:
-    """Batch size, training-set size and, for a TensorDataset, the whole label tensor."""
+    """Batch size, training-set size and, for a TensorDataset, the whole label tensor and (up to
+    `_WHOLE_INPUTS` values) the whole input tensor: a NaN in one row of a thousand is rarely in
+    the first batch, and one pass over a small data set at the run's start costs nothing."""
     facts: dict[str, Any] = {}
     batch_size = getattr(loader, "batch_size", None)
     if isinstance(batch_size, int):
@@ -133,4 +143,6 @@ def loader_facts(loader: Any) -> dict[str, Any]:
     tensors = getattr(dataset, "tensors", None)
     if isinstance(tensors, tuple) and len(tensors) >= 2:
         facts["all_labels"] = tensors[1]
+        if tensors[0].is_floating_point() and tensors[0].numel() <= _WHOLE_INPUTS:
+            facts["all_inputs"] = tensors[0]
     return facts

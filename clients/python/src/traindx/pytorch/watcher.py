@@ -160,6 +160,7 @@ class TorchWatcher:
                 y if task in ("classification", "binary-classification", "regression") else None,
                 num_classes=num_classes,
                 all_labels=facts.get("all_labels") if task != "regression" else None,
+                all_inputs=facts.get("all_inputs"),
                 train_size=facts.get("train_size"),
             )
             run.describe(dataset=dataset)
