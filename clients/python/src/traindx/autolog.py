@@ -40,7 +40,7 @@ class AutologSession:
         on_alert: Optional[Callable[[dict[str, Any]], None]] = None,
         stop_on: Optional[str] = None,
         tags: Optional[dict[str, str]] = None,
-        http_options: Optional[dict[str, Any]] = None,
+        **http_options: Any,
     ) -> None:
         if out is None and url is None:
             out = os.path.join("traindx-runs", f"{name or 'run'}-{time.strftime('%Y%m%d-%H%M%S')}.jsonl")
@@ -52,7 +52,7 @@ class AutologSession:
         self.on_alert = on_alert
         self.stop_on = stop_on
         self.tags = dict(tags or {})
-        self.http_options = dict(http_options or {})
+        self.http_options = http_options
         self.runs: list[Run] = []
         self.managed = 0  # > 0 while a Keras/Lightning/HF callback records the training
         self.lock = threading.Lock()
@@ -100,37 +100,21 @@ def current_session() -> Optional[AutologSession]:
     return _session
 
 
-def autolog(
-    out: Optional[str] = None,
-    url: Optional[str] = None,
-    *,
-    every: int = 10,
-    name: Optional[str] = None,
-    profile: Optional[str] = None,
-    on_alert: Optional[Callable[[dict[str, Any]], None]] = None,
-    stop_on: Optional[str] = None,
-    tags: Optional[dict[str, str]] = None,
-    **http_options: Any,
-) -> AutologSession:
+def autolog(out: Optional[str] = None, url: Optional[str] = None, **options: Any) -> AutologSession:
     """Records every training run that follows in this process: plain PyTorch loops (through
     global optimizer hooks), Keras `fit`, Lightning `Trainer` and Hugging Face `Trainer`
     (which get a traindx callback). Frameworks are hooked when they are imported, never imported
     here. Open runs are finished when the process exits. Calling it again changes nothing.
+
+    `options` are `AutologSession`'s: `every`, `name`, `profile`, `on_alert`, `stop_on`, `tags`,
+    and the HTTP sink's options (`headers`, ...).
+
+    >>> traindx.autolog(out="runs/mlp.jsonl", every=10)
     """
     global _session
     if _session is not None:
         return _session
-    session = AutologSession(
-        out,
-        url,
-        every=every,
-        name=name,
-        profile=profile,
-        on_alert=on_alert,
-        stop_on=stop_on,
-        tags=tags,
-        http_options=http_options,
-    )
+    session = AutologSession(out, url, **options)
     _session = session
     when_imported("torch", lambda module: _install_torch(session))
     when_imported("keras", lambda module: _install_keras(session))

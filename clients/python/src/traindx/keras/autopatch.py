@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 import inspect
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 import keras
 
+from ..patching import has_instance, wrap_method
 from .callback import TraindxCallback
 
 if TYPE_CHECKING:
@@ -17,18 +17,14 @@ if TYPE_CHECKING:
 def patch_fit(session: AutologSession) -> None:
     """Wraps `keras.Model.fit` (once): each call is a run, unless the script passes its own
     TraindxCallback. The arrays `fit` gets describe the data; nothing else about the call changes."""
-    original = keras.Model.fit
-    if getattr(original, "_traindx", False):
-        return
-    signature = inspect.signature(original)
+    signature = inspect.signature(keras.Model.fit)
 
-    @functools.wraps(original)
-    def fit(self: Any, *args: Any, **kwargs: Any) -> Any:
-        bound = signature.bind_partial(self, *args, **kwargs)
+    def fit(original: Callable[..., Any], model: Any, args: tuple, kwargs: dict) -> Any:
+        bound = signature.bind_partial(model, *args, **kwargs)
         given = bound.arguments
         callbacks = list(given.get("callbacks") or [])
-        if any(isinstance(c, TraindxCallback) for c in callbacks):
-            return original(self, *args, **kwargs)
+        if has_instance(callbacks, TraindxCallback):
+            return original(model, *args, **kwargs)
         run = session.new_run("keras")
         callback = TraindxCallback(
             run,
@@ -50,5 +46,4 @@ def patch_fit(session: AutologSession) -> None:
         finally:
             session.managed -= 1
 
-    fit._traindx = True  # type: ignore[attr-defined]
-    keras.Model.fit = fit  # type: ignore[method-assign]
+    wrap_method(keras.Model, "fit", fit)

@@ -13,8 +13,9 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..activation_family import family_of
 from ..encode import round6
-from .model_facts import BIAS, MOVING, activation_of, family_of
+from .model_facts import BIAS, MOVING, activation_of
 
 # Outside the responsive range (spec/trace-format.md): sigmoid |x - 0.5| > 0.49, |tanh| > 0.99.
 _SATURATION = {"sigmoid": (0.5, 0.49), "tanh": (0.0, 0.99)}

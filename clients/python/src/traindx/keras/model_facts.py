@@ -42,14 +42,6 @@ def activation_of(layer: Any) -> Optional[str]:
     return activation if isinstance(activation, str) else None
 
 
-def family_of(activation: Optional[str]) -> str:
-    if activation in ("relu", "relu6"):
-        return "relu"
-    if activation in ("sigmoid", "tanh"):
-        return activation
-    return "other"
-
-
 def _config(layer: Any) -> dict[str, Any]:
     try:
         return layer.get_config()

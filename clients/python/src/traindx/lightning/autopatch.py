@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
+
+from ..patching import has_instance, wrap_method
 
 if TYPE_CHECKING:
     from ..autolog import AutologSession
@@ -13,25 +14,13 @@ def patch_trainer(session: AutologSession, module: Any) -> None:
     """Wraps `Trainer.__init__` of `lightning.pytorch` or `pytorch_lightning` (once each)."""
     from .callback import TraindxCallback
 
-    trainer_class = module.Trainer
-    original = trainer_class.__init__
-    if getattr(original, "_traindx", False):
-        return
-
-    @functools.wraps(original)
-    def init(self: Any, *args: Any, **kwargs: Any) -> None:
-        callbacks = kwargs.get("callbacks")
-        callbacks = (
-            [callbacks]
-            if callbacks is not None and not isinstance(callbacks, list)
-            else list(callbacks or [])
-        )
-        if not any(isinstance(c, TraindxCallback) for c in callbacks):
+    def init(original: Callable[..., Any], trainer: Any, args: tuple, kwargs: dict) -> None:
+        given = kwargs.get("callbacks")
+        callbacks = list(given) if isinstance(given, (list, tuple)) else ([] if given is None else [given])
+        if not has_instance(callbacks, TraindxCallback):
             callbacks.append(
                 TraindxCallback(every=session.every, run_factory=lambda: session.new_run("pytorch"))
             )
-        kwargs["callbacks"] = callbacks
-        original(self, *args, **kwargs)
+        original(trainer, *args, **{**kwargs, "callbacks": callbacks})
 
-    init._traindx = True  # type: ignore[attr-defined]
-    trainer_class.__init__ = init
+    wrap_method(module.Trainer, "__init__", init)

@@ -9,6 +9,8 @@ from typing import Any, Optional
 import torch
 from torch import nn
 
+from ..activation_family import family_of
+
 # The trace names layer types as Keras does (spec/trace-format.md); `torchType` keeps PyTorch's.
 _TYPES = {
     "Linear": "Dense",
@@ -93,15 +95,6 @@ class TrackedLayer:
     @property
     def torch_type(self) -> str:
         return type(self.module).__name__
-
-
-def family_of(activation: Optional[str]) -> str:
-    """Dead units are judged for ReLU and ReLU6, saturation for sigmoid and tanh (as the TS monitor)."""
-    if activation in ("relu", "relu6"):
-        return "relu"
-    if activation in ("sigmoid", "tanh"):
-        return activation
-    return "other"
 
 
 def track_layers(model: nn.Module) -> list[TrackedLayer]:
