@@ -218,7 +218,7 @@ function related() {
   var cmp = el('section', 'compare');
   cmp.id = 'compare';
   cmp.setAttribute('aria-labelledby', 'compare-h');
-  var ch = el('h2', null, 'Compare with parent and retries');
+  var ch = el('h2', null, 'Curves');
   ch.id = 'compare-h';
   cmp.appendChild(ch);
   var t = document.createElement('template');
@@ -289,6 +289,8 @@ function related() {
       runs.forEach(function (r) {
         r.label = (r.name || r.id) + (r.id === runId ? ' (this run)' : r.id === run.parentRunId ? ' (parent)' : ' (retry' + (r.appliedRemedies.length ? ', with ' + named(r.appliedRemedies) : '') + ')');
       });
+      // With a parent or retries the chart compares them; alone, it is this run's curves with the chart controls.
+      if (runs.length > 1) ch.textContent = 'Curves beside the parent and retries';
       compare.show(runs);
       body.setAttribute('data-related-ready', 'true');
     });
