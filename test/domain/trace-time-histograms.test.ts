@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { LayerStats, TraceEvent } from '../../src/domain/index.js';
+import { toSeries } from '../../src/ingest/to-series.js';
 import { isPlainStep } from '../../src/trace/fast-step-check.js';
 
 // The format extensions of docs/spec/trace-format-extensions.md for the dashboard's chart controls:
@@ -45,5 +46,18 @@ describe('trace events: time and histograms (format extension)', () => {
       expect(raw.time).toBeUndefined();
       expect(TraceEvent.safeParse(raw).success).toBe(true);
     }
+  });
+
+  it('keeps the steps’ times as the run’s time series (the wall-time axis), and nothing for a trace without them', () => {
+    const steps = [0, 1, 2].map((step) =>
+      TraceEvent.parse({ type: 'step', step, loss: 1, time: 1000 + step * 50 }),
+    );
+    expect(toSeries(steps).find((c) => c.key === 'time')).toEqual({
+      key: 'time',
+      steps: [0, 1, 2],
+      values: [1000, 1050, 1100],
+    });
+    const untimed = [0, 1].map((step) => TraceEvent.parse({ type: 'step', step, loss: 1 }));
+    expect(toSeries(untimed).map((c) => c.key)).toEqual(['loss']);
   });
 });
