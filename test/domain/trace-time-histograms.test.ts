@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { LayerStats, TraceEvent } from '../../src/domain/index.js';
 import { toSeries } from '../../src/ingest/to-series.js';
 import { isPlainStep } from '../../src/trace/fast-step-check.js';
@@ -59,5 +60,11 @@ describe('trace events: time and histograms (format extension)', () => {
     });
     const untimed = [0, 1].map((step) => TraceEvent.parse({ type: 'step', step, loss: 1 }));
     expect(toSeries(untimed).map((c) => c.key)).toEqual(['loss']);
+  });
+
+  it('are in the JSON Schema the server publishes (generated from the same zod schemas)', () => {
+    const text = JSON.stringify(z.toJSONSchema(TraceEvent, { io: 'input', unrepresentable: 'any' }));
+    for (const field of ['"time"', '"weightHistogram"', '"gradHistogram"', '"edges"', '"counts"'])
+      expect(text).toContain(field);
   });
 });
