@@ -4,6 +4,7 @@ import { configFamily } from './config.js';
 import { curvesFamily } from './curves.js';
 import { generalisationFamily } from './generalisation.js';
 import { gradientsFamily } from './gradients.js';
+import { loopFamily } from './loop.js';
 import { lossFamily } from './loss-health.js';
 import { predictionsFamily } from './predictions.js';
 import { weightsFamily } from './weights.js';
@@ -22,4 +23,5 @@ export const ALL_FAMILIES: readonly DetectorFamily<any, any>[] = [
   predictionsFamily,
   configFamily,
   curvesFamily,
+  loopFamily,
 ];
