@@ -6,7 +6,9 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AlertmanagerPayload } from '../../src/api/index.js';
 import { ConfigError, loadConfig } from '../../src/config/index.js';
-import { sampleEvents } from '../support/alert-stream.js';
+import { sampleEvents, streamWithAlerts } from '../support/alert-stream.js';
+import { NEO4J_URI, neo4jReachable } from '../support/neo4j.js';
+import { REDIS_URL, redisReachable } from '../support/redis.js';
 import { postGraphql, type ServerProcess, startServer } from '../support/server-process.js';
 
 // Issue 18, item 8: `traindx serve --webhook URL` posts each alert as the JSON
@@ -182,6 +184,42 @@ describe('alert webhooks (serve --webhook)', () => {
     const taken = flaky.filter((r) => r.status === 200);
     expect(taken.map((r) => eventOf(r.body.alerts[0]))).toEqual(history.map(storedEventOf));
   });
+});
+
+// Replicas share alerts through Redis so that every subscriber hears them; a receiver must
+// still get each one once, from the replica that decided it.
+const replicasUp = (await neo4jReachable()) && (await redisReachable());
+
+describe.skipIf(!replicasUp)('alert webhooks with two replicas (serve --redis)', () => {
+  it('posts each alert once, from the replica that decided it, while batches alternate', async () => {
+    const rx = await startReceiver();
+    const args = ['--store', 'neo4j', '--redis', REDIS_URL, '--webhook', `${rx.url}/hook`];
+    // One after the other: two servers creating the schema of a fresh Neo4j at once can collide on an index.
+    const replicas = [await startServer(args, { NEO4J_URI })];
+    replicas.push(await startServer(args, { NEO4J_URI }));
+    try {
+      const urls = replicas.map((r) => r.url);
+      const { runId } = await streamWithAlerts(urls, sampleEvents('keras-sgd-lr3-wine'), 10, urls[1]);
+      const stored = (await postGraphql(urls[0]!, HISTORY, { id: runId })).run.alerts.filter(
+        (a: any) => a.kind === 'symptom',
+      );
+      expect(stored.length).toBeGreaterThan(0);
+      await vi.waitFor(() => expect(rx.received.length).toBeGreaterThanOrEqual(stored.length), {
+        timeout: 60_000,
+        interval: 200,
+      });
+      await Promise.all(replicas.map((r) => r.stop()));
+      // Two replicas post in parallel: the same events, in any order, each once.
+      expect(rx.received.map((r) => eventOf(r.body.alerts[0])).sort()).toEqual(
+        stored.map(storedEventOf).sort(),
+      );
+      for (const { body } of rx.received) expect(urls).toContain(body.externalURL);
+    } finally {
+      await Promise.all(replicas.map((r) => r.stop()));
+      rx.server.closeAllConnections();
+      await new Promise((r) => rx.server.close(r));
+    }
+  }, 240_000);
 });
 
 describe('webhook settings', () => {
