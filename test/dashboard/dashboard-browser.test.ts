@@ -151,7 +151,9 @@ describe.skipIf(!browserAvailable())('the dashboard in a real browser, against t
     expect(await page.textContent('#alerts li[data-kind="top_cause"]')).toMatch(
       /Top cause changed at step \d+: now Dying ReLU \(confidence 0\.\d+\)/,
     );
-    expect(await page.textContent('#alerts li[data-kind="symptom"]')).toMatch(/Symptom at step \d+: /);
+    expect(await page.textContent('#alerts li[data-kind="symptom"]')).toMatch(
+      /Symptom (?:started|updated|resolved) at step \d+: /,
+    );
     // The new top cause refreshes the diagnosis, and the poll redraws the curves with the new points.
     await page.waitForFunction(
       () => document.querySelector('ol.causes > li:first-child')?.id === 'cause-dying_relu',
