@@ -66,3 +66,16 @@ describe('the gradient-accumulation rule', () => {
     expect(f).toMatchObject({ firstStep: 0, lastStep: 23 });
   });
 });
+
+describe('softmax applied before CrossEntropyLoss', () => {
+  it('is the existing static output/loss mismatch (a double softmax), naming the wrong output activation first', async () => {
+    const d = await diagnose('softmax-before-ce');
+    expect(d.causes[0]!.id).toBe('wrong_output_activation');
+    const s = d.symptoms.find((x) => x.id === 'output_loss_mismatch')!;
+    expect(s.evidence[0]).toContain('a double softmax');
+  });
+
+  it('calls the same model ending in logits healthy', async () => {
+    expect((await diagnose('softmax-before-ce-fixed')).healthy).toBe(true);
+  });
+});
