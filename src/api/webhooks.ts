@@ -64,6 +64,8 @@ export function createWebhooks(options: WebhookOptions): Webhooks {
   const queues = options.urls.map((url) => createQueue(url));
 
   function createQueue(url: string) {
+    // Logged by origin only: a webhook URL often carries its secret in the path.
+    const shown = new URL(url).origin;
     const jobs: Job[] = [];
     const sent = new Set<string>();
     let running: Promise<void> | undefined;
@@ -74,8 +76,8 @@ export function createWebhooks(options: WebhookOptions): Webhooks {
         if (failure === undefined) return;
         if (attempt === maxAttempts) {
           options.log?.warn(
-            { webhook: url, alert: job.key, attempts: attempt, failure },
-            `webhook ${url} did not take alert ${job.key} after ${attempt} tries (${failure}); dropped`,
+            { webhook: shown, alert: job.key, attempts: attempt, failure },
+            `webhook ${shown} did not take alert ${job.key} after ${attempt} tries (${failure}); dropped`,
           );
           return;
         }
@@ -95,8 +97,8 @@ export function createWebhooks(options: WebhookOptions): Webhooks {
         if (jobs.length > MAX_QUEUED) {
           const dropped = jobs.shift()!;
           options.log?.warn(
-            { webhook: url, alert: dropped.key },
-            `webhook ${url} is behind; dropped alert ${dropped.key}`,
+            { webhook: shown, alert: dropped.key },
+            `webhook ${shown} is behind; dropped alert ${dropped.key}`,
           );
         }
         running ??= drain();
