@@ -14,21 +14,27 @@ const RUNS = join(import.meta.dirname, '../../bench/pyfaults/loop-bugs');
 const diagnose = async (name: string) => (await diagnosePath(join(RUNS, `${name}.jsonl.gz`)))[0]!;
 
 describe('optimizer.zero_grad() missing', () => {
-  it('names gradients never reset first, from a gradient norm that climbs from the start, and says to zero them', async () => {
-    const d = await diagnose('no-zero-grad');
-    expect(d.healthy).toBe(false);
-    expect(d.causes[0]!.id).toBe('gradients_not_zeroed');
-    const s = d.symptoms.find((x) => x.id === 'gradient_norm_accumulating')!;
-    expect(s.severity).toBe('warning');
-    expect(s.evidence[0]).toMatch(/^global gradNorm rose from [\d.]+ to [\d.]+ \([\d.]+x/);
-    expect(d.remedies[0]!.id).toBe('zero_grad_each_step');
-  });
+  it.each(['no-zero-grad', 'no-zero-grad-adam'])(
+    'names gradients never reset first, from a gradient norm that climbs from the start, and says to zero them (%s)',
+    async (name) => {
+      const d = await diagnose(name);
+      expect(d.healthy).toBe(false);
+      expect(d.causes[0]!.id).toBe('gradients_not_zeroed');
+      const s = d.symptoms.find((x) => x.id === 'gradient_norm_accumulating')!;
+      expect(s.severity).toBe('warning');
+      expect(s.evidence[0]).toMatch(/^global gradNorm rose from [\d.]+ to [\d.]+ \([\d.]+x/);
+      expect(d.remedies[0]!.id).toBe('zero_grad_each_step');
+    },
+  );
 
-  it('calls the same loop with zero_grad() healthy', async () => {
-    const d = await diagnose('no-zero-grad-fixed');
-    expect(d.healthy).toBe(true);
-    expect(d.symptoms.map((x) => x.id)).not.toContain('gradient_norm_accumulating');
-  });
+  it.each(['no-zero-grad-fixed', 'no-zero-grad-adam-fixed'])(
+    'calls the same loop with zero_grad() healthy (%s)',
+    async (name) => {
+      const d = await diagnose(name);
+      expect(d.healthy).toBe(true);
+      expect(d.symptoms.map((x) => x.id)).not.toContain('gradient_norm_accumulating');
+    },
+  );
 });
 
 describe('a loss computed on a detached tensor', () => {

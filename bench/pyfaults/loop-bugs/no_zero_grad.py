@@ -15,6 +15,7 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--fixed", action="store_true", help="call optimizer.zero_grad() every step")
 parser.add_argument("--epochs", type=int, default=4)
 parser.add_argument("--seed", type=int, default=0)
+parser.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd")
 args = parser.parse_args()
 
 torch.manual_seed(args.seed)
@@ -25,7 +26,11 @@ x = centres[y] + torch.randn(1024, 8)
 loader = DataLoader(TensorDataset(x, y), batch_size=32, shuffle=True)
 
 model = nn.Sequential(nn.Linear(8, 32), nn.ReLU(), nn.Linear(32, 32), nn.ReLU(), nn.Linear(32, 4))
-optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+optimizer = (
+    torch.optim.SGD(model.parameters(), lr=0.01)
+    if args.optimizer == "sgd"
+    else torch.optim.Adam(model.parameters(), lr=1e-3)
+)
 loss_fn = nn.CrossEntropyLoss()
 
 for epoch in range(args.epochs):
