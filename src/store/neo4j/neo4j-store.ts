@@ -80,7 +80,12 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     }
   };
   const createSchema = async () => {
-    for (const statement of [...Q.SCHEMA, ...ALERT_SCHEMA]) await exec(statement, {}, db);
+    for (const statement of [...Q.SCHEMA, ...ALERT_SCHEMA])
+      await exec(statement, {}, db).catch((err: unknown) => {
+        // Two servers starting on one fresh database both run `IF NOT EXISTS`; the slower one is told the
+        // other's index or constraint already exists, which is the state it wanted.
+        if (!SCHEMA_RACE.has((err as { code?: string }).code ?? '')) throw err;
+      });
   };
   try {
     await driver.verifyConnectivity(db);
@@ -416,3 +421,9 @@ async function recordBatch(
     await run(Q.UPSERT_OCCURRENCES, { runId, rows });
   }
 }
+
+const SCHEMA_RACE = new Set([
+  'Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists',
+  'Neo.ClientError.Schema.IndexAlreadyExists',
+  'Neo.ClientError.Schema.ConstraintAlreadyExists',
+]);
