@@ -13,7 +13,9 @@ from torch import nn
 from torch.utils.data import DataLoader, TensorDataset
 
 parser = argparse.ArgumentParser()
-parser.add_argument("--fixed", action="store_true", help="compute the loss on the model's output, not a detached copy")
+parser.add_argument(
+    "--fixed", action="store_true", help="compute the loss on the model's output, not a detached copy"
+)
 parser.add_argument("--epochs", type=int, default=4)
 parser.add_argument("--seed", type=int, default=0)
 args = parser.parse_args()
