@@ -32,6 +32,11 @@ def read_trace(path: Path) -> list[dict[str, Any]]:
         return [json.loads(line) for line in f if line.strip()]
 
 
+def untimed(event: dict[str, Any]) -> dict[str, Any]:
+    """An event without its `time` (epoch ms, differs per run), for comparing whole events."""
+    return {k: v for k, v in event.items() if k != "time"}
+
+
 def diagnose(path: Path) -> tuple[int, dict[str, Any], str]:
     """`traindx diagnose FILE --json` of the project's own CLI: exit 0 = read and diagnosed."""
     npx = shutil.which("npx")

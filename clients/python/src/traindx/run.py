@@ -76,6 +76,9 @@ class Run:
         self._epoch_losses: list[float] = []
         self._lock = threading.RLock()
         self._watchers: list[Any] = []
+        # The run event is written with the first step but dated when the run began, so `time`
+        # never decreases along the trace (docs/spec/trace-format-extensions.md).
+        self._started_ms = _now_ms()
         if name:
             self._facts["name"] = name
         for key, value in (config or {}).items():
@@ -148,7 +151,8 @@ class Run:
 
         With `watch`, the fields are merged into the watched step of the same number.
         """
-        event: dict[str, Any] = {"type": "step", "step": int(step)}
+        # Dated when logged, not when flushed: a pending step may wait up to 32 steps.
+        event: dict[str, Any] = {"type": "step", "step": int(step), "time": _now_ms()}
         ep = epoch if epoch is not None else self.current_epoch
         if ep is not None:
             event["epoch"] = int(ep)
@@ -329,16 +333,20 @@ class Run:
         if not self._started:
             self._started = True
             events = [self._run_event(), *events]
+        now = None
         for e in events:
             if e["type"] == "step":
                 self._last_step = max(self._last_step, e["step"])
+            elif "time" not in e:
+                now = now or _now_ms()
+                e["time"] = now
         try:
             self.sink.write(events)
         except Exception as err:  # a full disk must not end the training
             print(f"traindx: could not write the trace ({err!r})", file=sys.stderr)
 
     def _run_event(self) -> dict[str, Any]:
-        run: dict[str, Any] = {"type": "run", "formatVersion": 1, "id": self.id}
+        run: dict[str, Any] = {"type": "run", "formatVersion": 1, "id": self.id, "time": self._started_ms}
         run.update(self._facts)
         run["tags"] = {**self._tags, **{k: str(v) for k, v in (self._facts.get("tags") or {}).items()}}
         return run
@@ -363,6 +371,11 @@ def end_status_of(error: Optional[BaseException]) -> tuple[Optional[str], Option
         return (None, None) if error.code in (0, None) else ("crashed", f"SystemExit: {error.code}")
     message = str(error).splitlines()[0][:200] if str(error) else ""
     return "crashed", f"{type(error).__name__}: {message}" if message else type(error).__name__
+
+
+def _now_ms() -> int:
+    """Wall time in epoch milliseconds, the trace's `time` field (one clock read per event)."""
+    return int(time.time() * 1000)
 
 
 def _numbers(values: dict[str, Any]) -> dict[str, float]:
