@@ -114,13 +114,21 @@ class LayerStatsPlan:
                 reading.grads = grads  # type: ignore[assignment]
         return reading
 
+    def ungraded_layers(self) -> set[int]:
+        """The layers with trainable weights, for a step where no parameter got a gradient: each
+        gets gradNorm 0, because "no gradient reached the weights" is what explains unchanged
+        weights (a loss on a detached tensor). Frozen layers are left without one."""
+        return {p.owner for p in self.weights if p.tensor.requires_grad and p.tensor.grad is None}
+
     def measure(
         self,
         grads: Optional[GradReading],
         before: Optional[list[torch.Tensor]],
         activations: dict[int, OutputSummary],
+        ungraded: Optional[set[int]] = None,
     ) -> DeferredStats:
-        """All statistics of a sampled step as one device vector and its decoder."""
+        """All statistics of a sampled step as one device vector and its decoder. `ungraded`: the
+        layers to record with gradNorm 0 when no parameter got a gradient."""
         weights = self._weight_tensors
         biases = self._bias_tensors
         detailed = grads is not None and grads.detail is not None
@@ -149,7 +157,7 @@ class LayerStatsPlan:
 
         def decode(values: list[float]) -> dict[str, Any]:
             return self._decode(
-                values, has_delta, w_width, grads if detailed else None, act_owners, summaries
+                values, has_delta, w_width, grads if detailed else None, act_owners, summaries, ungraded
             )
 
         return DeferredStats(vector, decode)
@@ -162,6 +170,7 @@ class LayerStatsPlan:
         grads: Optional[GradReading],
         act_owners: list[int],
         summaries: list[OutputSummary],
+        ungraded: Optional[set[int]] = None,
     ) -> dict[str, Any]:
         acc: list[dict[str, float]] = [{} for _ in self.layers]
         nw, nb = len(self.weights), len(self.biases)
@@ -215,6 +224,8 @@ class LayerStatsPlan:
                 s.update(gradNorm=math.sqrt(a["gq"]), gradMean=mean, gradStd=std, gradMaxAbs=a["gmax"])
                 if "gnz" in a:
                     s["zeroGradFraction"] = 1 - a["gnz"] / a["gn"]
+            elif ungraded and i in ungraded:
+                s["gradNorm"] = 0.0
             if a.get("wn"):
                 mean, std = _mean_std(a["wn"], a["ws"], a["wq"])
                 norm = math.sqrt(a["wq"])

@@ -57,6 +57,7 @@ class TorchWatcher:
         self.step = 0
         self._last_global_step = -1
         self._grads: Optional[GradReading] = None
+        self._ungraded: Optional[set[int]] = None
         self._before: Optional[list[torch.Tensor]] = None
         self._first_input: Optional[torch.Tensor] = None
         self._handles: list[Any] = []
@@ -83,6 +84,10 @@ class TorchWatcher:
             self.describe_run(optimizer or self.optimizer)
         sampled = self.sampled()
         self._grads = self.plan.read_grads(detailed=sampled)
+        # No parameter got a gradient (a loss on a detached tensor): on sampled steps that is
+        # written as gradNorm 0, the evidence for "the weights did not change because nothing
+        # reached them". Only then is requires_grad read, once per weight.
+        self._ungraded = self.plan.ungraded_layers() if sampled and self._grads is None else None
         self._before = self.plan.snapshot() if sampled else None
 
     def after_step(
@@ -95,9 +100,11 @@ class TorchWatcher:
         sampled = self.sampled()
         layers = None
         if sampled:
-            layers = self.plan.measure(self._grads, self._before, self.taps.take())
-        grad_norm = self._grads.total_norm() if self._grads is not None else None
-        self._grads = self._before = None
+            layers = self.plan.measure(self._grads, self._before, self.taps.take(), self._ungraded)
+        grad_norm: Any = self._grads.total_norm() if self._grads is not None else None
+        if grad_norm is None and sampled and self._ungraded:
+            grad_norm = 0.0
+        self._grads = self._before = self._ungraded = None
         if loss is None:
             loss = capture.take_loss()
         if self.run.current_epoch is None:
