@@ -127,6 +127,8 @@ export const StepEvent = z.looseObject({
   metrics: Metrics.optional(),
   gradNorm: Magnitude.optional(),
   layers: z.record(z.string(), LayerStats).optional(),
+  /** The model was in training mode (PyTorch `model.training`; extension: trace-format-extensions.md). */
+  training: z.boolean().optional(),
 });
 export type StepEvent = z.infer<typeof StepEvent>;
 

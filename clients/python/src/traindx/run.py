@@ -146,8 +146,10 @@ class Run:
         epoch: Optional[int] = None,
         grad_norm: Any = None,
         layers: Any = None,
+        training: Optional[bool] = None,
     ) -> None:
         """Records one optimisation step. Values may be device tensors (read back later, together).
+        `training`: whether the model was in training mode (PyTorch `model.training`).
 
         With `watch`, the fields are merged into the watched step of the same number.
         """
@@ -166,6 +168,8 @@ class Run:
             event["metrics"] = dict(metrics)
         if layers is not None:
             event["layers"] = layers
+        if training is not None:
+            event["training"] = bool(training)
         self._add_step(event)
 
     def log_epoch(

@@ -115,6 +115,9 @@ class TorchWatcher:
             learning_rate=learning_rate_of(opt) if opt is not None else None,
             grad_norm=grad_norm,
             layers=layers,
+            # Sampled steps only (one attribute read): a step taken in eval mode is how
+            # "model.eval() was never undone" shows in the trace.
+            training=bool(self.model.training) if sampled else None,
             **fields,
         )
         self.step += 1
