@@ -3,7 +3,7 @@ accepts the trace, planted faults are diagnosed as those faults, crashes and ext
 
 from __future__ import annotations
 
-from conftest import SCRIPTS, diagnose_all, read_trace, run_traindx, top_cause
+from conftest import SCRIPTS, diagnose_all, read_trace, run_traindx, top_cause, untimed
 
 SCRIPT = str(SCRIPTS / "torch_mlp.py")
 
@@ -47,7 +47,7 @@ def test_a_crash_ends_the_run_as_crashed_and_keeps_the_exit_code(tmp_path):
     assert done.returncode == 1
     assert "RuntimeError: planted crash" in done.stderr
     events = read_trace(out)
-    assert events[-1] == {
+    assert untimed(events[-1]) == {
         "type": "end",
         "status": "crashed",
         "step": 6,
@@ -59,7 +59,7 @@ def test_ctrl_c_ends_the_run_as_interrupted_and_the_reader_accepts_it(tmp_path):
     out = tmp_path / "interrupted.jsonl"
     done = run_traindx(["run", "--out", str(out), "--", SCRIPT, "--interrupt-at", "9"])
     assert done.returncode != 0 and "KeyboardInterrupt" in done.stderr
-    assert read_trace(out)[-1] == {
+    assert untimed(read_trace(out)[-1]) == {
         "type": "end",
         "status": "interrupted",
         "step": 8,
