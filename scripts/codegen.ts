@@ -37,6 +37,7 @@ export async function generateResolverTypes(): Promise<string> {
         SymptomFinding: '../parents.js#SymptomFindingParent',
         ExplanationPath: '../../domain/index.js#ExplanationPath',
         MissingEvidence: '../../domain/index.js#MissingEvidence',
+        ExplainedElsewhere: '../../domain/index.js#ExplainedElsewhere',
         SuggestsEdge: '../parents.js#SuggestsEdgeParent',
         FixedByEdge: '../parents.js#FixedByEdgeParent',
         Outcome: '../../domain/index.js#Outcome',

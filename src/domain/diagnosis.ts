@@ -81,6 +81,14 @@ export const MissingEvidence = z.object({
 });
 export type MissingEvidence = z.infer<typeof MissingEvidence>;
 
+/** A symptom a cause would explain that a higher-ranked cause explains as its consequence. */
+export const ExplainedElsewhere = z.object({
+  symptomId: z.string(),
+  layer: z.string().optional(),
+  cause: z.string(),
+});
+export type ExplainedElsewhere = z.infer<typeof ExplainedElsewhere>;
+
 export const DiagnosedCause = z.object({
   id: z.string(),
   name: z.string(),
@@ -94,9 +102,7 @@ export const DiagnosedCause = z.object({
    * Symptoms this cause would explain that a higher-ranked cause explains as
    * its consequences (they began after its own evidence): counted there, not here.
    */
-  explainedBy: z
-    .array(z.object({ symptomId: z.string(), layer: z.string().optional(), cause: z.string() }))
-    .optional(),
+  explainedBy: z.array(ExplainedElsewhere).optional(),
 });
 export type DiagnosedCause = z.infer<typeof DiagnosedCause>;
 

@@ -30,7 +30,8 @@ const FULL = `query($id: ID!) { run(id: $id) { diagnosis {
     paths { occurrence { id confidence severity firstStep lastStep layer evidence }
       suggests { weight rationale source { id } } contribution cause { id }
       fixedBy { remedy { id } effectiveness rationale source { id } tries successes } }
-    against { symptom { id } weight factor } }
+    against { symptom { id } weight factor }
+    explainedBy { symptom { id } layer cause { id } } }
   remedies { id name forCauses action score tries successes edits } } } }`;
 
 /** The GraphQL answer in the shape of `traindx diagnose --json` (nested nodes back to ids). */
@@ -49,6 +50,11 @@ function asCliJson(d: any) {
         fixedBy: p.fixedBy.map((f: any) => ({ ...f, remedy: f.remedy.id, source: f.source.id })),
       })),
       against: c.against.map((a: any) => ({ symptomId: a.symptom.id, weight: a.weight, factor: a.factor })),
+      // Absent in the CLI's JSON when no symptom went to a higher cause.
+      explainedBy:
+        c.explainedBy?.map((e: any) =>
+          strip({ symptomId: e.symptom.id, layer: e.layer, cause: e.cause.id }),
+        ) ?? undefined,
     })),
   };
 }

@@ -41,16 +41,24 @@ export const diagnosisResolvers: Resolvers = {
       );
     },
   },
-  MissingEvidence: {
-    symptom: async (m, _, ctx) =>
-      (await knowledge(ctx)).symptom.get(m.symptomId) ?? {
-        id: m.symptomId,
-        name: m.symptomId,
-        description: '',
-        kind: 'dynamic',
-        aliases: [],
-        outcome: false,
-        risk: false,
-      },
+  MissingEvidence: { symptom: (m, _, ctx) => symptomOf(ctx, m.symptomId) },
+  ExplainedElsewhere: {
+    symptom: (e, _, ctx) => symptomOf(ctx, e.symptomId),
+    layer: (e) => e.layer ?? null,
+    cause: (e, _, ctx) => causeOf(ctx, e.cause),
   },
 };
+
+async function symptomOf(ctx: RequestContext, id: string) {
+  return (
+    (await knowledge(ctx)).symptom.get(id) ?? {
+      id,
+      name: id,
+      description: '',
+      kind: 'dynamic' as const,
+      aliases: [],
+      outcome: false,
+      risk: false,
+    }
+  );
+}
