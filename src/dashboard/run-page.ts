@@ -41,8 +41,12 @@ export function runPageHtml(v: RunView): string {
     sections: Object.fromEntries(v.sections.map((s) => [s.id, s.hash])),
     data: v.dataHash,
   };
+  // The why card comes first, under the verdict, as in the report; the alerts and the rest follow.
+  const why = v.sections.filter((s) => s.id === 'why');
+  const rest = v.sections.filter((s) => s.id !== 'why');
   const main = `${v.head.html}
 <nav aria-label="Sections" class="sections"><ul>${links}</ul></nav>
+${why.map((s) => s.html).join('\n')}
 <section id="live" aria-labelledby="live-h"><h2 id="live-h">${running ? 'Live alerts' : 'Alerts'}</h2>
 <p id="live-state" class="live-state">${
     running
@@ -55,7 +59,7 @@ ${running ? `<p class="meta">Each symptom as it starts, changes or resolves, and
     .map((a) => alertItemHtml(a, v.names))
     .join('')}</ul>
 </section>
-${v.sections.map((s) => s.html).join('\n')}
+${rest.map((s) => s.html).join('\n')}
 <script type="application/json" id="${REPORT_DATA_ID}">${scriptJson(v.data)}</script>
 <script type="application/json" id="${HASHES_ID}">${scriptJson(hashes)}</script>`;
   return layout({

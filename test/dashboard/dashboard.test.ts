@@ -42,6 +42,8 @@ describe('the dashboard, served by the API app', () => {
     for (const id of ['why', 'summary', 'causes', 'symptoms', 'remedies', 'edits', 'charts', 'live'])
       expect(html).toContain(`<section id="${id}"`);
     expect(html.indexOf('id="cause-learning_rate_too_high"')).toBe(html.indexOf('id="cause-'));
+    // The why card under the verdict, before the alerts panel.
+    expect(html.indexOf('<section id="why"')).toBeLessThan(html.indexOf('<section id="live"'));
     expect(html).toContain('<script src="/assets/charts.js" defer></script>');
     expect(html).not.toMatch(/<script>|<style>|style="/);
 
