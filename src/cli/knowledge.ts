@@ -5,7 +5,7 @@ import {
   loadShippedSeed,
   revertKnowledgeChanges,
 } from '../knowledge/index.js';
-import { openStore } from '../store/index.js';
+import { withStore } from '../store/index.js';
 
 // A value as one line of the diff: JSON, cut so a long snippet does not flood the terminal.
 const shown = (v: unknown) => {
@@ -50,16 +50,4 @@ export async function knowledgeRevert(
     revertKnowledgeChanges(store, ids, await loadShippedSeed()),
   );
   for (const c of reverted) out(`reverted ${c.id} (${c.kind === 'added' ? 'removed' : 'back to the seed'})`);
-}
-
-async function withStore<T>(
-  config: Config,
-  use: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>,
-) {
-  const store = await openStore(config);
-  try {
-    return await use(store);
-  } finally {
-    await store.close();
-  }
 }

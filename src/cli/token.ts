@@ -1,7 +1,7 @@
 import { hashToken, newTokenSecret } from '../api/index.js';
 import type { Config } from '../config/index.js';
 import { InputError } from '../errors/index.js';
-import { openStore, type TokenScope } from '../store/index.js';
+import { type TokenScope, withStore } from '../store/index.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
@@ -43,16 +43,4 @@ export async function tokenRevoke(config: Config, name: string, out: (line: stri
   if (!revoked)
     throw new InputError(`No token named '${name}' (traindx token list shows them).`, 'TOKEN_NOT_FOUND');
   out(`token '${name}' revoked`);
-}
-
-async function withStore<T>(
-  config: Config,
-  use: (store: Awaited<ReturnType<typeof openStore>>) => Promise<T>,
-) {
-  const store = await openStore(config);
-  try {
-    return await use(store);
-  } finally {
-    await store.close();
-  }
 }

@@ -21,3 +21,21 @@ export function openStore(
   }
   return openMemoryStore({ dataDir: config.dataDir });
 }
+
+/**
+ * Opens the configured store, hands it to `use`, and closes it whatever
+ * happens: for commands that work on a store the server does not hold.
+ *
+ * @example const tokens = await withStore(config, (store) => store.listTokens());
+ */
+export async function withStore<T>(
+  config: Parameters<typeof openStore>[0],
+  use: (store: GraphStore) => Promise<T>,
+): Promise<T> {
+  const store = await openStore(config);
+  try {
+    return await use(store);
+  } finally {
+    await store.close();
+  }
+}
