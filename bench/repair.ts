@@ -42,273 +42,20 @@ import { initTfjsBackend } from '../src/monitor/index.js';
 import { autoRepair, type RepairReport } from '../src/repair/index.js';
 import type { GraphStore } from '../src/store/index.js';
 import { openMemoryStore } from '../src/store/index.js';
-import { createRng, parseTemplate, type TemplateInput, trainAndDiagnose } from '../src/train/index.js';
+import { createRng, type TemplateInput, trainAndDiagnose } from '../src/train/index.js';
+import {
+  BASES,
+  type BaseName,
+  HELDOUT,
+  HELDOUT_BASES,
+  SCENARIOS,
+  type Scenario,
+  templateOf,
+} from './repair-scenarios.js';
 
 const { tf, backend } = await initTfjsBackend();
 const dir = mkdtempSync(join(tmpdir(), 'traindx-bench-repair-'));
 const MAX_ATTEMPTS = 3;
-
-// --- the scenarios -------------------------------------------------------------------------
-
-const common = {
-  preprocessing: { standardize: true },
-  loss: 'categoricalCrossentropy',
-  epochs: 20,
-  batchSize: 32,
-} as const;
-const BASES: Record<string, TemplateInput> = {
-  blobs: {
-    ...common,
-    data: { generate: 'blobs', samples: 400, features: 4, classes: 3, noise: 2 },
-    model: { preset: 'mlp', hidden: [16] },
-    optimizer: { name: 'adam', learningRate: 0.01 },
-  },
-  moons: {
-    ...common,
-    data: { generate: 'moons', samples: 400, noise: 0.2 },
-    model: { preset: 'mlp', hidden: [32, 32] },
-    optimizer: { name: 'adam', learningRate: 0.005 },
-  },
-  circles: {
-    ...common,
-    data: { generate: 'circles', samples: 400, noise: 0.08 },
-    model: { preset: 'mlp', hidden: [32, 32] },
-    optimizer: { name: 'adam', learningRate: 0.01 },
-  },
-  regression: {
-    ...common,
-    loss: 'meanSquaredError',
-    data: { generate: 'regression', samples: 400, features: 4, noise: 0.1 },
-    model: { preset: 'mlp', hidden: [16, 16] },
-    optimizer: { name: 'adam', learningRate: 0.01 },
-  },
-  digits: {
-    ...common,
-    preprocessing: { scaleToUnit: true },
-    epochs: 8,
-    data: { generate: 'digits8x8', samples: 1000, noise: 0.3 },
-    model: { preset: 'mlp', hidden: [64] },
-    optimizer: { name: 'adam', learningRate: 0.005 },
-  },
-};
-
-type Mutable = Record<string, any>;
-type Patch = (t: Mutable) => void;
-const opt =
-  (name: string, learningRate: number, more: object = {}): Patch =>
-  (t) => {
-    t.optimizer = { name, learningRate, ...more };
-  };
-const model =
-  (m: object): Patch =>
-  (t) => {
-    t.model = m;
-  };
-const both =
-  (...patches: Patch[]): Patch =>
-  (t) => {
-    for (const p of patches) p(t);
-  };
-const unscaled =
-  (scale: number, offset = 0): Patch =>
-  (t) => {
-    t.preprocessing = { standardize: false };
-    Object.assign(t.data, { scale, offset });
-  };
-const tiny =
-  (data: object, epochs: number): Patch =>
-  (t) => {
-    Object.assign(t, { data, epochs, validationSplit: 0.3 });
-  };
-const dense = (units: number, more: object = {}) => ({ type: 'dense', units, activation: 'relu', ...more });
-const deep = (depth: number) => ({ preset: 'deep-mlp', depth, units: 16, activation: 'sigmoid' });
-const deadRelu = model({ preset: 'mlp', hidden: [16, 16], biasInitializer: 'constant(-3)' });
-
-interface Scenario {
-  id: string;
-  fault: string;
-  base: keyof typeof BASES;
-  patch: Patch;
-}
-const SCENARIOS: Scenario[] = [
-  { id: 'lr-sgd-blobs', fault: 'learning rate too high', base: 'blobs', patch: opt('sgd', 30) },
-  { id: 'lr-sgd-moons', fault: 'learning rate too high', base: 'moons', patch: opt('sgd', 3) },
-  {
-    id: 'lr-momentum-circles',
-    fault: 'learning rate too high',
-    base: 'circles',
-    patch: opt('momentum', 1, { momentum: 0.9 }),
-  },
-  { id: 'lr-adam-blobs', fault: 'learning rate too high', base: 'blobs', patch: opt('adam', 2) },
-  { id: 'lr-adam-moons', fault: 'learning rate too high', base: 'moons', patch: opt('adam', 1) },
-  { id: 'lr-rmsprop-circles', fault: 'learning rate too high', base: 'circles', patch: opt('rmsprop', 0.3) },
-  { id: 'lr-sgd-regression', fault: 'learning rate too high', base: 'regression', patch: opt('sgd', 0.5) },
-  { id: 'lr-adam-regression', fault: 'learning rate too high', base: 'regression', patch: opt('adam', 1) },
-  { id: 'lr-sgd-digits', fault: 'learning rate too high', base: 'digits', patch: opt('sgd', 5) },
-  { id: 'lr-adagrad-moons', fault: 'learning rate too high', base: 'moons', patch: opt('adagrad', 5) },
-  {
-    id: 'deep-sigmoid-blobs',
-    fault: 'deep sigmoid stack',
-    base: 'blobs',
-    patch: both(model(deep(8)), opt('sgd', 0.1)),
-  },
-  {
-    id: 'deep-sigmoid-moons',
-    fault: 'deep sigmoid stack',
-    base: 'moons',
-    patch: both(model(deep(10)), opt('sgd', 0.05)),
-  },
-  {
-    id: 'deep-sigmoid-circles',
-    fault: 'deep sigmoid stack',
-    base: 'circles',
-    patch: both(model(deep(8)), opt('sgd', 0.1)),
-  },
-  { id: 'dead-relu-blobs', fault: 'dead ReLU (bias init -3)', base: 'blobs', patch: deadRelu },
-  { id: 'dead-relu-moons', fault: 'dead ReLU (bias init -3)', base: 'moons', patch: deadRelu },
-  { id: 'dead-relu-circles', fault: 'dead ReLU (bias init -3)', base: 'circles', patch: deadRelu },
-  { id: 'unscaled-blobs', fault: 'unnormalised inputs', base: 'blobs', patch: unscaled(100, 500) },
-  { id: 'unscaled-moons', fault: 'unnormalised inputs', base: 'moons', patch: unscaled(1, 1000) },
-  { id: 'unscaled-regression', fault: 'unnormalised inputs', base: 'regression', patch: unscaled(200) },
-  { id: 'unscaled-circles', fault: 'unnormalised inputs', base: 'circles', patch: unscaled(1000) },
-  {
-    id: 'linear-output-ce',
-    fault: 'wrong output activation / loss',
-    base: 'blobs',
-    patch: (t) => {
-      t.model.output = { activation: 'linear' };
-    },
-  },
-  {
-    id: 'linear-output-bce',
-    fault: 'wrong output activation / loss',
-    base: 'moons',
-    patch: (t) => {
-      t.loss = 'binaryCrossentropy';
-      t.model.output = { activation: 'linear', units: 1 };
-    },
-  },
-  {
-    id: 'softmax-one-unit',
-    fault: 'wrong output activation / loss',
-    base: 'moons',
-    patch: (t) => {
-      t.loss = 'binaryCrossentropy';
-      t.model.output = { activation: 'softmax', units: 1 };
-    },
-  },
-  {
-    id: 'softmax-regression',
-    fault: 'wrong output activation / loss',
-    base: 'regression',
-    patch: (t) => {
-      t.model.output = { activation: 'softmax' };
-    },
-  },
-  {
-    id: 'sigmoid-regression',
-    fault: 'wrong output activation / loss',
-    base: 'regression',
-    patch: (t) => {
-      t.model.output = { activation: 'sigmoid' };
-    },
-  },
-  {
-    id: 'frozen-all-blobs',
-    fault: 'frozen layers',
-    base: 'blobs',
-    patch: model({
-      layers: [
-        dense(16, { trainable: false }),
-        { type: 'dense', units: 3, activation: 'softmax', trainable: false },
-      ],
-    }),
-  },
-  {
-    id: 'frozen-all-moons',
-    fault: 'frozen layers',
-    base: 'moons',
-    patch: model({
-      layers: [
-        dense(32, { trainable: false }),
-        dense(32, { trainable: false }),
-        { type: 'dense', units: 2, activation: 'softmax', trainable: false },
-      ],
-    }),
-  },
-  {
-    id: 'frozen-all-regression',
-    fault: 'frozen layers',
-    base: 'regression',
-    patch: model({
-      layers: [dense(16, { trainable: false }), { type: 'dense', units: 1, trainable: false }],
-    }),
-  },
-  { id: 'zero-lr-adam-blobs', fault: 'zero or too low learning rate', base: 'blobs', patch: opt('adam', 0) },
-  {
-    id: 'zero-lr-momentum-moons',
-    fault: 'zero or too low learning rate',
-    base: 'moons',
-    patch: opt('momentum', 0, { momentum: 0.9 }),
-  },
-  {
-    id: 'low-lr-adam-moons',
-    fault: 'zero or too low learning rate',
-    base: 'moons',
-    patch: opt('adam', 1e-5),
-  },
-  {
-    id: 'low-lr-adam-circles',
-    fault: 'zero or too low learning rate',
-    base: 'circles',
-    patch: opt('adam', 1e-6),
-  },
-  {
-    id: 'low-lr-rmsprop-regression',
-    fault: 'zero or too low learning rate',
-    base: 'regression',
-    patch: opt('rmsprop', 1e-6),
-  },
-  {
-    id: 'overfit-tiny-moons',
-    fault: 'overfitting on tiny data',
-    base: 'moons',
-    patch: both(
-      tiny({ generate: 'moons', samples: 60, noise: 0.3 }, 100),
-      model({ preset: 'mlp', hidden: [128, 128] }),
-    ),
-  },
-  {
-    id: 'overfit-noisy-moons',
-    fault: 'overfitting on tiny data',
-    base: 'moons',
-    patch: both(
-      tiny({ generate: 'moons', samples: 100, noise: 0.25, labelNoise: 0.15 }, 100),
-      model({ preset: 'mlp', hidden: [128, 128] }),
-    ),
-  },
-  {
-    id: 'overfit-tiny-digits',
-    fault: 'overfitting on tiny data',
-    base: 'digits',
-    patch: both(
-      tiny({ generate: 'digits8x8', samples: 150, noise: 1 }, 60),
-      model({ preset: 'mlp', hidden: [128] }),
-    ),
-  },
-  {
-    id: 'narrow-circles',
-    fault: 'too little capacity',
-    base: 'circles',
-    patch: model({ preset: 'mlp', hidden: [2] }),
-  },
-];
-
-function templateOf(base: keyof typeof BASES, patch: Patch, name: string, seed: number) {
-  const t = structuredClone(BASES[base]!) as Mutable;
-  patch(t);
-  return parseTemplate({ ...t, name, seed }, name);
-}
 
 // --- passes ---------------------------------------------------------------------------------
 
@@ -324,11 +71,15 @@ interface Outcome {
 }
 
 interface Pass {
-  name: 'teach' | 'off' | 'on' | 'random' | 'linked';
+  name: 'teach' | 'off' | 'on' | 'random' | 'linked' | 'held-off' | 'held-on';
   label: string;
   seed: number;
   random?: 'all' | 'linked';
   shared?: boolean;
+  /** Repairs the held-out set (other data, other widths) instead of the teaching set. */
+  heldOut?: boolean;
+  /** Counts its own outcomes on the graph (default true; the held-out learning-on pass only reads). */
+  record?: boolean;
 }
 
 const PASSES: Pass[] = [
@@ -342,22 +93,42 @@ const PASSES: Pass[] = [
     seed: 4,
     random: 'linked',
   },
+  {
+    name: 'held-off',
+    label: 'held-out set, learning off (seed 6, fresh graph each)',
+    seed: 6,
+    heldOut: true,
+  },
+  {
+    name: 'held-on',
+    label: 'held-out set, learning on (seed 6, graph taught by the teach pass, read only)',
+    seed: 6,
+    heldOut: true,
+    shared: true,
+    record: false,
+  },
 ];
 const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
-const chosenPasses = process.env.BENCH_PASSES?.split(',');
-const scenarios = SCENARIOS.filter((s) => !only || only.test(s.id));
+// `heldout` is short for the three passes the learning lift needs.
+const chosenPasses = process.env.BENCH_PASSES?.replace('heldout', 'teach,held-off,held-on').split(',');
+const passes = PASSES.filter((p) => !chosenPasses || chosenPasses.includes(p.name));
+const setOf = (p: Pass) => (p.heldOut ? HELDOUT : SCENARIOS).filter((s) => !only || only.test(s.id));
 
 const started = performance.now();
 const quiet = () => {};
 console.log(
-  `bench:repair: ${scenarios.length} faulty scenarios, ≤ ${MAX_ATTEMPTS} attempts each, tfjs backend ${backend}`,
+  `bench:repair: ${SCENARIOS.length} teaching and ${HELDOUT.length} held-out faulty scenarios, ≤ ${MAX_ATTEMPTS} attempts each, tfjs backend ${backend}`,
 );
-await checkBases([2, 4]);
+await checkBases(
+  [...new Set(passes.filter((p) => !p.heldOut).map((p) => p.seed))],
+  [...new Set(passes.filter((p) => p.heldOut).map((p) => p.seed))],
+);
 const sharedStore = await openMemoryStore({ dataDir: null });
 // Seeded before the first pass: an outcome counts only on FIXED_BY links that exist.
 await seedTraindx({ store: sharedStore });
 const results = new Map<string, Outcome[]>();
-for (const pass of PASSES.filter((p) => !chosenPasses || chosenPasses.includes(p.name))) {
+for (const pass of passes) {
+  const scenarios = setOf(pass);
   console.log(`\n== pass ${pass.name}: ${pass.label}`);
   // Opened per pass, so it reads the graph as the passes before left it.
   const shared = pass.shared ? (await seedTraindx({ store: sharedStore })).traindx : undefined;
@@ -368,12 +139,13 @@ for (const pass of PASSES.filter((p) => !chosenPasses || chosenPasses.includes(p
     const traindx = shared ?? (await seedTraindx({ store })).traindx;
     const report = await autoRepair(
       { tf, traindx, warn: quiet },
-      templateOf(s.base, s.patch, s.id, pass.seed),
+      templateOf(pass.heldOut ? HELDOUT_BASES : BASES, s, pass.seed),
       {
         baseDir: dir,
         traceDir: join(dir, pass.name),
         runId: `${pass.name}-${s.id}`,
         maxAttempts: MAX_ATTEMPTS,
+        ...(pass.record === false ? { record: false } : {}),
         ...(pass.random ? { strategy: { random: () => draw.uniform(), among: pass.random } } : {}),
       },
     );
@@ -443,7 +215,7 @@ function figures(outcomes: Outcome[]) {
 }
 
 function printSummary() {
-  console.log(`\n== summary (${scenarios.length} scenarios, ≤ ${MAX_ATTEMPTS} attempts)`);
+  console.log(`\n== summary (≤ ${MAX_ATTEMPTS} attempts)`);
   console.log(
     '| pass | repaired ≤ 3 attempts | median attempts (repaired) | repaired by the 1st attempt | repair time ÷ original (sum; median) |',
   );
@@ -494,6 +266,30 @@ function printSummary() {
           .join('; '),
     );
   }
+  const heldOff = results.get('held-off');
+  const heldOn = results.get('held-on');
+  if (heldOff && heldOn) {
+    const f = figures(heldOff);
+    const n = figures(heldOn);
+    const points = (x: number) => `${x >= 0 ? '+' : ''}${(100 * x).toFixed(1)} points`;
+    const liftFirst = n.firstShare - f.firstShare;
+    const liftThree = n.share - f.share;
+    console.log(`\nheld-out set (${f.n} templates), learning off → on:`);
+    console.log(
+      `  repaired at the 1st attempt: ${f.first}/${f.n} → ${n.first}/${n.n} (${points(liftFirst)})`,
+    );
+    console.log(
+      `  repaired within ${MAX_ATTEMPTS}: ${f.repaired}/${f.n} → ${n.repaired}/${n.n} (${points(liftThree)})`,
+    );
+    console.log(
+      `  goal ≥ +10 points at the 1st attempt and no fewer within ${MAX_ATTEMPTS}: ${liftFirst >= 0.1 && n.repaired >= f.repaired ? 'met' : 'NOT met'}`,
+    );
+    const changed = heldOn
+      .map((o, i) => [heldOff[i]!, o] as const)
+      .filter(([a, b]) => a.repairedAt !== b.repairedAt)
+      .map(([a, b]) => `${a.id} ${a.repairedAt ?? '✗'}→${b.repairedAt ?? '✗'}`);
+    console.log(`  changed: ${changed.join(', ') || 'none'}`);
+  }
   console.log(`\ntotal wall time ${((performance.now() - started) / 60_000).toFixed(1)} min`);
 }
 
@@ -505,28 +301,30 @@ function byFault(outcomes: Outcome[]): string {
     .join('\n');
 }
 
-async function checkBases(seeds: number[]) {
+async function checkBases(teachingSeeds: number[], heldOutSeeds: number[]) {
   const store: GraphStore = await openMemoryStore({ dataDir: null });
   const { traindx } = await seedTraindx({ store });
   const lines: string[] = [];
-  for (const seed of seeds)
-    for (const base of Object.keys(BASES) as (keyof typeof BASES)[]) {
-      const run = await trainAndDiagnose(
-        { tf, traindx },
-        templateOf(base, () => {}, `base-${base}`, seed),
-        {
+  const sets: [string, Record<BaseName, TemplateInput>, number[]][] = [
+    ['', BASES, teachingSeeds],
+    ['held-', HELDOUT_BASES, heldOutSeeds],
+  ];
+  for (const [prefix, bases, seeds] of sets)
+    for (const seed of seeds)
+      for (const base of Object.keys(bases) as BaseName[]) {
+        const healthy: Scenario = { id: `base-${prefix}${base}`, fault: 'none', base, patch: () => {} };
+        const run = await trainAndDiagnose({ tf, traindx }, templateOf(bases, healthy, seed), {
           baseDir: dir,
           traceDir: join(dir, 'bases'),
-          runId: `base-${base}-${seed}`,
+          runId: `${healthy.id}-${seed}`,
           warn: quiet,
-        },
-      );
-      const final = run.result.final?.val;
-      const metric = final?.accuracy ?? final?.mse;
-      lines.push(
-        `${base}@${seed} ${run.diagnosis.healthy ? 'healthy' : `NOT healthy (${run.diagnosis.symptoms.map((s) => s.id).join(', ')})`} ${metric?.toFixed(3) ?? ''}`,
-      );
-    }
+        });
+        const final = run.result.final?.val;
+        const metric = final?.accuracy ?? final?.mse;
+        lines.push(
+          `${prefix}${base}@${seed} ${run.diagnosis.healthy ? 'healthy' : `NOT healthy (${run.diagnosis.symptoms.map((s) => s.id).join(', ')})`} ${metric?.toFixed(3) ?? ''}`,
+        );
+      }
   await store.close();
   console.log(`bases: ${lines.join('; ')}`);
 }
