@@ -1,4 +1,5 @@
 export * from './diagnosis.js';
+export * from './histogram-series.js';
 export * from './knowledge.js';
 export * from './knowledge-counts.js';
 export * from './numbers.js';

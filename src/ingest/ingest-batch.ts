@@ -16,6 +16,7 @@ import {
   TraceError,
   validateEvent,
 } from '../trace/index.js';
+import { toHistograms } from './to-histograms.js';
 import { toSeries } from './to-series.js';
 
 export interface IngestResult {
@@ -231,6 +232,7 @@ async function ingestNow(
     eventCount: events.length,
     lastStep,
     series,
+    histograms: deps.keepSeries === false ? [] : toHistograms(body),
     occurrences: changed,
     stateDelta,
     status,

@@ -1,4 +1,6 @@
 import type {
+  HistogramPoint,
+  HistogramSeries,
   KnowledgeCounts,
   KnowledgeSeed,
   Outcome,
@@ -34,6 +36,8 @@ export interface StoredBatch {
   eventCount: number;
   lastStep?: number;
   series: SeriesChunk[];
+  /** The weight and gradient histograms the batch's steps carried, in event order (kept bounded: histogram-bounds.ts). */
+  histograms?: HistogramPoint[];
   occurrences: SymptomOccurrence[];
   /**
    * The whole detector state after this batch (JSON), as versions before
@@ -112,6 +116,11 @@ export interface GraphStore extends AlertStore {
   appendBatch(runId: string, batch: StoredBatch): Promise<{ accepted: boolean }>;
   /** A run's series, chunks merged and ordered by step; one key or all. */
   readSeries(runId: string, key?: string): Promise<SeriesChunk[]>;
+  /**
+   * A run's weight and gradient histograms per (layer, kind), steps ascending,
+   * thinned to HISTOGRAM_BOUNDS; by kind, then layer. Empty for a run without any.
+   */
+  readHistograms(runId: string): Promise<HistogramSeries[]>;
   /** A run's symptom occurrences; a later write of the same (symptom, layer, firstStep) replaces the earlier. */
   readOccurrences(runId: string): Promise<SymptomOccurrence[]>;
 

@@ -63,6 +63,7 @@ export function checkBatchLimits(runId: string, batch: StoredBatch): void {
     }
   }
   for (const o of batch.occurrences) checkName('layer', o.layer, STORE_LIMITS.layerNameChars);
+  for (const h of batch.histograms ?? []) checkName('layer', h.layer, STORE_LIMITS.layerNameChars);
 }
 
 export function checkOutcomeLimits(outcome: Outcome): void {

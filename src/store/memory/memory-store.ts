@@ -1,4 +1,11 @@
-import type { RunEvent, RunSummary, SeriesChunk, StoredRun, SymptomOccurrence } from '../../domain/index.js';
+import type {
+  HistogramSeries,
+  RunEvent,
+  RunSummary,
+  SeriesChunk,
+  StoredRun,
+  SymptomOccurrence,
+} from '../../domain/index.js';
 import { StoreUnavailableError, TraindxError } from '../../errors/index.js';
 import {
   BatchConflictError,
@@ -8,6 +15,7 @@ import {
   RunNotFoundError,
   type StoredBatch,
 } from '../graph-store.js';
+import { histogramKey, mergeHistogramPoints } from '../histogram-bounds.js';
 import { checkBatchLimits, checkRunLimits } from '../limits.js';
 import { type AlertRecord, createAlertRecords, isAlertRecord } from './alert-records.js';
 import { Journal } from './journal.js';
@@ -19,6 +27,8 @@ import { createTokenMaps, isTokenRecord, type TokenRecord } from './tokens.js';
 interface RunState extends StoredRun, RunStateParts {
   batchIds: Set<string>;
   chunks: SeriesChunk[];
+  /** By histogramKey; bounded (histogram-bounds.ts), so a long run does not grow them. */
+  histograms: Map<string, HistogramSeries>;
   occurrences: Map<string, SymptomOccurrence>;
 }
 
@@ -71,6 +81,7 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
         batchCount: 0,
         batchIds: new Set(),
         chunks: [],
+        histograms: new Map(),
         occurrences: new Map(),
         stateParts: new Map(),
       });
@@ -96,6 +107,9 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
     if (b.status) run.status = b.status;
     applyBatchState(run, b);
     run.chunks.push(...b.series);
+    if (b.histograms?.length)
+      for (const h of mergeHistogramPoints([...run.histograms.values()], b.histograms))
+        run.histograms.set(histogramKey(h), h);
     for (const o of b.occurrences) run.occurrences.set(occurrenceKey(o), o);
     return true;
   };
@@ -154,7 +168,15 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
     getRun: async (runId) => {
       const r = runs.get(runId);
       if (!r) return null;
-      const { batchIds: _b, chunks: _c, occurrences: _o, stateParts: _s, detectorState, ...stored } = r;
+      const {
+        batchIds: _b,
+        chunks: _c,
+        histograms: _h,
+        occurrences: _o,
+        stateParts: _s,
+        detectorState,
+        ...stored
+      } = r;
       // Strings are immutable, so the detector state (~25 kB, read by every batch
       // and every diagnosis) needs no copy; the same string also lets its readers
       // compare and memoise it cheaply.
@@ -193,6 +215,13 @@ export async function openMemoryStore(options: MemoryStoreOptions): Promise<Grap
       const r = runs.get(runId);
       if (!r) throw new RunNotFoundError(runId);
       return mergeChunks(key ? r.chunks.filter((c) => c.key === key) : r.chunks);
+    },
+    readHistograms: async (runId) => {
+      const r = runs.get(runId);
+      if (!r) throw new RunNotFoundError(runId);
+      return structuredClone(
+        [...r.histograms.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, h]) => h),
+      );
     },
     readOccurrences: async (runId) => {
       const r = runs.get(runId);

@@ -28,6 +28,7 @@ import {
 import { ALERT_SCHEMA } from './alert-queries.js';
 import { createNeo4jAlerts } from './alerts.js';
 import { createReadiness, DRIVER_TIMEOUTS, isUnavailable, storeDown } from './availability.js';
+import { HISTOGRAM_SCHEMA, readHistograms, writeHistograms } from './histograms.js';
 import { removeKnowledge, untagKnowledge, writeKnowledge, writeKnowledgeTags } from './knowledge-writes.js';
 import { discardOutcome, outcomeRecordFrom, writeOutcome } from './outcomes.js';
 import * as Q from './queries.js';
@@ -80,7 +81,7 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
     }
   };
   const createSchema = async () => {
-    for (const statement of [...Q.SCHEMA, ...ALERT_SCHEMA])
+    for (const statement of [...Q.SCHEMA, ...ALERT_SCHEMA, ...HISTOGRAM_SCHEMA])
       await exec(statement, {}, db).catch((err: unknown) => {
         // Two servers starting on one fresh database both run `IF NOT EXISTS`; the slower one is told the
         // other's index or constraint already exists, which is the state it wanted.
@@ -272,6 +273,8 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
             throw new BatchConflictError(runId, batch.expectedBatchCount, actual);
           }
           await recordBatch((q, p) => txRun(tx, q, p), runId, batch);
+          if (batch.histograms?.length)
+            await writeHistograms((q, p) => txRun(tx, q, p), runId, batch.histograms);
           if (batch.stateDelta)
             await writeStateDelta((q, p) => txRun(tx, q, p), runId, actual, batch.stateDelta);
           return { accepted: true };
@@ -297,6 +300,11 @@ export async function openNeo4jStore(options: Neo4jOptions): Promise<GraphStore>
       return mergeChunks(
         records.map((r) => ({ key: r.get('key'), steps: r.get('steps'), values: r.get('values') })),
       );
+    },
+
+    async readHistograms(runId) {
+      await assertRun(runId);
+      return readHistograms(exec, db, runId);
     },
 
     async readOccurrences(runId) {
