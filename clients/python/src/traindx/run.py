@@ -147,9 +147,13 @@ class Run:
         grad_norm: Any = None,
         layers: Any = None,
         training: Optional[bool] = None,
+        loss_scale: Any = None,
+        step_skipped: Optional[bool] = None,
     ) -> None:
         """Records one optimisation step. Values may be device tensors (read back later, together).
         `training`: whether the model was in training mode (PyTorch `model.training`).
+        `loss_scale`: the mixed-precision loss scale the step's gradients were computed with;
+        `step_skipped`: the loss scaler skipped the update (non-finite gradients).
 
         With `watch`, the fields are merged into the watched step of the same number.
         """
@@ -170,6 +174,10 @@ class Run:
             event["layers"] = layers
         if training is not None:
             event["training"] = bool(training)
+        if loss_scale is not None:
+            event["lossScale"] = loss_scale
+        if step_skipped is not None:
+            event["stepSkipped"] = bool(step_skipped)
         self._add_step(event)
 
     def log_epoch(
@@ -272,7 +280,7 @@ class Run:
             slots: list[tuple[dict[str, Any], str, Optional[str]]] = []
             values: list[Any] = []
             for event in events:
-                for key in ("loss", "learningRate", "gradNorm"):
+                for key in ("loss", "learningRate", "gradNorm", "lossScale"):
                     if key in event and not isinstance(event[key], (int, float)):
                         slots.append((event, key, None))
                         values.append(event[key])

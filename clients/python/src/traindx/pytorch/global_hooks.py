@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
+from . import amp_scaler
 from . import capture as capture_module
 from .optimizer_facts import find_model
 from .watcher import TorchWatcher
@@ -48,3 +49,4 @@ def install_global_hooks(session: AutologSession) -> None:
 
     register_optimizer_step_pre_hook(before)
     register_optimizer_step_post_hook(after)
+    amp_scaler.use_global_hooks(before, after)  # steps a GradScaler skipped never reach the optimizer

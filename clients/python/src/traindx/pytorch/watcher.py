@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import torch
 from torch import nn
 
+from . import amp_scaler
 from . import capture as capture_module
 from .activation_taps import ActivationTaps
 from .capture import capture
@@ -45,6 +46,7 @@ class TorchWatcher:
         framework: str = "pytorch",
     ) -> None:
         capture_module.install()
+        amp_scaler.install()  # a GradScaler's scale and skipped steps (amp_scaler.py)
         self.run = run
         self.model = model
         self.optimizer = optimizer
@@ -63,6 +65,7 @@ class TorchWatcher:
         self._handles: list[Any] = []
         self._epochs_from_loaders = epochs_from_loaders
         if optimizer is not None:
+            amp_scaler.register(self, optimizer)
             optimizer._traindx_watched = True  # type: ignore[attr-defined]
             self._handles.append(optimizer.register_step_pre_hook(lambda opt, a, k: self.before_step(opt)))
             self._handles.append(optimizer.register_step_post_hook(lambda opt, a, k: self.after_step(opt)))
@@ -109,6 +112,8 @@ class TorchWatcher:
             loss = capture.take_loss()
         if self.run.current_epoch is None:
             self.run.current_epoch = 0
+        if amp_scaler.state.pending is not None:  # inside a GradScaler's step
+            fields = {**amp_scaler.take(), **fields}
         self.run.log(
             self.step,
             loss=loss,
