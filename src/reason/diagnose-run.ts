@@ -9,8 +9,9 @@ import {
 } from '../domain/index.js';
 import { adviseSignals } from './advise-signals.js';
 import { createNameIndex, explainCause, toDiagnosedSymptom } from './explain-cause.js';
+import { judgedRisks, weighedAsAdvice } from './judge-by-outcome.js';
 import { recommendRemedies } from './recommend-remedies.js';
-import { risksJudgedByOutcome, scoreCauses } from './score-causes.js';
+import { scoreCauses } from './score-causes.js';
 
 export interface DiagnoseInput {
   run: RunEvent;
@@ -74,21 +75,22 @@ export function diagnoseRun(input: DiagnoseInput): Diagnosis {
 }
 
 /**
- * A risky setup (a `risk` symptom: depth, saturating activations, a rate or
- * batch outside the usual range) that the finished run did not bear out (its
- * outcome could be seen, and nothing but risks was reported above `info`) is
- * shown as the advice it turned out to be, with a line saying why.
+ * A risk the finished run did not bear out (see judge-by-outcome.ts: a risky
+ * setup once its outcome could be seen, a risky dynamic finding once that
+ * outcome contradicts it), in a run where nothing but risks was reported above
+ * `info`, is shown as the advice it turned out to be, with a line saying why.
  */
 function unborneRisksAsAdvice(
   occurrences: SymptomOccurrence[],
   knowledge: KnowledgeSeed,
   observable: string[] | undefined,
 ): SymptomOccurrence[] {
-  const risks = risksJudgedByOutcome(knowledge, observable);
-  const failed = occurrences.some((o) => o.severity !== 'info' && !risks.has(o.symptomId));
+  const risks = judgedRisks(occurrences, knowledge, observable);
+  const dynamic = new Set(knowledge.symptoms.filter((s) => s.kind === 'dynamic').map((s) => s.id));
+  const failed = occurrences.some((o) => o.severity !== 'info' && !weighedAsAdvice(o, risks, dynamic));
   if (risks.size === 0 || failed) return occurrences;
   return occurrences.map((o) =>
-    risks.has(o.symptomId) && o.severity === 'warning'
+    o.severity === 'warning' && weighedAsAdvice(o, risks, dynamic)
       ? { ...o, severity: 'info', evidence: [...o.evidence, UNBORNE] }
       : o,
   );

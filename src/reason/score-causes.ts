@@ -1,5 +1,6 @@
 import type { KnowledgeSeed, MissingEvidence, SymptomOccurrence } from '../domain/index.js';
 import { type AttributedCause, attributeConsequences } from './attribute-consequences.js';
+import { judgedRisks, weighedAsAdvice } from './judge-by-outcome.js';
 
 /** The strongest occurrence of each symptom: what the reasoner weighs. */
 export function strongestBySymptom(occurrences: SymptomOccurrence[]): Map<string, SymptomOccurrence> {
@@ -94,10 +95,12 @@ export function scoreCauses(
   // explains, or fails to learn at all (a warning outcome symptom): then the
   // advice names a candidate for what went wrong, not just what might.
   // A risky setup (a `risk` symptom) is advice too once the run could have
-  // shown its outcome (an outcome symptom was observable) and shows no failure.
+  // shown its outcome (an outcome symptom was observable) and shows no failure;
+  // a risky dynamic finding once that outcome contradicts it (judge-by-outcome.ts).
   const outcomes = outcomeSymptoms(knowledge);
-  const advice = risksJudgedByOutcome(knowledge, observable);
-  const severity = (o: SymptomOccurrence) => (advice.has(o.symptomId) ? 'info' : o.severity);
+  const advice = judgedRisks(occurrences, knowledge, observable);
+  const dynamic = new Set(knowledge.symptoms.filter((s) => s.kind === 'dynamic').map((s) => s.id));
+  const severity = (o: SymptomOccurrence) => (weighedAsAdvice(o, advice, dynamic) ? 'info' : o.severity);
   const notLearning = [...observed.values()].some((o) => o.severity !== 'info' && outcomes.has(o.symptomId));
   for (const parts of support.values()) {
     const failing = notLearning || parts.some((s) => severity(s.occurrence) !== 'info');
@@ -148,21 +151,6 @@ export function scoreCauses(
 
 const outcomeSymptoms = (knowledge: KnowledgeSeed): Set<string> =>
   new Set(knowledge.symptoms.filter((s) => s.outcome).map((s) => s.id));
-
-/**
- * The `risk` symptoms (setups that often fail but need not) whose outcome the
- * run could show: every one of them once an outcome symptom was observable,
- * none before. Those of a run that shows no failure are advice.
- */
-export function risksJudgedByOutcome(
-  knowledge: KnowledgeSeed,
-  observable: Iterable<string> | undefined,
-): ReadonlySet<string> {
-  if (observable === undefined) return new Set();
-  const outcomes = outcomeSymptoms(knowledge);
-  const seen = [...observable].some((id) => outcomes.has(id));
-  return new Set(seen ? knowledge.symptoms.filter((s) => s.risk).map((s) => s.id) : []);
-}
 
 const evidence = (parts: Support[]) =>
   Math.min(1 - parts.reduce((miss, s) => miss * (1 - s.p), 1), MAX_EVIDENCE);

@@ -25,6 +25,10 @@ export const GeneralisationThresholds = z.object({
   underfitAccuracyGain: z.number().min(0).max(1).default(0.25),
   underfitBaselineFraction: z.number().positive().default(0.8),
   underfitMinFraction: z.number().min(0).max(1).default(0.5),
+  /** Below the underfitting bounds, a run that learned only part of its task is noted (info). */
+  partialFitChanceFraction: z.number().positive().default(0.5),
+  partialFitAccuracyGain: z.number().min(0).max(1).default(0.6),
+  partialFitBaselineFraction: z.number().positive().default(0.4),
   windowSteps: z.number().int().min(4).default(32),
 });
 export type GeneralisationThresholds = z.infer<typeof GeneralisationThresholds>;

@@ -14,7 +14,10 @@ import type { TaskView } from './generalisation-task.js';
  * diverged is not judged): the final train loss is still `underfitChanceFraction`
  * of the chance-level loss, or train accuracy closed at most
  * `underfitAccuracyGain` of the way from chance to 100%, or (MSE) the train
- * error is `underfitBaselineFraction` of the label variance.
+ * error is `underfitBaselineFraction` of the label variance. Short of those
+ * bounds, a run that learned only part of its task (the `partialFit*` bounds)
+ * is noted at `info`: not a failure by itself, but an outcome that does not
+ * contradict what the run's other findings say (see reason/judge-by-outcome.ts).
  */
 export function checkUnderfit(
   g: GeneralisationState,
@@ -48,7 +51,8 @@ export function checkUnderfit(
       `train MSE at the end is ${fmt(loss)} (${where}), ${pct(loss / task.baselineMse)} of the label variance ${fmt(task.baselineMse)} that predicting the mean scores; rule: at least ${pct(th.underfitBaselineFraction)} of it`,
     );
   }
-  if (found.length === 0) return;
+  const partial = found.length === 0 ? partialFit(loss, acc, th, task, where) : [];
+  if (found.length === 0 && partial.length === 0) return;
   g.underfit = reportFinding(
     g.underfit,
     {
@@ -56,11 +60,36 @@ export function checkUnderfit(
       layer: null,
       firstStep: step,
       lastStep: step,
-      severity: 'warning',
-      confidence: found.length > 1 ? 0.85 : 0.7,
-      evidence: found,
+      severity: found.length > 0 ? 'warning' : 'info',
+      confidence: found.length > 1 ? 0.85 : found.length > 0 ? 0.7 : 0.5,
+      evidence: found.length > 0 ? found : partial,
       latest: null,
     },
     emit,
   );
+}
+
+/** The notes of a run that learned only part of its task (the `partialFit*` bounds), or none. */
+function partialFit(
+  loss: number,
+  acc: number,
+  th: GeneralisationThresholds,
+  task: TaskView,
+  where: string,
+): string[] {
+  const out: string[] = [];
+  if (loss >= th.partialFitChanceFraction * task.chanceLoss)
+    out.push(
+      `train loss at the end is ${fmt(loss)} (${where}), ${pct(loss / task.chanceLoss)} of the chance-level loss ${fmt(task.chanceLoss)} for ${task.chanceText}: the run learned part of its task; note from ${pct(th.partialFitChanceFraction)} of it`,
+    );
+  const accBound = task.chanceAcc + th.partialFitAccuracyGain * (1 - task.chanceAcc);
+  if (acc <= accBound)
+    out.push(
+      `train accuracy at the end is ${pct(acc)}, against ${pct(task.chanceAcc)} by chance (${task.chanceText}): the run learned part of its task; note up to ${pct(th.partialFitAccuracyGain)} of the way from chance to 100% (${pct(accBound)})`,
+    );
+  if (loss >= th.partialFitBaselineFraction * task.baselineMse)
+    out.push(
+      `train MSE at the end is ${fmt(loss)} (${where}), ${pct(loss / task.baselineMse)} of the label variance ${fmt(task.baselineMse)}: the run learned part of its task; note from ${pct(th.partialFitBaselineFraction)} of it`,
+    );
+  return out;
 }
