@@ -81,3 +81,31 @@ def test_a_run_without_a_scaler_has_neither_field(tmp_path):
             opt.step()
     steps = [e for e in read_trace(path) if e["type"] == "step"]
     assert len(steps) == 3 and not any("lossScale" in e or "stepSkipped" in e for e in steps)
+
+
+def test_a_non_finite_loss_on_a_skipped_step_is_no_divergence_and_not_in_the_epoch_loss(tmp_path):
+    path = tmp_path / "nan.jsonl"
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    scaler = torch.amp.GradScaler("cpu")
+    x, y = torch.randn(16, 4), torch.randint(0, 2, (16,))
+    with traindx.init(out=str(path), every=2) as run:
+        run.watch(model, opt)
+        for step in range(4):
+            xb = x.clone()
+            if step == 1:
+                xb[0, 0] = float("nan")  # a NaN loss: the scaler skips the step
+            opt.zero_grad()
+            with torch.autocast("cpu", dtype=torch.float16):
+                loss = nn.functional.cross_entropy(model(xb), y)
+            scaler.scale(loss).backward()
+            scaler.step(opt)
+            scaler.update()
+        run.log_epoch(0)
+    events = read_trace(path)
+    steps = [e for e in events if e["type"] == "step"]
+    assert steps[1]["stepSkipped"] is True and steps[1]["loss"] == "NaN"
+    epoch = next(e for e in events if e["type"] == "epoch")
+    assert math.isfinite(epoch["train"]["loss"])
+    assert events[-1]["status"] == "completed"

@@ -309,8 +309,12 @@ class Run:
                     event["loss"] = float(event["loss"])
                 if isinstance(event.get("loss"), float):
                     event["loss"] = round6(event["loss"])
-                    self._epoch_losses.append(event["loss"])
-                    if not math.isfinite(event["loss"]) and self._diverged is None:
+                    # A step a loss scaler skipped kept the weights as they were: its loss (often
+                    # an fp16 overflow) is neither a divergence nor part of the epoch's loss.
+                    handled = event.get("stepSkipped") is True
+                    if not handled:
+                        self._epoch_losses.append(event["loss"])
+                    if not math.isfinite(event["loss"]) and self._diverged is None and not handled:
                         self._diverged = f"loss is {event['loss']} at step {event['step']}"
                 if not event.get("layers"):
                     event.pop("layers", None)

@@ -60,8 +60,11 @@ def register(watcher: TorchWatcher, optimizer: Optional[torch.optim.Optimizer]) 
 
 
 def use_global_hooks(before: Hook, after: Hook) -> None:
-    """`traindx run`'s global optimizer hooks: a skipped step of any other optimizer goes to them."""
+    """`traindx run`'s global optimizer hooks: a skipped step of any other optimizer goes to them.
+    Installs the wrappers now, at torch's import: a scaler often skips its first steps (its
+    initial scale is too large), before any optimizer step would have installed them."""
     state.global_hooks = (before, after)
+    install()
 
 
 def install() -> None:
