@@ -1,4 +1,11 @@
-import type { Diagnosis, KnowledgeSeed, RunAlert, SeriesChunk, StoredRun } from '../domain/index.js';
+import type {
+  Diagnosis,
+  HistogramSeries,
+  KnowledgeSeed,
+  RunAlert,
+  SeriesChunk,
+  StoredRun,
+} from '../domain/index.js';
 
 /** The two reads of a run the dashboard makes; any store fits it as it is. */
 export interface DashboardRuns {
@@ -6,6 +13,8 @@ export interface DashboardRuns {
   getRun(runId: string): Promise<StoredRun | null>;
   /** The run's series, ordered by step (all keys). */
   readSeries(runId: string): Promise<SeriesChunk[]>;
+  /** The run's weight and gradient histograms per layer (a store without them shows none). */
+  readHistograms?(runId: string): Promise<HistogramSeries[]>;
   /** The run's alerts so far, in order (a store without a history shows none). */
   readAlerts?(runId: string): Promise<RunAlert[]>;
 }

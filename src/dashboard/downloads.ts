@@ -43,10 +43,14 @@ export async function runDownload(
       filename: `${base}.jsonl`,
     };
   }
-  const [diagnosis, knowledge] = await Promise.all([deps.diagnose(runId), deps.knowledge()]);
+  const [diagnosis, knowledge, histograms] = await Promise.all([
+    deps.diagnose(runId),
+    deps.knowledge(),
+    deps.store.readHistograms?.(runId) ?? [],
+  ]);
   if (!diagnosis) return null;
   const html = renderReport(
-    { diagnosis, run: stored.run, series, knowledge: knowledge.seed },
+    { diagnosis, run: stored.run, series, histograms, knowledge: knowledge.seed },
     { format: 'html' },
   );
   return { body: html, type: 'text/html; charset=utf-8', filename: `${base}-report.html` };

@@ -46,14 +46,15 @@ export interface RunView {
 export async function loadRunView(deps: DashboardDeps, runId: string): Promise<RunView | null> {
   const stored = await deps.store.getRun(runId);
   if (!stored) return null;
-  const [diagnosis, series, knowledge, alerts] = await Promise.all([
+  const [diagnosis, series, histograms, knowledge, alerts] = await Promise.all([
     deps.diagnose(runId),
     deps.store.readSeries(runId),
+    deps.store.readHistograms?.(runId) ?? [],
     deps.knowledge(),
     deps.store.readAlerts?.(runId) ?? [],
   ]);
   if (!diagnosis) return null;
-  const view = buildReportView({ diagnosis, run: stored.run, series, knowledge: knowledge.seed });
+  const view = buildReportView({ diagnosis, run: stored.run, series, histograms, knowledge: knowledge.seed });
   const status = stored.status ?? 'running';
   const fragment = (id: string, html: string): Fragment => ({ id, hash: fragmentHash(html), html });
   const dataJson = JSON.stringify(view.data);

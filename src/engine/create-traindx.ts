@@ -1,6 +1,7 @@
 import { createDetectorCache, type Profile } from '../detect/index.js';
 import type {
   Diagnosis,
+  HistogramSeries,
   KnowledgeCounts,
   KnowledgeSeed,
   Outcome,
@@ -49,6 +50,8 @@ export interface RunRecord {
   diagnosis: Diagnosis;
   run: RunEvent;
   series: SeriesChunk[];
+  /** The run's weight and gradient histograms per layer over steps (bounded by the store). */
+  histograms: HistogramSeries[];
   knowledge: KnowledgeSeed;
 }
 
@@ -198,14 +201,16 @@ export function createTraindx(options: TraindxOptions): Traindx {
     },
     diagnose,
     async record(runId) {
-      const [diagnosis, run, series, index] = await Promise.all([
+      const exists = store.getRun(runId);
+      const [diagnosis, run, series, histograms, index] = await Promise.all([
         diagnose(runId),
-        store.getRun(runId),
-        store.getRun(runId).then((r) => (r ? store.readSeries(runId) : [])),
+        exists,
+        exists.then((r) => (r ? store.readSeries(runId) : [])),
+        exists.then((r) => (r ? store.readHistograms(runId) : [])),
         knowledge(),
       ]);
       if (!diagnosis || !run) return null;
-      return { diagnosis, run: run.run, series, knowledge: index.seed };
+      return { diagnosis, run: run.run, series, histograms, knowledge: index.seed };
     },
     recordOutcomes,
     listOutcomes: () => store.listOutcomes(),

@@ -1,4 +1,5 @@
 import type { SeriesChunk } from '../domain/index.js';
+import { buildDistributions } from './distributions.js';
 import { downsampleMinMax } from './downsample.js';
 import { type EpochSteps, epochSteps } from './epoch-steps.js';
 import { buildGradHeatmap } from './grad-heatmap.js';
@@ -77,6 +78,7 @@ export function buildReportData(input: ReportInput, symptoms: MarkedSymptom[]): 
     ...chart('weight-norm', 'Weight norm per layer', 'L2 norm', layerKeys('weightNorm'), 10),
   ];
   const gradChunks = series.filter((s) => s.key.startsWith('layers.') && s.key.endsWith('.gradNorm'));
+  const distributions = buildDistributions(input.histograms ?? [], layerOrder);
   return {
     version: 1,
     runId: run.id,
@@ -85,6 +87,7 @@ export function buildReportData(input: ReportInput, symptoms: MarkedSymptom[]): 
     xs,
     charts,
     heatmap: buildGradHeatmap(gradChunks, layerOrder, markersFor('grad-heatmap', symptoms)),
+    ...(distributions.length ? { distributions } : {}),
     symptoms: symptoms.map(({ n, id, name, symbol, firstStep, lastStep, layer }) => ({
       n,
       id,

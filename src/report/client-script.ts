@@ -326,6 +326,103 @@ function heatmap(fig, h) {
   return { u: u, points: points };
 }
 
+// Viridis reversed: light for few values, dark for most, so an empty cell is the white page
+// and the eye reads darkness as density; brightness alone orders it (colour-blind safe).
+function density(t) { return viridis(1 - t); }
+
+// One layer's weights or gradients over steps: column i spans halfway to its
+// neighbours' steps, row r the values [lo + r*h, lo + (r+1)*h).
+function distributionPlot(el, d, readout) {
+  var cols = d.steps.length, rows = cols ? d.shares[0].length : 0, h = (d.hi - d.lo) / Math.max(1, rows);
+  var edges = [];
+  for (var c = 0; c <= cols; c++) {
+    if (c === 0) edges.push(d.steps[0] - (cols > 1 ? (d.steps[1] - d.steps[0]) / 2 : 0.5));
+    else if (c === cols) edges.push(d.steps[cols - 1] + (cols > 1 ? (d.steps[cols - 1] - d.steps[cols - 2]) / 2 : 0.5));
+    else edges.push((d.steps[c - 1] + d.steps[c]) / 2);
+  }
+  var name = d.kind === 'weight' ? 'weights' : 'gradients';
+  var opts = {
+    width: plotWidth(el),
+    height: 220,
+    legend: { show: false },
+    scales: {
+      x: { time: false, range: function (u, min, max) { return min === d.steps[0] && max === d.steps[cols - 1] ? [edges[0], edges[cols]] : [min, max]; } },
+      y: { range: [d.lo, d.hi] },
+    },
+    axes: [{ label: 'step' }, { label: name, size: 64, values: linearTicks }],
+    series: [{}, { label: name, stroke: 'transparent', points: { show: false } }],
+    cursor: { sync: { key: 'traindx-steps' }, points: { show: false } },
+    hooks: {
+      draw: [function (u) {
+        var ctx = u.ctx;
+        ctx.save();
+        for (var c = 0; c < cols; c++) {
+          var xa = u.valToPos(edges[c], 'x', true), xb = u.valToPos(edges[c + 1], 'x', true);
+          if (xb < u.bbox.left || xa > u.bbox.left + u.bbox.width) continue;
+          for (var r = 0; r < rows; r++) {
+            var v = d.shares[c][r];
+            if (!v) continue;
+            var yTop = u.valToPos(d.lo + (r + 1) * h, 'y', true), yBot = u.valToPos(d.lo + r * h, 'y', true);
+            ctx.fillStyle = density(v / 100);
+            ctx.fillRect(xa, yTop, Math.max(1, xb - xa + 0.5), Math.max(1, yBot - yTop + 0.5));
+          }
+        }
+        ctx.restore();
+      }],
+      setCursor: [function (u) {
+        if (!readout) return;
+        var c = u.cursor.idx;
+        if (c == null || u.cursor.left == null || u.cursor.left < 0) return;
+        var peak = 0;
+        for (var r = 1; r < rows; r++) if (d.shares[c][r] > d.shares[c][peak]) peak = r;
+        readout.textContent = d.layer + ' ' + name + ', step ' + d.steps[c] + ': most values near ' + fmt(d.lo + (peak + 0.5) * h);
+      }],
+    },
+  };
+  el.setAttribute('data-steps', String(cols));
+  return new uPlot(opts, [d.steps, d.steps.map(function () { return null; })], el);
+}
+
+// The distributions figure: the chosen layer's two heat maps, drawn again when another layer is picked.
+function distributions(fig, list) {
+  var select = fig.querySelector('select'), readout = fig.querySelector('.readout'), drawn = [];
+  function show() {
+    drawn.forEach(function (u) {
+      u.destroy();
+      plots = plots.filter(function (p) { return p.u !== u; });
+    });
+    drawn = [];
+    var cells = 0;
+    ['weight', 'grad'].forEach(function (kind) {
+      var el = fig.querySelector('.dist-plot[data-kind="' + kind + '"]');
+      el.textContent = '';
+      var d = list.filter(function (x) { return x.layer === select.value && x.kind === kind; })[0];
+      if (!d) {
+        el.setAttribute('data-steps', '0');
+        var p = document.createElement('p');
+        p.className = 'meta';
+        p.textContent = 'The trace recorded no ' + (kind === 'weight' ? 'weight' : 'gradient') + ' histograms for this layer.';
+        el.appendChild(p);
+        return;
+      }
+      var u = distributionPlot(el, d, readout);
+      drawn.push(u);
+      plots.push({ u: u, fig: el });
+      cells += d.steps.length;
+    });
+    fig.setAttribute('data-layer', select.value);
+    fig.setAttribute('data-points', String(cells));
+    return drawn[0];
+  }
+  // A live page runs this script again on the same figure: one listener, the latest.
+  if (select.traindxShow) select.removeEventListener('change', select.traindxShow);
+  select.traindxShow = show;
+  select.addEventListener('change', show);
+  var first = show();
+  // show() keeps its plots in the resize list itself.
+  return { u: first, points: Number(fig.getAttribute('data-points')), listed: true };
+}
+
 function shapeFill(ctx, name, x, y, size, color) {
   var p = new Path2D(SHAPES[name]);
   ctx.save();
@@ -341,7 +438,7 @@ function mount(id, draw, spec) {
   if (!fig) return;
   try {
     var made = draw(fig, spec);
-    plots.push({ u: made.u, fig: fig });
+    if (!made.listed) plots.push({ u: made.u, fig: fig });
     fig.setAttribute('data-points', String(made.points));
     fig.setAttribute('data-drawn', 'true');
   } catch (err) {
@@ -355,6 +452,7 @@ function mount(id, draw, spec) {
 
 data.charts.forEach(function (c) { mount(c.id, lineChart, c); });
 if (data.heatmap) mount(data.heatmap.id, heatmap, data.heatmap);
+if (data.distributions && data.distributions.length) mount('distributions', distributions, data.distributions);
 document.body.setAttribute('data-charts-ready', String(plots.length));
 
 var pending = false;

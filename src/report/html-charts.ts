@@ -34,6 +34,8 @@ export function chartsHtml(view: ReportView): string {
     figures.push(
       figure(view, data.heatmap.id, data.heatmap.title, data.heatmap.markers, [], heatmapKey(view)),
     );
+  const distributions = distributionsHtml(view);
+  if (distributions) figures.push(distributions);
   const epochs = data.epochSteps
     ? `<p>Epoch values sit at each epoch’s last step${data.epochSteps.exact ? '' : ` (estimated: ${fmt(data.epochSteps.stepsPerEpoch)} steps per epoch)`}.</p>`
     : '';
@@ -78,6 +80,31 @@ function heatmapKey(view: ReportView): string {
   return `<div class="scale"><span>${fmt(10 ** lo)}</span><span class="bar" role="img" aria-label="colour scale from dark (small) to bright (large)"></span><span>${fmt(10 ** hi)}</span>
 <span><span class="swatch bad">×</span> NaN or infinite</span><span><span class="swatch zero">·</span> exactly 0</span></div>
 <output class="readout" aria-live="off"></output>`;
+}
+
+/**
+ * Weight and gradient histograms over steps, one layer at a time (a select
+ * picks it; the first layer a symptom names, else the first in model order):
+ * the chart script draws the two heat maps. Nothing when the run has none.
+ */
+function distributionsHtml(view: ReportView): string {
+  const list = view.data.distributions ?? [];
+  if (list.length === 0) return '';
+  const layers = [...new Set(list.map((d) => d.layer))];
+  const named = view.symptoms.map((s) => s.layer).find((l) => l !== undefined && layers.includes(l));
+  const chosen = named ?? layers[0];
+  const options = layers
+    .map((l) => `<option value="${esc(l)}"${l === chosen ? ' selected' : ''}>${esc(l)}</option>`)
+    .join('');
+  const plot = (kind: 'weight' | 'grad', name: string) =>
+    `<h4 class="dist-h">${name}</h4><div class="plot dist-plot" data-kind="${kind}" role="img" aria-label="${esc(`${name} of the chosen layer over steps: darker where more of the values lie.`)}"></div>`;
+  return `<figure class="chart" id="chart-distributions" data-chart="distributions" aria-labelledby="chart-distributions-h">
+<figcaption><h3 id="chart-distributions-h">Weight and gradient distributions</h3><p>Each column is a step the trace recorded histograms at, each row a range of values; the darker a cell, the more of that step’s values lie there (relative to the step’s fullest range, so a spread that narrows or widens shows at every step). Older steps of a long run are thinned out.</p></figcaption>
+<p class="dist-pick"><label for="dist-layer">Layer</label> <select id="dist-layer">${options}</select></p>
+${plot('weight', 'Weights')}
+${plot('grad', 'Gradients')}
+<div class="scale"><span>few values</span><span class="bar rev" role="img" aria-label="colour scale from light (few values) to dark (most values)"></span><span>most values</span></div>
+<output class="readout" aria-live="off"></output></figure>`;
 }
 
 /** One sentence for screen readers: what the chart's curves did. */

@@ -59,6 +59,21 @@ export const Heatmap = z.object({
 });
 export type Heatmap = z.infer<typeof Heatmap>;
 
+/**
+ * One layer's weights or gradients over steps, as a heat map: column i is
+ * steps[i], row r the values in [lo + r·h, lo + (r+1)·h) with h = (hi − lo) / rows.
+ */
+export const Distribution = z.object({
+  layer: z.string(),
+  kind: z.enum(['weight', 'grad']),
+  steps: z.array(z.number()),
+  lo: z.number(),
+  hi: z.number(),
+  /** shares[i][r]: step i's values in row r, in percent (whole) of the step's fullest row; 0 = none. */
+  shares: z.array(z.array(z.number().int().min(0).max(100))),
+});
+export type Distribution = z.infer<typeof Distribution>;
+
 export const MarkerSymbol = z.enum([
   'triangle',
   'square',
@@ -90,6 +105,8 @@ export const ReportData = z.object({
   xs: z.array(z.array(z.number())),
   charts: z.array(LineChart),
   heatmap: Heatmap.nullable(),
+  /** Weight and gradient histograms over steps, when the trace carried them (absent otherwise). */
+  distributions: z.array(Distribution).optional(),
   symptoms: z.array(ChartSymptom),
   /** How epoch-level values were placed on the step axis. */
   epochSteps: z.object({ stepsPerEpoch: z.number(), exact: z.boolean() }).nullable(),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { Diagnosis, KnowledgeSeed, RunEvent, SeriesChunk } from '../domain/index.js';
+import type { Diagnosis, HistogramSeries, KnowledgeSeed, RunEvent, SeriesChunk } from '../domain/index.js';
 
 /** Everything a report shows; gathered by the CLI (from a trace file or a store), rendered without I/O. */
 export interface ReportInput {
@@ -8,6 +8,8 @@ export interface ReportInput {
   run: RunEvent;
   /** The run's stored series (store.readSeries): keys as in src/ingest/to-series.ts. */
   series: SeriesChunk[];
+  /** The run's weight and gradient histograms (store.readHistograms); none when the trace had none. */
+  histograms?: HistogramSeries[];
   /** The knowledge graph: names of symptoms and causes, remedy snippets. */
   knowledge: KnowledgeSeed;
 }

@@ -67,6 +67,9 @@ ul.markers { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 
 .scale .bar { width: 14rem; max-width: 60vw; height: .9rem; border: 1px solid #999;
   background: linear-gradient(to right, #440154, #472d7b, #3b528b, #2c728e, #21918c, #28ae80, #5ec962, #addc30, #fde725); }
 
+.scale .bar.rev { background: linear-gradient(to right, #fde725, #addc30, #5ec962, #28ae80, #21918c, #2c728e, #3b528b, #472d7b, #440154); }
+.dist-h { margin: .8rem 0 .2rem; font-size: 1rem; }
+.dist-pick select { max-width: 100%; font: inherit; }
 .swatch.bad { background: #000; color: #fff; }
 .swatch.zero { background: #d9d9d9; color: #333; }
 .swatch { display: inline-block; width: 1.1rem; height: .9rem; border: 1px solid #999; vertical-align: middle; text-align: center; font-size: .7rem; line-height: .8rem; }
