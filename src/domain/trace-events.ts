@@ -129,8 +129,25 @@ export const StepEvent = z.looseObject({
   layers: z.record(z.string(), LayerStats).optional(),
   /** The model was in training mode (PyTorch `model.training`; extension: trace-format-extensions.md). */
   training: z.boolean().optional(),
+  /** The mixed-precision loss scale the step's gradients were computed with (extension: trace-format-extensions.md). */
+  lossScale: Magnitude.optional(),
+  /** The loss scaler skipped this step's update: a gradient was Inf or NaN (extension: trace-format-extensions.md). */
+  stepSkipped: z.boolean().optional(),
 });
 export type StepEvent = z.infer<typeof StepEvent>;
+
+/**
+ * A data split's examples as a bottom-k sketch (an extension of format version 1:
+ * docs/spec/trace-format-extensions.md): the smallest distinct 64-bit hashes of its examples'
+ * inputs, `hashed` of its `examples` hashed. Two splits' sketches estimate how many examples
+ * they share (train/validation leakage).
+ */
+export const SampleSketch = z.looseObject({
+  examples: Count,
+  hashed: Count.optional(),
+  hashes: z.array(z.string().regex(/^[0-9a-f]{1,32}$/)).max(1024),
+});
+export type SampleSketch = z.infer<typeof SampleSketch>;
 
 export const EpochEvent = z.looseObject({
   type: z.literal('epoch'),
@@ -140,6 +157,8 @@ export const EpochEvent = z.looseObject({
   train: Metrics.optional(),
   val: Metrics.optional(),
   durationMs: z.number().nonnegative().optional(),
+  /** Each data split's example sketch, sent once per split (extension: trace-format-extensions.md). */
+  sampleSketch: z.record(z.string(), SampleSketch).optional(),
 });
 export type EpochEvent = z.infer<typeof EpochEvent>;
 

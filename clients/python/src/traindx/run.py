@@ -188,8 +188,10 @@ class Run:
         *,
         step: Optional[int] = None,
         duration_ms: Optional[float] = None,
+        extra: Optional[dict[str, Any]] = None,
     ) -> None:
-        """Records the end of an epoch with its training and validation loss and metrics."""
+        """Records the end of an epoch with its training and validation loss and metrics (and
+        `extra` fields, e.g. the data splits' `sampleSketch`)."""
         self.flush()
         if train is None and self._epoch_losses:
             # The epoch's training loss: the mean of its batch losses, as Keras reports it.
@@ -205,6 +207,8 @@ class Run:
             event["val"] = _numbers(val)
         if duration_ms is not None:
             event["durationMs"] = round(float(duration_ms), 1)
+        if extra:
+            event.update(extra)
         self._write([event])
 
     def eval(

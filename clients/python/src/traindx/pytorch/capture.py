@@ -24,6 +24,7 @@ class Capture:
         self.last_loader: Any = None
         self.optimizer_steps = 0
         self.epoch_listeners: list[EpochListener] = []
+        self.loader_listeners: list[Callable[[Any], None]] = []  # a DataLoader began a pass
         self.installed = False
         self.lock = threading.Lock()
         self.restore: list[Callable[[], None]] = []
@@ -82,6 +83,8 @@ def install() -> None:
         it = original_iter(self)
         with contextlib.suppress(AttributeError):
             it._traindx_loader = self
+        for listener in list(capture.loader_listeners):
+            listener(self)
         return it
 
     _dataloader.DataLoader.__iter__ = loader_iter  # type: ignore[method-assign]

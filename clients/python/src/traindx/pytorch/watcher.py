@@ -16,6 +16,7 @@ from .layer_stats import GradReading, LayerStatsPlan
 from .loss_facts import describe_loss, loss_class_of, task_of
 from .model_facts import describe_model, track_layers, units_of
 from .optimizer_facts import describe_optimizer, learning_rate_of
+from .split_sketch import SplitSketches
 
 if TYPE_CHECKING:
     from ..run import Run
@@ -72,6 +73,8 @@ class TorchWatcher:
         self._input_hook: Any = model.register_forward_pre_hook(self._see_input)
         if epochs_from_loaders:
             capture.epoch_listeners.append(self._epoch_ended)
+        self.sketches = SplitSketches()
+        capture.loader_listeners.append(self.sketches.see_loader)
         self.taps.attach()  # step 0 is sampled
 
     # -- the optimizer's step ------------------------------------------------------------------
@@ -142,6 +145,8 @@ class TorchWatcher:
         self.taps.detach()
         if self._epoch_ended in capture.epoch_listeners:
             capture.epoch_listeners.remove(self._epoch_ended)
+        if self.sketches.see_loader in capture.loader_listeners:
+            capture.loader_listeners.remove(self.sketches.see_loader)
 
     # -- what the run is -----------------------------------------------------------------------
 
@@ -160,6 +165,7 @@ class TorchWatcher:
         if x is None:
             x = self._first_input
         facts = loader_facts(capture.last_loader) if capture.last_loader is not None else {}
+        self.sketches.see_train(capture.last_loader)
         units = next((u for u in (units_of(layer.module) for layer in reversed(self.layers)) if u), None)
         labels = facts.get("all_labels", y)
         task = task_of(loss_class, units, labels is not None and one_hot(labels))
@@ -201,5 +207,5 @@ class TorchWatcher:
         # Only the run whose optimizer stepped during the loader's pass has ended an epoch.
         if self.run.finished or self.run.current_epoch is None or self._last_global_step <= since:
             return
-        self.run.log_epoch(self.run.current_epoch)
+        self.run.log_epoch(self.run.current_epoch, extra=self.sketches.take())
         self.run.current_epoch += 1
