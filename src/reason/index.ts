@@ -23,8 +23,17 @@ export {
   type Verdict,
 } from './judge-attempt.js';
 export { judgeRetry, type RetryVerdict } from './judge-retry.js';
-export { learnedEffectiveness } from './learned-effectiveness.js';
-export { recommendRemedies } from './recommend-remedies.js';
+export {
+  architectureFamily,
+  type ContextEvidence,
+  contextSimilarity,
+  evidenceInContext,
+  learnedEffectiveness,
+  outcomeContext,
+  posteriorMean,
+  scoreInContext,
+} from './learned-effectiveness.js';
+export { type LearnedInContext, recommendRemedies } from './recommend-remedies.js';
 export { type RecordedOutcome, recordRetryOutcomes } from './record-retry-outcomes.js';
 export { type ScoredCause, scoreCauses, strongestBySymptom } from './score-causes.js';
 export {

@@ -1,6 +1,20 @@
 import { createModelView } from '../detect/index.js';
-import type { DiagnosedCause, KnowledgeSeed, RecommendedRemedy, RunEvent } from '../domain/index.js';
-import { learnedEffectiveness } from './learned-effectiveness.js';
+import type {
+  DiagnosedCause,
+  KnowledgeSeed,
+  Outcome,
+  OutcomeContext,
+  RecommendedRemedy,
+  RunEvent,
+} from '../domain/index.js';
+import { evidenceInContext, learnedEffectiveness, scoreInContext } from './learned-effectiveness.js';
+
+/** Recorded outcomes, and the context of the run being advised, for learning per context. */
+export interface LearnedInContext {
+  outcomes: Pick<Outcome, 'remedyId' | 'success' | 'context'>[];
+  context: OutcomeContext;
+}
+
 import { optimizerKey, resolveRemedyEdit } from './structure-edits.js';
 
 /**
@@ -10,12 +24,19 @@ import { optimizerKey, resolveRemedyEdit } from './structure-edits.js';
  * it fixes, with effectiveness learned from recorded outcomes. A remedy that
  * fixes two likely causes outranks one that fixes only one of them. Given
  * the run, each remedy's edit template is resolved against its layers.
+ *
+ * Given `learned` (the outcomes and this run's context), learning is per
+ * context instead: the noisy-OR takes the seed's effectiveness, and that
+ * score is the prior that what the remedy did on runs like this one moves
+ * (scoreInContext), so failures on other faults leave it alone.
  */
 export function recommendRemedies(
   causes: Pick<DiagnosedCause, 'id' | 'confidence'>[],
   knowledge: KnowledgeSeed,
   run?: RunEvent,
+  learned?: LearnedInContext,
 ): RecommendedRemedy[] {
+  const evidence = learned ? evidenceInContext(learned.outcomes, learned.context) : undefined;
   const remedies = new Map(knowledge.remedies.map((r) => [r.id, r]));
   // The run's layers read once for every remedy's edit.
   const model = run ? createModelView(run) : undefined;
@@ -26,14 +47,17 @@ export function recommendRemedies(
     const c = confidence.get(link.cause);
     if (c === undefined || !remedies.has(link.remedy)) continue;
     const entry = scored.get(link.remedy) ?? { miss: 1, forCauses: [], tries: 0, successes: 0 };
-    entry.miss *= 1 - c * learnedEffectiveness(link);
+    entry.miss *= 1 - c * (evidence ? link.effectiveness : learnedEffectiveness(link));
     entry.forCauses.push(link.cause);
     entry.tries += link.tries;
     entry.successes += link.successes;
     scored.set(link.remedy, entry);
   }
   const ranked = [...scored.entries()]
-    .map(([id, e]) => ({ id, score: Math.round((1 - e.miss) * 1000) / 1000, ...e }))
+    .map(([id, e]) => {
+      const score = evidence ? scoreInContext(1 - e.miss, evidence.get(id)) : 1 - e.miss;
+      return { id, score: Math.round(score * 1000) / 1000, ...e };
+    })
     .sort((a, b) => b.score - a.score || a.id.localeCompare(b.id))
     .map(({ id, score, forCauses, tries, successes }) => {
       const r = remedies.get(id)!;

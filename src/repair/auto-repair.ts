@@ -1,7 +1,13 @@
 import type { KnowledgeSeed } from '../domain/index.js';
 import type { Traindx } from '../engine/index.js';
 import type { MonitorAlert, Tf } from '../monitor/index.js';
-import { type AttemptJudgement, judgeAttempt, type ValMetric } from '../reason/index.js';
+import {
+  type AttemptJudgement,
+  judgeAttempt,
+  outcomeContext,
+  recommendRemedies,
+  type ValMetric,
+} from '../reason/index.js';
 import {
   diagnosed,
   type EpochSummary,
@@ -254,8 +260,11 @@ export async function autoRepair(
       const pool = checked.filter((x) => x.flags === fewest).map((x) => x.c);
       return { candidate: pool[Math.floor(draw() * pool.length)], skipped: [] };
     }
-    // Diagnosed again: outcomes recorded since the last attempt re-rank the remedies.
-    const diagnosis = await diagnosed(deps.traindx, run.result.runId);
+    // Diagnosed again, and ranked with what remedies did on runs like this one (learning per context):
+    // outcomes recorded since the last attempt, here or on other runs, re-rank the remedies.
+    const found = await diagnosed(deps.traindx, run.result.runId);
+    const learned = { outcomes: await deps.traindx.listOutcomes(), context: outcomeContext(found, event) };
+    const diagnosis = { ...found, remedies: recommendRemedies(found.causes, knowledge, event, learned) };
     const ranked = rankedCandidates(diagnosis, run.resolved, {
       exclude,
       seen,

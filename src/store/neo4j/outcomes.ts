@@ -24,6 +24,9 @@ export async function writeOutcome(
     causeIds: outcome.causeIds,
     success,
     note: outcome.note ?? null,
+    contextFamily: outcome.context?.family ?? null,
+    contextOptimizer: outcome.context?.optimizer ?? null,
+    contextSymptoms: outcome.context?.symptoms ?? null,
   });
   if (merged.records[0]?.get('created') !== true) return { recorded: false, updatedLinks: 0 };
   // A cause named twice counts once.
@@ -55,10 +58,11 @@ export async function discardOutcome(
 
 /** A LIST_OUTCOME_RECORDS row as an OutcomeRecord (no note stays absent, as in listOutcomes). */
 export function outcomeRecordFrom(o: Record<string, unknown>): OutcomeRecord {
-  const { recordedAtMs, recordedBy, discardedBy, discardedAt, note, ...rest } = o;
+  const { recordedAtMs, recordedBy, discardedBy, discardedAt, note, context, ...rest } = o;
   return {
     ...(rest as unknown as Outcome),
     ...(note != null ? { note: note as string } : {}),
+    ...(context != null ? { context: context as Outcome['context'] } : {}),
     recordedBy: (recordedBy as string | null) ?? null,
     recordedAt: recordedAtMs == null ? null : new Date(recordedAtMs as number).toISOString(),
     discarded: discardedAt != null,

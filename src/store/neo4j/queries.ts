@@ -282,7 +282,8 @@ export const RUN_EXISTS = 'MATCH (r:Run {id: $id}) RETURN count(r) AS n';
 export const MERGE_OUTCOME = `
 MERGE (o:Outcome {runId: $runId, remedyId: $remedyId})
 ON CREATE SET o.parentRunId = $parentRunId, o.causeIds = $causeIds, o.success = $success, o.note = $note,
-              o.at = datetime(), o.justCreated = true
+              o.contextFamily = $contextFamily, o.contextOptimizer = $contextOptimizer,
+              o.contextSymptoms = $contextSymptoms, o.at = datetime(), o.justCreated = true
 WITH o, coalesce(o.justCreated, false) AS created
 REMOVE o.justCreated
 WITH o, created
@@ -320,7 +321,9 @@ export const LIST_OUTCOMES = `
 MATCH (o:Outcome)
 WHERE ($remedyId IS NULL OR o.remedyId = $remedyId) AND ($parentRunId IS NULL OR o.parentRunId = $parentRunId)
   AND o.discardedAt IS NULL
-RETURN o {.runId, .parentRunId, .remedyId, .causeIds, .success, .note} AS o
+RETURN o {.runId, .parentRunId, .remedyId, .causeIds, .success, .note,
+          context: CASE WHEN o.contextFamily IS NULL THEN null
+          ELSE {family: o.contextFamily, optimizer: o.contextOptimizer, symptoms: o.contextSymptoms} END} AS o
 ORDER BY o.parentRunId, o.runId, o.remedyId`;
 
 /** A new API token (its sha256, never the secret); the api_token_hash and api_token_name constraints refuse a second. */
@@ -356,7 +359,9 @@ export const LIST_OUTCOME_RECORDS = `
 MATCH (o:Outcome)
 WHERE ($remedyId IS NULL OR o.remedyId = $remedyId) AND ($parentRunId IS NULL OR o.parentRunId = $parentRunId)
 RETURN o {.runId, .parentRunId, .remedyId, .causeIds, .success, .note, .recordedBy, .discardedBy, .discardedAt,
-          recordedAtMs: o.at.epochMillis} AS o
+          recordedAtMs: o.at.epochMillis,
+          context: CASE WHEN o.contextFamily IS NULL THEN null
+          ELSE {family: o.contextFamily, optimizer: o.contextOptimizer, symptoms: o.contextSymptoms} END} AS o
 ORDER BY o.parentRunId, o.runId, o.remedyId`;
 
 /**
