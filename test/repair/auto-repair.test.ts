@@ -70,6 +70,13 @@ describe('auto-repair of a template whose learning rate is far too high', () => 
     expect(outcomes.map((o) => [o.remedyId, o.success])).toEqual(
       report.attempts.map((a) => [a.remedyId, a.judgement.verdict !== 'not improved']),
     );
+    // Each keeps the context it was learned in: its parent's failure symptoms, an MLP, SGD.
+    const failures = report.original.diagnosis.symptoms.filter((s) => s.severity !== 'info').map((s) => s.id);
+    expect(outcomes[0]!.context).toEqual({
+      family: 'mlp',
+      optimizer: 'sgd',
+      symptoms: [...new Set(failures)].sort(),
+    });
     const after = (await traindx.diagnose('lr10'))!.remedies;
     const worked = report.attempts.at(-1)!.remedyId;
     const scoreOf = (id: string, rs: { id: string; score: number }[]) => rs.find((r) => r.id === id)!.score;
