@@ -28,6 +28,8 @@ export function isPlainStep(raw: Record<string, unknown>): raw is StepEvent {
   // `time` (epoch ms, format extension) is checked as the schema checks it.
   if (raw.time !== undefined && !(typeof raw.time === 'number' && raw.time >= 0)) return false;
   if (raw.training !== undefined && typeof raw.training !== 'boolean') return false;
+  if (raw.stepSkipped !== undefined && typeof raw.stepSkipped !== 'boolean') return false;
+  if (!optMagnitude(raw.lossScale)) return false;
   if (!optNumber(raw.loss) || !optMagnitude(raw.learningRate) || !optMagnitude(raw.gradNorm)) return false;
   const metrics = raw.metrics;
   if (metrics !== undefined) {

@@ -31,6 +31,9 @@ const CONFIDENCE = 0.95;
  * @example if (e.gradNorm !== undefined || e.layers !== undefined) checkNonFinite(env, e);
  */
 export function checkNonFinite(env: GradientEnv, e: StepEvent): void {
+  // A loss scaler skipped this step because of these values: it kept them out of the weights,
+  // and the amp family reports what its skipping says (mixed precision, issue 19).
+  if (e.stepSkipped === true) return;
   const st = env.state.nonFinite;
   if (st.runFirstStep < 0) st.runFirstStep = e.step;
   const g = e.gradNorm;

@@ -1,11 +1,13 @@
 import type { DetectorFamily } from '../detector.js';
 import { activationsFamily } from './activations.js';
+import { ampFamily } from './amp.js';
 import { configFamily } from './config.js';
 import { curvesFamily } from './curves.js';
 import { generalisationFamily } from './generalisation.js';
 import { gradientsFamily } from './gradients.js';
 import { loopFamily } from './loop.js';
 import { lossFamily } from './loss-health.js';
+import { modeFamily } from './mode.js';
 import { predictionsFamily } from './predictions.js';
 import { weightsFamily } from './weights.js';
 
@@ -24,4 +26,6 @@ export const ALL_FAMILIES: readonly DetectorFamily<any, any>[] = [
   configFamily,
   curvesFamily,
   loopFamily,
+  modeFamily,
+  ampFamily,
 ];

@@ -70,7 +70,8 @@ export const lossFamily = defineFamily<LossState, LossThresholds>({
       onStep(e) {
         noteStep(e);
         const bad = nonFiniteIn(e.loss, e.metrics, '');
-        if (bad) noteNonFinite(state, bad, e.step, emit);
+        // A loss scaler skipped the step: its weights kept their values (the amp family reports it).
+        if (bad && e.stepSkipped !== true) noteNonFinite(state, bad, e.step, emit);
         const loss = e.loss;
         if (loss === undefined || !Number.isFinite(loss)) return;
         state.nan.lastFinite = loss;
