@@ -8,5 +8,6 @@ export const LoopThresholds = z.object({
   accumulateTrend: z.number().min(-1).max(1).default(0.7),
   accumulateGrowth: z.number().positive().default(4),
   accumulateEnds: z.number().int().min(1).default(3),
+  accumulateFirstRise: z.number().positive().default(1.3),
 });
 export type LoopThresholds = z.infer<typeof LoopThresholds>;

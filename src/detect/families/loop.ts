@@ -23,8 +23,10 @@ export interface LoopState {
  * stay alike. The rule reads only the run's first `accumulateReadings` global
  * gradNorm readings: a near-monotone rise (Kendall's tau ≥ accumulateTrend)
  * that ends `accumulateGrowth` times above where it began, while the loss
- * beside it does not rise. A run whose loss rises with its gradients is
- * diverging (the gradients and loss families own that), and a healthy run's
+ * beside it does not rise, and the norm already rose `accumulateFirstRise`
+ * times at the next two readings (a sum of two alike gradients is ~2x one).
+ * A run whose loss rises with its gradients is diverging (the gradients and
+ * loss families own that), and a healthy run's
  * norm wanders or falls over its first readings rather than climbing in
  * near-lockstep.
  */
@@ -76,6 +78,10 @@ function checkAccumulating(state: LoopState, t: LoopThresholds): Finding | null 
   if (!(growth >= t.accumulateGrowth)) return null;
   const tau = kendallTrend(norms);
   if (tau < t.accumulateTrend) return null;
+  // A running sum rises from its very first step (two alike gradients sum to ~2x one); a healthy
+  // net leaving its starting plateau lets the norm drift up over many steps instead.
+  const firstRise = median(norms.slice(1, 3)) / norms[0]!;
+  if (!(firstRise >= t.accumulateFirstRise)) return null;
   // Gradients that grow with the loss are a divergence, not an accumulation.
   const third = Math.max(1, Math.floor(n / 3));
   const lossStart = median(losses.slice(0, third).filter(Number.isFinite));
@@ -93,7 +99,7 @@ function checkAccumulating(state: LoopState, t: LoopThresholds): Finding | null 
     severity: 'warning',
     confidence: Math.min(0.9, 0.6 + 0.3 * tau),
     evidence: [
-      `global gradNorm rose from ${fmt(first)} to ${fmt(last)} (${fmt(growth)}x, median of the first and last ${k} readings) over the first ${n} readings, steps ${steps[0]}–${steps[n - 1]}, almost monotonically (Kendall's tau ${fmt(tau)} ≥ ${fmt(t.accumulateTrend)})${loss}`,
+      `global gradNorm rose from ${fmt(first)} to ${fmt(last)} (${fmt(growth)}x, median of the first and last ${k} readings) over the first ${n} readings, steps ${steps[0]}–${steps[n - 1]}, almost monotonically (Kendall's tau ${fmt(tau)} ≥ ${fmt(t.accumulateTrend)}), ${fmt(firstRise)}x the first by the next two${loss}`,
     ],
     latest: null,
   };
