@@ -4,6 +4,7 @@ import { columnCount, columnMax, columnTotal } from './column-figures.js';
 import { describe, EMPTY, type Moments, merge, momentsOf } from './moments.js';
 import type { PackedPart, PackPlan, Recount } from './pack-stats.js';
 import { round6 } from './round.js';
+import { type ValueRange, valueHistogram } from './value-histogram.js';
 
 export interface Reading {
   /** Stats by layer name; layers with nothing measured are left out. */
@@ -42,6 +43,8 @@ interface LayerAcc {
   delta: number;
   hasDelta: boolean;
   act?: ActivationStats;
+  /** Where the layer's kernel (`weight`) and gradient values were read raw; null once one was reduced. */
+  raw: Record<'weight' | 'grad', ValueRange[] | null>;
 }
 
 /** Moments of a reduced weight or gradient: from its columns, or from its recount (see `recountParts`). */
@@ -72,6 +75,12 @@ function accumulate(p: PackedPart, v: ArrayLike<number>, acc: LayerAcc, re: Reco
       ? momentsOf(v, p.at, p.size, p.kind === 'grad' && p.family === 'relu')
       : reducedMoments(p, v, re);
   acc[p.kind] = merge(acc[p.kind], m);
+  // A histogram only of all the layer's values of a kind: a reduced part (only column sums read) leaves it out.
+  if (p.kind === 'weight' || p.kind === 'grad') {
+    const raw = acc.raw[p.kind];
+    if (p.mode === 'raw') raw?.push({ at: p.at, size: p.size });
+    else acc.raw[p.kind] = null;
+  }
   if (p.kind === 'grad' && p.family === 'relu') {
     acc.zeroKnown = true;
     acc.nonZero += p.mode === 'raw' ? p.size - m.zeros : columnCount(p, v, p.nonZeroAt!);
@@ -95,7 +104,9 @@ function accumulate(p: PackedPart, v: ArrayLike<number>, acc: LayerAcc, re: Reco
 /**
  * Turns the read-back vector into the trace's LayerStats per layer (the
  * field names of spec/trace-format.md). `counted` holds the recounts of
- * reduced parts (by part index) whose column results were not finite.
+ * reduced parts (by part index) whose column results were not finite. With
+ * `histogramBuckets`, a layer whose kernels (or gradients) were all read raw
+ * also gets `weightHistogram` (`gradHistogram`) of that many buckets.
  *
  * @example decodeStats(plan, await packed.data(), ['dense', 'dense_1'], new Map())
  */
@@ -104,6 +115,7 @@ export function decodeStats(
   v: ArrayLike<number>,
   layerNames: string[],
   counted: Map<number, Recount>,
+  histogramBuckets = 0,
 ): Reading {
   const per: LayerAcc[] = layerNames.map(() => ({
     weight: EMPTY,
@@ -113,6 +125,7 @@ export function decodeStats(
     zeroKnown: false,
     delta: 0,
     hasDelta: false,
+    raw: { weight: [], grad: [] },
   }));
   plan.parts.forEach((p, i) => {
     accumulate(p, v, per[p.owner]!, counted.get(i));
@@ -147,6 +160,13 @@ export function decodeStats(
     if (Object.keys(s).length === 0) return;
     for (const k of Object.keys(s) as (keyof LayerStats)[]) s[k] = round6(s[k] as number);
     s.nanCount = p.weight.nonFinite + p.bias.nonFinite + p.grad.nonFinite + (p.act?.nonFinite ?? 0);
+    if (histogramBuckets > 0) {
+      const weights =
+        p.weight.n > 0 && p.raw.weight ? valueHistogram(v, p.raw.weight, histogramBuckets) : undefined;
+      const grads = p.grad.n > 0 && p.raw.grad ? valueHistogram(v, p.raw.grad, histogramBuckets) : undefined;
+      if (weights) s.weightHistogram = weights;
+      if (grads) s.gradHistogram = grads;
+    }
     layers[layerNames[i]!] = s;
   });
   const extras = Array.from({ length: plan.extras }, (_, k) => v[plan.extrasAt + k]!);

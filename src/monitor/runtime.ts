@@ -64,7 +64,7 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
   // wall-time axis; an event that already has a time keeps it.
   const write = (events: TraceEvent[]) =>
     sink.write(events.map((e) => (e.time === undefined ? { ...e, time: Date.now() } : e)));
-  const engine = createStatsEngine(tf, model, deps.warn);
+  const engine = createStatsEngine(tf, model, deps.warn, settings.histogramBuckets);
   const listeners = new Set<(alert: MonitorAlert) => void>();
   const runId =
     settings.runId ??

@@ -5,6 +5,12 @@ import { Count } from '../domain/index.js';
 export const MonitorSettings = z.object({
   /** Per-layer statistics every `every` steps (step 0 included); losses and metrics every step. */
   every: z.number().int().positive().default(10),
+  /**
+   * Buckets of the weight and gradient histograms written on sampled steps (0: none). 30 are enough
+   * for the dashboard's distributions (its store keeps up to 64) and cost two passes over values
+   * already read; only layers small enough to be read whole (8,192 values a tensor) get them.
+   */
+  histogramBuckets: z.number().int().min(0).max(64).default(30),
   runId: z.string().min(1).optional(),
   name: z.string().optional(),
   /** `classification`, `binary-classification`, `regression`, `other`; inferred from the loss when absent. */

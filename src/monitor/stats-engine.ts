@@ -45,6 +45,7 @@ export function createStatsEngine(
   tf: Tf,
   model: TF.LayersModel,
   warn: (message: string) => void,
+  histogramBuckets = 0,
 ): StatsEngine {
   const plan = planLayers(model);
   const tap = createActivationTap(tf, plan.layers);
@@ -126,7 +127,7 @@ export function createStatsEngine(
           });
         }
         tf.dispose([...owned, ...extras]);
-        return decodeStats(packPlan, values, names, counted);
+        return decodeStats(packPlan, values, names, counted, histogramBuckets);
       } catch (err) {
         if (!warned)
           warn(`traindx monitor: layer statistics failed and are left out (${(err as Error).message})`);
