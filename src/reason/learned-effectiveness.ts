@@ -91,21 +91,25 @@ export interface ContextEvidence {
 }
 
 /**
- * Per remedy, the outcomes recorded on runs like the one in `context`, each
- * weighted by contextSimilarity; outcomes of runs too unlike it (below
- * MIN_WEIGHT) are left out, so a remedy's failures on other faults do not
- * demote it here. Pure.
+ * Per remedy, the outcomes recorded on the runs most like the one in
+ * `context`, each weighted by contextSimilarity: as similarRuns lists the
+ * nearest runs first, only outcomes at least NEAR_SHARE as alike as the
+ * most alike one count (and none below MIN_WEIGHT). So what was tried on a
+ * run with this very failure decides, and a remedy's failures on a merely
+ * related fault (dead units from a bias initialiser, where the rate was not
+ * the problem) do not outvote its success on this one. Pure.
  *
- * @example evidenceInContext(outcomes, ctx).get('switch_to_selu') // { tries: 2.6, successes: 2.6 }
+ * @example evidenceInContext(outcomes, ctx).get('switch_to_selu') // { tries: 3, successes: 3 }
  */
 export function evidenceInContext(
   outcomes: Pick<Outcome, 'remedyId' | 'success' | 'context'>[],
   context: OutcomeContext,
 ): Map<string, ContextEvidence> {
+  const weighted = outcomes.map((o) => ({ o, w: contextSimilarity(o.context, context) }));
+  const nearest = Math.max(0, ...weighted.map((x) => x.w));
   const out = new Map<string, ContextEvidence>();
-  for (const o of outcomes) {
-    const w = contextSimilarity(o.context, context);
-    if (w < MIN_WEIGHT) continue;
+  for (const { o, w } of weighted) {
+    if (w < MIN_WEIGHT || w < NEAR_SHARE * nearest) continue;
     const e = out.get(o.remedyId) ?? { tries: 0, successes: 0 };
     e.tries += w;
     if (o.success) e.successes += w;
@@ -114,6 +118,7 @@ export function evidenceInContext(
   return out;
 }
 
+const NEAR_SHARE = 0.8;
 const MIN_WEIGHT = 0.05;
 
 /**

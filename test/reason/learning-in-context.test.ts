@@ -56,22 +56,32 @@ describe('the learning rule: a Beta posterior per context, its prior from the se
     expect(contextSimilarity(undefined, deadRelu)).toBe(0.1);
   });
 
-  it('sums the evidence per remedy, weighted, leaving out runs unlike this one', () => {
+  it('sums the evidence per remedy from the runs most like this one, weighted', () => {
     const outcomes = [
       { remedyId: 'lower_learning_rate', success: false, context: deadRelu },
       { remedyId: 'lower_learning_rate', success: true, context: diverging },
       { remedyId: 'switch_to_selu', success: true, context: deadRelu },
+      { remedyId: 'switch_to_selu', success: true, context: deadRelu },
       { remedyId: 'switch_to_selu', success: false, context: { ...deadRelu, optimizer: 'sgd' } },
       { remedyId: 'switch_to_selu', success: true },
     ];
+    // Runs with this very context exist: the half-alike (SGD) and context-less ones do not count.
     const evidence = evidenceInContext(outcomes, deadRelu);
     expect(evidence.get('lower_learning_rate')).toEqual({ tries: 1, successes: 0 });
-    expect(evidence.get('switch_to_selu')!.tries).toBeCloseTo(1.6, 10);
-    expect(evidence.get('switch_to_selu')!.successes).toBeCloseTo(1.1, 10);
-    expect(evidenceInContext(outcomes, diverging).get('lower_learning_rate')).toEqual({
-      tries: 1,
-      successes: 1,
-    });
+    expect(evidence.get('switch_to_selu')).toEqual({ tries: 2, successes: 2 });
+    expect(evidenceInContext(outcomes, diverging)).toEqual(
+      new Map([['lower_learning_rate', { tries: 1, successes: 1 }]]),
+    );
+    // Under SGD the SGD run is the nearest (1), the Adam ones half as alike: left out.
+    expect(evidenceInContext(outcomes, { ...deadRelu, optimizer: 'sgd' })).toEqual(
+      new Map([['switch_to_selu', { tries: 1, successes: 0 }]]),
+    );
+    // Under RMSprop every dead-ReLU run is as alike (0.5): all count, at half weight.
+    const rmsprop = evidenceInContext(outcomes, { ...deadRelu, optimizer: 'rmsprop' });
+    expect(rmsprop.get('switch_to_selu')).toEqual({ tries: 1.5, successes: 1 });
+    expect(rmsprop.get('lower_learning_rate')).toEqual({ tries: 0.5, successes: 0 });
+    // Nothing alike at all: no evidence, the seed decides.
+    expect(evidenceInContext(outcomes.slice(0, 1), diverging).size).toBe(0);
   });
 
   it('names the architecture family by the most specific layer a run has', () => {
