@@ -89,14 +89,14 @@ class TraindxCallback(keras.callbacks.Callback):
             # first), carried between them, as a read per batch measured a tenth of a small step.
             self._learning_rate = learning_rate_of(self.model.optimizer)
             if self._stats is not None:
-                self._before = self._stats.read_weights()
+                self._before = self._stats.begin_sampled()
 
     def on_train_batch_end(self, batch: int, logs: Optional[dict[str, Any]] = None) -> None:
         logs = dict(logs or {})
         loss = logs.pop("loss", None)
         layers = None
         if self._stats is not None and self._step % self.every == 0:
-            layers = self._stats.measure(self._before, self._probe)
+            layers = self._stats.measure_sampled(self._before, self._probe)
             self._before = None
         self.run.log(
             self._step,

@@ -1,9 +1,11 @@
 """Per-layer weight, update and activation statistics of a Keras model on sampled batches.
 
 `fit` does not hand its gradients to callbacks (the TypeScript monitor's fit callback has the
-same limit), so Keras traces carry weights, updates and activations, not gradients. Weights come
-to the host in one concatenated read; activations from one inference forward pass of a fixed
-probe batch (`training=False`: no dropout draws, BatchNormalization statistics untouched).
+same limit), so Keras traces carry weights, updates and activations, not gradients. Activations
+come from one inference forward pass of a fixed probe batch (`training=False`: no dropout draws,
+BatchNormalization statistics untouched). On the TensorFlow backend everything is reduced on the
+device in one compiled call (`tf_stats.py`); other backends, and any step whose numbers come out
+non-finite (to count the NaNs exactly), take the numpy path here.
 """
 
 from __future__ import annotations
@@ -16,9 +18,8 @@ import numpy as np
 from ..activation_family import family_of
 from ..encode import round6
 from .model_facts import BIAS, MOVING, activation_of
-
-# Outside the responsive range (spec/trace-format.md): sigmoid |x - 0.5| > 0.49, |tanh| > 0.99.
-_SATURATION = {"sigmoid": (0.5, 0.49), "tanh": (0.0, 0.99)}
+from .tf_stats import SATURATION as _SATURATION
+from .tf_stats import LayerNumbers, TensorflowStats
 
 
 class KerasLayerStats:
@@ -40,6 +41,32 @@ class KerasLayerStats:
             self.probe_model = keras.Model(inputs=model.inputs, outputs=outputs)
         except Exception:
             self.probe_model = None  # a subclassed model has no symbolic outputs: no activations
+        self.fast: Optional[TensorflowStats] = None
+        if keras.backend.backend() == "tensorflow":
+            try:
+                self.fast = TensorflowStats(self.variables, self.families, len(self.layers), self.probe_model)
+            except Exception:  # an odd model keeps the numpy path
+                self.fast = None
+
+    def begin_sampled(self) -> Optional[list[np.ndarray]]:
+        """At a sampled batch's start: the kernels before the update (on the device when it can)."""
+        if self.fast is not None:
+            self.fast.snapshot()
+            return None
+        return self.read_weights()
+
+    def measure_sampled(self, before: Optional[list[np.ndarray]], probe: Any) -> dict[str, Any]:
+        """At a sampled batch's end: every layer's statistics."""
+        if self.fast is not None:
+            numbers = self.fast.measure(probe)
+            if all(_finite(n) for n in numbers):
+                layers: dict[str, Any] = {}
+                for layer, n in zip(self.layers, numbers):
+                    s = _from_numbers(n)
+                    if s:
+                        layers[layer.name] = s
+                return layers
+        return self.measure(before, probe)  # non-finite numbers: counted exactly here
 
     def read_weights(self) -> list[np.ndarray]:
         """Every tracked variable's values as flat float64 arrays on the host. One read per
@@ -108,6 +135,42 @@ class KerasLayerStats:
         out: dict[str, Any] = {k: round6(v) for k, v in s.items()}
         out["nanCount"] = non_finite
         return out
+
+
+def _finite(n: LayerNumbers) -> bool:
+    values = [*(n.weights or ()), *(n.biases or ()), *(n.activations or ())]
+    values += [x for x in (n.update_squares, n.dead_fraction, n.saturated_fraction) if x is not None]
+    return all(math.isfinite(x) for x in values)
+
+
+def _moments_of(n: float, total: float, squares: float) -> tuple[float, float]:
+    mean = total / n
+    return mean, math.sqrt(max(0.0, squares / n - mean * mean))
+
+
+def _from_numbers(n: LayerNumbers) -> dict[str, Any]:
+    """A layer's trace statistics from the device's sums (all finite: see `_finite`)."""
+    s: dict[str, float] = {}
+    if n.weights is not None:
+        count, total, squares, low, high = n.weights
+        mean, std = _moments_of(count, total, squares)
+        s.update(weightNorm=math.sqrt(squares), weightMean=mean, weightStd=std)
+        s["weightMaxAbs"] = max(abs(low), abs(high))
+        if n.update_squares is not None and squares > 0:
+            s["updateRatio"] = math.sqrt(n.update_squares) / math.sqrt(squares)
+    if n.biases is not None:
+        s["biasMean"], s["biasStd"] = _moments_of(*n.biases)
+    if n.activations is not None and n.activations[0]:
+        s["actMean"], s["actStd"] = _moments_of(*n.activations)
+        if n.dead_fraction is not None:
+            s["deadFraction"] = n.dead_fraction
+        if n.saturated_fraction is not None:
+            s["saturatedFraction"] = n.saturated_fraction
+    if not s:
+        return {}
+    out: dict[str, Any] = {k: round6(v) for k, v in s.items()}
+    out["nanCount"] = 0
+    return out
 
 
 def _joined(parts: list[np.ndarray]) -> np.ndarray:
