@@ -85,7 +85,7 @@ export interface Traindx extends RunOps {
     },
   ): Promise<RecordedOutcome[]>;
   listOutcomes(): Promise<Outcome[]>;
-  /** The run's current top cause, then every alert as it happens (the `alerts(runId)` subscription). */
+  /** The run's stored alerts, its current top cause (unless they said it), then every alert as it happens, each once (the `alerts(runId)` subscription). */
   alerts(runId: string): AsyncGenerator<RunAlert>;
   /** Every alert announced for the run so far, in order (stored with the run: `run(id) { alerts }`). */
   alertHistory(runId: string): Promise<RunAlert[]>;
@@ -215,7 +215,7 @@ export function createTraindx(options: TraindxOptions): Traindx {
     recordOutcomes,
     listOutcomes: () => store.listOutcomes(),
     ...createRunOps({ store, ingest, maxEventsPerBatch, knowledge, recordOutcomes }),
-    alerts: (runId) => withCurrentTopCause(hub, diagnose, runId),
+    alerts: (runId) => withHistory(hub, diagnose, (id) => store.readAlerts(id), runId),
     alertHistory: (runId) => store.readAlerts(runId),
     rankCauses: (symptoms) => (known ? scoreCauses(symptoms.map(toOccurrence), known) : []),
     sink: async () =>
@@ -240,30 +240,36 @@ export function createTraindx(options: TraindxOptions): Traindx {
 }
 
 /**
- * A subscriber that joins a run already under way first hears its current
- * top cause (kind top_cause), then every alert as it happens; the live
- * stream is opened before the diagnosis is read, so nothing falls between.
+ * A subscriber hears the run's stored alerts first (so one who joins late
+ * misses nothing), then its current top cause when no stored alert says it
+ * already, then every alert as it happens. The live stream is opened before
+ * the history is read, so nothing falls between; an alert both stored and
+ * heard live is passed on once (by its seq).
  */
-async function* withCurrentTopCause(
+async function* withHistory(
   hub: AlertHub,
   diagnose: (runId: string) => Promise<Diagnosis | null>,
+  readAlerts: (runId: string) => Promise<RunAlert[]>,
   runId: string,
 ): AsyncGenerator<RunAlert> {
   const { alerts: live, ready } = hub.subscribe(runId);
   try {
     await ready;
-    const d = await diagnose(runId);
+    const [d, history] = await Promise.all([diagnose(runId), readAlerts(runId)]);
     // A subscription to a run that does not exist would wait for ever: say so instead.
     if (!d) throw new RunNotFoundError(runId, 'Subscribe after startRun.');
+    yield* history;
+    const told = history.filter((a) => a.kind !== 'symptom').at(-1)?.topCause?.id;
     const top = d.causes[0];
-    if (top)
+    if (top && top.id !== told)
       yield {
         runId,
         kind: 'top_cause',
         topCause: { id: top.id, name: top.name, confidence: top.confidence },
         step: d.facts.lastStep,
       };
-    yield* live;
+    const seen = new Set(history.map((a) => a.seq));
+    for await (const alert of live) if (alert.seq === undefined || !seen.has(alert.seq)) yield alert;
   } finally {
     await live.return?.();
   }

@@ -208,9 +208,11 @@ export type MutationIngestArgs = {
 export type Subscription = {
   __typename?: 'Subscription';
   /**
-   * A run's alerts while it trains (server-sent events): its current top cause first, then each
-   * (symptom, layer) as it starts, changes materially or resolves, each change of the top cause,
-   * and the end. With `serve --redis`, alerts of a run ingested by another replica arrive too.
+   * A run's alerts while it trains (server-sent events): first the alerts it already raised (as
+   * `run(id) { alerts }` lists them, so a subscriber who joins late misses none), then its current
+   * top cause unless one of those said it, then each (symptom, layer) as it starts, changes
+   * materially or resolves, each change of the top cause, and the end, each alert once. With
+   * `serve --redis`, alerts of a run ingested by another replica arrive too.
    */
   alerts: Alert;
 };
@@ -237,7 +239,7 @@ export type AlertChange =
 export type Alert = {
   __typename?: 'Alert';
   runId: Scalars['ID']['output'];
-  /** Its place in the run's alert history (0, 1, ...); null for the current top cause a new subscriber hears first. */
+  /** Its place in the run's alert history (0, 1, ...); null for the current top cause a subscriber hears after the stored alerts. */
   seq?: Maybe<Scalars['Int']['output']>;
   kind: AlertKind;
   /** Set for kind symptom. */

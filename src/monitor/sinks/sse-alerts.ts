@@ -1,14 +1,16 @@
 import { MonitorAlert } from '../alert.js';
 import type { GraphqlEndpoint } from './graphql-http.js';
 
-const ALERTS = `subscription($runId: ID!) { alerts(runId: $runId) { runId kind step
+const ALERTS = `subscription($runId: ID!) { alerts(runId: $runId) { runId seq kind step
   symptom { id name confidence severity firstStep lastStep layer evidence } topCause { id name confidence } } }`;
 
 /**
  * Listens to the server's `alerts(runId)` subscription over server-sent
  * events (graphql-yoga: POST with `Accept: text/event-stream`), reconnecting
  * with backoff when the stream breaks, until `signal` aborts or the server
- * completes the subscription.
+ * completes the subscription. The server sends a run's stored alerts first
+ * on every (re)connection: an alert already passed on (by its seq) is not
+ * passed on again.
  *
  * @example subscribeAlerts(ep, 'r1', (a) => console.log(a.symptom.id), controller.signal);
  */
@@ -20,6 +22,7 @@ export async function subscribeAlerts(
   retryMaxMs = 10_000,
 ): Promise<void> {
   let failures = 0;
+  const seen = new Set<number>();
   while (!signal.aborted) {
     try {
       const res = await fetch(ep.url, {
@@ -36,6 +39,11 @@ export async function subscribeAlerts(
         const payload = JSON.parse(message.data) as { data?: { alerts?: unknown }; errors?: unknown[] };
         // A schema without the subscription (or with another shape) answers with errors: nothing to wait for.
         if (payload.errors?.length) return;
+        const seq = (payload.data?.alerts as { seq?: unknown } | undefined)?.seq;
+        if (typeof seq === 'number') {
+          if (seen.has(seq)) continue;
+          seen.add(seq);
+        }
         const alert = MonitorAlert.safeParse(payload.data?.alerts);
         if (alert.success) onAlert(alert.data);
       }
