@@ -9,6 +9,8 @@ import { loopFamily } from './loop.js';
 import { lossFamily } from './loss-health.js';
 import { modeFamily } from './mode.js';
 import { predictionsFamily } from './predictions.js';
+import { sequenceFamily } from './sequence.js';
+import { splitsFamily } from './splits.js';
 import { weightsFamily } from './weights.js';
 
 /**
@@ -28,4 +30,6 @@ export const ALL_FAMILIES: readonly DetectorFamily<any, any>[] = [
   loopFamily,
   modeFamily,
   ampFamily,
+  sequenceFamily,
+  splitsFamily,
 ];
