@@ -27,6 +27,7 @@ const REVEALED_BY: Record<string, { signals: Signal[]; when: 'start' | 'end' }> 
   prediction_collapse: { signals: ['eval.predictedClassCounts', 'eval.confusion'], when: 'end' },
   overfitting: { signals: ['epoch.val.loss'], when: 'end' },
   underfitting: { signals: ['epoch.train.loss'], when: 'end' },
+  train_accuracy_below_val: { signals: ['epoch.val.accuracy'], when: 'end' },
   // Static and data findings: settled by the run event.
   input_scale_anomaly: { signals: ['dataset.inputStats'], when: 'start' },
   input_nan: { signals: ['dataset.inputStats'], when: 'start' },

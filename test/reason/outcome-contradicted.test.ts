@@ -50,7 +50,7 @@ describe('its faulty twin, whose dead units stall the loss', () => {
 describe('the outcome rule on its own', () => {
   const run = {
     type: 'run' as const,
-    formatVersion: 1,
+    formatVersion: 1 as const,
     id: 'r',
     framework: 'pytorch',
     task: 'classification',

@@ -25,6 +25,8 @@ export const GeneralisationThresholds = z.object({
   underfitAccuracyGain: z.number().min(0).max(1).default(0.25),
   underfitBaselineFraction: z.number().positive().default(0.8),
   underfitMinFraction: z.number().min(0).max(1).default(0.5),
+  valAboveTrainGap: z.number().positive().default(0.1),
+  valAboveTrainEpochs: z.number().int().positive().default(3),
   /** Below the underfitting bounds, a run that learned only part of its task is noted (info). */
   partialFitChanceFraction: z.number().positive().default(0.5),
   partialFitAccuracyGain: z.number().min(0).max(1).default(0.6),
@@ -82,6 +84,11 @@ export interface GeneralisationState {
   /** At the latest epoch: val level within overfitRise of its minimum and no gap arm holding. */
   overfitClear?: boolean;
   underfit: Finding | null;
+  /** Epochs with train and val accuracy; optional: state saved before it existed has none. */
+  accEpochs?: number;
+  /** Epochs after the first with val accuracy above train by valAboveTrainGap, and the step of the first. */
+  valAbove?: Streak;
+  valAboveFinding?: Finding | null;
 }
 
 export const initialGeneralisationState = (th: GeneralisationThresholds): GeneralisationState => ({

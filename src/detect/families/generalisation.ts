@@ -1,5 +1,6 @@
 import { defineFamily } from '../detector.js';
 import { pushWindow } from '../stats/index.js';
+import { checkValAboveTrain } from './generalisation-label-noise.js';
 import { checkOverfit, resolveOverfit } from './generalisation-overfit.js';
 import {
   type GeneralisationState,
@@ -13,7 +14,9 @@ import { checkUnderfit } from './generalisation-underfit.js';
  * overfitting (each epoch, from train and val loss and accuracy; resolved at
  * the end when the run left it behind) and
  * underfitting (at the end, from the final train loss and accuracy against
- * what a model that learned nothing scores). Runs without epoch metrics still
+ * what a model that learned nothing scores), and
+ * train_accuracy_below_val (each epoch: held-out accuracy well above the
+ * training accuracy, the mark of noisy training labels). Runs without epoch metrics still
  * get underfitting from the last batches.
  *
  * @example createDetectorSet({ run, profile, families: [generalisationFamily] })
@@ -45,6 +48,7 @@ export const generalisationFamily = defineFamily<GeneralisationState, Generalisa
         }
         if (e.train?.accuracy !== undefined) g.trainAcc = e.train.accuracy;
         checkOverfit(g, th, ctx.run, task, e, step, emit);
+        checkValAboveTrain(g, th, ctx.model, e, step, emit);
         g.prevEpochStep = step;
       },
       onEnd(e) {

@@ -1,0 +1,57 @@
+import type { EpochEvent } from '../../domain/index.js';
+import type { Emit } from '../detector.js';
+import type { ModelView } from '../model-view.js';
+import { fmt, pct, reportFinding } from '../stats/index.js';
+import type { GeneralisationState, GeneralisationThresholds } from './generalisation-state.js';
+
+// Layers that lower the accuracy a model scores in training mode by themselves (off at validation).
+const TRAIN_ONLY_NOISE = /dropout|noise/i;
+
+/**
+ * train_accuracy_below_val, each epoch: validation accuracy at least
+ * `valAboveTrainGap` above the epoch's train accuracy in `valAboveTrainEpochs`
+ * epochs after the first. A model scores better on data it has not seen than
+ * on the data it trains on only when the training labels disagree with the
+ * inputs more than the validation ones do (labels flipped or shuffled in the
+ * training set: the net fits the clean majority first, so held-out accuracy
+ * runs above a training accuracy capped near 1 − the noise share; Arpit et
+ * al. 2017, "A Closer Look at Memorization in Deep Networks"). The first
+ * epoch is left out (its train accuracy averages batches from before the net
+ * learned), and so is a model with dropout or noise layers, whose train-mode
+ * accuracy is lowered by design.
+ */
+export function checkValAboveTrain(
+  g: GeneralisationState,
+  th: GeneralisationThresholds,
+  model: ModelView,
+  e: EpochEvent,
+  step: number,
+  emit: Emit,
+): void {
+  const train = e.train?.accuracy;
+  const val = e.val?.accuracy;
+  if (train === undefined || val === undefined || !Number.isFinite(train) || !Number.isFinite(val)) return;
+  g.accEpochs = (g.accEpochs ?? 0) + 1;
+  if (g.accEpochs === 1 || model.layers.some((l) => TRAIN_ONLY_NOISE.test(l.type))) return;
+  if (val - train < th.valAboveTrainGap) return;
+  const above = (g.valAbove ?? [0, step]) as [number, number];
+  above[0] += 1;
+  g.valAbove = above;
+  if (above[0] < th.valAboveTrainEpochs) return;
+  g.valAboveFinding = reportFinding(
+    g.valAboveFinding ?? null,
+    {
+      symptomId: 'train_accuracy_below_val',
+      layer: null,
+      firstStep: above[1],
+      lastStep: step,
+      severity: 'warning',
+      confidence: Math.min(0.9, 0.6 + (val - train)),
+      evidence: [
+        `val accuracy ${pct(val)} against train accuracy ${pct(train)} at step ${step} (epoch ${e.epoch}): ${fmt(val - train)} above it, in ${above[0]} epochs after the first since step ${above[1]}; rule: val at least ${fmt(th.valAboveTrainGap)} above train in ${th.valAboveTrainEpochs} epochs, in a model without dropout or noise layers`,
+      ],
+      latest: null,
+    },
+    emit,
+  );
+}
