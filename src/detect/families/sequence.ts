@@ -21,6 +21,8 @@ export interface SequenceState {
   firstStep: number | null;
   pending: PendingSpike | null;
   spike: Finding | null;
+  /** The static finding: a recurrent layer and no clipNorm (reported once, on the first step). */
+  unclipped: Finding | null;
   /** The learning rate of the first step and the peak over the warm-up horizon. */
   lr0: number | null;
   lrPeak: number;
@@ -54,6 +56,10 @@ const attentionLayer = (layers: readonly LayerView[]): LayerView | undefined =>
  * clipped norm (clip_grad_norm_ runs before the optimizer's step), and its
  * loss does not leave the range it trained in.
  *
+ * `recurrent_without_clipping` (static, a risk): the same model and optimizer
+ * facts, reported on the first step whatever the run does; a run that trains
+ * well shows it as advice only.
+ *
  * `loss_spike_without_warmup`: a post-LayerNorm Transformer has large
  * gradients near its output at initialisation, so a high rate from the first
  * step overshoots (Xiong et al. 2020). The rule reads the learning rate the
@@ -73,6 +79,7 @@ export const sequenceFamily = defineFamily<SequenceState, SequenceThresholds>({
     firstStep: null,
     pending: null,
     spike: null,
+    unclipped: null,
     lr0: null,
     lrPeak: 0,
     worstLoss: null,
@@ -94,7 +101,11 @@ export const sequenceFamily = defineFamily<SequenceState, SequenceThresholds>({
     return {
       onStep(e: StepEvent) {
         const loss = e.loss;
-        if (state.firstStep === null) state.firstStep = e.step;
+        if (state.firstStep === null) {
+          state.firstStep = e.step;
+          if (recurrent !== undefined)
+            state.unclipped = reportFinding(null, unclippedFinding(e.step, recurrent), emit);
+        }
         if (state.early.length < t.warmupEarlyPoints && loss !== undefined && Number.isFinite(loss)) {
           state.early.push(loss);
         }
@@ -164,11 +175,29 @@ function spikeFinding(
     firstStep: p.step,
     lastStep: step,
     severity: 'critical',
-    confidence: Math.min(0.9, 0.6 + 0.1 * Math.log10(p.norm / p.level)),
+    // Both jumps add evidence: a tenfold spike and a tenfold loss jump give 0.8.
+    confidence: Number.isFinite(loss)
+      ? Math.min(0.9, 0.6 + 0.1 * Math.log10(p.norm / p.level) + 0.1 * Math.log10(loss / p.lossLevel))
+      : 0.9,
     evidence: [
       `global gradNorm jumped to ${fmt(p.norm)} at step ${p.step}, ${fmt(p.norm / p.level)}× the median ${fmt(p.level)} of the readings before it, ` +
         `and the loss went from ${fmt(p.lossLevel)} (median before) to ${fmt(loss)} at step ${step}${init}`,
       `the model has the recurrent layer ${layer.name} (${layer.type}${layer.units === undefined ? '' : `, ${layer.units} units`}) and its optimizer records no gradient clipping (clipNorm)`,
+    ],
+    latest: null,
+  };
+}
+
+function unclippedFinding(step: number, layer: LayerView): Finding {
+  return {
+    symptomId: 'recurrent_without_clipping',
+    layer: layer.name,
+    firstStep: step,
+    lastStep: step,
+    severity: 'warning',
+    confidence: 0.6,
+    evidence: [
+      `the model has the recurrent layer ${layer.name} (${layer.type}${layer.units === undefined ? '' : `, ${layer.units} units`}) and its optimizer records no gradient clipping (clipNorm); a PyTorch loop's clip_grad_norm_ is not visible in the run's description, so this is a risk to check, not a finding`,
     ],
     latest: null,
   };
