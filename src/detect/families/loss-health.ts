@@ -1,7 +1,7 @@
 import type { EpochEvent, StepEvent } from '../../domain/index.js';
 import { defineFamily } from '../detector.js';
 import { chanceLevelOf, checkChance, checkRise, checkSpike } from './loss-divergence.js';
-import { flushNan, nonFiniteIn, noteNonFinite } from './loss-nan.js';
+import { flushNan, nonFiniteIn, noteFinite, noteNonFinite } from './loss-nan.js';
 import { checkOscillation } from './loss-oscillation.js';
 import { checkFlat, checkSlow } from './loss-progress.js';
 import { addPoint, initialLossState, type LossState, settlePoint } from './loss-state.js';
@@ -71,11 +71,12 @@ export const lossFamily = defineFamily<LossState, LossThresholds>({
         noteStep(e);
         const bad = nonFiniteIn(e.loss, e.metrics, '');
         // A loss scaler skipped the step: its weights kept their values (the amp family reports it).
-        if (bad && e.stepSkipped !== true) noteNonFinite(state, bad, e.step, emit);
+        if (bad && e.stepSkipped !== true) noteNonFinite(state, th, bad, e.step, emit);
         const loss = e.loss;
         if (loss === undefined || !Number.isFinite(loss)) return;
         state.nan.lastFinite = loss;
         state.nan.lastFiniteStep = e.step;
+        noteFinite(state, loss);
         if (s.source === 'none') s.source = 'step';
         // Ratio rules need a positive loss; other objectives are left alone.
         if (s.source === 'step' && loss > 0) onPoint(e.step, loss);
@@ -86,17 +87,18 @@ export const lossFamily = defineFamily<LossState, LossThresholds>({
         if (s.stepsPerEpoch === 0 && e.step !== undefined)
           s.stepsPerEpoch = Math.max(1, Math.round((e.step + 1) / (e.epoch + 1)));
         const bad = nonFiniteIn(undefined, e.train, 'train ') ?? nonFiniteIn(undefined, e.val, 'val ');
-        if (bad) noteNonFinite(state, bad, step, emit);
+        if (bad) noteNonFinite(state, th, bad, step, emit);
         const loss = e.train?.loss;
         if (loss === undefined || !Number.isFinite(loss)) return;
         if (s.source === 'none') s.source = 'epoch';
+        if (s.source === 'epoch') noteFinite(state, loss);
         if (s.source !== 'epoch' || !(loss > 0)) return;
         s.lastEpoch = e.epoch;
         onPoint(step, loss);
       },
       onEval(e) {
         const bad = nonFiniteIn(undefined, e.metrics, `${e.split} `);
-        if (bad) noteNonFinite(state, bad, e.step ?? s.lastStep, emit);
+        if (bad) noteNonFinite(state, th, bad, e.step ?? s.lastStep, emit);
       },
       onEnd(e) {
         flushNan(state, emit);

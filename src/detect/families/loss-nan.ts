@@ -2,6 +2,7 @@ import type { Metrics } from '../../domain/index.js';
 import type { Emit } from '../detector.js';
 import { fmt, reportFinding } from '../stats/index.js';
 import type { LossState } from './loss-state.js';
+import type { LossThresholds } from './loss-thresholds.js';
 
 /** The first non-finite value of an event (loss or any metric), described for evidence; undefined if all are finite. */
 export function nonFiniteIn(
@@ -25,13 +26,20 @@ export function nonFiniteIn(
  * later ones extend the occurrence, re-reported at 1, 2, 4, 8, ... hits and at
  * the end so a run that stays NaN does not emit on every step.
  */
-export function noteNonFinite(state: LossState, what: string, step: number, emit: Emit): void {
+export function noteNonFinite(
+  state: LossState,
+  th: LossThresholds,
+  what: string,
+  step: number,
+  emit: Emit,
+): void {
   const nan = state.nan;
   nan.count++;
   nan.lastStep = step;
   if (nan.count === 1) {
     nan.firstStep = step;
     nan.what = what;
+    checkWithoutGrowth(state, th, emit);
   }
   if ((nan.count & (nan.count - 1)) === 0) reportNan(state, emit);
 }
@@ -61,6 +69,50 @@ function reportNan(state: LossState, emit: Emit): void {
       severity: 'critical',
       confidence: 1,
       evidence: nan.finding === null ? evidence.slice(-1) : evidence,
+      latest: null,
+    },
+    emit,
+  );
+}
+
+/** Notes a finite training loss seen before any non-finite value (the first and the highest). */
+export function noteFinite(state: LossState, loss: number): void {
+  const nan = state.nan;
+  if (nan.count > 0) return;
+  if (nan.firstFinite === undefined) nan.firstFinite = loss;
+  nan.maxFinite = Math.max(nan.maxFinite ?? loss, loss);
+}
+
+/**
+ * loss_non_finite_without_growth, at the first non-finite value: no finite
+ * loss before it rose above `nonFiniteGrowth` times the first (or there was
+ * none). A run that blows up (a rate too high, weights too large) climbs
+ * through huge finite losses before Inf/NaN; a loss that turns non-finite
+ * from an ordinary or falling value came from one operation that overflowed
+ * or took the log of 0 (Goodfellow et al. 4.1: a softmax or sigmoid output
+ * rounded to exactly 0 or 1, then log), or from non-finite inputs.
+ */
+function checkWithoutGrowth(state: LossState, th: LossThresholds, emit: Emit): void {
+  const nan = state.nan;
+  const first = nan.firstFinite;
+  const max = nan.maxFinite;
+  if (first !== undefined && max !== undefined && !(first > 0 && max <= th.nonFiniteGrowth * first)) return;
+  const before =
+    first === undefined || max === undefined
+      ? 'with no finite loss before it'
+      : `straight from ${fmt(nan.lastFinite)} (step ${nan.lastFiniteStep}); no finite loss before it rose above ${fmt(max)}, ${fmt(max / first)}× the first ${fmt(first)}`;
+  nan.sudden = reportFinding(
+    nan.sudden ?? null,
+    {
+      symptomId: 'loss_non_finite_without_growth',
+      layer: null,
+      firstStep: nan.firstStep,
+      lastStep: nan.firstStep,
+      severity: 'warning',
+      confidence: 0.8,
+      evidence: [
+        `${nan.what} at step ${nan.firstStep} ${before}: nothing ran away first; rule: no finite loss above ${fmt(th.nonFiniteGrowth)}× the first before it`,
+      ],
       latest: null,
     },
     emit,

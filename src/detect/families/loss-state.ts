@@ -66,7 +66,12 @@ export interface LossState {
     what: string;
     lastFinite: number;
     lastFiniteStep: number;
+    /** The first and the highest finite loss before the first non-finite one (optional: older saved states). */
+    firstFinite?: number;
+    maxFinite?: number;
     finding: Finding | null;
+    /** loss_non_finite_without_growth, judged once at the first non-finite value. */
+    sudden?: Finding | null;
   };
   divergence: {
     /** Level checks in a row at which the loss sat far above its best, and the step they began. */

@@ -15,6 +15,8 @@ export const LossThresholds = z.object({
   flatMinFraction: z.number().min(0).max(1).default(0.25),
   /** Once the loss fell this much below its early level the run has learned: no "flat from the start". */
   learnedDrop: z.number().min(0).max(1).default(0.3),
+  /** A loss that turns non-finite with no finite value above this multiple of its first did not run away first. */
+  nonFiniteGrowth: z.number().gt(1).default(10),
   divergenceRatio: z.number().gt(1).default(1.5),
   divergenceGiveBack: z.number().min(0).max(1).default(0.25),
   divergencePatienceSteps: z.number().int().nonnegative().default(64),
