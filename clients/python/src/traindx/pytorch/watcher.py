@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import torch
 from torch import nn
 
-from . import amp_scaler
+from . import amp_scaler, no_grad_mode
 from . import capture as capture_module
 from .activation_taps import ActivationTaps
 from .capture import capture
@@ -73,6 +73,8 @@ class TorchWatcher:
         self._input_hook: Any = model.register_forward_pre_hook(self._see_input)
         if epochs_from_loaders:
             capture.epoch_listeners.append(self._epoch_ended)
+        # Validation forwards without model.eval() (no_grad_mode.py); None without Dropout/BatchNorm.
+        self._no_grad = no_grad_mode.watch(model)
         self.sketches = SplitSketches()
         capture.loader_listeners.append(self.sketches.see_loader)
         self.taps.attach()  # step 0 is sampled
@@ -145,6 +147,8 @@ class TorchWatcher:
         self.taps.detach()
         if self._epoch_ended in capture.epoch_listeners:
             capture.epoch_listeners.remove(self._epoch_ended)
+        if self._no_grad is not None:
+            self._no_grad.remove()
         if self.sketches.see_loader in capture.loader_listeners:
             capture.loader_listeners.remove(self.sketches.see_loader)
 
@@ -207,5 +211,6 @@ class TorchWatcher:
         # Only the run whose optimizer stepped during the loader's pass has ended an epoch.
         if self.run.finished or self.run.current_epoch is None or self._last_global_step <= since:
             return
-        self.run.log_epoch(self.run.current_epoch, extra=self.sketches.take())
+        extra = {**self.sketches.take(), **no_grad_mode.fields(self._no_grad)}
+        self.run.log_epoch(self.run.current_epoch, extra=extra)
         self.run.current_epoch += 1
