@@ -43,11 +43,19 @@ def read_back(values: list[Any]) -> list[Optional[list[float]]]:
 
         for items in by_device.values():
             with torch.no_grad():
-                flat = torch.cat([t.detach().reshape(-1).to(torch.float32) for _, t in items])
+                # The step's 0-d values (losses) are stacked in one op, not reshaped one by one.
+                scalars = [t.detach() for _, t in items if t.dim() == 0]
+                parts = [torch.stack(scalars).to(torch.float32)] if scalars else []
+                parts += [t.detach().reshape(-1).to(torch.float32) for _, t in items if t.dim() != 0]
+                flat = parts[0] if len(parts) == 1 else torch.cat(parts)
             numbers = flat.tolist()  # the one host transfer of this device
-            at = 0
+            at, rest = 0, len(scalars)
             for i, t in items:
-                n = t.numel()
-                out[i] = numbers[at : at + n]
-                at += n
+                if t.dim() == 0:
+                    out[i] = numbers[at : at + 1]
+                    at += 1
+                else:
+                    n = t.numel()
+                    out[i] = numbers[rest : rest + n]
+                    rest += n
     return out

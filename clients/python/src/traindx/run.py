@@ -69,7 +69,7 @@ class Run:
         self._facts: dict[str, Any] = {}
         self._tags: dict[str, str] = {"client": "traindx-python", "statsEvery": str(every)}
         self._started = False
-        self._pending: list[dict[str, Any]] = []
+        self._pending: dict[int, dict[str, Any]] = {}  # by step: a merge is one lookup
         self._last_step = -1
         self._diverged: Optional[str] = None
         self._warned_order = False
@@ -118,8 +118,7 @@ class Run:
     @property
     def last_step(self) -> int:
         """The highest step recorded so far (-1 before any)."""
-        pending = [e["step"] for e in self._pending]
-        return max([self._last_step, *pending])
+        return max([self._last_step, *self._pending])
 
     # -- the explicit API ----------------------------------------------------------------------
 
@@ -279,8 +278,8 @@ class Run:
         with self._lock:
             if not self._pending:
                 return
-            events = sorted(self._pending, key=lambda e: e["step"])
-            self._pending = []
+            events = [self._pending[step] for step in sorted(self._pending)]
+            self._pending = {}
             slots: list[tuple[dict[str, Any], str, Optional[str]]] = []
             values: list[Any] = []
             for event in events:
@@ -329,10 +328,10 @@ class Run:
             if self.finished:
                 return
             step = event["step"]
-            for pending in self._pending:
-                if pending["step"] == step:
-                    _merge_step(pending, event)
-                    return
+            pending = self._pending.get(step)
+            if pending is not None:
+                _merge_step(pending, event)
+                return
             if step <= self._last_step:
                 if not self._warned_order:
                     self._warned_order = True
@@ -342,7 +341,7 @@ class Run:
                         file=sys.stderr,
                     )
                 return
-            self._pending.append(event)
+            self._pending[step] = event
             sampled = isinstance(event.get("layers"), DeferredStats)
             if sampled or len(self._pending) >= MAX_PENDING_STEPS:
                 self.flush()

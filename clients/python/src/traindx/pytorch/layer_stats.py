@@ -101,7 +101,7 @@ class LayerStatsPlan:
             if not grads:
                 return None
         with torch.no_grad():
-            reading = GradReading(owners, fused.vector(fused.squares(grads)))  # type: ignore[arg-type]
+            reading = GradReading(owners, fused.squares(grads)[0])  # type: ignore[arg-type]
             if detailed:
                 counted = [k for k, o in enumerate(owners) if o in self.zero_counted]
                 reading.max_abs_width = fused.MaxAbs.width(grads)  # type: ignore[arg-type]
