@@ -63,11 +63,6 @@ export class ProtoReader {
     return v;
   }
 
-  /** The little-endian float32 at `at` in `buf`, the caller having checked its bounds (Buffer.readFloatLE is several times slower). */
-  floatAt(at: number): number {
-    return this.view.getFloat32(at, true);
-  }
-
   /** A length-delimited field: its [start, end) in `buf`, the reader moved past it. */
   bytes(): [number, number] {
     const n = this.varint();

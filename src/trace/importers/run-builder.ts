@@ -36,35 +36,19 @@ export interface RunBuilderOptions {
 }
 
 /**
- * The values of the step being built. One object, reused for every step: a
- * log of millions of values must not leave a group and a field map behind per
- * step. Step fields are kept in arrival order (the step event's key order).
+ * The values of the step being built, in arrival order: their targets and
+ * values only, the event objects are made once the step is complete. One
+ * object, reused for every step: a log of millions of values must not leave a
+ * group and a field map behind per step.
  */
 interface Group {
   open: boolean;
   step: number;
   epoch: number | undefined;
-  names: string[];
+  targets: Target[];
   values: number[];
   count: number;
-  metrics: Record<string, number> | undefined;
   layers: Record<string, LayerStats> | undefined;
-  train: Record<string, number> | undefined;
-  val: Record<string, number> | undefined;
-}
-
-/** A group's metric map of one kind, made on first use (named properties: a keyed `g[key]` costs more per value). */
-function bag(g: Group, key: 'metrics' | 'train' | 'val'): Record<string, number> {
-  if (key === 'metrics') {
-    g.metrics ??= {};
-    return g.metrics;
-  }
-  if (key === 'train') {
-    g.train ??= {};
-    return g.train;
-  }
-  g.val ??= {};
-  return g.val;
 }
 
 /** Where a name's values go, worked out once per name (field map, scope, range): no string work per value. */
@@ -105,13 +89,10 @@ export function createRunBuilder(options: RunBuilderOptions) {
     open: false,
     step: 0,
     epoch: undefined,
-    names: [],
+    targets: [],
     values: [],
     count: 0,
-    metrics: undefined,
     layers: undefined,
-    train: undefined,
-    val: undefined,
   };
   let lastEpoch: number | undefined;
   let epochCount = 0;
@@ -173,7 +154,7 @@ export function createRunBuilder(options: RunBuilderOptions) {
     g.step = step;
     g.epoch = undefined;
     g.count = 0;
-    g.metrics = g.layers = g.train = g.val = undefined;
+    g.layers = undefined;
     return g;
   };
 
@@ -182,28 +163,60 @@ export function createRunBuilder(options: RunBuilderOptions) {
     if (!g.open) return;
     g.open = false;
     if (g.epoch !== undefined) lastEpoch = g.epoch;
-    if (g.count > 0 || g.metrics || g.layers) {
-      // Built by assignment, not spreads: this runs once per step of a log of millions.
-      const step: Record<string, unknown> = { type: 'step', step: g.step };
-      if (lastEpoch !== undefined) step.epoch = lastEpoch;
-      for (let i = 0; i < g.count; i++) setStepField(step, g.names[i]!, g.values[i]!);
-      for (let i = 0; i < g.count; i++) if (g.names[i] === 'loss') lastLoss = g.values[i];
-      if (g.metrics) step.metrics = g.metrics;
+    // Built by assignment, not spreads: this runs once per step of a log of millions.
+    let step: Record<string, unknown> | undefined;
+    let metrics: Record<string, number> | undefined;
+    let train: Record<string, number> | undefined;
+    let val: Record<string, number> | undefined;
+    for (let i = 0; i < g.count; i++) {
+      const target = g.targets[i]!;
+      const key = target.key;
+      const v = g.values[i]!;
+      const kind = target.kind;
+      if (kind === 'field') {
+        if (rowsAreEpochs && key === 'loss') {
+          train ??= {};
+          train.loss = v;
+        } else {
+          step ??= stepEvent(g.step);
+          setStepField(step, key, v);
+          if (key === 'loss') lastLoss = v;
+        }
+      } else if (kind === 'metrics' && !rowsAreEpochs) {
+        metrics ??= {};
+        metrics[key] = v;
+      } else if (kind === 'metrics' || kind === 'train') {
+        train ??= {};
+        train[key] = v;
+      } else {
+        val ??= {};
+        val[key] = v;
+      }
+    }
+    if (step || metrics || g.layers) {
+      step ??= stepEvent(g.step);
+      if (metrics) step.metrics = metrics;
       if (g.layers) step.layers = g.layers;
       emit(step as TraceEvent);
     }
-    if (g.train || g.val) {
-      const epoch = g.epoch ?? (options.rowsAreEpochs ? g.step : (lastEpoch ?? epochCount));
+    if (train || val) {
+      const epoch = g.epoch ?? (rowsAreEpochs ? g.step : (lastEpoch ?? epochCount));
       const event: Record<string, unknown> = { type: 'epoch', epoch };
-      if (!options.rowsAreEpochs) event.step = g.step;
-      if (g.train) event.train = g.train;
-      if (g.val) event.val = g.val;
+      if (!rowsAreEpochs) event.step = g.step;
+      if (train) event.train = train;
+      if (val) event.val = val;
       emit(event as TraceEvent);
       epochCount = epoch + 1;
-      if (g.train?.loss !== undefined) lastLoss = g.train.loss;
+      if (train?.loss !== undefined) lastLoss = train.loss;
     }
     lastStep = g.step;
   }
+
+  const stepEvent = (step: number): Record<string, unknown> => {
+    const event: Record<string, unknown> = { type: 'step', step };
+    if (lastEpoch !== undefined) event.epoch = lastEpoch;
+    return event;
+  };
 
   return {
     /** Fills in what the importer learns of the run after it started (a W&B config record). Before any value only. */
@@ -213,7 +226,8 @@ export function createRunBuilder(options: RunBuilderOptions) {
     /** One logged value of `name` at `step` (steps in order; a step lower than the last is dropped and noted). */
     value(step: number, name: string, value: number) {
       // The hot path of every importer, once per logged value: the name that followed the last one
-      // and the open step are tried inline, before the calls that find them.
+      // and the open step are tried inline, before the calls that find them. The value is only
+      // noted here; flush() makes the step's events.
       let target = lastTarget?.next;
       if (target !== undefined && target.name === name) lastTarget = target;
       else target = targetOf(name);
@@ -225,14 +239,16 @@ export function createRunBuilder(options: RunBuilderOptions) {
         if (!g) return;
       }
       valueCount++;
-      const key = target.key;
-      if (kind === 'field') {
-        if (rowsAreEpochs && key === 'loss') bag(g, 'train').loss = value;
-        else if (target.range === 'any' || inRange(key, target.range, value, step)) setField(g, key, value);
-      } else if (kind === 'metrics') bag(g, rowsAreEpochs ? 'train' : 'metrics')[key] = value;
-      else if (kind === 'epoch') {
+      if (kind === 'epoch') {
         if (Number.isFinite(value) && value >= 0) g.epoch = Math.floor(value);
-      } else if (kind !== 'layers') bag(g, kind)[key] = value; // a histogram's field: only its stats reach the builder (layer())
+      } else if (
+        kind !== 'layers' &&
+        (target.range === 'any' || inRange(target.key, target.range, value, step))
+      ) {
+        // (a histogram's field, kind 'layers', reaches the builder through layer() only)
+        g.targets[g.count] = target;
+        g.values[g.count++] = value;
+      }
     },
     /** Per-layer statistics at `step` (from a histogram), merged with others of the same layer and step. */
     layer(step: number, layer: string, stats: LayerStats) {
@@ -325,15 +341,4 @@ function setStepField(step: Record<string, unknown>, name: string, value: number
   else if (name === 'learningRate') step.learningRate = value;
   else if (name === 'gradNorm') step.gradNorm = value;
   else step[name] = value;
-}
-
-/** Sets a step field of the group, in place when the step already has it. */
-function setField(g: Group, name: string, value: number) {
-  for (let i = 0; i < g.count; i++)
-    if (g.names[i] === name) {
-      g.values[i] = value;
-      return;
-    }
-  g.names[g.count] = name;
-  g.values[g.count++] = value;
 }

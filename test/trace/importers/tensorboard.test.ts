@@ -162,6 +162,8 @@ describe('TensorBoard importer', () => {
       'keras-tf2',
       'nan-value',
       'restart',
+      'restart-same-file',
+      'restart-session-start',
       'truncated',
       'unknown-tags',
       'val-only',

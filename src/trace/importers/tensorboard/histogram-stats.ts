@@ -1,4 +1,4 @@
-import type { LayerStats } from '../../../domain/index.js';
+import type { LayerStats, Histogram as TraceHistogram } from '../../../domain/index.js';
 import type { Histogram } from './summary.js';
 
 // Buckets this narrow around 0 hold zeros (and values within 1e-10 of it): TensorBoard's default
@@ -62,4 +62,26 @@ function zeroCount(h: Histogram): number | undefined {
       count = (count ?? 0) + h.counts[i]!;
   }
   return count;
+}
+
+/**
+ * The buckets of a histogram as the trace format holds them (`edges`, one
+ * more than `counts`): the first bucket's left edge, then every bucket's right
+ * edge. TensorBoard's buckets are contiguous (legacy: bucket i covers
+ * (limit[i-1], limit[i]]; TF2: each row's right edge is the next row's left).
+ * Undefined when there is no bucket or a value the format cannot hold (a
+ * non-finite edge, a negative or non-finite count: a histogram of NaN weights).
+ *
+ * @example histogramBuckets({ lefts: [0, 1], rights: [1, 2], counts: [3, 4] }) // { edges: [0, 1, 2], counts: [3, 4] }
+ */
+export function histogramBuckets(h: Histogram): TraceHistogram | undefined {
+  const n = h.counts.length;
+  if (n === 0 || h.lefts.length !== n || h.rights.length !== n) return undefined;
+  const edges = new Array<number>(n + 1);
+  edges[0] = h.lefts[0]!;
+  for (let i = 0; i < n; i++) edges[i + 1] = h.rights[i]!;
+  for (const e of edges) if (!Number.isFinite(e)) return undefined;
+  for (let i = 1; i <= n; i++) if (edges[i]! < edges[i - 1]!) return undefined;
+  for (const c of h.counts) if (!(c >= 0) || !Number.isFinite(c)) return undefined;
+  return { edges, counts: h.counts.slice() };
 }

@@ -31,7 +31,7 @@ const DT_INT64 = 9;
  * of the `histograms` plugin). TF2 writers send a tag's plugin metadata with
  * its first value only, so `plugins` remembers it per tag. Returns whether the
  * event held a summary (file_version, graph and session-log events do not).
- * Callers try decodeSimpleScalar first.
+ * Callers try the simple-scalar reader (simple-scalars.ts) first.
  *
  * @example decodeEvent(reader.reset(buf, start, end), plugins, sink)
  */
@@ -68,45 +68,33 @@ export function decodeEvent(r: ProtoReader, plugins: Map<string, string>, sink: 
 }
 
 /**
- * The shape nearly every record of a large file has, read without the general
- * field loop: wall_time (field 1), step (2), and a summary (5) of one value
- * holding a tag (1) and a simple_value (2), each length a single byte. Any
- * other shape, or bytes that do not end exactly at the record's end, leave it
- * to the general decoder (which reads the same fields the same way, and
- * throws on malformed input). Reads the record `[start, end)` of the buffer
- * `r` was last reset to, without moving the reader: one reset per read of
- * the file, not one per record.
+ * The step of an Event whose `session_log` says START (event.proto: field 7,
+ * its status field 1, START = 1), else -1: a TF1 session writes one when it
+ * starts, and again from its checkpoint's step when it restarts.
  *
- * @example if (!decodeSimpleScalar(r, start, end, sink)) decodeEvent(r.at(start, end), plugins, sink);
+ * @example readSessionStart(reader, start, end) // 2000
  */
-export function decodeSimpleScalar(
-  r: ProtoReader,
-  start: number,
-  end: number,
-  sink: Pick<SummarySink, 'scalar'>,
-): boolean {
-  const b = r.buf;
-  let p = start + 10;
-  if (p + 12 > end || b[p - 10] !== 0x09 || b[p - 1] !== 0x10) return false;
+export function readSessionStart(r: ProtoReader, start: number, end: number): number {
+  r.pos = start;
+  r.end = end;
   let step = 0;
-  let shift = 1;
-  // At most 7 bytes: 49 bits, exact as a Number; longer steps take the general path.
-  for (let i = 0; ; i++) {
-    if (i === 7) return false;
-    const byte = b[p++]!;
-    step += (byte & 0x7f) * shift;
-    if (byte < 0x80) break;
-    shift *= 128;
+  let started = false;
+  while (r.more()) {
+    const key = r.tag();
+    if (key === 0x10) step = r.varint();
+    else if (key === 0x3a) {
+      const e = r.skipLength();
+      r.pos = r.lastStart;
+      r.end = e;
+      while (r.more()) {
+        const k = r.tag();
+        if (k === 0x08) started = r.varint() === 1;
+        else r.skip(k & 7);
+      }
+      r.end = end;
+    } else r.skip(key & 7);
   }
-  // summary (0x2a) { value (0x0a) { tag (0x0a), simple_value (0x15) float } }, lengths < 128.
-  if (p + 8 > end || b[p] !== 0x2a || b[p + 2] !== 0x0a || b[p + 4] !== 0x0a) return false;
-  if ((b[p + 1]! | b[p + 3]! | b[p + 5]!) >= 0x80) return false;
-  const tagStart = p + 6;
-  const tagEnd = tagStart + b[p + 5]!;
-  if (p + 2 + b[p + 1]! !== end || p + 4 + b[p + 3]! !== end || tagEnd + 5 !== end || b[tagEnd] !== 0x15)
-    return false;
-  sink.scalar(step, r.cachedStringAt(tagStart, tagEnd), r.floatAt(tagEnd + 1));
-  return true;
+  return started ? step : -1;
 }
 
 function decodeValue(r: ProtoReader, step: number, plugins: Map<string, string>, sink: SummarySink) {

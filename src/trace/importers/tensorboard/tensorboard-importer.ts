@@ -7,7 +7,7 @@ import { readHead } from '../read-head.js';
 import { createRunBuilder } from '../run-builder.js';
 import { maskedCrc32c } from './crc32c.js';
 import { type Point, type PointSink, readEventStream, type StreamReport } from './event-stream.js';
-import { histogramStats } from './histogram-stats.js';
+import { histogramBuckets, histogramStats } from './histogram-stats.js';
 import { mergeByStep } from './merge-by-step.js';
 
 const EVENT_FILE = /^events\.out\.tfevents\./;
@@ -131,18 +131,29 @@ function readRun(name: string, source: string, parts: Part[], options: ImportOpt
           layerOf.set(tag, target);
           if (!field) builder.unknown(tag);
         }
-        if (target) builder.layer(step, target[0], histogramStats(histogram, target[1]));
+        if (!target) return;
+        const stats = histogramStats(histogram, target[1]);
+        // The buckets themselves too, for the dashboard's histograms over time (biases have no field).
+        const buckets = target[1] === 'biases' ? undefined : histogramBuckets(histogram);
+        if (buckets && target[1] === 'weights') stats.weightHistogram = buckets;
+        else if (buckets) stats.gradHistogram = buckets;
+        builder.layer(step, target[0], stats);
       },
     };
     const onPoint = (p: Point) =>
       p.histogram ? sink.histogram(p.step, p.tag, p.histogram) : sink.scalar(p.step, p.tag, p.value);
-    const stream = (p: Part) => readEventStream(p.files, report, p.val ? asValidation : undefined);
+    // Keras's train writer logs epoch_* and batch_* tags on two step axes: a tag going back drops its own points only.
+    const stream = (p: Part) =>
+      readEventStream(p.files, report, {
+        rename: p.val ? asValidation : undefined,
+        purgeScope: p.keras ? 'tag' : 'run',
+      });
     const train = parts.filter((p) => !p.val || !parts.some((q) => q.keras && !q.val));
     let late: unknown;
     let streams: AsyncIterator<Point[]>[];
     if (parts.length === 1 && !parts[0]!.keras) {
       // A single stream needs no merge: its points go straight to the builder.
-      streams = [readEventStream(parts[0]!.files, report, undefined, sink)];
+      streams = [readEventStream(parts[0]!.files, report, { direct: sink })];
     } else {
       // Keras's validation writer holds a few values per epoch: read first, they join the train
       // writer's values of the same epoch. A damaged validation file ends the run after the rest.

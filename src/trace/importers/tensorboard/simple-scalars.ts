@@ -1,0 +1,112 @@
+import type { SummarySink } from './summary.js';
+
+/**
+ * The bytes after the step of a simple-scalar record of one tag: summary (0x2a) { value (0x0a)
+ * { tag (0x0a), simple_value (0x15) } } up to the float. They are the same at every step, so one
+ * compare of them checks the layout and names the tag at once.
+ */
+interface Layout {
+  /** The bytes as little-endian int32s (the last 0-3 bytes in `tail`). */
+  words: Int32Array;
+  tail: Uint8Array;
+  length: number;
+  tag: string;
+  /** The layout read after this one last time: writers log their tags in the same order every step. */
+  next: Layout | undefined;
+}
+
+/**
+ * Reads the shape nearly every record of a large event file has: wall_time
+ * (field 1), step (2), and a summary (5) of one value holding a tag (1) and a
+ * simple_value (2), each length a single byte. Any other shape, or bytes that
+ * do not end exactly at the record's end, return false and are left to the
+ * general decoder (decodeEvent, which reads the same fields the same way and
+ * throws on malformed input). Each tag's layout is learned once; after that a
+ * record is its step and one compare with the layout that followed the last
+ * one (no string decoded, no map looked up).
+ *
+ * @example const scalars = createSimpleScalars(); scalars.use(buf); if (!scalars.decode(start, end, sink)) decodeEvent(...);
+ */
+export function createSimpleScalars() {
+  let b: Buffer = Buffer.alloc(0);
+  let view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const layouts = new Map<string, Layout>();
+  let last: Layout | undefined;
+
+  /** The layout of the bytes `[p, end - 4)`, learned on first sight; undefined when they are not a simple scalar's. */
+  const learn = (p: number, end: number): Layout | undefined => {
+    // summary { value { tag, simple_value float } }, lengths < 128, ending exactly at the record's end.
+    if (p + 11 > end || b[p] !== 0x2a || b[p + 2] !== 0x0a || b[p + 4] !== 0x0a) return undefined;
+    if ((b[p + 1]! | b[p + 3]! | b[p + 5]!) >= 0x80) return undefined;
+    const tagEnd = p + 6 + b[p + 5]!;
+    if (p + 2 + b[p + 1]! !== end || p + 4 + b[p + 3]! !== end || tagEnd + 5 !== end || b[tagEnd] !== 0x15)
+      return undefined;
+    const bytes = Buffer.from(b.subarray(p, tagEnd + 1));
+    const key = bytes.toString('latin1');
+    let layout = layouts.get(key);
+    if (layout === undefined) {
+      const n = bytes.length >> 2;
+      const words = new Int32Array(n);
+      for (let i = 0; i < n; i++) words[i] = bytes.readInt32LE(i * 4);
+      layout = {
+        words,
+        tail: bytes.subarray(n * 4),
+        length: bytes.length,
+        tag: b.toString('utf8', p + 6, tagEnd),
+        next: undefined,
+      };
+      // Tags are few; a file of endless distinct ones is read right, only without the cache.
+      if (layouts.size < 10_000) layouts.set(key, layout);
+    }
+    return layout;
+  };
+
+  return {
+    /** The buffer the next records are in. */
+    use(buf: Buffer) {
+      if (buf === b) return;
+      b = buf;
+      view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    },
+    /** Reads the record `[start, end)` into the sink if it is a simple scalar; false if not (nothing read). */
+    decode(start: number, end: number, sink: Pick<SummarySink, 'scalar'>): boolean {
+      let p = start + 10;
+      if (p + 12 > end || b[start] !== 0x09 || b[p - 1] !== 0x10) return false;
+      let byte = b[p++]!;
+      let step = byte;
+      if (byte >= 0x80) {
+        // At most 7 bytes: 49 bits, exact as a Number; longer steps take the general path.
+        step = byte & 0x7f;
+        let shift = 128;
+        for (let i = 1; ; i++) {
+          if (i === 7) return false;
+          byte = b[p++]!;
+          step += (byte & 0x7f) * shift;
+          if (byte < 0x80) break;
+          shift *= 128;
+        }
+      }
+      let layout = last?.next;
+      if (layout === undefined || !matches(layout, p, end)) {
+        layout = learn(p, end);
+        if (layout === undefined) return false;
+        if (last !== undefined) last.next = layout;
+      }
+      last = layout;
+      sink.scalar(step, layout.tag, view.getFloat32(end - 4, true));
+      return true;
+    },
+  };
+
+  function matches(layout: Layout, p: number, end: number): boolean {
+    if (end - p !== layout.length + 4) return false;
+    const words = layout.words;
+    for (let i = 0; i < words.length; i++) if (view.getInt32(p + i * 4, true) !== words[i]) return false;
+    const tail = layout.tail;
+    const at = p + words.length * 4;
+    for (let i = 0; i < tail.length; i++) if (b[at + i] !== tail[i]) return false;
+    return true;
+  }
+}
+
+export type SimpleScalars = ReturnType<typeof createSimpleScalars>;
