@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import heapq
-from typing import Any, Callable, Optional
+from typing import Any, Optional
 
 import torch
 
@@ -90,8 +90,9 @@ def sketch_dataset(dataset: Any, size: int = SKETCH_SIZE) -> Optional[dict[str, 
 
 
 class SplitSketches:
-    """The training loader's sketch (taken when the run is described) and one for every other
-    loader the script iterates (validation, test), sent once each on the next epoch event."""
+    """The training data's sketch (taken when the run is described) and one for every other
+    dataset a loader iterates (validation, test), each sent once, on the next epoch event. Splits
+    are told apart by dataset, not loader: a script may build a new DataLoader every epoch."""
 
     def __init__(self) -> None:
         self._train: Any = None
@@ -100,17 +101,19 @@ class SplitSketches:
         self._others = 0
 
     def see_train(self, loader: Any) -> None:
-        if loader is None or self._train is not None:
+        dataset = getattr(loader, "dataset", None)
+        if dataset is None or self._train is not None:
             return
-        self._train = loader
-        self._take(loader, "train")
+        self._train = dataset
+        self._take(dataset, "train")
 
     def see_loader(self, loader: Any) -> None:
-        """A loader began a pass: any loader but the training one is an evaluation split."""
-        if self._train is None or loader is self._train or id(loader) in self._seen:
+        """A loader began a pass: a dataset other than the training one is an evaluation split."""
+        dataset = getattr(loader, "dataset", None)
+        if self._train is None or dataset is None or id(dataset) in self._seen:
             return
         self._others += 1
-        self._take(loader, "val" if self._others == 1 else f"val{self._others}")
+        self._take(dataset, "val" if self._others == 1 else f"val{self._others}")
 
     def take(self) -> dict[str, Any]:
         """The sketches not sent yet, as the epoch event's extra field (empty when none)."""
@@ -119,15 +122,10 @@ class SplitSketches:
         out, self._pending = {"sampleSketch": self._pending}, {}
         return out
 
-    def _take(self, loader: Any, split: str) -> None:
-        self._seen.add(id(loader))
+    def _take(self, dataset: Any, split: str) -> None:
+        self._seen.add(id(dataset))
         # Odd data costs the run its sketch, never its training.
         with contextlib.suppress(Exception):
-            sketch = sketch_dataset(getattr(loader, "dataset", None))
+            sketch = sketch_dataset(dataset)
             if sketch is not None:
                 self._pending[split] = sketch
-
-
-def listen(listeners: list[Callable[[Any], None]], sketches: SplitSketches) -> None:
-    """Adds the sketches' loader hook to capture's list of loader listeners."""
-    listeners.append(sketches.see_loader)
