@@ -20,6 +20,9 @@ from .model_facts import TrackedLayer
 # monitor's layer-plan.ts does with `bias` and `beta`.
 _BIAS = re.compile(r"(^|[._])bias$|^beta$")
 
+# Buckets of a layer's weight and gradient histograms (the TF.js monitor writes as many).
+HISTOGRAM_BINS = 30
+
 
 @dataclass
 class _Param:
@@ -38,6 +41,7 @@ class GradReading:
     max_abs_width: int = 1
     counted: Optional[list[int]] = None  # which gradients' zeros are counted (ReLU-family layers)
     grads: Optional[list[torch.Tensor]] = None
+    kernels: Optional[list[bool]] = None  # sampled steps: which gradients are of kernels (not biases)
 
     def total_norm(self) -> DeferredStats:
         """L2 norm of the whole gradient: the per-tensor squares stay on the device, the root of
@@ -95,8 +99,10 @@ class LayerStatsPlan:
         counts and sums. Nothing leaves the device."""
         grads = [t.grad for t in self._tensors]
         owners = self._owners
+        params = self.params
         if any(g is None for g in grads):  # frozen or unused parameters
             owners = [o for o, g in zip(owners, grads) if g is not None]
+            params = [p for p, g in zip(params, grads) if g is not None]
             grads = [g for g in grads if g is not None]
             if not grads:
                 return None
@@ -112,6 +118,7 @@ class LayerStatsPlan:
                 ]
                 reading.counted = counted
                 reading.grads = grads  # type: ignore[assignment]
+                reading.kernels = [not p.bias for p in params]
         return reading
 
     def ungraded_layers(self) -> set[int]:
@@ -126,9 +133,11 @@ class LayerStatsPlan:
         before: Optional[list[torch.Tensor]],
         activations: dict[int, OutputSummary],
         ungraded: Optional[set[int]] = None,
+        histograms: bool = False,
     ) -> DeferredStats:
         """All statistics of a sampled step as one device vector and its decoder. `ungraded`: the
-        layers to record with gradNorm 0 when no parameter got a gradient."""
+        layers to record with gradNorm 0 when no parameter got a gradient; `histograms`: add each
+        layer's weight and gradient histograms (read while decoding, see `_histograms`)."""
         weights = self._weight_tensors
         biases = self._bias_tensors
         detailed = grads is not None and grads.detail is not None
@@ -156,9 +165,12 @@ class LayerStatsPlan:
         w_width = fused.MaxAbs.width(weights)  # type: ignore[arg-type]
 
         def decode(values: list[float]) -> dict[str, Any]:
-            return self._decode(
+            layers = self._decode(
                 values, has_delta, w_width, grads if detailed else None, act_owners, summaries, ungraded
             )
+            if histograms:
+                self._histograms(layers, grads if detailed else None)
+            return layers
 
         return DeferredStats(vector, decode)
 
@@ -247,6 +259,49 @@ class LayerStatsPlan:
             out["nanCount"] = self._count_non_finite(i, grads, a) if bad else 0
             layers[self.names[i]] = out
         return layers
+
+    def _histograms(self, layers: dict[str, Any], grads: Optional[GradReading]) -> None:
+        """Adds `weightHistogram` and `gradHistogram` (docs/spec/trace-format-extensions.md) to
+        the layers whose kernels (and their gradients) came out finite and not all zero. The
+        range is symmetric, [-max|x|, max|x|], taken from the step's numbers already read, so
+        the buckets need one more pass and one more read and no range pass of their own. Run
+        while the step's flush decodes it, right after the optimizer's step: the kernels and
+        gradients are still the step's."""
+        jobs: list[tuple[dict[str, Any], str, float, list[torch.Tensor]]] = []
+        grads_of: dict[int, list[torch.Tensor]] = {}
+        if grads is not None and grads.grads is not None and grads.kernels is not None:
+            for g, owner, kernel in zip(grads.grads, grads.owners, grads.kernels):
+                if kernel:
+                    grads_of.setdefault(owner, []).append(g)
+        for i, name in enumerate(self.names):
+            stats = layers.get(name)
+            if not stats:
+                continue
+            kernels_i = [p.tensor for p in self.weights if p.owner == i]
+            for field, key, tensors in (
+                ("weightHistogram", "weightMaxAbs", kernels_i),
+                ("gradHistogram", "gradMaxAbs", grads_of.get(i, [])),
+            ):
+                top = stats.get(key)
+                if tensors and isinstance(top, float) and math.isfinite(top) and top > 0:
+                    # A hair wider than the six-digit max |x|, so that no extreme value falls out.
+                    jobs.append((stats, field, top * (1 + 1e-5), tensors))
+        if not jobs:
+            return
+        with torch.no_grad():
+            bins = HISTOGRAM_BINS
+            per_layer = [
+                torch.stack([torch.histc(t.detach().float(), bins, -top, top) for t in tensors]).sum(0)
+                for _, _, top, tensors in jobs
+            ]
+            counts = torch.cat(per_layer).tolist()
+        for k, (stats, field, top, _) in enumerate(jobs):
+            step = 2 * top / HISTOGRAM_BINS
+            edges = [round6(-top + j * step) for j in range(HISTOGRAM_BINS)] + [round6(top)]
+            stats[field] = {
+                "edges": edges,
+                "counts": [int(c) for c in counts[k * HISTOGRAM_BINS : (k + 1) * HISTOGRAM_BINS]],
+            }
 
     def _count_non_finite(self, owner: int, grads: Optional[GradReading], a: dict[str, float]) -> int:
         """Exact count of NaN/Inf in a layer's weights, gradients and output. Runs only when its

@@ -45,6 +45,7 @@ class TorchWatcher:
         loss_fn: Any = None,
         epochs_from_loaders: bool = True,
         framework: str = "pytorch",
+        histogram_every: Optional[int] = None,
     ) -> None:
         capture_module.install()
         amp_scaler.install()  # a GradScaler's scale and skipped steps (amp_scaler.py)
@@ -52,6 +53,9 @@ class TorchWatcher:
         self.model = model
         self.optimizer = optimizer
         self.every = every
+        # Weight and gradient histograms cost a pass of their own per kernel and sixty numbers
+        # per layer in the trace: every tenth sampled step by default (0: never).
+        self.histogram_every = every * 10 if histogram_every is None else histogram_every
         self.framework = framework
         self.loss_class = type(loss_fn).__name__ if loss_fn is not None else None
         self.layers = track_layers(model)
@@ -108,7 +112,10 @@ class TorchWatcher:
         sampled = self.sampled()
         layers = None
         if sampled:
-            layers = self.plan.measure(self._grads, self._before, self.taps.take(), self._ungraded)
+            histograms = bool(self.histogram_every) and self.step % self.histogram_every == 0
+            layers = self.plan.measure(
+                self._grads, self._before, self.taps.take(), self._ungraded, histograms=histograms
+            )
         grad_norm: Any = self._grads.total_norm() if self._grads is not None else None
         if grad_norm is None and sampled and self._ungraded:
             grad_norm = 0.0

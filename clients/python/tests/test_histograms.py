@@ -1,0 +1,56 @@
+"""Weight and gradient histograms (docs/spec/trace-format-extensions.md): written on every
+`histogram_every`-th step, each bucket's count equal to numpy's over the same edges, and the
+trace still read by the project's own reader."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+import traindx
+
+from conftest import diagnose, read_trace
+
+EVERY = 2
+HISTOGRAM_EVERY = 4
+STEPS = 9
+
+
+def test_histograms_count_what_numpy_counts(tmp_path):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 8), nn.ReLU(), nn.Linear(8, 3))
+    opt = torch.optim.SGD(model.parameters(), lr=0.1)
+    g = torch.Generator().manual_seed(1)
+    path = tmp_path / "h.jsonl"
+    expected: dict[int, dict[str, tuple[np.ndarray, np.ndarray]]] = {}
+    with traindx.init(out=str(path), every=EVERY) as run:
+        run.watch(model, opt, histogram_every=HISTOGRAM_EVERY)
+        for step in range(STEPS):
+            x, y = torch.randn(16, 6, generator=g), torch.randint(0, 3, (16,), generator=g)
+            opt.zero_grad()
+            nn.functional.cross_entropy(model(x), y).backward()
+            grads = {n: model[int(n)].weight.grad.detach().double().numpy().copy() for n in ("0", "2")}
+            opt.step()
+            weights = {n: model[int(n)].weight.detach().double().numpy().copy() for n in ("0", "2")}
+            if step % HISTOGRAM_EVERY == 0:
+                expected[step] = {n: (weights[n], grads[n]) for n in weights}
+
+    steps = {e["step"]: e for e in read_trace(path) if e["type"] == "step"}
+    first_layer = {s: e.get("layers", {}).get("0", {}) for s, e in steps.items()}
+    with_histograms = sorted(s for s, layer in first_layer.items() if "weightHistogram" in layer)
+    assert with_histograms == [0, 4, 8]
+    for step, layers in expected.items():
+        for name, (weight, grad) in layers.items():
+            got = steps[step]["layers"][name]
+            for field, values in (("weightHistogram", weight), ("gradHistogram", grad)):
+                h = got[field]
+                assert len(h["edges"]) == len(h["counts"]) + 1 == 31
+                assert sum(h["counts"]) == values.size, (step, name, field)
+                top = np.abs(values).max()
+                assert h["edges"][0] < -top * 0.99999 and h["edges"][-1] > top * 0.99999
+                want, _ = np.histogram(values.ravel(), bins=np.asarray(h["edges"]))
+                # Six-digit edges may move a value that sits on one to the next bucket.
+                assert np.abs(np.asarray(h["counts"]) - want).sum() <= 2, (step, name, field)
+    code, _, err = diagnose(path)
+    assert code == 0, err
