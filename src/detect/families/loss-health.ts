@@ -4,6 +4,7 @@ import { chanceLevelOf, checkChance, checkRise, checkSpike } from './loss-diverg
 import { flushNan, nonFiniteIn, noteFinite, noteNonFinite } from './loss-nan.js';
 import { checkOscillation } from './loss-oscillation.js';
 import { checkFlat, checkSlow } from './loss-progress.js';
+import { checkStartLevel, referenceLossOf } from './loss-start.js';
 import { addPoint, initialLossState, type LossState, settlePoint } from './loss-state.js';
 import { LossThresholds } from './loss-thresholds.js';
 
@@ -27,6 +28,7 @@ export const lossFamily = defineFamily<LossState, LossThresholds>({
     const run = ctx.run;
     const s = state.series;
     const chance = chanceLevelOf(run, ctx.model);
+    const reference = referenceLossOf(run, ctx.model);
     // Sorting space for window medians; holds no run data between calls.
     const scratch: number[] = [];
 
@@ -76,6 +78,7 @@ export const lossFamily = defineFamily<LossState, LossThresholds>({
         if (loss === undefined || !Number.isFinite(loss)) return;
         state.nan.lastFinite = loss;
         state.nan.lastFiniteStep = e.step;
+        checkStartLevel(state, th, reference, e.step, loss, emit);
         noteFinite(state, loss);
         if (s.source === 'none') s.source = 'step';
         // Ratio rules need a positive loss; other objectives are left alone.

@@ -72,6 +72,8 @@ export interface LossState {
     finding: Finding | null;
     /** loss_non_finite_without_growth, judged once at the first non-finite value. */
     sudden?: Finding | null;
+    /** initial_loss_far_above_chance, judged once on the first batch loss. */
+    start?: Finding | null;
   };
   divergence: {
     /** Level checks in a row at which the loss sat far above its best, and the step they began. */

@@ -17,6 +17,9 @@ export const LossThresholds = z.object({
   learnedDrop: z.number().min(0).max(1).default(0.3),
   /** A loss that turns non-finite with no finite value above this multiple of its first did not run away first. */
   nonFiniteGrowth: z.number().gt(1).default(10),
+  /** The first batch loss this many times what a model that learned nothing scores starts off scale. */
+  startLossRatio: z.number().gt(1).default(100),
+  startMaxStep: z.number().int().nonnegative().default(1),
   divergenceRatio: z.number().gt(1).default(1.5),
   divergenceGiveBack: z.number().min(0).max(1).default(0.25),
   divergencePatienceSteps: z.number().int().nonnegative().default(64),
