@@ -159,6 +159,8 @@ export const EpochEvent = z.looseObject({
   durationMs: z.number().nonnegative().optional(),
   /** Each data split's example sketch, sent once per split (extension: trace-format-extensions.md). */
   sampleSketch: z.record(z.string(), SampleSketch).optional(),
+  /** Forward passes without gradients while the model was in training mode, since the last epoch event (extension: trace-format-extensions.md). */
+  noGradForwardsInTrainMode: Count.optional(),
 });
 export type EpochEvent = z.infer<typeof EpochEvent>;
 

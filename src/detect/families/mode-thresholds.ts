@@ -4,5 +4,6 @@ import { z } from 'zod';
 // where each value carries its reason and source.
 export const ModeThresholds = z.object({
   evalReadings: z.number().int().min(1).default(3),
+  noGradEpochs: z.number().int().min(1).default(2),
 });
 export type ModeThresholds = z.infer<typeof ModeThresholds>;

@@ -1,4 +1,4 @@
-import type { RunEvent, StepEvent } from '../../domain/index.js';
+import type { EpochEvent, RunEvent, StepEvent } from '../../domain/index.js';
 import { defineFamily } from '../detector.js';
 import { normaliseName } from '../model-view.js';
 import { type Finding, reportFinding } from '../stats/index.js';
@@ -15,6 +15,11 @@ export interface ModeState {
   /** Readings in evaluation mode over the whole run. */
   evalReadings: number;
   finding: Finding | null;
+  /** Epoch events that counted forwards without gradients in training mode, and their total. */
+  noGradEpochs: number;
+  noGradForwards: number;
+  firstNoGradStep: number;
+  noGrad: Finding | null;
 }
 
 /**
@@ -28,6 +33,14 @@ export interface ModeState {
  * evaluation mode, only for a model with a layer the mode changes (Dropout, BatchNorm):
  * for any other model the two modes compute the same thing. A model whose layers are not
  * described is reported too, with less confidence.
+ *
+ * `validation_in_train_mode`: the other way round, forward passes with gradients disabled
+ * (torch.no_grad, inference_mode: an evaluation, since nothing is trained) while the model was
+ * in training mode, counted by the writer on epoch events (`noGradForwardsInTrainMode`). A
+ * validation pass without `model.eval()` drops units at random and normalises with the
+ * validation batches, whose statistics batch norm also folds into its running estimates. It
+ * fires on `noGradEpochs` epochs that saw such passes: one pass in training mode on purpose
+ * (torch.optim.swa_utils.update_bn recomputes batch-norm statistics so) does not.
  */
 export const modeFamily = defineFamily<ModeState, ModeThresholds>({
   name: 'mode',
@@ -40,6 +53,10 @@ export const modeFamily = defineFamily<ModeState, ModeThresholds>({
     evalRun: 0,
     evalReadings: 0,
     finding: null,
+    noGradEpochs: 0,
+    noGradForwards: 0,
+    firstNoGradStep: -1,
+    noGrad: null,
   }),
   create(ctx, state, emit) {
     const modal = modeDependentLayers(ctx.run);
@@ -58,6 +75,17 @@ export const modeFamily = defineFamily<ModeState, ModeThresholds>({
         if (modal !== null && modal.length === 0) return;
         if (state.evalRun < ctx.thresholds.evalReadings) return;
         state.finding = reportFinding(state.finding, finding(state, e.step, modal), emit);
+      },
+      onEpoch(e: EpochEvent) {
+        const n = e.noGradForwardsInTrainMode;
+        if (n === undefined || n <= 0) return;
+        const step = e.step ?? Math.max(0, state.lastTrainStep);
+        state.noGradEpochs++;
+        state.noGradForwards += n;
+        if (state.firstNoGradStep < 0) state.firstNoGradStep = step;
+        if (modal !== null && modal.length === 0) return;
+        if (state.noGradEpochs < ctx.thresholds.noGradEpochs) return;
+        state.noGrad = reportFinding(state.noGrad, noGradFinding(state, e, step, modal), emit);
       },
     };
   },
@@ -95,6 +123,26 @@ function finding(state: ModeState, step: number, modal: string[] | null): Findin
     confidence: modal === null ? 0.6 : 0.9,
     evidence: [
       `the optimizer stepped with the model in evaluation mode (training: false) on ${state.evalRun} sampled steps in a row, steps ${state.evalFrom}–${step}, ${since}`,
+      layers,
+    ],
+    latest: null,
+  };
+}
+
+function noGradFinding(state: ModeState, e: EpochEvent, step: number, modal: string[] | null): Finding {
+  const layers =
+    modal === null
+      ? "the run does not describe the model's layers, so whether the mode changes its output is not known"
+      : `the model has ${modal.join(', ')}: in training mode dropout drops units in the validation pass and batch normalisation uses the validation batches' statistics and folds them into its running estimates`;
+  return {
+    symptomId: 'validation_in_train_mode',
+    layer: null,
+    firstStep: state.firstNoGradStep,
+    lastStep: step,
+    severity: 'warning',
+    confidence: modal === null ? 0.6 : 0.85,
+    evidence: [
+      `${state.noGradForwards} forward passes ran without gradients (torch.no_grad or inference_mode: an evaluation) while the model was in training mode, reported on ${state.noGradEpochs} epoch events up to epoch ${e.epoch}: a validation pass without model.eval()`,
       layers,
     ],
     latest: null,
