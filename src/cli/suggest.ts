@@ -6,14 +6,12 @@ import { openEphemeralTraindx } from '../engine/index.js';
 import { initTfjsBackend } from '../monitor/index.js';
 import {
   applyEdits,
-  formatSuggestions,
   readRunNumbers,
   ruleValues,
   type Suggestion,
   suggestStructure,
 } from '../repair/index.js';
 import {
-  createTrainPrinter,
   expandModel,
   loadTemplate,
   prepareData,
@@ -22,7 +20,10 @@ import {
   templateToYaml,
   trainAndDiagnose,
 } from '../train/index.js';
-import { formatDiagnosis } from './format-diagnosis.js';
+import { formatSuggestionsFor } from './suggest-format.js';
+import { type Terminal, terminalOf } from './terminal.js';
+import { diagnosisLines, namesOf, sayTo } from './train-output.js';
+import { createTrainPrinter } from './train-printer.js';
 
 export interface SuggestFlags {
   trace?: string;
@@ -38,6 +39,9 @@ export interface SuggestFlags {
  * @example await suggest('templates/blobs-mlp.yaml', { write: 'better.yaml' }, console.log);
  */
 export async function suggest(path: string, flags: SuggestFlags, out: (line: string) => void) {
+  // As `traindx diagnose`: colour on a TTY (not with NO_COLOR, nor into a pipe), lines to its width.
+  const terminal = terminalOf(process.stdout, process.env);
+  const say = sayTo(out, terminal.width);
   const template = await loadTemplate(path);
   const baseDir = dirname(resolve(path));
   const { resolved, tracePath, profile } = flags.trace
@@ -46,18 +50,18 @@ export async function suggest(path: string, flags: SuggestFlags, out: (line: str
         tracePath: flags.trace,
         profile: profileOf(template, baseDir),
       }
-    : await trainOnce(template, path, flags, out);
+    : await trainOnce(template, path, flags, out, terminal);
   const numbers = await readRunNumbers(tracePath);
   const rules = ruleValues((await loadProfile(profile, join(seedDir(), 'profiles'))).values);
   const suggestions = suggestStructure(numbers, resolved, rules);
   const { template: suggested, changes } = applyAll(resolved, suggestions);
   out('');
-  out(`Structure suggestions for ${template.name ?? basename(path)} (from ${relative('.', tracePath)}):`);
-  out(formatSuggestions(suggestions, changes));
+  say(`Structure suggestions for ${template.name ?? basename(path)} (from ${relative('.', tracePath)}):`);
+  for (const line of formatSuggestionsFor(suggestions, changes, terminal)) out(line);
   if (flags.write && suggestions.length > 0) {
     const header = `Suggested by traindx suggest from ${path}:\n${suggestions.map((s) => `  ${s.title}: ${s.because}`).join('\n')}`;
     await writeFile(flags.write, templateToYaml(suggested, header));
-    out(`\nWrote the template with ${changes.size} suggestion(s) applied: ${flags.write}`);
+    say(`\nWrote the template with ${changes.size} suggestion(s) applied: ${flags.write}`);
   }
 }
 
@@ -66,7 +70,9 @@ async function trainOnce(
   path: string,
   flags: SuggestFlags,
   out: (line: string) => void,
+  terminal: Terminal,
 ) {
+  const say = sayTo(out, terminal.width);
   const { tf, backend } = await initTfjsBackend();
   // A one-off run: diagnosed in memory, nothing persisted but the trace.
   const traindx = await openEphemeralTraindx();
@@ -74,8 +80,9 @@ async function trainOnce(
     const runId = `${basename(path, '.yaml')}-suggest-${Date.now().toString(36)}`;
     const dir = resolve(flags.out ?? join('traindx-runs', runId));
     await mkdir(dir, { recursive: true });
-    out(`traindx suggest ${path}: training it once (tfjs on ${backend})`);
-    const print = createTrainPrinter(out, { quiet: flags.quiet });
+    say(`traindx suggest ${path}: training it once (tfjs on ${backend})`);
+    const names = namesOf((await traindx.knowledge()).seed);
+    const print = createTrainPrinter(out, { quiet: flags.quiet, terminal, names });
     const run = await trainAndDiagnose({ tf, traindx }, template, {
       baseDir: dirname(resolve(path)),
       runId,
@@ -85,9 +92,9 @@ async function trainOnce(
       onAlert: (a) => print.alert(a),
     });
     out('');
-    out(formatDiagnosis(run.diagnosis));
+    for (const line of diagnosisLines(run.diagnosis, terminal, names)) out(line);
     if (!run.diagnosis.healthy)
-      out(
+      say(
         `\nThe run shows a failure: fix it first (traindx train ${path} --auto-repair); suggestions follow anyway.`,
       );
     return { resolved: run.resolved, tracePath: run.tracePath, profile: run.profile };

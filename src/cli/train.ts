@@ -5,8 +5,10 @@ import { openTraindx } from '../engine/index.js';
 import { InputError } from '../errors/index.js';
 import { initTfjsBackend } from '../monitor/index.js';
 import { autoRepair, formatAttempts, type RepairReport } from '../repair/index.js';
-import { createTrainPrinter, loadTemplate, type MonitoredRun, templateToYaml } from '../train/index.js';
-import { formatDiagnosis } from './format-diagnosis.js';
+import { loadTemplate, type MonitoredRun, templateToYaml } from '../train/index.js';
+import { paletteOf, type Terminal, terminalOf } from './terminal.js';
+import { diagnosisLines, formatAttemptsFor, namesOf, sayTo } from './train-output.js';
+import { createTrainPrinter } from './train-printer.js';
 
 export interface TrainFlags {
   out?: string;
@@ -35,6 +37,10 @@ async function trainTemplateFile(
   flags: Omit<TrainFlags, 'maxAttempts'> & { maxAttempts: number },
   out: (line: string) => void,
 ) {
+  // As `traindx diagnose`: colour on a TTY (not with NO_COLOR, nor into a pipe), lines to its width.
+  const terminal = terminalOf(process.stdout, process.env);
+  const p = paletteOf(terminal);
+  const say = sayTo(out, terminal.width);
   const template = await loadTemplate(path);
   const config = loadConfig(process.env, { store: flags.store, dataDir: flags.dataDir });
   const { tf, backend } = await initTfjsBackend();
@@ -43,27 +49,28 @@ async function trainTemplateFile(
     const runId = `${slug(template.name ?? basename(path, '.yaml'))}-${stamp()}`;
     const dir = resolve(flags.out ?? join('traindx-runs', runId));
     await mkdir(dir, { recursive: true });
-    out(
+    say(
       `traindx train ${path}: tfjs on ${backend}; ${traindx.store.description}; output in ${relative('.', dir) || '.'}`,
     );
-    const print = createTrainPrinter(out, { quiet: flags.quiet });
+    const names = namesOf((await traindx.knowledge()).seed);
+    const print = createTrainPrinter(out, { quiet: flags.quiet, terminal, names });
     const report = await autoRepair(
       {
         tf,
         traindx,
-        log: out,
+        log: say,
         onStart: (s) =>
           print.start(s.runId, s, s.parent ? `attempt: ${s.parent.remedy} on ${s.parent.runId}` : undefined),
         onEpoch: (e) => print.epoch(e),
         onAlert: (a) => print.alert(a),
         onOriginal: (run) => {
           out('');
-          out(formatDiagnosis(run.diagnosis));
+          for (const line of diagnosisLines(run.diagnosis, terminal, names)) out(line);
           if (!flags.autoRepair && !run.diagnosis.healthy)
-            out(`\nTo try the remedies: traindx train ${path} --auto-repair`);
-          if (flags.autoRepair && !run.diagnosis.healthy) out('\nAuto-repair:');
+            say(`\nTo try the remedies: traindx train ${path} --auto-repair`);
+          if (flags.autoRepair && !run.diagnosis.healthy) out(`\n${p.bold('Auto-repair:')}`);
         },
-        warn: (m) => out(`  (${m})`),
+        warn: (m) => say(`  (${m})`),
       },
       template,
       {
@@ -73,12 +80,12 @@ async function trainTemplateFile(
         maxAttempts: flags.autoRepair ? flags.maxAttempts : 0,
       },
     );
-    const repairedPath = flags.autoRepair ? await writeRepaired(report, path, dir, out) : undefined;
+    const repairedPath = flags.autoRepair ? await writeRepaired(report, path, dir, out, terminal) : undefined;
     const summaryPath = join(dir, 'summary.json');
     const summary = summaryOf(report, path, dir, flags.autoRepair ? { repairedPath } : undefined);
     await writeFile(summaryPath, `${JSON.stringify(summary, finite, 2)}\n`);
     out('');
-    out(`Trace: ${relative('.', join(dir, `${runId}.jsonl`))}  Summary: ${relative('.', summaryPath)}`);
+    say(`Trace: ${relative('.', join(dir, `${runId}.jsonl`))}  Summary: ${relative('.', summaryPath)}`);
   } finally {
     await traindx.close();
   }
@@ -89,16 +96,19 @@ async function writeRepaired(
   path: string,
   dir: string,
   out: (line: string) => void,
+  terminal: Terminal,
 ): Promise<string | undefined> {
+  const p = paletteOf(terminal);
+  const say = sayTo(out, terminal.width);
   if (report.attempts.length === 0) {
-    if (!report.original.diagnosis.healthy) out(`\nNo remedy could be applied: ${report.stop}.`);
+    if (!report.original.diagnosis.healthy) say(`\nNo remedy could be applied: ${report.stop}.`);
     return undefined;
   }
   out('');
-  out(formatAttempts(report));
+  for (const line of formatAttemptsFor(report, formatAttempts(report), terminal, p)) out(line);
   out('');
   if (report.best.runId === report.original.result.runId) {
-    out(`Not repaired: ${report.stop}; no attempt beat the original run.`);
+    say(`${p.yellow('Not repaired')}: ${report.stop}; no attempt beat the original run.`);
     return undefined;
   }
   const file = join(dir, report.repaired ? 'repaired.yaml' : 'best-attempt.yaml');
@@ -111,8 +121,8 @@ async function writeRepaired(
     `${report.originalMetric.name} ${show(report.originalMetric.value)} → ${show(report.best.metric.value)}`,
   ].join('\n');
   await writeFile(file, templateToYaml(report.best.template, header));
-  out(
-    `${report.repaired ? 'Repaired' : 'Not repaired, but improved'} (${report.stop}); the ${report.repaired ? 'repaired' : 'best'} template: ${relative('.', file)}`,
+  say(
+    `${report.repaired ? p.green('Repaired') : p.yellow('Not repaired, but improved')} (${report.stop}); the ${report.repaired ? 'repaired' : 'best'} template: ${relative('.', file)}`,
   );
   return file;
 }

@@ -16,7 +16,6 @@ export {
 export { keyPath, loadTemplate, parseTemplate, TemplateError, templateToYaml } from './load-template.js';
 export { accuracyOf, labelsOf, lossOf } from './losses.js';
 export { createLrSchedule, type LrSchedule } from './lr-schedule.js';
-export { createTrainPrinter } from './print-progress.js';
 export {
   DataSpec,
   GENERATED_SETS,
