@@ -33,6 +33,23 @@ describe('model.train() never restored after a validation pass', () => {
   });
 });
 
+describe('model.eval() never called before validation', () => {
+  it('names validation without evaluation mode first, from forwards under no_grad in training mode, and says to switch to evaluation mode', async () => {
+    const d = await diagnose('loop-bugs/validation-no-eval.jsonl.gz');
+    expect(d.healthy).toBe(false);
+    expect(d.causes[0]!.id).toBe('eval_mode_not_set_for_validation');
+    const s = d.symptoms.find((x) => x.id === 'validation_in_train_mode')!;
+    expect(s.severity).toBe('warning');
+    expect(d.symptoms.map((x) => x.id)).not.toContain('training_in_eval_mode');
+    expect(d.remedies[0]!.id).toBe('eval_mode_for_validation');
+  });
+
+  it('leaves the loop that validates in evaluation mode healthy (the same twin as above)', async () => {
+    const d = await diagnose('loop-bugs/eval-mode-left-fixed.jsonl.gz');
+    expect(d.symptoms.map((x) => x.id)).not.toContain('validation_in_train_mode');
+  });
+});
+
 describe('float16 overflow under mixed precision', () => {
   it('names the float16 overflow first, from a collapsed loss scale and skipped steps, and says to train in bfloat16', async () => {
     const d = await diagnose('mixed-precision/fp16-overflow.jsonl.gz');
@@ -85,6 +102,27 @@ describe('the training-mode rule', () => {
   it('stays silent on two readings in evaluation mode', async () => {
     const two = [0, 10, 20, 30].map((n) => step(n, { training: n < 20 }));
     expect(ofSymptom(await detect([withDropout, ...two]), 'training_in_eval_mode')).toEqual([]);
+  });
+});
+
+describe('the validation-mode rule', () => {
+  const bn = run([
+    { name: '0', type: 'Dense' },
+    { name: '1', type: 'BatchNormalization' },
+    { name: '2', type: 'Dense' },
+  ]);
+  const epoch = (n: number, forwards?: number): TraceEvent =>
+    ({ type: 'epoch', epoch: n, step: 10 * n + 9, noGradForwardsInTrainMode: forwards }) as TraceEvent;
+
+  it('fires from the second epoch that saw forwards without gradients in training mode', async () => {
+    const [f] = ofSymptom(await detect([bn, epoch(0), epoch(1, 4), epoch(2, 4)]), 'validation_in_train_mode');
+    expect(f).toMatchObject({ firstStep: 19, lastStep: 29, severity: 'warning' });
+  });
+
+  it('stays silent on one such pass (a deliberate batch-norm recomputation)', async () => {
+    expect(
+      ofSymptom(await detect([bn, epoch(0), epoch(1), epoch(2, 8)]), 'validation_in_train_mode'),
+    ).toEqual([]);
   });
 });
 

@@ -4,6 +4,9 @@ From the second epoch on the model trains in evaluation mode: dropout is off and
 normalisation normalises with its frozen running statistics instead of the batch's, so the
 regularisation and the normalisation the model was built with are gone for the rest of the run.
 `--fixed` is the healthy twin: the same loop with model.train() at the start of every epoch.
+`--no-eval` plants the opposite bug: the validation pass never calls model.eval(), so it runs with
+dropout dropping and batch norm normalising with (and updating its running statistics from) the
+validation batches; its healthy twin is `--fixed` too.
 Tiny MLP with batch norm and dropout on synthetic blobs, CPU, a few seconds.
 """
 
@@ -15,6 +18,7 @@ from torch.utils.data import DataLoader, TensorDataset
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--fixed", action="store_true", help="call model.train() at the start of every epoch")
+parser.add_argument("--no-eval", action="store_true", help="validate without model.eval() (training mode)")
 parser.add_argument("--epochs", type=int, default=6)
 parser.add_argument("--seed", type=int, default=0)
 args = parser.parse_args()
@@ -41,7 +45,7 @@ loss_fn = nn.CrossEntropyLoss()
 
 model.train()
 for epoch in range(args.epochs):
-    if args.fixed:
+    if args.fixed or args.no_eval:
         model.train()
     total = 0.0
     for xb, yb in train:
@@ -50,7 +54,8 @@ for epoch in range(args.epochs):
         loss.backward()
         optimizer.step()
         total += loss.item()
-    model.eval()
+    if not args.no_eval:
+        model.eval()
     with torch.no_grad():
         val_loss = sum(loss_fn(model(xb), yb).item() for xb, yb in val) / len(val)
     print(f"epoch {epoch} loss {total / len(train):.4f} val_loss {val_loss:.4f}")
