@@ -1,5 +1,6 @@
 import type { DetectorFamily } from '../detector.js';
 import { activationsFamily } from './activations.js';
+import { batchNormFamily } from './batchnorm.js';
 import { ampFamily } from './amp.js';
 import { configFamily } from './config.js';
 import { curvesFamily } from './curves.js';
@@ -32,4 +33,5 @@ export const ALL_FAMILIES: readonly DetectorFamily<any, any>[] = [
   ampFamily,
   sequenceFamily,
   splitsFamily,
+  batchNormFamily,
 ];
