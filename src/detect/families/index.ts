@@ -1,7 +1,7 @@
 import type { DetectorFamily } from '../detector.js';
 import { activationsFamily } from './activations.js';
-import { batchNormFamily } from './batchnorm.js';
 import { ampFamily } from './amp.js';
+import { batchNormFamily } from './batchnorm.js';
 import { configFamily } from './config.js';
 import { curvesFamily } from './curves.js';
 import { generalisationFamily } from './generalisation.js';
