@@ -5,6 +5,7 @@ trace still read by the project's own reader."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import torch
 from torch import nn
 
@@ -54,3 +55,45 @@ def test_histograms_count_what_numpy_counts(tmp_path):
                 assert np.abs(np.asarray(h["counts"]) - want).sum() <= 2, (step, name, field)
     code, _, err = diagnose(path)
     assert code == 0, err
+
+
+def test_keras_weight_histograms_count_what_numpy_counts(tmp_path):
+    keras = pytest.importorskip("keras")
+    from traindx.keras import TraindxCallback
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, 5)).astype("float32")
+    y = rng.integers(0, 3, size=64)
+    model = keras.Sequential(
+        [
+            keras.Input((5,)),
+            keras.layers.Dense(8, activation="relu"),
+            keras.layers.Dense(3, activation="softmax"),
+        ]
+    )
+    model.compile(keras.optimizers.SGD(0.1), "sparse_categorical_crossentropy")
+    kernels: dict[int, dict[str, np.ndarray]] = {}
+
+    class Kernels(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            step = len(kernels) if not kernels else max(kernels) + 1
+            kernels[step] = {
+                layer.name: np.asarray(layer.get_weights()[0], np.float64) for layer in model.layers
+            }
+
+    path = tmp_path / "k.jsonl"
+    callback = TraindxCallback(out=str(path), every=1, x=x, y=y, batch_size=8)
+    model.fit(x, y, batch_size=8, epochs=3, verbose=0, shuffle=False, callbacks=[callback, Kernels()])
+    steps = {e["step"]: e for e in read_trace(path) if e["type"] == "step"}
+    with_histograms = sorted(
+        s for s, e in steps.items() if "weightHistogram" in next(iter(e["layers"].values()))
+    )
+    assert with_histograms == [0, 10, 20]
+    for step in with_histograms:
+        for name, kernel in kernels[step].items():
+            h = steps[step]["layers"][name]["weightHistogram"]
+            assert len(h["edges"]) == len(h["counts"]) + 1 == 31
+            assert sum(h["counts"]) == kernel.size
+            want, _ = np.histogram(kernel.ravel(), bins=np.asarray(h["edges"]))
+            assert np.abs(np.asarray(h["counts"]) - want).sum() <= 2, (step, name)

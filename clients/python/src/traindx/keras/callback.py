@@ -96,7 +96,9 @@ class TraindxCallback(keras.callbacks.Callback):
         loss = logs.pop("loss", None)
         layers = None
         if self._stats is not None and self._step % self.every == 0:
-            layers = self._stats.measure_sampled(self._before, self._probe)
+            # Weight histograms every tenth sampled batch (a pass per kernel, sixty numbers a layer).
+            histograms = self._step % (self.every * 10) == 0
+            layers = self._stats.measure_sampled(self._before, self._probe, histograms)
             self._before = None
         self.run.log(
             self._step,

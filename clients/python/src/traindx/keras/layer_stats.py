@@ -55,10 +55,13 @@ class KerasLayerStats:
             return None
         return self.read_weights()
 
-    def measure_sampled(self, before: Optional[list[np.ndarray]], probe: Any) -> dict[str, Any]:
-        """At a sampled batch's end: every layer's statistics."""
+    def measure_sampled(
+        self, before: Optional[list[np.ndarray]], probe: Any, histograms: bool = False
+    ) -> dict[str, Any]:
+        """At a sampled batch's end: every layer's statistics (with `histograms`, the kernels'
+        weight histograms too, on the TensorFlow backend)."""
         if self.fast is not None:
-            numbers = self.fast.measure(probe)
+            numbers = self.fast.measure(probe, histograms)
             if all(_finite(n) for n in numbers):
                 layers: dict[str, Any] = {}
                 for layer, n in zip(self.layers, numbers):
@@ -170,6 +173,9 @@ def _from_numbers(n: LayerNumbers) -> dict[str, Any]:
         return {}
     out: dict[str, Any] = {k: round6(v) for k, v in s.items()}
     out["nanCount"] = 0
+    if n.histogram is not None and n.weights is not None and n.weights[2] > 0:
+        edges = [round6(e) for e in n.histogram["edges"]]
+        out["weightHistogram"] = {"edges": edges, "counts": [int(c) for c in n.histogram["counts"]]}
     return out
 
 

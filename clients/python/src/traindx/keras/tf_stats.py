@@ -14,6 +14,9 @@ from typing import Any, NamedTuple, Optional
 
 import numpy as np
 
+# Buckets of a layer's weight histogram (as the PyTorch client and the TF.js monitor write).
+HISTOGRAM_BINS = 30
+
 # Outside the responsive range (spec/trace-format.md): sigmoid |x - 0.5| > 0.49, |tanh| > 0.99.
 SATURATION = {"sigmoid": (0.5, 0.49), "tanh": (0.0, 0.99)}
 
@@ -27,6 +30,7 @@ class LayerNumbers(NamedTuple):
     activations: Optional[tuple[float, float, float]]  # n, sum, sum of squares
     dead_fraction: Optional[float]
     saturated_fraction: Optional[float]
+    histogram: Optional[dict[str, list[float]]] = None  # the kernels' {edges, counts}
 
 
 class TensorflowStats:
@@ -60,7 +64,7 @@ class TensorflowStats:
             return tf.constant(0)
 
         @tf.function(autograph=False, reduce_retracing=True)
-        def reduce(probe: Any) -> Any:
+        def reduce(probe: Any, histograms: bool) -> Any:
             parts = []
             k = 0
             for _, bias, v in self.variables:
@@ -85,26 +89,53 @@ class TensorflowStats:
                     if family in SATURATION:
                         centre, limit = SATURATION[family]
                         parts.append(tf.reduce_mean(tf.cast(tf.abs(flat - centre) > limit, tf.float64)))
+            if histograms:
+                parts += self._histogram_parts()
             return tf.stack(parts)
 
         self._snapshot = snapshot
         self._reduce = reduce
 
+    def _histogram_parts(self) -> list[Any]:
+        """Per layer with kernels: the range's half width, then the bucket counts over
+        [-max|w|, max|w|] (a hair wider, so that no extreme value falls out). A non-finite or
+        zero range gets width 1: such a step is re-measured on the numpy path anyway."""
+        tf = self._tf
+        parts = []
+        for owner in range(self.layer_count):
+            kernels = [tf.reshape(v, [-1]) for o, bias, v in self.variables if o == owner and not bias]
+            if not kernels:
+                continue
+            top = tf.cast(tf.reduce_max([tf.reduce_max(tf.abs(k)) for k in kernels]), tf.float64) * (1 + 1e-5)
+            top = tf.where(tf.math.is_finite(top) & (top > 0), top, tf.constant(1.0, tf.float64))
+            span = tf.stack([-top, top])
+            counts = tf.add_n(
+                [
+                    tf.histogram_fixed_width(tf.cast(k, tf.float64), span, nbins=HISTOGRAM_BINS)
+                    for k in kernels
+                ]
+            )
+            parts += [top, *tf.unstack(tf.cast(counts, tf.float64))]
+        return parts
+
     def snapshot(self) -> None:
         self._snapshot()
         self._snapped = True
 
-    def measure(self, probe: Any) -> list[LayerNumbers]:
-        """Each layer's numbers after the batch's update (one device call, one read back)."""
+    def measure(self, probe: Any, histograms: bool = False) -> list[LayerNumbers]:
+        """Each layer's numbers after the batch's update (one device call, one read back);
+        with `histograms`, each layer's `weightHistogram` too (`LayerNumbers.histogram`)."""
         use_probe = probe is not None and self.probe_model is not None
         if use_probe and probe is not self._probe_source:
             # Converted once: the probe is the same batch at every sampled step.
             self._probe_source, self._probe = probe, self._tf.convert_to_tensor(probe)
-        values = self._reduce(self._probe if use_probe else None).numpy().tolist()
+        values = self._reduce(self._probe if use_probe else None, histograms).numpy().tolist()
         with_update, self._snapped = self._snapped, False
-        return self._decode(values, len(probe) if use_probe else 0, with_update)
+        return self._decode(values, len(probe) if use_probe else 0, with_update, histograms)
 
-    def _decode(self, v: list[float], probe_size: int, with_update: bool) -> list[LayerNumbers]:
+    def _decode(
+        self, v: list[float], probe_size: int, with_update: bool, histograms: bool
+    ) -> list[LayerNumbers]:
         at = 0
 
         def take(n: int) -> list[float]:
@@ -158,6 +189,13 @@ class TensorflowStats:
                     sat,
                 )
             )
+        if histograms:
+            for i in sorted(has_w):
+                top = take(1)[0]
+                counts = take(HISTOGRAM_BINS)
+                step = 2 * top / HISTOGRAM_BINS
+                edges = [-top + j * step for j in range(HISTOGRAM_BINS)] + [top]
+                out[i] = out[i]._replace(histogram={"edges": edges, "counts": counts})
         return out
 
 
