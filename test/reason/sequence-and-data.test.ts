@@ -64,6 +64,21 @@ describe('validation examples that are also training examples', () => {
   });
 });
 
+describe('batch normalisation with batches of 2', () => {
+  it('names BatchNorm statistics from too few examples first, naming the BatchNorm layers', async () => {
+    const d = await diagnose('batchnorm-tiny-batch');
+    expect(d.healthy).toBe(false);
+    expect(d.causes[0]!.id).toBe('batchnorm_small_batch');
+    const s = d.symptoms.find((x) => x.id === 'batchnorm_tiny_batch')!;
+    expect(s.evidence[0]).toMatch(/^batchSize 2 \(at most 4\) with 2 BatchNorm layers/);
+    expect(d.remedies.map((r) => r.id).slice(0, 2)).toContain('use_group_norm');
+  });
+
+  it('calls the same model with GroupNorm at the same batch size healthy', async () => {
+    expect((await diagnose('batchnorm-tiny-batch-fixed')).healthy).toBe(true);
+  });
+});
+
 describe('the sequence rules on their edges', () => {
   /** A synthetic run whose model is `layers`, with loss and gradNorm rewritten by step. */
   const runOf = (
