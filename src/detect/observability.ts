@@ -39,6 +39,7 @@ const REVEALED_BY: Record<string, { signals: Signal[]; when: 'start' | 'end' }> 
   deep_plain_network: { signals: ['model.layers'], when: 'start' },
   symmetric_initialization: { signals: ['model.layers'], when: 'start' },
   bottleneck_layer: { signals: ['model.layers'], when: 'start' },
+  linear_model: { signals: ['model.layers'], when: 'start' },
   frozen_layers: { signals: ['model.layers'], when: 'start' },
   output_units_mismatch: { signals: ['model.layers'], when: 'start' },
   learning_rate_above_range: { signals: ['optimizer'], when: 'start' },

@@ -64,3 +64,27 @@ export function checkBottleneck(input: ConfigInput<unknown>): Finding[] {
     },
   ];
 }
+
+/**
+ * linear_model: a model whose only weighted layer is its (dense) output: a
+ * linear classifier or regressor, whatever its output activation. It can
+ * only draw linear boundaries (Goodfellow et al. 2016, sec. 6.1: a linear
+ * model cannot learn XOR), which fits some tasks and caps the rest: a risk,
+ * advice once the run shows it learned.
+ */
+export function checkLinearModel(input: ConfigInput<unknown>): Finding[] {
+  const { model } = input;
+  const only = model.weighted.length === 1 ? model.weighted[0]! : undefined;
+  if (!only || !DENSE.test(only.type) || model.hidden.length > 0) return [];
+  return [
+    {
+      symptomId: 'linear_model',
+      layer: only.name,
+      severity: 'warning',
+      confidence: 0.75,
+      evidence: [
+        `the model's only weighted layer is its output ${only.name} (${only.type}, ${only.units ?? '?'} units, ${only.activation || 'linear'}): a linear model, whose decision boundaries are hyperplanes`,
+      ],
+    },
+  ];
+}

@@ -7,7 +7,7 @@ import {
   checkMissingNormalization,
   checkSaturatingHidden,
 } from './config-architecture.js';
-import { checkBottleneck, checkSymmetricInit } from './config-capacity.js';
+import { checkBottleneck, checkLinearModel, checkSymmetricInit } from './config-capacity.js';
 import { checkInputNan, checkInputScale, checkLabelImbalance } from './config-data.js';
 import { type ConfigInput, type Finding, mergeFindings } from './config-finding.js';
 import {
@@ -65,6 +65,7 @@ const STATIC_CHECKS = [
   checkFrozen,
   checkSymmetricInit,
   checkBottleneck,
+  checkLinearModel,
   checkLearningRate,
   checkLearningRateFinite,
   checkBatchSize,
