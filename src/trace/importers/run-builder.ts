@@ -179,8 +179,14 @@ export function createRunBuilder(options: RunBuilderOptions) {
           train.loss = v;
         } else {
           step ??= stepEvent(g.step);
-          setStepField(step, key, v);
-          if (key === 'loss') lastLoss = v;
+          // Named stores for the fields the field map knows, inline: one keyed store site adding
+          // different names goes through V8's generic property-add path, and a call would box the number.
+          if (key === 'loss') {
+            step.loss = v;
+            lastLoss = v;
+          } else if (key === 'learningRate') step.learningRate = v;
+          else if (key === 'gradNorm') step.gradNorm = v;
+          else step[key] = v;
         }
       } else if (kind === 'metrics' && !rowsAreEpochs) {
         metrics ??= {};
@@ -201,7 +207,9 @@ export function createRunBuilder(options: RunBuilderOptions) {
     }
     if (train || val) {
       const epoch = g.epoch ?? (rowsAreEpochs ? g.step : (lastEpoch ?? epochCount));
-      const event: Record<string, unknown> = { type: 'epoch', epoch };
+      const event: Record<string, unknown> = {};
+      event.type = 'epoch';
+      event.epoch = epoch;
       if (!rowsAreEpochs) event.step = g.step;
       if (train) event.train = train;
       if (val) event.val = val;
@@ -212,8 +220,12 @@ export function createRunBuilder(options: RunBuilderOptions) {
     lastStep = g.step;
   }
 
+  // An empty literal, filled by assignment: V8 gives `{}` room for four properties in the object
+  // itself, where `{ type, step }` gets two and every field added after them a separate store.
   const stepEvent = (step: number): Record<string, unknown> => {
-    const event: Record<string, unknown> = { type: 'step', step };
+    const event: Record<string, unknown> = {};
+    event.type = 'step';
+    event.step = step;
     if (lastEpoch !== undefined) event.epoch = lastEpoch;
     return event;
   };
@@ -329,16 +341,4 @@ function resolveTarget(name: string, field: TraceField | undefined): Target {
 
 function rangeOf(field: string): Target['range'] {
   return FRACTION_KEYS.has(field) ? 'fraction' : MAGNITUDE_KEYS.has(field) ? 'magnitude' : 'any';
-}
-
-/**
- * Adds a field to a step event. The step fields the field map knows get a
- * named store each: one keyed store site adding different names goes through
- * V8's generic property-add path, several times the cost, once per value.
- */
-function setStepField(step: Record<string, unknown>, name: string, value: number) {
-  if (name === 'loss') step.loss = value;
-  else if (name === 'learningRate') step.learningRate = value;
-  else if (name === 'gradNorm') step.gradNorm = value;
-  else step[name] = value;
 }
