@@ -109,3 +109,21 @@ def test_a_non_finite_loss_on_a_skipped_step_is_no_divergence_and_not_in_the_epo
     epoch = next(e for e in events if e["type"] == "epoch")
     assert math.isfinite(epoch["train"]["loss"])
     assert events[-1]["status"] == "completed"
+
+
+def test_traindx_run_records_every_iteration_of_a_scaled_loop_from_its_first_skipped_step(tmp_path):
+    """The zero-code runner: the scaler's wrappers are in place before the first optimizer step,
+    so the start-up steps it skips (65536 is too large a scale for this model) are written too."""
+    from conftest import REPO, run_traindx
+
+    out = tmp_path / "amp.jsonl.gz"
+    script = str(REPO / "bench" / "pyfaults" / "mixed-precision" / "fp16_overflow.py")
+    done = run_traindx(["run", "--out", str(out), "--", script, "--stable-loss", "--epochs", "2"])
+    assert done.returncode == 0, done.stderr
+    events = read_trace(out)
+    steps = [e for e in events if e["type"] == "step"]
+    assert [e["step"] for e in steps] == list(range(64))  # 32 batches a epoch, none missing
+    assert all(isinstance(e["lossScale"], float) and isinstance(e["stepSkipped"], bool) for e in steps)
+    finite = [e["loss"] for e in steps if isinstance(e["loss"], float)]
+    assert finite and max(finite) < 10  # the model's cross-entropy, not 65536 times it
+    assert events[-1]["status"] == "completed"

@@ -69,11 +69,14 @@ def use_global_hooks(before: Hook, after: Hook) -> None:
 
 def install() -> None:
     """Wraps `GradScaler.scale` and `GradScaler.step` (idempotent; torch.cuda.amp's subclass too)."""
+    # torch >= 2.3 has torch.amp.GradScaler (torch.cuda.amp's is a subclass); before, only the CUDA one.
+    scaler_class = getattr(torch.amp, "GradScaler", None) or getattr(torch.cuda.amp, "GradScaler", None)
+    if scaler_class is None:
+        return
     with state.lock:
         if state.installed:
             return
         state.installed = True
-    scaler_class = torch.amp.GradScaler
     original_scale = scaler_class.scale
     original_step = scaler_class.step
 
