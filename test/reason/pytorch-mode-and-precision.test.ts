@@ -31,6 +31,15 @@ describe('model.train() never restored after a validation pass', () => {
     const d = await diagnose('loop-bugs/eval-mode-left-fixed.jsonl.gz');
     expect(d.healthy).toBe(true);
   });
+
+  it('names the same cause for a model put in evaluation mode before the loop (other data), and calls its twin healthy', async () => {
+    const d = await diagnose('loop-bugs/eval-mode-before.jsonl.gz');
+    expect(d.causes[0]!.id).toBe('train_mode_not_restored');
+    const s = d.symptoms.find((x) => x.id === 'training_in_eval_mode')!;
+    expect(s.firstStep).toBe(0);
+    expect(s.evidence[0]).toContain('before training began');
+    expect((await diagnose('loop-bugs/eval-mode-before-fixed.jsonl.gz')).healthy).toBe(true);
+  });
 });
 
 describe('model.eval() never called before validation', () => {

@@ -6,7 +6,9 @@ regularisation and the normalisation the model was built with are gone for the r
 `--fixed` is the healthy twin: the same loop with model.train() at the start of every epoch.
 `--no-eval` plants the opposite bug: the validation pass never calls model.eval(), so it runs with
 dropout dropping and batch norm normalising with (and updating its running statistics from) the
-validation batches; its healthy twin is `--fixed` too.
+validation batches; its healthy twin is `--fixed` too. `--eval-before` plants the bug from the first
+step: model.eval() after building the model (as after loading a checkpoint for inference) and no
+model.train() anywhere.
 Tiny MLP with batch norm and dropout on synthetic blobs, CPU, a few seconds.
 """
 
@@ -19,6 +21,7 @@ from torch.utils.data import DataLoader, TensorDataset
 parser = argparse.ArgumentParser()
 parser.add_argument("--fixed", action="store_true", help="call model.train() at the start of every epoch")
 parser.add_argument("--no-eval", action="store_true", help="validate without model.eval() (training mode)")
+parser.add_argument("--eval-before", action="store_true", help="model.eval() before the loop, never train()")
 parser.add_argument("--epochs", type=int, default=6)
 parser.add_argument("--seed", type=int, default=0)
 args = parser.parse_args()
@@ -43,7 +46,10 @@ model = nn.Sequential(
 optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 loss_fn = nn.CrossEntropyLoss()
 
-model.train()
+if args.eval_before:
+    model.eval()
+else:
+    model.train()
 for epoch in range(args.epochs):
     if args.fixed or args.no_eval:
         model.train()
