@@ -60,18 +60,21 @@ describe('model.eval() never called before validation', () => {
 });
 
 describe('float16 overflow under mixed precision', () => {
-  it('names the float16 overflow first, from a collapsed loss scale and skipped steps, and says to train in bfloat16', async () => {
-    const d = await diagnose('mixed-precision/fp16-overflow.jsonl.gz');
-    expect(d.healthy).toBe(false);
-    expect(d.causes[0]!.id).toBe('fp16_overflow');
-    const ids = d.symptoms.map((x) => x.id);
-    expect(ids).toEqual(expect.arrayContaining(['loss_scale_collapse', 'loss_scaler_skipped_steps']));
-    expect(d.symptoms.find((x) => x.id === 'loss_scale_collapse')!.severity).toBe('critical');
-    // The NaN losses and Inf gradients are on steps the scaler skipped: handled, not critical.
-    expect(ids).not.toContain('non_finite_tensors');
-    expect(ids).not.toContain('loss_nan');
-    expect(d.remedies[0]!.id).toBe('use_bfloat16_autocast');
-  });
+  it.each(['fp16-overflow', 'fp16-overflow-seed1'])(
+    'names the float16 overflow first, from a collapsed loss scale and skipped steps, and says to train in bfloat16 (%s)',
+    async (name) => {
+      const d = await diagnose(`mixed-precision/${name}.jsonl.gz`);
+      expect(d.healthy).toBe(false);
+      expect(d.causes[0]!.id).toBe('fp16_overflow');
+      const ids = d.symptoms.map((x) => x.id);
+      expect(ids).toEqual(expect.arrayContaining(['loss_scale_collapse', 'loss_scaler_skipped_steps']));
+      expect(d.symptoms.find((x) => x.id === 'loss_scale_collapse')!.severity).toBe('critical');
+      // The NaN losses and Inf gradients are on steps the scaler skipped: handled, not critical.
+      expect(ids).not.toContain('non_finite_tensors');
+      expect(ids).not.toContain('loss_nan');
+      expect(d.remedies[0]!.id).toBe('use_bfloat16_autocast');
+    },
+  );
 
   it.each(['fp16-overflow-fixed', 'fp16-overflow-stable-loss'])(
     'calls the same classifier healthy in bfloat16, and in float16 with the built-in loss (%s)',
