@@ -76,7 +76,7 @@ describe('float16 overflow under mixed precision', () => {
     },
   );
 
-  it.each(['fp16-overflow-fixed', 'fp16-overflow-stable-loss'])(
+  it.each(['fp16-overflow-fixed', 'fp16-overflow-seed1-fixed', 'fp16-overflow-stable-loss'])(
     'calls the same classifier healthy in bfloat16, and in float16 with the built-in loss (%s)',
     async (name) => {
       const d = await diagnose(`mixed-precision/${name}.jsonl.gz`);
