@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatSuggestionsFor } from '../../src/cli/suggest-format.js';
-import { visibleLength } from '../../src/cli/terminal.js';
-import { wrapLines } from '../../src/cli/train-output.js';
+import { paletteOf, visibleLength } from '../../src/cli/terminal.js';
+import { formatAttemptsFor, wrapLines } from '../../src/cli/train-output.js';
 import { createTrainPrinter } from '../../src/cli/train-printer.js';
 
 const ROOT = join(import.meta.dirname, '../..');
@@ -176,5 +176,38 @@ describe('wrapLines and formatSuggestionsFor', () => {
     for (const line of lines) expect(visibleLength(line)).toBeLessThanOrEqual(40);
     expect(lines[0]).toContain(`${ESC}[1mWiden the bottleneck layer${ESC}[22m`);
     expect(lines.map((l) => l.replace(ANSI, '')).join('\n')).toMatch(/ {3}edits: dense_0\.units 2 → 8/);
+  });
+});
+
+describe('formatAttemptsFor', () => {
+  const report = {
+    original: { result: { runId: 'orig' } },
+    originalMetric: { name: 'val accuracy', value: 0.5 },
+    attempts: [
+      {
+        attempt: 1,
+        parentRunId: 'orig',
+        runId: 'a1',
+        remedyId: 'lower_learning_rate',
+        remedyName: 'Lower the learning rate',
+        changes: ['optimizer.learningRate 3 → 0.3'],
+        judgement: { before: { value: 0.5 }, after: { value: 0.93 }, verdict: 'improved' },
+        repairsOriginal: true,
+      },
+    ],
+  } as never;
+  const terminal = { color: false, width: 60 };
+
+  it('keeps the table when it fits the terminal, and makes one block per attempt when it does not', () => {
+    const narrow = 'a  b\n-  -';
+    expect(formatAttemptsFor(report, narrow, terminal, paletteOf(terminal))).toEqual(['a  b', '-  -']);
+    const wide = `${'x'.repeat(61)}\n-`;
+    const blocks = formatAttemptsFor(report, wide, terminal, paletteOf(terminal));
+    expect(blocks).toEqual([
+      '1. Lower the learning rate on the original run: improved,',
+      '   repairs the original',
+      '   edits: optimizer.learningRate 3 → 0.3',
+      '   val accuracy 0.5 → 0.93',
+    ]);
   });
 });
