@@ -8,7 +8,7 @@ import type {
   RunEvent,
   SeriesChunk,
 } from '../domain/index.js';
-import { createIngestor, type IngestOptions, type IngestResult } from '../ingest/index.js';
+import { createIngestor, type IngestOptions } from '../ingest/index.js';
 import { validateKnowledgePart } from '../knowledge/index.js';
 import type { ReportedSymptom, TraceSink } from '../monitor/index.js';
 import {
@@ -23,7 +23,7 @@ import { type AlertHub, createAlertHub, type RunAlert } from './alert-hub.js';
 import { createDiagnosisCache } from './diagnosis-cache.js';
 import { createKnowledgeCache, type KnowledgeIndex } from './knowledge-cache.js';
 import { createProfiles } from './profiles.js';
-import { createRunOps, type RunOps } from './run-ops.js';
+import { createRunOps, type IngestedBatch, type RunOps } from './run-ops.js';
 import { toOccurrence } from './to-occurrence.js';
 
 export interface TraindxOptions {
@@ -163,16 +163,16 @@ export function createTraindx(options: TraindxOptions): Traindx {
     events: unknown[],
     ingestOptions?: IngestOptions,
     learn = true,
-  ): Promise<IngestResult> => {
+  ): Promise<IngestedBatch> => {
     const result = await ingestor(runId, batchId, events, ingestOptions);
-    if (!result.accepted) return result;
+    if (!result.accepted) return { ...result, alerts: [] };
     for (const o of observers) o.batch?.(runId, events.length);
-    await hub.publish(result, events.length, await seed());
+    const alerts = await hub.publish(result, events.length, await seed());
     if (learn && result.status) {
       const run = (await store.getRun(runId))?.run;
       if (run?.parentRunId && run.appliedRemedies?.length) await recordOutcomes(runId);
     }
-    return result;
+    return { ...result, alerts };
   };
 
   const diagnose = async (runId: string): Promise<Diagnosis | null> => {

@@ -11,4 +11,5 @@ export type { KnowledgeIndex } from './knowledge-cache.js';
 export { openEphemeralTraindx, openTraindx, seedTraindx } from './open-traindx.js';
 export { createProfiles, type Profiles } from './profiles.js';
 export { createRedisAlertBus } from './redis-alert-bus.js';
+export type { IngestedBatch } from './run-ops.js';
 export { diagnoseInto, diagnosePath, type PathOptions, recordPath } from './trace-pipeline.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import type { StoredRun, TraceEvent } from '../domain/index.js';
+import type { RunAlert, StoredRun, TraceEvent } from '../domain/index.js';
 import { ConflictError, InputError } from '../errors/index.js';
 import type { IngestOptions, IngestResult } from '../ingest/index.js';
 import type { RecordedOutcome } from '../reason/index.js';
@@ -8,12 +8,17 @@ import { type GraphStore, RunNotFoundError } from '../store/index.js';
 import { createSequenceState, parseTraceText, reviveEvent, validateEvent } from '../trace/index.js';
 import type { KnowledgeIndex } from './knowledge-cache.js';
 
+/** A stored batch and the alerts it announced (none for a resend). */
+export interface IngestedBatch extends IngestResult {
+  alerts: RunAlert[];
+}
+
 type Ingest = (
   runId: string,
   batchId: string,
   events: unknown[],
   options?: IngestOptions,
-) => Promise<IngestResult>;
+) => Promise<IngestedBatch>;
 
 /** How events come in: whole runs, batches, a trace text, a stream read from a file. */
 export interface RunOps {
@@ -24,7 +29,7 @@ export interface RunOps {
    */
   startRun(run: unknown, options?: { resume?: boolean }): Promise<StoredRun>;
   /** One batch of a run's events: validated, detected, stored in one transaction; a resent batchId has no effect. */
-  ingest(runId: string, batchId: string, events: unknown[], options?: IngestOptions): Promise<IngestResult>;
+  ingest(runId: string, batchId: string, events: unknown[], options?: IngestOptions): Promise<IngestedBatch>;
   /**
    * Ends a run (an `end` event at its last step unless given). Ending it again
    * the same way changes nothing; another way is refused (`RUN_FINISHED`), as

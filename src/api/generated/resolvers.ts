@@ -401,6 +401,8 @@ export type IngestResult = {
   lastStep?: Maybe<Scalars['Int']['output']>;
   /** symptoms seen so far in the run */
   symptoms: Array<SymptomFinding>;
+  /** The alerts this batch announced, as the alerts subscription delivers them (none for a resend): a client that streams a run hears the server's alerts without subscribing. */
+  alerts: Array<Alert>;
 };
 
 export type Symptom = {
@@ -750,7 +752,7 @@ export type ResolversTypes = {
   KnowledgeChangeKind: KnowledgeChangeKind;
   KnowledgeChange: ResolverTypeWrapper<KnowledgeChange>;
   SimilarRun: ResolverTypeWrapper<SimilarRunParentModel>;
-  IngestResult: ResolverTypeWrapper<Omit<IngestResult, 'symptoms'> & { symptoms: Array<ResolversTypes['SymptomFinding']> }>;
+  IngestResult: ResolverTypeWrapper<Omit<IngestResult, 'symptoms' | 'alerts'> & { symptoms: Array<ResolversTypes['SymptomFinding']>, alerts: Array<ResolversTypes['Alert']> }>;
   Symptom: ResolverTypeWrapper<SymptomModel>;
   SuggestedCause: ResolverTypeWrapper<SuggestedCauseParentModel>;
   Cause: ResolverTypeWrapper<CauseModel>;
@@ -799,7 +801,7 @@ export type ResolversParentTypes = {
   OutcomeRecord: OutcomeRecord;
   KnowledgeChange: KnowledgeChange;
   SimilarRun: SimilarRunParentModel;
-  IngestResult: Omit<IngestResult, 'symptoms'> & { symptoms: Array<ResolversParentTypes['SymptomFinding']> };
+  IngestResult: Omit<IngestResult, 'symptoms' | 'alerts'> & { symptoms: Array<ResolversParentTypes['SymptomFinding']>, alerts: Array<ResolversParentTypes['Alert']> };
   Symptom: SymptomModel;
   SuggestedCause: SuggestedCauseParentModel;
   Cause: CauseModel;
@@ -952,6 +954,7 @@ export type IngestResultResolvers<ContextType = RequestContext, ParentType exten
   eventCount?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   lastStep?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   symptoms?: Resolver<Array<ResolversTypes['SymptomFinding']>, ParentType, ContextType>;
+  alerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType>;
 };
 
 export type SymptomResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Symptom'] = ResolversParentTypes['Symptom']> = {

@@ -1,4 +1,4 @@
-import type { IngestResult } from '../../ingest/index.js';
+import type { IngestedBatch } from '../../engine/index.js';
 import { toDiagnosedSymptom } from '../../reason/index.js';
 import type { RequestContext } from '../context.js';
 import type { Resolvers } from '../generated/resolvers.js';
@@ -28,7 +28,7 @@ export const ingestResolvers: Resolvers = {
   },
 };
 
-/** `logEvents` as the schema answers it: occurrences with their symptom ids. */
+/** `logEvents` as the schema answers it: occurrences with their symptom ids, and the batch's alerts. */
 export const ingestBatch = async (
   ctx: RequestContext,
   runId: string,
@@ -40,4 +40,4 @@ export const ingestBatch = async (
 const asRun = (stored: Awaited<ReturnType<RequestContext['traindx']['startRun']>>) =>
   toRunParent(stored.run.id, stored);
 
-const withIds = (r: IngestResult) => ({ ...r, symptoms: r.symptoms.map(toDiagnosedSymptom) });
+const withIds = (r: IngestedBatch) => ({ ...r, symptoms: r.symptoms.map(toDiagnosedSymptom) });
