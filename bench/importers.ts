@@ -5,8 +5,9 @@
  * process, 5 rounds (RUNS=N for more), medians and fastest runs, by wall and by CPU time; the file (scalars of 6 tags per step, 2 histograms
  * every 100 steps, as torch's SummaryWriter writes them) is written once by
  * our own encoder and cached in bench/.data/. The two alternate which goes
- * first; each round's ratio is printed too, as the spread. Goal: the import
- * runs at ≥ 0.5× the bare pass's speed.
+ * first; each round's ratio is printed too, as the spread, with its median. Goal: the import
+ * (both of its passes: the one that checks every CRC and whether the steps go back, then the one
+ * that decodes and builds the trace) runs at ≥ 0.5× the bare pass's speed.
  */
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ import { BENCH_DIR } from './generate-trace.js';
 
 const TARGET_BYTES = 100 * 2 ** 20;
 const RUNS = Number(process.env.RUNS ?? 5);
+// Issue 15 asks for 0.5x.
+const GOAL = 0.5;
 const TAGS = ['train/loss', 'train/accuracy', 'lr', 'grad_norm', 'throughput', 'val/loss'];
 
 const dir = join(BENCH_DIR, 'importers');
@@ -72,14 +75,17 @@ for (const [name, bareT, fullT] of [
   console.log(
     `${name.padEnd(4)} full import:            median ${Math.round(median(fullT))} ms (${(mb / (median(fullT) / 1000)).toFixed(0)} MB/s), runs ${ms(fullT)}`,
   );
-  // Each round's own ratio (its two passes ran back to back, under about the same load): the spread.
+  // Each round's own ratio (its two passes ran back to back, under about the same load): the spread,
+  // and its median, the figure to quote.
   const rounds = bareT.map((b, i) => b / fullT[i]!);
+  const perRound = median(rounds);
   const ratio = median(bareT) / median(fullT);
   // Load only ever adds time, so the fastest run of each side is the closest to an idle machine's.
   const best = Math.min(...bareT) / Math.min(...fullT);
   console.log(
-    `${name.padEnd(4)} import speed / bare speed: ${ratio.toFixed(2)}x of medians, ${best.toFixed(2)}x of the fastest runs, ` +
-      `per round ${rounds.map((r) => r.toFixed(2)).join(', ')} (goal >= 0.5x) ${Math.min(ratio, best) >= 0.5 ? 'ok' : 'BELOW GOAL'}`,
+    `${name.padEnd(4)} import speed / bare speed: median of rounds ${perRound.toFixed(2)}x, ${ratio.toFixed(2)}x of medians, ` +
+      `${best.toFixed(2)}x of the fastest runs, per round ${rounds.map((r) => r.toFixed(2)).join(', ')} ` +
+      `(goal >= ${GOAL}x) ${perRound >= GOAL ? 'ok' : 'BELOW GOAL'}`,
   );
 }
 
