@@ -15,6 +15,8 @@ from ..activation_family import family_of
 _TYPES = {
     "Linear": "Dense",
     "LazyLinear": "Dense",
+    # nn.MultiheadAttention's output projection: a Linear by another name.
+    "NonDynamicallyQuantizableLinear": "Dense",
     "Conv1d": "Conv1D",
     "Conv2d": "Conv2D",
     "Conv3d": "Conv3D",
