@@ -21,9 +21,10 @@
  *  6. held-off  the held-out set (bench/repair-scenarios.ts: each teaching fault on
  *               other data and widths, fixed before the learning was tuned), seed 6,
  *               a fresh graph per scenario;
- *  7. held-on   the held-out set, seed 6, the shared graph as the teach pass left it,
+ *  7. held-on   the held-out set, seed 6, the shared graph as the passes before it left
+ *               it (teach, and `on` when it ran: both repair teaching templates only),
  *               read only (its own outcomes are not recorded, so each scenario sees
- *               the teaching pass alone and the order of scenarios does not matter).
+ *               the teaching outcomes alone and the order of scenarios does not matter).
  * Learning is judged on a seed it did not learn from, and its lift on the
  * held-out set: held-on against held-off, at the first attempt and within
  * three (goal: ≥ +10 points at the first, never fewer within three). Before
@@ -117,7 +118,7 @@ const PASSES: Pass[] = [
   },
   {
     name: 'held-on',
-    label: 'held-out set, learning on (seed 6, graph taught by the teach pass, read only)',
+    label: 'held-out set, learning on (seed 6, graph taught by the teaching-set passes before it, read only)',
     seed: 6,
     heldOut: true,
     shared: true,
