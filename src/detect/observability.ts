@@ -6,7 +6,7 @@ import type { Signal } from './detector.js';
  * only when the run carried what would have shown it. Symptoms of user
  * seeds that are not listed here are never counted as absent.
  */
-const REVEALED_BY: Record<string, { signals: Signal[]; when: 'start' | 'end' }> = {
+const REVEALED_BY: Record<string, { signals: Signal[]; when: 'start' | 'end'; given?: string }> = {
   // Dynamic: judged only once the run has ended (a live run may still show them).
   loss_nan: { signals: ['loss', 'epoch.train.loss'], when: 'end' },
   loss_divergence: { signals: ['loss', 'epoch.train.loss'], when: 'end' },
@@ -27,6 +27,8 @@ const REVEALED_BY: Record<string, { signals: Signal[]; when: 'start' | 'end' }> 
   prediction_collapse: { signals: ['eval.predictedClassCounts', 'eval.confusion'], when: 'end' },
   overfitting: { signals: ['epoch.val.loss'], when: 'end' },
   underfitting: { signals: ['epoch.train.loss'], when: 'end' },
+  // Judged at the first non-finite loss, so seen (or clearly absent) exactly when the loss went non-finite.
+  loss_non_finite_without_growth: { signals: ['loss', 'epoch.train.loss'], when: 'start', given: 'loss_nan' },
   train_accuracy_below_val: { signals: ['epoch.val.accuracy'], when: 'end' },
   // Static and data findings: settled by the run event.
   input_scale_anomaly: { signals: ['dataset.inputStats'], when: 'start' },
@@ -60,7 +62,12 @@ export function observableSymptoms(
 ): string[] {
   const terminal = [...shown].some((id) => TERMINAL.has(id));
   return Object.entries(REVEALED_BY)
-    .filter(([, r]) => (r.when === 'start' || (ended && !terminal)) && r.signals.some((s) => seen.has(s)))
+    .filter(
+      ([, r]) =>
+        (r.given === undefined || shown.has(r.given)) &&
+        (r.when === 'start' || (ended && !terminal)) &&
+        r.signals.some((s) => seen.has(s)),
+    )
     .map(([id]) => id)
     .sort();
 }
