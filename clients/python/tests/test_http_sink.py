@@ -110,8 +110,21 @@ def test_a_run_streams_to_the_server_and_alerts_come_back(server):
     done = train(run, 400, lr=50.0, every_step=lambda step: time.sleep(0.01))
     run.finish()
     assert done < 400  # stopped by a critical alert, read from run.should_stop
-    assert any(a["symptom"]["severity"] == "critical" for a in alerts)
-    stored = query(server.url, f'{{ run(id: "{run.id}") {{ status eventCount lastStep }} }}')["run"]
+    assert any(a["kind"] == "symptom" and a["symptom"]["severity"] == "critical" for a in alerts)
+    fields = "status eventCount lastStep alerts { seq }"
+    stored = query(server.url, f'{{ run(id: "{run.id}") {{ {fields} }} }}')["run"]
+    # The server's alerts, as its subscription gives them: every one the run stored (the static
+    # findings of startRun, each batch's, finishRun's), each once, in order.
+    assert [a["seq"] for a in alerts] == [a["seq"] for a in stored["alerts"]]
+    # A (symptom, layer) starts once, and again only after it resolved.
+    open_now: set[tuple[str, str]] = set()
+    for a in (a for a in alerts if a["kind"] == "symptom"):
+        key = (a["symptom"]["id"], a["symptom"]["layer"] or "")
+        assert (a["change"] == "started") != (key in open_now), a
+        if a["change"] == "resolved":
+            open_now.discard(key)
+        else:
+            open_now.add(key)
     # A loss that turned NaN before the stop makes the run `diverged`, else it is `stopped`.
     assert stored["status"] in ("stopped", "diverged")
     assert (stored["eventCount"], stored["lastStep"]) == (done + 2, done - 1)  # run event + steps + end

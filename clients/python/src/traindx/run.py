@@ -371,7 +371,7 @@ class Run:
         return run
 
     def _judge_alert(self, alert: dict[str, Any]) -> None:
-        if self.stop_on is None:
+        if self.stop_on is None or alert.get("change") == "resolved":
             return
         symptom = alert.get("symptom") or {}
         if SEVERITY_RANK.get(str(symptom.get("severity")), -1) >= SEVERITY_RANK[self.stop_on]:

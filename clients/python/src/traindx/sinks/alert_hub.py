@@ -1,4 +1,4 @@
-"""Alerts from the symptom lists a server returns, each announced once (again only when it grows worse)."""
+"""The server's alerts for a streamed run, handed to the run's listeners, each once."""
 
 from __future__ import annotations
 
@@ -12,34 +12,38 @@ SEVERITY_RANK = {"info": 0, "warning": 1, "critical": 2}
 
 
 class AlertHub:
-    """Mirrors the TypeScript monitor's symptom-alerts.ts: every `logEvents` answer carries all
-    symptoms seen so far, so a symptom (by id, layer and onset) is announced when it first appears
-    and again only when its severity rises."""
+    """Passes on the alerts the server announced (each `logEvents` answer carries its batch's:
+    a (symptom, layer) `started`, `updated` when it changed materially, `resolved`; top-cause
+    changes), as the dashboard and the `alerts` subscription show them. The server numbers a
+    run's alerts (`seq`); one already passed on is never passed on again, so the history read
+    after a lost answer (see `HttpSink`) only adds what was missed."""
 
     def __init__(self) -> None:
         self._listeners: list[AlertListener] = []
-        self._seen: dict[str, int] = {}
+        self._last_seq = -1
         self._lock = threading.Lock()
 
     def on(self, listener: AlertListener) -> None:
         self._listeners.append(listener)
 
-    def update(self, run_id: str, symptoms: list[dict[str, Any]]) -> None:
+    @property
+    def last_seq(self) -> int:
+        """The highest `seq` passed on so far (-1 before any)."""
+        return self._last_seq
+
+    def publish(self, alerts: list[dict[str, Any]]) -> None:
         with self._lock:
-            fresh = [s for s in symptoms if self._is_fresh(s)]
-        for symptom in fresh:
-            alert = {"runId": run_id, "kind": "symptom", "symptom": symptom, "step": symptom.get("lastStep")}
+            fresh = []
+            for alert in alerts:
+                seq = alert.get("seq")
+                if isinstance(seq, int):
+                    if seq <= self._last_seq:
+                        continue
+                    self._last_seq = seq
+                fresh.append(alert)
+        for alert in fresh:
             for listener in self._listeners:
                 try:
                     listener(alert)
                 except Exception as err:  # a listener's bug must not stop delivery, nor training
                     print(f"traindx: alert listener failed: {err!r}", file=sys.stderr)
-
-    def _is_fresh(self, symptom: dict[str, Any]) -> bool:
-        key = f"{symptom.get('id')}|{symptom.get('layer') or ''}|{symptom.get('firstStep') or ''}"
-        rank = SEVERITY_RANK.get(str(symptom.get("severity")), 0)
-        before = self._seen.get(key)
-        if before is not None and rank <= before:
-            return False
-        self._seen[key] = rank
-        return True

@@ -13,13 +13,22 @@ from .alert_hub import AlertHub
 from .graphql_http import DeliveryError, endpoint_url, post_graphql
 from .sink import AlertListener, Sink, SinkStats
 
-_SYMPTOMS = "symptoms { id name confidence severity firstStep lastStep layer evidence }"
-_START = "mutation($run: JSON!) { startRun(run: $run) { id } }"
+# The server's alert as its `alerts` subscription and `run { alerts }` give it (schema.graphql).
+_ALERT = (
+    "runId seq kind change step "
+    "symptom { id name confidence severity firstStep lastStep layer evidence } "
+    "topCause { id name confidence }"
+)
+_START = f"mutation($run: JSON!) {{ startRun(run: $run) {{ id alerts {{ {_ALERT} }} }} }}"
 _LOG = (
     "mutation($runId: ID!, $batchId: ID!, $events: [JSON!]!) "
-    f"{{ logEvents(runId: $runId, batchId: $batchId, events: $events) {{ accepted {_SYMPTOMS} }} }}"
+    f"{{ logEvents(runId: $runId, batchId: $batchId, events: $events) {{ accepted alerts {{ {_ALERT} }} }} }}"
 )
-_FINISH = "mutation($runId: ID!, $end: JSON!) { finishRun(runId: $runId, end: $end) { id } }"
+_HISTORY = f"query($id: ID!) {{ run(id: $id) {{ alerts {{ {_ALERT} }} }} }}"
+_FINISH = (
+    "mutation($runId: ID!, $end: JSON!) "
+    f"{{ finishRun(runId: $runId, end: $end) {{ id alerts {{ {_ALERT} }} }} }}"
+)
 
 
 @dataclass
@@ -203,7 +212,10 @@ class HttpSink(Sink):
         if events and events[0].get("type") == "run":
             events = events[1:]
         if not self._started or batch.events[0].get("type") == "run":
-            self._post(_START, {"run": run})  # starting the same run again changes nothing
+            # Starting the same run again changes nothing. The run's alerts so far come back with
+            # it: the static findings its run event raised, before any logEvents.
+            started = self._post(_START, {"run": run}).get("startRun") or {}
+            self._hub.publish(started.get("alerts") or [])
             self._started = True
         end = events[-1] if events and events[-1].get("type") == "end" else None
         if end is not None:
@@ -211,11 +223,17 @@ class HttpSink(Sink):
         try:
             if events:
                 data = self._post(_LOG, {"runId": run["id"], "batchId": batch.id, "events": events})
-                symptoms = (data.get("logEvents") or {}).get("symptoms")
-                if symptoms:
-                    self._hub.update(run["id"], symptoms)
+                answer = data.get("logEvents") or {}
+                if answer.get("accepted") is False:
+                    # Stored before, its answer lost (a timeout): its alerts are in the run's
+                    # history; the hub passes on only the ones not heard yet.
+                    history = self._post(_HISTORY, {"id": run["id"]}).get("run") or {}
+                    self._hub.publish(history.get("alerts") or [])
+                else:
+                    self._hub.publish(answer.get("alerts") or [])
             if end is not None:
-                self._post(_FINISH, {"runId": run["id"], "end": end})
+                finished = self._post(_FINISH, {"runId": run["id"], "end": end}).get("finishRun") or {}
+                self._hub.publish(finished.get("alerts") or [])
         except DeliveryError as err:
             if err.code == "RUN_NOT_FOUND":
                 # A server restarted without its journal: start the run again, then resend.
