@@ -238,6 +238,7 @@ program
   .addOption(storeOption('where runs and learned outcomes go: memory (default) or neo4j'))
   .option('--data-dir <dir>', 'where the memory store keeps its journal (default ./.traindx)')
   .option('--quiet', 'no per-epoch lines')
+  .option('--verbose', 'print every piece of evidence, each cause’s explanation and every remedy')
   .action(async (path: string, opts) => {
     const { train } = await import('./train.js');
     await train(path, opts, out);
@@ -253,6 +254,7 @@ program
   .option('--out <dir>', 'where the trace of the run goes (default ./traindx-runs/<runId>)')
   .option('--write <file>', 'write the template with every suggestion applied')
   .option('--quiet', 'no per-epoch lines')
+  .option('--verbose', 'print every piece of evidence, each cause’s explanation and every remedy')
   .action(async (path: string, opts) => {
     const { suggest } = await import('./suggest.js');
     await suggest(path, opts, out);

@@ -30,6 +30,8 @@ export interface SuggestFlags {
   out?: string;
   write?: string;
   quiet?: boolean;
+  /** Every piece of evidence, each cause's explanation and every remedy in the diagnosis. */
+  verbose?: boolean;
 }
 
 /**
@@ -92,7 +94,7 @@ async function trainOnce(
       onAlert: (a) => print.alert(a),
     });
     out('');
-    for (const line of diagnosisLines(run.diagnosis, terminal, names)) out(line);
+    for (const line of diagnosisLines(run.diagnosis, terminal, names, flags.verbose)) out(line);
     if (!run.diagnosis.healthy)
       say(
         `\nThe run shows a failure: fix it first (traindx train ${path} --auto-repair); suggestions follow anyway.`,

@@ -46,8 +46,12 @@ export const sayTo =
  *
  * @example for (const line of diagnosisLines(run.diagnosis, terminal, names)) out(line);
  */
-export const diagnosisLines = (d: Diagnosis, terminal: Terminal, names: ReadonlyMap<string, string>) =>
-  wrapLines(formatDiagnosis(d, { terminal, symptomNames: names }), terminal.width);
+export const diagnosisLines = (
+  d: Diagnosis,
+  terminal: Terminal,
+  names: ReadonlyMap<string, string>,
+  verbose = false,
+) => wrapLines(formatDiagnosis(d, { terminal, symptomNames: names, verbose }), terminal.width);
 
 /** The names of the graph's symptoms and causes by id, for alerts that carry ids only. */
 export const namesOf = (seed: KnowledgeSeed): Map<string, string> =>

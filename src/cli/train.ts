@@ -17,6 +17,8 @@ export interface TrainFlags {
   store?: string;
   dataDir?: string;
   quiet?: boolean;
+  /** Every piece of evidence, each cause's explanation and every remedy in the diagnosis. */
+  verbose?: boolean;
 }
 
 /**
@@ -65,7 +67,7 @@ async function trainTemplateFile(
         onAlert: (a) => print.alert(a),
         onOriginal: (run) => {
           out('');
-          for (const line of diagnosisLines(run.diagnosis, terminal, names)) out(line);
+          for (const line of diagnosisLines(run.diagnosis, terminal, names, flags.verbose)) out(line);
           if (!flags.autoRepair && !run.diagnosis.healthy)
             say(`\nTo try the remedies: traindx train ${path} --auto-repair`);
           if (flags.autoRepair && !run.diagnosis.healthy) out(`\n${p.bold('Auto-repair:')}`);

@@ -70,15 +70,18 @@ describe('traindx train and traindx suggest as text, as traindx diagnose prints'
     expect(plain).toMatch(/^epoch 20\/20|^ {2}epoch 20\/20/m);
   }, 240_000);
 
-  it('train prints no colour on a terminal under NO_COLOR, still wrapped to its width', () => {
+  it('train prints no colour on a terminal under NO_COLOR, still wrapped to its width; --verbose as diagnose', () => {
     const text = traindx(
-      ['train', join(TEMPLATES, 'moons-sgd-lr-too-high.yaml'), '--out', join(dir, 'no-color')],
+      ['train', join(TEMPLATES, 'moons-sgd-lr-too-high.yaml'), '--out', join(dir, 'no-color'), '--verbose'],
       60,
       { NO_COLOR: '1' },
     );
     expect(text).not.toContain(ESC);
     expect(widest(text)).toBeLessThanOrEqual(60);
     expect(text).toMatch(/Likely causes/);
+    // Every piece of evidence, and the ids beside the names, as `traindx diagnose --verbose`.
+    expect(text).toMatch(/\(learning_rate_too_high\)/);
+    expect(text).not.toMatch(/--verbose prints/);
   }, 240_000);
 
   it('suggest prints no colour into a pipe, every line within 80 columns, and colour on a terminal', () => {
