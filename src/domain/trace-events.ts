@@ -146,6 +146,10 @@ export const SampleSketch = z.looseObject({
   examples: Count,
   hashed: Count.optional(),
   hashes: z.array(z.string().regex(/^[0-9a-f]{1,32}$/)).max(1024),
+  /** The split's input statistics over the hashed examples, and per feature for narrow inputs. */
+  inputStats: ValueStats.optional(),
+  featureMeans: z.array(AnyNumber).max(1024).optional(),
+  featureStds: z.array(AnyNumber).max(1024).optional(),
 });
 export type SampleSketch = z.infer<typeof SampleSketch>;
 

@@ -9,6 +9,7 @@ export interface SplitsState {
   /** Step of the epoch event that completed the pair. */
   step: number;
   overlap: Finding | null;
+  shift: Finding | null;
 }
 
 /** What two bottom-k sketches say about the splits they came from. */
@@ -51,12 +52,19 @@ export function overlapOf(a: SampleSketch, b: SampleSketch): SketchOverlap {
  * (`sampleSketch` on an epoch event); the rule fires when the estimated share
  * of an evaluation split also in the training split reaches `overlapShare`,
  * on at least `overlapMinShared` shared hashes.
+ *
+ * `train_val_input_shift`: the same sketches carry each split's input
+ * statistics (per feature for narrow inputs). A validation split whose
+ * feature means sit `shiftSmd` training standard deviations or more from the
+ * training means is on another scale or from another distribution (a scaler
+ * applied to one split only); its figures say little about the model
+ * (Rabanser et al. 2019: models fail silently under dataset shift).
  */
 export const splitsFamily = defineFamily<SplitsState, SplitsThresholds>({
   name: 'splits',
   thresholds: SplitsThresholds,
   signals: [],
-  initialState: () => ({ sketches: {}, step: 0, overlap: null }),
+  initialState: () => ({ sketches: {}, step: 0, overlap: null, shift: null }),
   create(ctx, state, emit) {
     const t = ctx.thresholds;
     return {
@@ -69,10 +77,12 @@ export const splitsFamily = defineFamily<SplitsState, SplitsThresholds>({
           state.sketches[split] = sketch;
           added = true;
         }
-        if (!added || state.overlap !== null) return;
+        if (!added) return;
         state.step = e.step ?? state.step;
-        const f = checkOverlap(state, t);
+        const f = state.overlap === null ? checkOverlap(state, t) : null;
         if (f !== null) state.overlap = reportFinding(state.overlap, f, emit);
+        const g = state.shift === null ? checkShift(state, t) : null;
+        if (g !== null) state.shift = reportFinding(state.shift, g, emit);
       },
     };
   },
@@ -103,6 +113,67 @@ function checkOverlap(state: SplitsState, t: SplitsThresholds): Finding | null {
     evidence: [
       `about ${fmt(100 * o.share)}% of the ${split} split's ${v.examples} examples are also in the training split's ${train.examples}${partly(train)}${partly(v)}: ` +
         `${o.shared} of the ${o.sampled} smallest example hashes of the two splits are in both (Jaccard ≈ ${fmt(o.jaccard)}, ≥ ${fmt(100 * t.overlapShare)}% fires)`,
+    ],
+    latest: null,
+  };
+}
+
+/** The largest standardised mean difference of a split's inputs from training's, and where. */
+export function inputShiftOf(
+  train: SampleSketch,
+  other: SampleSketch,
+): { smd: number; feature: number | null } | null {
+  const tm = train.featureMeans;
+  const ts = train.featureStds;
+  const om = other.featureMeans;
+  if (
+    tm !== undefined &&
+    ts !== undefined &&
+    om !== undefined &&
+    tm.length === om.length &&
+    ts.length === tm.length
+  ) {
+    let best: { smd: number; feature: number | null } | null = null;
+    for (let j = 0; j < tm.length; j++) {
+      const sd = ts[j]!;
+      // A constant training feature has no scale to measure a shift in.
+      if (!(sd > 1e-12)) continue;
+      const smd = Math.abs(om[j]! - tm[j]!) / sd;
+      if (best === null || smd > best.smd) best = { smd, feature: j };
+    }
+    return best;
+  }
+  const a = train.inputStats;
+  const b = other.inputStats;
+  if (a?.mean === undefined || a.std === undefined || b?.mean === undefined || !(a.std > 1e-12)) return null;
+  return { smd: Math.abs(b.mean - a.mean) / a.std, feature: null };
+}
+
+function checkShift(state: SplitsState, t: SplitsThresholds): Finding | null {
+  const train = state.sketches.train;
+  if (train === undefined) return null;
+  let worst: { split: string; smd: number; feature: number | null } | null = null;
+  for (const [split, sketch] of Object.entries(state.sketches)) {
+    if (split === 'train') continue;
+    const o = inputShiftOf(train, sketch);
+    if (o !== null && (worst === null || o.smd > worst.smd)) worst = { split, ...o };
+  }
+  if (worst === null || worst.smd < t.shiftSmd) return null;
+  const { split, smd, feature } = worst;
+  const other = state.sketches[split]!;
+  const where =
+    feature === null
+      ? `its inputs' mean ${fmt(other.inputStats!.mean!)} against training's ${fmt(train.inputStats!.mean!)} (std ${fmt(train.inputStats!.std!)})`
+      : `feature ${feature}: mean ${fmt(other.featureMeans![feature]!)} against training's ${fmt(train.featureMeans![feature]!)} (std ${fmt(train.featureStds![feature]!)})`;
+  return {
+    symptomId: 'train_val_input_shift',
+    layer: null,
+    firstStep: state.step,
+    lastStep: state.step,
+    severity: 'warning',
+    confidence: Math.min(0.9, 0.6 + 0.1 * Math.log2(smd / t.shiftSmd)),
+    evidence: [
+      `the ${split} split's inputs sit ${fmt(smd)} training standard deviations from training's at the most (${where}; ≥ ${fmt(t.shiftSmd)} fires)`,
     ],
     latest: null,
   };

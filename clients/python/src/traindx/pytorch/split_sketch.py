@@ -17,6 +17,8 @@ from typing import Any, Optional
 
 import torch
 
+from ..encode import round6
+
 SKETCH_SIZE = 64
 # A TensorDataset is hashed row by row from its tensor (about 1 µs a row): up to 50,000 rows.
 _TENSOR_ROWS = 50_000
@@ -78,15 +80,38 @@ def sketch_dataset(dataset: Any, size: int = SKETCH_SIZE) -> Optional[dict[str, 
             head = f"{block.dtype}{tuple(block.shape[1:])}".encode()
             flat = block.reshape(len(rows), -1).numpy()
             hashes = {_digest(head + flat[i].tobytes()) for i in range(len(rows))}
+            stats = _input_stats(block.reshape(len(rows), -1)) if block.is_floating_point() else {}
         hashed = len(rows)
     else:
+        stats = {}
         hashed = min(n, _ITEMS)
         for i in range(hashed):
             data = _tensor_bytes(_input_of(dataset[i]))
             if data is None:
                 return None
             hashes.add(_digest(data))
-    return {"examples": int(n), "hashed": int(hashed), "hashes": heapq.nsmallest(size, hashes)}
+    return {"examples": int(n), "hashed": int(hashed), "hashes": heapq.nsmallest(size, hashes), **stats}
+
+
+# Per-feature means and spreads for inputs of at most 64 features (tabular data): enough to see
+# one split's features on another scale; wider inputs (images) get the whole-input mean and std.
+_FEATURES = 64
+
+
+def _input_stats(rows: torch.Tensor) -> dict[str, Any]:
+    """`inputStats` (mean and std of every finite input value) and, for narrow inputs,
+    `featureMeans` and `featureStds`, over the hashed rows: a split's inputs on another scale than
+    training's (a scaler fitted and applied to one split only) shows here."""
+    v = rows.double()
+    finite = torch.isfinite(v)
+    if not bool(finite.all()):
+        v = torch.where(finite, v, torch.zeros_like(v))
+    whole = {"mean": round6(float(v.mean())), "std": round6(float(v.std(correction=0)))}
+    out: dict[str, Any] = {"inputStats": whole}
+    if 0 < v.shape[1] <= _FEATURES and v.shape[0] >= 2:
+        out["featureMeans"] = [round6(float(m)) for m in v.mean(0)]
+        out["featureStds"] = [round6(float(d)) for d in v.std(0, correction=0)]
+    return out
 
 
 class SplitSketches:
