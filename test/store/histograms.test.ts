@@ -6,6 +6,7 @@ import type { HistogramPoint } from '../../src/domain/index.js';
 import { createTraindx } from '../../src/engine/index.js';
 import { boundBuckets, HISTOGRAM_BOUNDS, mergeHistogramPoints } from '../../src/store/histogram-bounds.js';
 import { type GraphStore, openMemoryStore, openNeo4jStore } from '../../src/store/index.js';
+import * as Q from '../../src/store/neo4j/histograms.js';
 import { neo4jOptions, neo4jReachable, uniqueId } from '../support/neo4j.js';
 
 // Asked once; with TRAINDX_REQUIRE_NEO4J=1 (CI) an unreachable server throws here instead of skipping.
@@ -161,6 +162,37 @@ describe('a run’s histograms in the memory store', () => {
 describe.skipIf(!reachable)(
   'a run’s histograms on a real Neo4j (start one with scripts/neo4j.sh start)',
   () => {
+    it('sends only the constant statements of histograms.ts, the series as JSON text per (kind, layer)', async () => {
+      const sent: { query: string; params: Record<string, unknown> }[] = [];
+      const store = await openNeo4jStore({
+        ...neo4jOptions(),
+        onQuery: (query, params) => sent.push({ query, params }),
+      });
+      const runId = uniqueId('hist-q');
+      try {
+        await store.putRun({ type: 'run', formatVersion: 1, id: runId });
+        const histograms = points(3).map((p) => ({ ...p, layer: 'dense_0' }));
+        sent.length = 0;
+        await store.appendBatch(runId, {
+          batchId: 'b0',
+          eventCount: 3,
+          series: [],
+          occurrences: [],
+          histograms,
+        });
+        await store.readHistograms(runId);
+        const ours = sent.filter((s) => /HistogramSet/.test(s.query));
+        const constants = [Q.READ_HISTOGRAM_SETS, Q.WRITE_HISTOGRAM_SETS, Q.READ_HISTOGRAMS];
+        expect(ours.map((s) => constants.indexOf(s.query))).toEqual([0, 1, 2]);
+        expect(ours[0]!.params).toEqual({ runId, keys: [{ kind: 'grad', layer: 'dense_0' }] });
+        const [row] = ours[1]!.params.rows as { kind: string; layer: string; json: string }[];
+        expect(row).toMatchObject({ kind: 'grad', layer: 'dense_0' });
+        expect(JSON.parse(row!.json)).toEqual(mergeHistogramPoints([], histograms)[0]);
+      } finally {
+        await store.close();
+      }
+    });
+
     it('survive the store round trip: the same bounded series as the memory store keeps', async () => {
       const runId = uniqueId('hist');
       const neo = await openNeo4jStore(neo4jOptions());
