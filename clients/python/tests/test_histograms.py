@@ -83,13 +83,14 @@ def test_keras_weight_histograms_count_what_numpy_counts(tmp_path):
             }
 
     path = tmp_path / "k.jsonl"
-    callback = TraindxCallback(out=str(path), every=1, x=x, y=y, batch_size=8)
-    model.fit(x, y, batch_size=8, epochs=3, verbose=0, shuffle=False, callbacks=[callback, Kernels()])
+    callback = TraindxCallback(out=str(path), every=1, x=x, y=y, batch_size=2)
+    model.fit(x, y, batch_size=2, epochs=7, verbose=0, shuffle=False, callbacks=[callback, Kernels()])
     steps = {e["step"]: e for e in read_trace(path) if e["type"] == "step"}
     with_histograms = sorted(
         s for s, e in steps.items() if "weightHistogram" in next(iter(e["layers"].values()))
     )
-    assert with_histograms == [0, 10, 20]
+    # Every tenth sampled batch, and at most every 100: at every=1, every 100th.
+    assert with_histograms == [0, 100, 200]
     for step in with_histograms:
         for name, kernel in kernels[step].items():
             h = steps[step]["layers"][name]["weightHistogram"]

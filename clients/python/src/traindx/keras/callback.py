@@ -96,8 +96,9 @@ class TraindxCallback(keras.callbacks.Callback):
         loss = logs.pop("loss", None)
         layers = None
         if self._stats is not None and self._step % self.every == 0:
-            # Weight histograms every tenth sampled batch (a pass per kernel, sixty numbers a layer).
-            histograms = self._step % (self.every * 10) == 0
+            # Weight histograms every tenth sampled batch and at most every 100 (a pass per
+            # kernel, sixty numbers a layer), as the PyTorch watcher writes them.
+            histograms = self._step % max(self.every * 10, 100) == 0
             layers = self._stats.measure_sampled(self._before, self._probe, histograms)
             self._before = None
         self.run.log(

@@ -53,9 +53,10 @@ class TorchWatcher:
         self.model = model
         self.optimizer = optimizer
         self.every = every
-        # Weight and gradient histograms cost a pass of their own per kernel and sixty numbers
-        # per layer in the trace: every tenth sampled step by default (0: never).
-        self.histogram_every = every * 10 if histogram_every is None else histogram_every
+        # Weight and gradient histograms cost a few passes of their own per kernel and sixty
+        # numbers per layer in the trace: by default every tenth sampled step and at most every
+        # 100 steps (0: never).
+        self.histogram_every = max(every * 10, 100) if histogram_every is None else histogram_every
         self.framework = framework
         self.loss_class = type(loss_fn).__name__ if loss_fn is not None else None
         self.layers = track_layers(model)
