@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { overlapOf } from '../../src/detect/families/splits.js';
+import { inputShiftOf, overlapOf } from '../../src/detect/families/splits.js';
 import type { TraceEvent } from '../../src/domain/index.js';
 import { eventsOf } from '../generators/index.js';
 import { detect, ofSymptom } from './harness.js';
@@ -59,5 +59,15 @@ describe('train/validation overlap from the splits sketches', () => {
       ),
     ).toEqual([]);
     expect(ofSymptom(await detect(eventsOf({ steps: 40 })), 'train_val_overlap')).toEqual([]);
+  });
+
+  it('measures an input shift per feature in training standard deviations, skipping constant features', () => {
+    const train = { ...sketchOf(0, 10), featureMeans: [0, 5, 1], featureStds: [1, 0, 2] };
+    const val = { ...sketchOf(10, 20), featureMeans: [0.5, 9, 7] };
+    expect(inputShiftOf(train, val)).toEqual({ smd: 3, feature: 2 });
+    expect(inputShiftOf(train, { ...sketchOf(10, 20), featureMeans: [0, 5, 1] })).toEqual({
+      smd: 0,
+      feature: 0,
+    });
   });
 });

@@ -64,6 +64,22 @@ describe('validation examples that are also training examples', () => {
   });
 });
 
+describe('a validation split left unstandardised while training was standardised', () => {
+  it('names the distribution shift first, from the splits input statistics, and says to preprocess alike', async () => {
+    const d = await diagnose('unscaled-val');
+    expect(d.causes[0]!.id).toBe('train_val_distribution_shift');
+    const s = d.symptoms.find((x) => x.id === 'train_val_input_shift')!;
+    expect(s.evidence[0]).toMatch(
+      /^the val split's inputs sit [\d.]+ training standard deviations from training's/,
+    );
+    expect(d.remedies[0]!.id).toBe('preprocess_splits_alike');
+  });
+
+  it('calls the same split standardised with the training statistics healthy', async () => {
+    expect((await diagnose('unscaled-val-fixed')).healthy).toBe(true);
+  });
+});
+
 describe('batch normalisation with batches of 2', () => {
   it('names BatchNorm statistics from too few examples first, naming the BatchNorm layers', async () => {
     const d = await diagnose('batchnorm-tiny-batch');

@@ -21,6 +21,9 @@ def test_a_sketch_is_the_smallest_distinct_input_hashes_of_a_dataset():
     assert sketch is not None
     assert (sketch["examples"], sketch["hashed"]) == (110, 110)
     assert sketch["hashes"] == sorted(sketch["hashes"]) and len(set(sketch["hashes"])) == 16
+    # Input statistics over the hashed rows, per feature for narrow inputs.
+    assert len(sketch["featureMeans"]) == 2 and sketch["featureMeans"][0] < sketch["featureMeans"][1]
+    assert set(sketch["inputStats"]) == {"mean", "std"} and len(sketch["featureStds"]) == 2
     # A Subset is hashed from the rows it selects: the same examples give the same hashes.
     part = random_split(data, [60, 50], generator=torch.Generator().manual_seed(0))[0]
     whole = set(sketch_dataset(data, size=1000)["hashes"])  # type: ignore[index]
