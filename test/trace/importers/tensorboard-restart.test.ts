@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TraceError } from '../../../src/trace/index.js';
 import { fileVersionEvent, scalarEvent, sessionStartEvent, writeEventFile } from './event-file-builder.js';
-import { expected, fixture, num, readRun, steps } from './support.js';
+import { epochs, expected, fixture, num, readRun, steps } from './support.js';
 
 const tb = (name: string) => fixture('tensorboard', name);
 const f32 = (v: number | string) => Math.fround(num(v));
@@ -58,6 +58,33 @@ describe('TensorBoard importer on a run that goes back in steps inside one event
       ...[5, 6, 7, 8, 9, 10, 11, 12].map((s) => [s, 100 + s, undefined]),
     ]);
     expect(run.notes[0]).toMatch(/the 6 values logged before at steps 5\.\.9 were replaced/);
+  });
+
+  it("drops only the going-back tag's own points in Keras's train writer, whose epoch_* and batch_* tags keep two step axes", async () => {
+    const dir = runDir('keras-resumed');
+    mkdirSync(join(dir, 'train'));
+    const events = [fileVersionEvent()];
+    const batches = (from: number, to: number, base: number) => {
+      for (let s = from; s <= to; s++) events.push(scalarEvent(s, 'batch_loss', base + s));
+    };
+    batches(1, 4, 10);
+    events.push(scalarEvent(0, 'epoch_loss', 10));
+    batches(5, 8, 10);
+    events.push(scalarEvent(1, 'epoch_loss', 11));
+    // Resumed from the end of epoch 0: epoch 1's batches and its epoch value again.
+    batches(5, 8, 20);
+    events.push(scalarEvent(1, 'epoch_loss', 21));
+    writeEventFile(join(dir, 'train', 'events.out.tfevents.1.host.v2'), events);
+    const run = await readRun(dir);
+    expect(steps(run.events).map((s) => [s.step, s.loss])).toEqual([
+      ...[1, 2, 3, 4].map((s) => [s, 10 + s]),
+      ...[5, 6, 7, 8].map((s) => [s, 20 + s]),
+    ]);
+    expect(epochs(run.events).map((e) => [e.epoch, e.step, e.train!.loss])).toEqual([
+      [0, 4, 10],
+      [1, 8, 21],
+    ]);
+    expect(run.notes[0]).toMatch(/step 5 of batch_loss at .*; step 1 of epoch_loss at .*: the 5 values logged before/);
   });
 
   it('reads a first session START as a start, dropping nothing', async () => {

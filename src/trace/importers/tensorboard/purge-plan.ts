@@ -116,9 +116,9 @@ export interface PurgePlan {
  * every tag's earlier points at ≥ s (a resumed run re-logs all of them; a tag
  * it no longer logs must not leave points after the restart's step, or the
  * stream would go back in steps), with scope `tag` only that tag's (Keras's
- * train writer keeps its epoch_* and batch_* tags on two step axes). A tag
- * logged again at the step being built is not a restart: the later value
- * wins there anyway. Only a stream the checking pass saw go back is read
+ * train writer keeps its epoch_* and batch_* tags on two step axes). With
+ * scope `run`, a tag logged again at the step being built is not a restart:
+ * the later value wins there anyway. Only a stream the checking pass saw go back is read
  * again here, in full; most never go back.
  *
  * @example const plan = await planPurges(check, 'run'); // plan.run: [{ index: 5021, step: 2000, ... }]
@@ -129,22 +129,25 @@ export async function planPurges(check: StreamCheck, scope: 'run' | 'tag'): Prom
   const last = new Map<string, number>();
   let highest = -1;
   let index = 0;
-  let at = { file: '', offset: 0 };
+  let file = '';
+  let offset = 0; // of the record being read
   const lower = (step: number) => {
     for (const [tag, s] of last) if (s >= step) last.set(tag, step - 1);
     highest = Math.min(highest, step - 1);
   };
   const point = (step: number, tag: string) => {
     const before = last.get(tag);
+    // Step s again preempts the earlier point at s too (the data server's rule); across a whole run only
+    // once another step came between, so that values of one step logged in two events stay together.
     const back =
-      before !== undefined && (step < before || (scope === 'run' && step === before && step < highest));
+      before !== undefined && (step < before || (step === before && (scope === 'tag' || step < highest)));
     if (back && scope === 'run') {
-      plan.run.push({ index, step, ...at });
+      plan.run.push({ index, step, file, offset });
       lower(step);
     } else if (back) {
       const list = plan.byTag.get(tag) ?? [];
       plan.byTag.set(tag, list);
-      list.push({ index, step, ...at, tag });
+      list.push({ index, step, file, offset, tag });
     }
     last.set(tag, step);
     if (step > highest) highest = step;
@@ -154,14 +157,15 @@ export async function planPurges(check: StreamCheck, scope: 'run' | 'tag'): Prom
   const scalars = createSimpleScalars();
   const plugins = new Map<string, string>();
   try {
-    for (const { file, limit } of check.files)
-      for await (const records of readTfRecords(file, { verify: false, limit })) {
+    for (const checked of check.files) {
+      file = checked.file;
+      for await (const records of readTfRecords(file, { verify: false, limit: checked.limit })) {
         r.reset(records.buf, 0, 0);
         scalars.use(records.buf);
         for (let i = 0; i < records.count; i++, index++) {
           const start = records.starts[i]!;
           const end = records.ends[i]!;
-          at = { file, offset: records.offsets[i]! };
+          offset = records.offsets[i]!;
           if (scalars.decode(start, end, sink)) continue;
           r.pos = start;
           r.end = end;
@@ -169,11 +173,12 @@ export async function planPurges(check: StreamCheck, scope: 'run' | 'tag'): Prom
           const session = readSessionStart(r, start, end);
           // A START with nothing logged at or after its step drops nothing: the first session's.
           if (session >= 0 && session <= highest) {
-            plan.run.push({ index, step: session, ...at });
+            plan.run.push({ index, step: session, file, offset });
             lower(session);
           }
         }
       }
+    }
   } catch {
     // A malformed event: the main pass stops there with the error; the restarts before it stand.
   }

@@ -176,7 +176,7 @@ function readRun(name: string, source: string, parts: Part[], options: ImportOpt
     }
     if (report.restarts.length)
       notes.push(
-        `the run restarts from an earlier step (${report.restarts.map((r) => `step ${r.step} at ${r.file}, byte ${r.offset}`).join('; ')}): ` +
+        `the run restarts from an earlier step (${report.restarts.map((r) => `step ${r.step}${r.tag ? ` of ${r.tag}` : ''} at ${r.file}, byte ${r.offset}`).join('; ')}): ` +
           `the ${report.purged} values logged before at steps ${report.purgedSteps[0]}..${report.purgedSteps[1]} were replaced by the later ones`,
       );
     for (const [kind, tags] of report.skipped)
