@@ -84,7 +84,9 @@ describe('TensorBoard importer on a run that goes back in steps inside one event
       [0, 4, 10],
       [1, 8, 21],
     ]);
-    expect(run.notes[0]).toMatch(/step 5 of batch_loss at .*; step 1 of epoch_loss at .*: the 5 values logged before/);
+    expect(run.notes[0]).toMatch(
+      /step 5 of batch_loss at .*; step 1 of epoch_loss at .*: the 5 values logged before/,
+    );
   });
 
   it('reads a first session START as a start, dropping nothing', async () => {
