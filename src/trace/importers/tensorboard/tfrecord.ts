@@ -43,7 +43,9 @@ export async function* readTfRecords(
 ): AsyncGenerator<RecordBatch> {
   const file = await open(path, 'r');
   try {
-    let buf = Buffer.allocUnsafe(CHUNK);
+    // Without CRCs to pull each slice into the cache, reads of a slice's size leave it there for the
+    // decoder: the copy from the page cache has just written it.
+    let buf = Buffer.allocUnsafe(verify ? CHUNK : 2 * SLICE);
     // Typed arrays sized for the most frames a buffer can hold, reused by every batch: growing JS
     // arrays by a push per record cost more than the CRCs of small records.
     let batch = newBatch(buf);
