@@ -56,7 +56,10 @@ export function createFitCallback(rt: Runtime, options: FitCallbackOptions = {})
     if (sampled) {
       const snapshot = before;
       before = undefined;
-      const reading = await rt.engine.measure({ before: snapshot, extras: tensors });
+      // The sampled step is the last one pending.
+      const step = pending.at(-1)?.step;
+      const histograms = step !== undefined && rt.wantsHistograms(step);
+      const reading = await rt.engine.measure({ before: snapshot, extras: tensors, histograms });
       values = reading.extras;
       if (Object.keys(reading.layers).length > 0) layers = reading.layers;
     } else if (tensors.length > 0) {

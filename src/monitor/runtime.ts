@@ -41,6 +41,8 @@ export interface Runtime {
   /** Takes the next step index. */
   takeStep(): number;
   isSampled(step: number): boolean;
+  /** Whether a sampled step also gets weight and gradient histograms (settings.histogramEvery). */
+  wantsHistograms(step: number): boolean;
   optimizer(): TF.Optimizer | undefined;
   learningRate(): number | undefined;
   /** Emits step events and stops a run (when asked to) whose loss turned non-finite. */
@@ -106,6 +108,9 @@ export function createRuntime(deps: RuntimeDeps): Runtime {
     },
     takeStep: () => rt.step++,
     isSampled: (step) => step % settings.every === 0,
+    wantsHistograms: (step) =>
+      settings.histogramBuckets > 0 &&
+      step % (settings.histogramEvery ?? Math.max(settings.every * 10, 100)) === 0,
     optimizer: () => deps.optimizer ?? ((model as { optimizer?: TF.Optimizer }).optimizer || undefined),
     learningRate: () => learningRateOf(rt.optimizer()),
     recordSteps(steps) {

@@ -6,11 +6,17 @@ export const MonitorSettings = z.object({
   /** Per-layer statistics every `every` steps (step 0 included); losses and metrics every step. */
   every: z.number().int().positive().default(10),
   /**
-   * Buckets of the weight and gradient histograms written on sampled steps (0: none). 30 are enough
-   * for the dashboard's distributions (its store keeps up to 64) and cost two passes over values
-   * already read; only layers small enough to be read whole (8,192 values a tensor) get them.
+   * Buckets of the weight and gradient histograms (0: none). 30 are enough for the dashboard's
+   * distributions (its store keeps up to 64) and cost two passes over values already read; only
+   * layers small enough to be read whole (8,192 values a tensor) get them.
    */
   histogramBuckets: z.number().int().min(0).max(64).default(30),
+  /**
+   * Histograms on the sampled steps that are multiples of this; by default every tenth sampled
+   * step and at most every 100 steps, as the Python client writes them: each adds some sixty
+   * numbers a layer to the trace, and the store keeps 100 steps of them per layer anyway.
+   */
+  histogramEvery: z.number().int().positive().optional(),
   runId: z.string().min(1).optional(),
   name: z.string().optional(),
   /** `classification`, `binary-classification`, `regression`, `other`; inferred from the loss when absent. */

@@ -13,6 +13,8 @@ export interface MeasureInputs {
   before?: (TF.Tensor | undefined)[];
   /** Single values to read with the stats (losses, metrics). */
   extras?: TF.Tensor[];
+  /** Weight and gradient histograms too (of `histogramBuckets` buckets). */
+  histograms?: boolean;
 }
 
 export interface StatsEngine {
@@ -127,7 +129,7 @@ export function createStatsEngine(
           });
         }
         tf.dispose([...owned, ...extras]);
-        return decodeStats(packPlan, values, names, counted, histogramBuckets);
+        return decodeStats(packPlan, values, names, counted, measured.histograms ? histogramBuckets : 0);
       } catch (err) {
         if (!warned)
           warn(`traindx monitor: layer statistics failed and are left out (${(err as Error).message})`);

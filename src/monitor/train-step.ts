@@ -49,7 +49,12 @@ export function createTrainStep(rt: Runtime): (loss: () => TF.Scalar) => Promise
         tf.dispose(tf.tidy(() => model.predict(probe)));
         rt.engine.tap.disarm();
       }
-      const reading = await rt.engine.measure({ grads: result.grads, before, extras: [result.value] });
+      const reading = await rt.engine.measure({
+        grads: result.grads,
+        before,
+        extras: [result.value],
+        histograms: rt.wantsHistograms(event.step),
+      });
       value = reading.extras[0]!;
       layers = reading.layers;
       gradNorm = reading.gradNorm;

@@ -37,7 +37,7 @@ function model(tf: Awaited<ReturnType<typeof tfOn>>) {
 }
 
 describe('the TF.js monitor’s weight and gradient histograms (cpu backend)', () => {
-  it('writes 30-bucket histograms of each small layer’s kernel and gradients on sampled steps only', async () => {
+  it('writes 30-bucket histograms of each small layer’s kernel and gradients on the steps asked', async () => {
     const tf = await tfOn('cpu');
     const data = blobs(tf, { n: 64 });
     const m = model(tf);
@@ -49,6 +49,7 @@ describe('the TF.js monitor’s weight and gradient histograms (cpu backend)', (
       optimizer: tf.train.sgd(0.05),
       loss: 'categoricalCrossentropy',
       every: 2,
+      histogramEvery: 2,
     });
     const loss = () => tf.losses.softmaxCrossEntropy(data.yOneHot, m.apply(data.x) as TF.Tensor) as TF.Scalar;
     for (let i = 0; i < 3; i++) await monitor.trainStep(loss);
@@ -69,6 +70,41 @@ describe('the TF.js monitor’s weight and gradient histograms (cpu backend)', (
     expect(steps[2]!.layers!.large!.weightNorm).toBeGreaterThan(0);
     expect(steps[2]!.layers!.large).not.toHaveProperty('weightHistogram');
     expect(steps[2]!.layers!.large).not.toHaveProperty('gradHistogram');
+  });
+
+  it('by default writes them at most every 100 steps, as the Python client does', async () => {
+    const tf = await tfOn('cpu');
+    const data = blobs(tf, { n: 32 });
+    const m = model(tf);
+    const sink = collectingSink();
+    const monitor = await createMonitor({
+      tf,
+      model: m,
+      sink,
+      optimizer: tf.train.sgd(0.05),
+      loss: 'categoricalCrossentropy',
+      every: 1,
+    });
+    const loss = () => tf.losses.softmaxCrossEntropy(data.yOneHot, m.apply(data.x) as TF.Tensor) as TF.Scalar;
+    for (let i = 0; i < 3; i++) await monitor.trainStep(loss);
+    await monitor.finish();
+    const steps = stepsOf(sink.events);
+    expect(steps.filter((s) => s.layers).map((s) => s.step)).toEqual([0, 1, 2]);
+    expect(steps.filter((s) => s.layers?.small?.gradHistogram).map((s) => s.step)).toEqual([0]);
+  });
+
+  it('writes weight histograms under model.fit too, which hides gradients', async () => {
+    const tf = await tfOn('cpu');
+    const data = blobs(tf, { n: 32 });
+    const m = model(tf);
+    m.compile({ optimizer: tf.train.sgd(0.05), loss: 'sparseCategoricalCrossentropy' });
+    const sink = collectingSink();
+    const monitor = await createMonitor({ tf, model: m, sink, every: 1, histogramEvery: 2 });
+    await m.fit(data.x, data.y, { epochs: 1, batchSize: 8, callbacks: [monitor.callback()], verbose: 0 });
+    const steps = stepsOf(sink.events);
+    expect(steps.map((s) => s.step)).toEqual([0, 1, 2, 3]);
+    expect(steps.filter((s) => s.layers?.small?.weightHistogram).map((s) => s.step)).toEqual([0, 2]);
+    expect(steps.some((s) => s.layers?.small?.gradHistogram)).toBe(false);
   });
 
   it('writes none with histogramBuckets 0', async () => {
