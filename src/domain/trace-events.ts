@@ -42,6 +42,8 @@ export const ModelInfo = z.looseObject({
   params: Count.optional(),
   trainableParams: Count.optional(),
   layers: z.array(LayerInfo).default([]),
+  /** Weights loaded before the first step: a fine-tuning run (extension: trace-format-extensions.md). */
+  pretrained: z.boolean().optional(),
 });
 export type ModelInfo = z.infer<typeof ModelInfo>;
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
-from . import amp_scaler
+from . import amp_scaler, pretrained
 from . import capture as capture_module
 from .optimizer_facts import find_model
 from .watcher import TorchWatcher
@@ -20,6 +20,7 @@ def install_global_hooks(session: AutologSession) -> None:
     """Every optimizer not watched otherwise starts a run at its first step, with the model found
     through its parameters (steps while a Keras/Lightning/HF callback owns training are skipped)."""
     capture_module.install()
+    pretrained.install()  # at torch's import: a load_state_dict before the first step (pretrained.py)
     watchers: dict[int, tuple[torch.optim.Optimizer, TorchWatcher]] = {}
 
     def watcher_for(optimizer: torch.optim.Optimizer) -> Any:

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import torch
 from torch import nn
 
-from . import amp_scaler, no_grad_mode
+from . import amp_scaler, no_grad_mode, pretrained
 from . import capture as capture_module
 from .activation_taps import ActivationTaps
 from .capture import capture
@@ -49,6 +49,7 @@ class TorchWatcher:
     ) -> None:
         capture_module.install()
         amp_scaler.install()  # a GradScaler's scale and skipped steps (amp_scaler.py)
+        pretrained.install()  # weights loaded before training: a fine-tuning run (pretrained.py)
         self.run = run
         self.model = model
         self.optimizer = optimizer
@@ -167,7 +168,7 @@ class TorchWatcher:
         still the initial ones here, so their initializers can be named)."""
         run = self.run
         run.describe(framework=self.framework, tags={"torch": torch.__version__})
-        run.describe(model=describe_model(self.layers, self.model))
+        run.describe(model={**describe_model(self.layers, self.model), **pretrained.fields(self.model)})
         if optimizer is not None:
             run.describe(optimizer=describe_optimizer(optimizer))
         ends_in_log_softmax = bool(self.layers) and self.layers[-1].torch_type == "LogSoftmax"
