@@ -35,6 +35,8 @@ export const MAGNITUDE_STATS = [
   'biasStd',
   'updateRatio',
   'actStd',
+  'attnLogitMax',
+  'attnEntropy',
 ] as const;
 export const FRACTION_STATS = ['deadFraction', 'saturatedFraction', 'zeroGradFraction'] as const;
 

@@ -114,6 +114,9 @@ export const LayerStats = z.looseObject({
   saturatedFraction: Fraction.optional(),
   zeroGradFraction: Fraction.optional(),
   nanCount: z.number().nonnegative().optional(),
+  /** Attention layers: the largest |q·kᵀ/√d| read and the mean softmax-row entropy in nats (extension: trace-format-extensions.md). */
+  attnLogitMax: Magnitude.optional(),
+  attnEntropy: Magnitude.optional(),
   weightHistogram: Histogram.optional(),
   gradHistogram: Histogram.optional(),
 });

@@ -10,6 +10,7 @@ from torch import nn
 from . import amp_scaler, no_grad_mode, pretrained
 from . import capture as capture_module
 from .activation_taps import ActivationTaps
+from .attention_taps import AttentionTaps
 from .capture import capture
 from .data_facts import class_indices, describe_data, loader_facts, one_hot, split_batch
 from .layer_stats import GradReading, LayerStatsPlan
@@ -63,6 +64,7 @@ class TorchWatcher:
         self.layers = track_layers(model)
         self.plan = LayerStatsPlan(self.layers)
         self.taps = ActivationTaps(self.layers)
+        self.attention = AttentionTaps(self.layers)  # attnLogitMax, attnEntropy (attention_taps.py)
         self.step = 0
         self._last_global_step = -1
         self._grads: Optional[GradReading] = None
@@ -84,6 +86,7 @@ class TorchWatcher:
         self.sketches = SplitSketches()
         capture.loader_listeners.append(self.sketches.see_loader)
         self.taps.attach()  # step 0 is sampled
+        self.attention.attach()
 
     # -- the optimizer's step ------------------------------------------------------------------
 
@@ -118,6 +121,7 @@ class TorchWatcher:
             layers = self.plan.measure(
                 self._grads, self._before, self.taps.take(), self._ungraded, histograms=histograms
             )
+            self.attention.merge_into(layers)
         grad_norm: Any = self._grads.total_norm() if self._grads is not None else None
         if grad_norm is None and sampled and self._ungraded:
             grad_norm = 0.0
@@ -144,8 +148,10 @@ class TorchWatcher:
         self._last_global_step = capture.optimizer_steps
         if self.sampled():
             self.taps.attach()  # (already attached when this step was sampled too)
+            self.attention.attach()
         else:
             self.taps.detach()
+            self.attention.detach()
 
     def detach(self) -> None:
         """Removes every hook (called by `run.finish`)."""
@@ -154,6 +160,7 @@ class TorchWatcher:
         self._handles = []
         self._drop_input_hook()
         self.taps.detach()
+        self.attention.detach()
         if self._epoch_ended in capture.epoch_listeners:
             capture.epoch_listeners.remove(self._epoch_ended)
         if self._no_grad is not None:
