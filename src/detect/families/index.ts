@@ -4,6 +4,7 @@ import { ampFamily } from './amp.js';
 import { batchNormFamily } from './batchnorm.js';
 import { configFamily } from './config.js';
 import { curvesFamily } from './curves.js';
+import { finetuneFamily } from './finetune.js';
 import { generalisationFamily } from './generalisation.js';
 import { gradientsFamily } from './gradients.js';
 import { loopFamily } from './loop.js';
@@ -34,4 +35,5 @@ export const ALL_FAMILIES: readonly DetectorFamily<any, any>[] = [
   sequenceFamily,
   splitsFamily,
   batchNormFamily,
+  finetuneFamily,
 ];
