@@ -70,7 +70,8 @@ describe('the knowledge seed', () => {
     writeFileSync(path, readFileSync(path, 'utf8').replace(/category: \w+/, 'category: 42\n  weight: x'));
     writeFileSync(
       join(dir, 'links/suggests.yaml'),
-      `${readFileSync(join(dir, 'links/suggests.yaml'), 'utf8')}\n- { symptom: loss_nan, cause: no_such_cause, weight: 0.5, rationale: r, source: karpathy-recipe }\n`,
+      // First in the file: the message lists 20 problems, and the broken cause above has many links.
+      `- { symptom: loss_nan, cause: no_such_cause, weight: 0.5, rationale: r, source: karpathy-recipe }\n${readFileSync(join(dir, 'links/suggests.yaml'), 'utf8')}`,
     );
     const err = await loadSeed([dir]).catch((e) => e);
     expect(err).toBeInstanceOf(SeedError);

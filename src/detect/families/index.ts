@@ -1,6 +1,7 @@
 import type { DetectorFamily } from '../detector.js';
 import { activationsFamily } from './activations.js';
 import { ampFamily } from './amp.js';
+import { attentionFamily } from './attention.js';
 import { batchNormFamily } from './batchnorm.js';
 import { configFamily } from './config.js';
 import { curvesFamily } from './curves.js';
@@ -33,6 +34,7 @@ export const ALL_FAMILIES: readonly DetectorFamily<any, any>[] = [
   modeFamily,
   ampFamily,
   sequenceFamily,
+  attentionFamily,
   splitsFamily,
   batchNormFamily,
   finetuneFamily,
