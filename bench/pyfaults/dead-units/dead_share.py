@@ -20,14 +20,27 @@ parser = argparse.ArgumentParser()
 parser.add_argument("--faulty", action="store_true", help="every hidden layer starts far below zero: dead")
 parser.add_argument("--epochs", type=int, default=8)
 parser.add_argument("--seed", type=int, default=0)
-parser.add_argument("--dead-share", type=float, default=0.55, help="middle-layer units started dead (healthy run)")
+parser.add_argument(
+    "--dead-share", type=float, default=0.55, help="middle-layer units started dead (healthy run)"
+)
 args = parser.parse_args()
 
 rng = np.random.default_rng(args.seed)
 torch.manual_seed(args.seed)
 torch.set_num_threads(1)
 
-SEGMENTS = {0: "abcdef", 1: "bc", 2: "abged", 3: "abgcd", 4: "fgbc", 5: "afgcd", 6: "afgedc", 7: "abc", 8: "abcdefg", 9: "abcdfg"}
+SEGMENTS = {
+    0: "abcdef",
+    1: "bc",
+    2: "abged",
+    3: "abgcd",
+    4: "fgbc",
+    5: "afgcd",
+    6: "afgedc",
+    7: "abc",
+    8: "abcdefg",
+    9: "abcdfg",
+}
 STROKES = {
     "a": [(1, c) for c in range(2, 6)],
     "b": [(r, 6) for r in range(1, 4)],
@@ -58,9 +71,12 @@ x_val, y_val = digits(1000)
 loader = DataLoader(TensorDataset(torch.tensor(x_train), torch.tensor(y_train)), batch_size=64, shuffle=True)
 
 model = nn.Sequential(
-    nn.Linear(64, 128), nn.ReLU(),
-    nn.Linear(128, 256), nn.ReLU(),
-    nn.Linear(256, 128), nn.ReLU(),
+    nn.Linear(64, 128),
+    nn.ReLU(),
+    nn.Linear(128, 256),
+    nn.ReLU(),
+    nn.Linear(256, 128),
+    nn.ReLU(),
     nn.Linear(128, 10),
 )
 with torch.no_grad():
@@ -88,7 +104,8 @@ for epoch in range(args.epochs):
         hidden = model[:4](torch.tensor(x_val))
         pred = model(torch.tensor(x_val)).argmax(1).numpy()
     dead_share = float((hidden.max(0).values <= 0).float().mean())
-    print(f"epoch {epoch} loss {total / len(loader):.4f} val acc {(pred == y_val).mean():.3f} middle dead {dead_share:.2f}")
+    mean_loss, val_acc = total / len(loader), (pred == y_val).mean()
+    print(f"epoch {epoch} loss {mean_loss:.4f} val acc {val_acc:.3f} middle dead {dead_share:.2f}")
 
 try:  # under `python -m traindx run`: the held-out evaluation too
     from traindx.autolog import current_session

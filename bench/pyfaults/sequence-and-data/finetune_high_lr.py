@@ -10,6 +10,8 @@ model started. `--fixed` is the healthy twin: the same fine-tuning at 3e-4, 100x
 thread; nothing downloaded.
 """
 
+from __future__ import annotations
+
 import argparse
 import io
 
@@ -28,29 +30,30 @@ DIM, CLASSES = 16, 6
 teacher = nn.Sequential(nn.Linear(DIM, 32), nn.Tanh(), nn.Linear(32, CLASSES))
 
 
-def balanced_offsets(shift):
+def balanced_offsets(shift: float) -> torch.Tensor:
     """Per-class offsets to the teacher's logits that give every class about the same share of the
     inputs around `shift` (a raw argmax leaves some classes with a handful of examples)."""
     with torch.no_grad():
         logits = teacher(torch.randn(20000, DIM) + shift)
         offsets = torch.zeros(CLASSES)
         for _ in range(300):
-            share = torch.bincount((logits + offsets).argmax(-1), minlength=CLASSES).float() / len(logits)
+            counts = torch.bincount((logits + offsets).argmax(-1), minlength=CLASSES)
+            share = counts.float() / len(logits)
             offsets -= 2.0 * (share - 1.0 / CLASSES)
         return offsets
 
 
-def task(n, shift, offsets):
+def task(n: int, shift: float | torch.Tensor, offsets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     with torch.no_grad():
         x = torch.randn(n, DIM) + shift
         return x, (teacher(x) + offsets).argmax(-1)
 
 
-def make_model():
+def make_model() -> nn.Sequential:
     return nn.Sequential(nn.Linear(DIM, 64), nn.ReLU(), nn.Linear(64, 64), nn.ReLU(), nn.Linear(64, CLASSES))
 
 
-def accuracy(model, x, y):
+def accuracy(model: nn.Module, x: torch.Tensor, y: torch.Tensor) -> float:
     model.eval()
     with torch.no_grad():
         return float((model(x).argmax(-1) == y).float().mean())
@@ -64,7 +67,7 @@ xa, ya = task(4096, 0.0, offsets)
 source = make_model()
 opt = torch.optim.Adam(source.parameters(), lr=1e-3)
 loader_a = DataLoader(TensorDataset(xa, ya), batch_size=64, shuffle=True)
-for epoch in range(6):
+for _epoch in range(6):
     source.train()
     for xb, yb in loader_a:
         opt.zero_grad()
@@ -92,4 +95,5 @@ for epoch in range(5):
         optimizer.zero_grad()
         loss_fn(model(xb), yb).backward()
         optimizer.step()
-    print(f"epoch {epoch} task B val accuracy {accuracy(model, xb_val, yb_val):.3f}, task A {accuracy(model, xa, ya):.3f}")
+    b_acc, a_acc = accuracy(model, xb_val, yb_val), accuracy(model, xa, ya)
+    print(f"epoch {epoch} task B val accuracy {b_acc:.3f}, task A {a_acc:.3f}")
