@@ -23,12 +23,26 @@ def learning_rate_of(optimizer: torch.optim.Optimizer) -> Any:
     return optimizer.param_groups[0].get("lr") if optimizer.param_groups else None
 
 
+def configured_rate(group: dict[str, Any]) -> Optional[float]:
+    """The rate a parameter group is configured to train at: with a learning-rate scheduler
+    attached, the highest of its base (`initial_lr`, which every scheduler sets), its peak
+    (`max_lr`: OneCycleLR, CyclicLR) and the current rate. At the first step a warm-up's current
+    rate is a small fraction of it (3e-2 read as 1.5e-3 under a 20-step linear warm-up), and the
+    run event's rate is what advice about "the learning rate" changes."""
+    rates = [_number(group.get(key)) for key in ("lr", "initial_lr", "max_lr")]
+    known = [r for r in rates if r is not None]
+    return max(known) if known else None
+
+
 def describe_optimizer(optimizer: torch.optim.Optimizer) -> dict[str, Any]:
-    """Family name (`sgd`, `adam`, `adamw`, ...) and the first group's hyper-parameters."""
+    """Family name (`sgd`, `adam`, `adamw`, ...) and the first group's hyper-parameters (the
+    learning rate as configured: `configured_rate`; the per-step rate is on every step event)."""
     group = optimizer.param_groups[0] if optimizer.param_groups else {}
     info: dict[str, Any] = {"name": type(optimizer).__name__.lower()}
+    rate = configured_rate(group)
+    if rate is not None:
+        info["learningRate"] = rate
     for key, field in (
-        ("lr", "learningRate"),
         ("momentum", "momentum"),
         ("weight_decay", "weightDecay"),
         ("eps", "epsilon"),
