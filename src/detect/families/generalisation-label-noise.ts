@@ -18,7 +18,12 @@ const TRAIN_ONLY_NOISE = /dropout|noise/i;
  * al. 2017, "A Closer Look at Memorization in Deep Networks"). The first
  * epoch is left out (its train accuracy averages batches from before the net
  * learned), and so is a model with dropout or noise layers, whose train-mode
- * accuracy is lowered by design.
+ * accuracy is lowered by design. Where both losses are known, the validation
+ * loss must not be above the training loss either: held-out labels that are
+ * cleaner are fitted better by both measures, while a validation accuracy
+ * above a still-rising training accuracy with the validation loss above the
+ * training loss is a lag (an epoch's train accuracy averages its batches) or
+ * a quirk of the split, not noise in the training labels.
  */
 export function checkValAboveTrain(
   g: GeneralisationState,
@@ -34,6 +39,9 @@ export function checkValAboveTrain(
   g.accEpochs = (g.accEpochs ?? 0) + 1;
   if (g.accEpochs === 1 || model.layers.some((l) => TRAIN_ONLY_NOISE.test(l.type))) return;
   if (val - train < th.valAboveTrainGap) return;
+  const trainLoss = e.train?.loss;
+  const valLoss = e.val?.loss;
+  if (Number.isFinite(trainLoss) && Number.isFinite(valLoss) && valLoss! > trainLoss!) return;
   const above = (g.valAbove ?? [0, step]) as [number, number];
   above[0] += 1;
   g.valAbove = above;
