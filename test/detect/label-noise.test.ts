@@ -8,7 +8,9 @@ import { detect, ofSymptom } from './harness.js';
  * above the epoch's train accuracy, and, where both losses are known, the
  * validation loss not above the training loss, as cleaner held-out labels give.
  */
-const withEpochs = (at: (epoch: number) => { train: object; val: object }): TraceEvent[] =>
+const withEpochs = (
+  at: (epoch: number) => { train: Record<string, number>; val: Record<string, number> },
+): TraceEvent[] =>
   eventsOf({ steps: 200, stepsPerEpoch: 20 }).map((e) => (e.type === 'epoch' ? { ...e, ...at(e.epoch) } : e));
 
 const found = async (events: TraceEvent[]) => ofSymptom(await detect(events), 'train_accuracy_below_val');
