@@ -510,11 +510,42 @@ export type Run = {
   alerts: Array<Alert>;
   /** Recorded time series (loss, learningRate, val.loss, layers.<name>.gradNorm, ...), one key or all. */
   series: Array<Series>;
+  /**
+   * Weight and gradient histograms per layer over the run (bounded: older steps thinned, the first
+   * and latest kept), all of them or one layer's, one kind's.
+   */
+  histograms: Array<HistogramSeries>;
 };
 
 
 export type RunSeriesArgs = {
   keys?: InputMaybe<Array<Scalars['String']['input']>>;
+};
+
+
+export type RunHistogramsArgs = {
+  layer?: InputMaybe<Scalars['String']['input']>;
+  kind?: InputMaybe<HistogramKind>;
+};
+
+export type HistogramKind =
+  | 'weight'
+  | 'grad';
+
+/** One layer's histograms of one kind: `histograms[i]` was read at `steps[i]`, steps ascending. */
+export type HistogramSeries = {
+  __typename?: 'HistogramSeries';
+  layer: Scalars['String']['output'];
+  kind: HistogramKind;
+  steps: Array<Scalars['Int']['output']>;
+  histograms: Array<Histogram>;
+};
+
+/** Bucket edges (one more than the counts) and the number of values in each bucket. */
+export type Histogram = {
+  __typename?: 'Histogram';
+  edges: Array<Scalars['Float']['output']>;
+  counts: Array<Scalars['Float']['output']>;
 };
 
 export type Series = {
@@ -763,6 +794,9 @@ export type ResolversTypes = {
   Source: ResolverTypeWrapper<SourceModel>;
   KnowledgeCounts: ResolverTypeWrapper<KnowledgeCounts>;
   Run: ResolverTypeWrapper<RunParentModel>;
+  HistogramKind: HistogramKind;
+  HistogramSeries: ResolverTypeWrapper<HistogramSeries>;
+  Histogram: ResolverTypeWrapper<Histogram>;
   Series: ResolverTypeWrapper<Series>;
   SymptomFinding: ResolverTypeWrapper<SymptomFindingParentModel>;
   PathStep: ResolverTypeWrapper<PathStep>;
@@ -812,6 +846,8 @@ export type ResolversParentTypes = {
   Source: SourceModel;
   KnowledgeCounts: KnowledgeCounts;
   Run: RunParentModel;
+  HistogramSeries: HistogramSeries;
+  Histogram: Histogram;
   Series: Series;
   SymptomFinding: SymptomFindingParentModel;
   PathStep: PathStep;
@@ -1043,6 +1079,19 @@ export type RunResolvers<ContextType = RequestContext, ParentType extends Resolv
   diagnosis?: Resolver<ResolversTypes['Diagnosis'], ParentType, ContextType>;
   alerts?: Resolver<Array<ResolversTypes['Alert']>, ParentType, ContextType>;
   series?: Resolver<Array<ResolversTypes['Series']>, ParentType, ContextType, Partial<RunSeriesArgs>>;
+  histograms?: Resolver<Array<ResolversTypes['HistogramSeries']>, ParentType, ContextType, Partial<RunHistogramsArgs>>;
+};
+
+export type HistogramSeriesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['HistogramSeries'] = ResolversParentTypes['HistogramSeries']> = {
+  layer?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['HistogramKind'], ParentType, ContextType>;
+  steps?: Resolver<Array<ResolversTypes['Int']>, ParentType, ContextType>;
+  histograms?: Resolver<Array<ResolversTypes['Histogram']>, ParentType, ContextType>;
+};
+
+export type HistogramResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Histogram'] = ResolversParentTypes['Histogram']> = {
+  edges?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
+  counts?: Resolver<Array<ResolversTypes['Float']>, ParentType, ContextType>;
 };
 
 export type SeriesResolvers<ContextType = RequestContext, ParentType extends ResolversParentTypes['Series'] = ResolversParentTypes['Series']> = {
@@ -1175,6 +1224,8 @@ export type Resolvers<ContextType = RequestContext> = {
   Source?: SourceResolvers<ContextType>;
   KnowledgeCounts?: KnowledgeCountsResolvers<ContextType>;
   Run?: RunResolvers<ContextType>;
+  HistogramSeries?: HistogramSeriesResolvers<ContextType>;
+  Histogram?: HistogramResolvers<ContextType>;
   Series?: SeriesResolvers<ContextType>;
   SymptomFinding?: SymptomFindingResolvers<ContextType>;
   PathStep?: PathStepResolvers<ContextType>;

@@ -91,6 +91,10 @@ export const runResolvers: Resolvers = {
         : await ctx.store.readSeries(r.id);
       return chunks.map((c) => ({ ...c, values: c.values.map((v) => (Number.isFinite(v) ? v : null)) }));
     },
+    histograms: async (r, { layer, kind }, ctx) =>
+      (await ctx.store.readHistograms(r.id)).filter(
+        (h) => (!layer || h.layer === layer) && (!kind || h.kind === kind),
+      ),
   },
 };
 
