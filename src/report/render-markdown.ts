@@ -1,4 +1,5 @@
 import { fmt } from '../detect/index.js';
+import type { DistributionSummary, Spread } from './distribution-summary.js';
 import { stepSpan } from './html.js';
 import { FRAMEWORKS } from './html-remedies.js';
 import type { ReportView } from './report-view.js';
@@ -175,6 +176,17 @@ export function renderMarkdown(view: ReportView): string {
   if (view.signals.length) out.push(signalsTable(view.signals), '');
   else out.push('The trace recorded no series.', '');
 
+  if (view.distributions.length) {
+    out.push(
+      '## Weight and gradient distributions',
+      '',
+      'Per layer, the median and the range holding the middle 90% of its values, at the first and the latest step the trace recorded a histogram at.',
+      '',
+      distributionsTable(view.distributions),
+      '',
+    );
+  }
+
   if (view.missingSignals.length) {
     out.push(
       '## Signals the trace lacked',
@@ -205,6 +217,20 @@ function signalsTable(signals: SeriesSummary[]): string {
       at(s, s.last),
       at(s, s.min),
       at(s, s.max),
+    ]),
+  );
+}
+
+function distributionsTable(rows: DistributionSummary[]): string {
+  const at = (s: Spread) => `${fmt(s.median)} [${fmt(s.p05)}, ${fmt(s.p95)}] (step ${s.step})`;
+  return table(
+    ['layer', 'values', 'histograms', 'first: median [5%, 95%]', 'latest: median [5%, 95%]'],
+    rows.map((d) => [
+      code(d.layer),
+      d.kind === 'weight' ? 'weights' : 'gradients',
+      String(d.count),
+      at(d.first),
+      at(d.last),
     ]),
   );
 }

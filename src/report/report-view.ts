@@ -1,6 +1,7 @@
 import { HEALTHY_THRESHOLD, type Snippets } from '../domain/index.js';
 import { fillSnippets } from '../reason/index.js';
 import { buildReportData } from './build-report-data.js';
+import { type DistributionSummary, summariseDistributions } from './distribution-summary.js';
 import { type EditPreview, previewEdits } from './edit-preview.js';
 import type { ReportData } from './report-data.js';
 import type { ReportInput } from './report-input.js';
@@ -70,6 +71,8 @@ export interface ReportView {
   data: ReportData;
   /** Per chart id: each drawn curve in numbers (from the full series, not the downsampled one). */
   chartNumbers: Record<string, SeriesSummary[]>;
+  /** The weight and gradient histograms in numbers (first and latest spread per layer and kind). */
+  distributions: DistributionSummary[];
 }
 
 /**
@@ -160,6 +163,10 @@ export function buildReportView(input: ReportInput): ReportView {
     profile: d.facts.profile,
     data,
     chartNumbers: numbers,
+    distributions: summariseDistributions(
+      input.histograms ?? [],
+      (run.model?.layers ?? []).map((l) => l.name),
+    ),
   };
 }
 

@@ -217,6 +217,34 @@ describe('the Markdown report', () => {
   });
 });
 
+describe('the Markdown report of a run with histograms', () => {
+  // dense_0's weights: even over [-1, 1] at step 0; at step 100 nine in ten in (0, 2].
+  const histograms = [
+    {
+      layer: 'dense_0',
+      kind: 'weight' as const,
+      steps: [0, 100],
+      histograms: [
+        { edges: [-1, 0, 1], counts: [5, 5] },
+        { edges: [-2, 0, 2], counts: [1, 9] },
+      ],
+    },
+  ];
+
+  it('gives each layer and kind its median and middle 90% at the first and latest step', () => {
+    const text = md({ ...deepSigmoid!, histograms });
+    expect(text).toContain('## Weight and gradient distributions');
+    // Quantiles interpolate within a bucket: the 5% of ten values is half-way into the first five.
+    expect(text).toContain(
+      '| `dense_0` | weights | 2 | 0 [-0.9, 0.9] (step 0) | 0.889 [-1, 1.89] (step 100) |',
+    );
+  });
+
+  it('has no distributions section when the trace carried no histograms', () => {
+    expect(md(deepSigmoid!)).not.toContain('## Weight and gradient distributions');
+  });
+});
+
 describe('text from a trace', () => {
   it('cannot become markup in either format', () => {
     const input = healthy!;
