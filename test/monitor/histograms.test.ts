@@ -36,28 +36,37 @@ function model(tf: Awaited<ReturnType<typeof tfOn>>) {
   });
 }
 
+/**
+ * Trains `model(tf)` on 64 blobs for `steps` monitored SGD steps with the options given, then
+ * finishes: the first layer's kernel as the last step left it, and the step events written.
+ */
+async function trainMonitored(
+  steps: number,
+  options: { every: number; histogramEvery?: number; histogramBuckets?: number },
+) {
+  const tf = await tfOn('cpu');
+  const data = blobs(tf, { n: 64 });
+  const m = model(tf);
+  const sink = collectingSink();
+  const monitor = await createMonitor({
+    tf,
+    model: m,
+    sink,
+    optimizer: tf.train.sgd(0.05),
+    loss: 'categoricalCrossentropy',
+    ...options,
+  });
+  const loss = () => tf.losses.softmaxCrossEntropy(data.yOneHot, m.apply(data.x) as TF.Tensor) as TF.Scalar;
+  for (let i = 0; i < steps; i++) await monitor.trainStep(loss);
+  // The monitor reads weights after the update.
+  const kernel = m.layers[0]!.weights[0]!.read().dataSync();
+  await monitor.finish();
+  return { kernel, steps: stepsOf(sink.events) };
+}
+
 describe('the TF.js monitor’s weight and gradient histograms (cpu backend)', () => {
   it('writes 30-bucket histograms of each small layer’s kernel and gradients on the steps asked', async () => {
-    const tf = await tfOn('cpu');
-    const data = blobs(tf, { n: 64 });
-    const m = model(tf);
-    const sink = collectingSink();
-    const monitor = await createMonitor({
-      tf,
-      model: m,
-      sink,
-      optimizer: tf.train.sgd(0.05),
-      loss: 'categoricalCrossentropy',
-      every: 2,
-      histogramEvery: 2,
-    });
-    const loss = () => tf.losses.softmaxCrossEntropy(data.yOneHot, m.apply(data.x) as TF.Tensor) as TF.Scalar;
-    for (let i = 0; i < 3; i++) await monitor.trainStep(loss);
-    // The kernel as the last (sampled) step left it: the monitor reads weights after the update.
-    const kernel = m.layers[0]!.weights[0]!.read().dataSync();
-    await monitor.finish();
-
-    const steps = stepsOf(sink.events);
+    const { kernel, steps } = await trainMonitored(3, { every: 2, histogramEvery: 2 });
     const sampled = steps.filter((s) => s.layers?.small?.weightHistogram).map((s) => s.step);
     expect(sampled).toEqual([0, 2]);
     const small = steps[2]!.layers!.small!;
@@ -73,22 +82,7 @@ describe('the TF.js monitor’s weight and gradient histograms (cpu backend)', (
   });
 
   it('by default writes them at most every 100 steps, as the Python client does', async () => {
-    const tf = await tfOn('cpu');
-    const data = blobs(tf, { n: 32 });
-    const m = model(tf);
-    const sink = collectingSink();
-    const monitor = await createMonitor({
-      tf,
-      model: m,
-      sink,
-      optimizer: tf.train.sgd(0.05),
-      loss: 'categoricalCrossentropy',
-      every: 1,
-    });
-    const loss = () => tf.losses.softmaxCrossEntropy(data.yOneHot, m.apply(data.x) as TF.Tensor) as TF.Scalar;
-    for (let i = 0; i < 3; i++) await monitor.trainStep(loss);
-    await monitor.finish();
-    const steps = stepsOf(sink.events);
+    const { steps } = await trainMonitored(3, { every: 1 });
     expect(steps.filter((s) => s.layers).map((s) => s.step)).toEqual([0, 1, 2]);
     expect(steps.filter((s) => s.layers?.small?.gradHistogram).map((s) => s.step)).toEqual([0]);
   });
@@ -108,24 +102,7 @@ describe('the TF.js monitor’s weight and gradient histograms (cpu backend)', (
   });
 
   it('writes none with histogramBuckets 0', async () => {
-    const tf = await tfOn('cpu');
-    const data = blobs(tf, { n: 32 });
-    const m = model(tf);
-    const sink = collectingSink();
-    const monitor = await createMonitor({
-      tf,
-      model: m,
-      sink,
-      optimizer: tf.train.sgd(0.05),
-      loss: 'categoricalCrossentropy',
-      every: 1,
-      histogramBuckets: 0,
-    });
-    await monitor.trainStep(
-      () => tf.losses.softmaxCrossEntropy(data.yOneHot, m.apply(data.x) as TF.Tensor) as TF.Scalar,
-    );
-    await monitor.finish();
-    const layers = stepsOf(sink.events)[0]!.layers!;
+    const layers = (await trainMonitored(1, { every: 1, histogramBuckets: 0 })).steps[0]!.layers!;
     expect(layers.small!.gradNorm).toBeGreaterThan(0);
     expect(Object.values(layers).some((s) => 'weightHistogram' in s || 'gradHistogram' in s)).toBe(false);
   });
