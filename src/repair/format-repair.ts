@@ -1,6 +1,5 @@
 import type { ValMetric } from '../reason/index.js';
 import type { RepairReport } from './auto-repair.js';
-import type { Suggestion } from './suggest-structure.js';
 
 /**
  * The attempts of an auto-repair as a table for a terminal: remedy, edits,
@@ -32,24 +31,6 @@ export function formatAttempts(report: RepairReport): string {
     'repairs original',
   ];
   return table([head, ...rows], { wrap: 2, width: 44 });
-}
-
-/** One paragraph per structure suggestion: title, the numbers, the edits. */
-export function formatSuggestions(suggestions: Suggestion[], changes: Map<string, string[]>): string {
-  if (suggestions.length === 0)
-    return 'No structure change suggested: none of the rules fired on this run’s numbers.';
-  return suggestions
-    .map((s, i) => {
-      const lines = [`${i + 1}. ${s.title} (${s.id})`, `   because ${s.because}`];
-      const applied = changes.get(s.id);
-      lines.push(
-        applied
-          ? `   edits: ${applied.join('; ')}`
-          : `   edits: ${s.edits.map((e) => `${e.op} ${e.at}${e.field ? `.${e.field}` : ''}`).join('; ') || 'none the template can express'}`,
-      );
-      return lines.join('\n');
-    })
-    .join('\n');
 }
 
 const show = (m: ValMetric) =>

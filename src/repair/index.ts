@@ -6,7 +6,7 @@ export {
   type RepairOptions,
   type RepairReport,
 } from './auto-repair.js';
-export { formatAttempts, formatSuggestions } from './format-repair.js';
+export { formatAttempts } from './format-repair.js';
 export { InapplicableEdit } from './inapplicable-edit.js';
 export { validationMetric } from './judge-attempt.js';
 export {
