@@ -22,7 +22,7 @@ function histogram(centre: number, spread: number) {
   return { edges, counts };
 }
 
-function runEvents(id: string, withHistograms: boolean): any[] {
+function runEvents(id: string, withHistograms: boolean, { lateLayer = false } = {}): any[] {
   const steps = Array.from({ length: STEPS }, (_, step) => {
     const sampled = withHistograms && step % EVERY === 0;
     return {
@@ -40,6 +40,10 @@ function runEvents(id: string, withHistograms: boolean): any[] {
             : {}),
         },
         dense_1: { gradNorm: 0.3, ...(sampled ? { gradHistogram: histogram(0.001, 0.002) } : {}) },
+        // A layer whose histograms start late: the live page's picker gains an option.
+        ...(lateLayer && step >= 200
+          ? { dense_2: { gradNorm: 0.2, ...(sampled ? { gradHistogram: histogram(0, 0.01) } : {}) } }
+          : {}),
       },
     };
   });
@@ -67,12 +71,14 @@ describe.skipIf(!browserAvailable())('histograms over time in a real browser (Ch
   let browser: Browser;
   const contexts: BrowserContext[] = [];
   let app: Awaited<ReturnType<typeof testApp>>['app'];
+  let post: Awaited<ReturnType<typeof testApp>>['post'];
   const reportPath = join(ARTIFACTS, 'histograms-report.html');
 
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     const t = await testApp();
     app = t.app;
+    post = t.post;
     await streamRun(t.post, runEvents('with-histograms', true));
     await streamRun(t.post, runEvents('without-histograms', false));
     // The report as `traindx report` makes it: the run through an in-memory traindx.
@@ -148,6 +154,23 @@ describe.skipIf(!browserAvailable())('histograms over time in a real browser (Ch
     expect((await plotOf(page, 'weight')).steps).toBe(0);
     expect(await page.textContent('#chart-distributions .dist-plot[data-kind="weight"]')).toMatch(
       /no weight histograms for this layer/,
+    );
+    expect(problems).toEqual([]);
+  });
+
+  it('keeps the reader’s layer on a live run page while new steps redraw the charts', async () => {
+    const events = runEvents('live-histograms', true, { lateLayer: true });
+    await streamRun(post, events, { to: 2, finish: false });
+    const { page, problems } = await open('http://traindx/runs/live-histograms');
+    await page.selectOption('#dist-layer', 'dense_1');
+    const refreshes = Number(await page.getAttribute('body', 'data-refreshes'));
+    // Steps 200 on: dense_2's histograms start, so the charts section comes back with a third option.
+    await streamRun(post, events, { from: 2, start: false, finish: false });
+    await page.waitForSelector('#dist-layer option[value="dense_2"]', { state: 'attached', timeout: 20_000 });
+    expect(Number(await page.getAttribute('body', 'data-refreshes'))).toBeGreaterThan(refreshes);
+    expect(await page.$eval('#dist-layer', (el) => (el as HTMLSelectElement).value)).toBe('dense_1');
+    await page.waitForFunction(
+      () => document.querySelector('#chart-distributions')?.getAttribute('data-layer') === 'dense_1',
     );
     expect(problems).toEqual([]);
   });

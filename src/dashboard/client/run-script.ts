@@ -102,6 +102,11 @@ function swap(id, html) {
   var fresh = t.content.firstElementChild;
   var was = old.querySelectorAll('details'), now = fresh.querySelectorAll('details');
   for (var i = 0; i < Math.min(was.length, now.length); i++) now[i].open = was[i].open;
+  // A picker (the histograms' layer) keeps the reader's choice while the new section still offers it.
+  old.querySelectorAll('select[id]').forEach(function (sel) {
+    var same = fresh.querySelector('select#' + CSS.escape(sel.id));
+    if (same && Array.prototype.some.call(same.options, function (o) { return o.value === sel.value; })) same.value = sel.value;
+  });
   var focusId = old.contains(document.activeElement) ? document.activeElement.id : '';
   old.replaceWith(fresh);
   if (focusId && document.getElementById(focusId)) document.getElementById(focusId).focus();
