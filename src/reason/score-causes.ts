@@ -68,7 +68,9 @@ export interface ScoredCause {
  *    established cause explains as its consequence (it began after that
  *    cause's own evidence, or it is an outcome any failure produces) is
  *    credited to that cause alone; the lower cause is scored again from the
- *    evidence that is its own (`attributeConsequences`).
+ *    evidence that is its own (`attributeConsequences`). A cause with no
+ *    established evidence of its own loses such symptoms to an established
+ *    cause with specific evidence whatever their ranks.
  *
  * Returns causes by confidence, highest first. Pure.
  *

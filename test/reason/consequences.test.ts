@@ -68,7 +68,48 @@ describe('consequences, not rivals', () => {
     expect(dying?.attributed ?? []).toEqual([]);
   });
 
-  it('never changes the top cause, and never raises a lower one', () => {
+  it('credits a top cause’s symptoms to a lower one whose own evidence came first, when the top has no evidence of its own', () => {
+    // A first loss 1e7× chance at step 0, before any update, then NaN from step 3: the rate
+    // (in range: no setup finding) had only what the initialisation explains as its consequences.
+    const farOff = [
+      occ('initial_loss_far_above_chance', 0, { severity: 'warning', confidence: 0.85, lastStep: 0 }),
+      occ('loss_nan', 3),
+      occ('non_finite_tensors', 5, { layer: 'dense' }),
+      occ('accuracy_at_chance', 0, { severity: 'warning' }),
+      occ('prediction_collapse', 189),
+    ];
+    const observable = ['learning_rate_above_range', 'symmetric_initialization', 'input_scale_anomaly'];
+    const causes = scoreCauses(farOff, seed, { observable });
+    expect(causes[0]!.id).toBe('poor_weight_initialization');
+    expect(byId(causes, 'learning_rate_too_high')?.confidence ?? 0).toBeLessThan(0.5);
+    // With the rate out of range (evidence of its own), the rate keeps its rank and its symptoms.
+    const withRate = scoreCauses(
+      [...farOff, occ('learning_rate_above_range', 0, { severity: 'warning', lastStep: 0 })],
+      seed,
+      { observable },
+    );
+    expect(withRate[0]!.id).toBe('learning_rate_too_high');
+    expect(byId(withRate, 'learning_rate_too_high')!.attributed ?? []).toEqual([]);
+  });
+
+  it('strips a cause built on outcome symptoms alone beside an established cause with specific evidence, whatever their rank', () => {
+    // A batch of one (the setup's own finding) beside a loss that barely moves: flat-loss
+    // symptoms alone are no rival to it, though their noisy-OR ranks a too-low rate above it.
+    const causes = scoreCauses(
+      [
+        occ('batch_size_below_range', 0, { severity: 'warning', confidence: 0.8, lastStep: 0 }),
+        occ('slow_convergence', 0, { severity: 'warning', confidence: 0.8 }),
+        occ('loss_not_decreasing', 0, { severity: 'info', confidence: 0.7 }),
+        occ('underfitting', 599, { severity: 'warning', confidence: 0.85 }),
+      ],
+      seed,
+    );
+    expect(causes[0]!.id).toBe('batch_size_too_small');
+    const low = byId(causes, 'learning_rate_too_low');
+    expect(low?.confidence ?? 0).toBeLessThan(causes[0]!.confidence);
+  });
+
+  it('never changes the top cause when it has evidence of its own, and never raises a lower one', () => {
     const occurrences = [
       ...diverging,
       occ('dead_units', 5, { layer: 'dense_1' }),
