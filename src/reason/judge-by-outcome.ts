@@ -10,11 +10,15 @@ import type { KnowledgeSeed, SymptomOccurrence } from '../domain/index.js';
  * - A risky dynamic finding (a share of dead ReLU units) is judged only when
  *   the outcome contradicts it: the run could show its outcome and every
  *   detector that judges it stayed silent — no outcome symptom (flat or slow
- *   loss, underfitting, chance accuracy, collapse) and no other dynamic
- *   symptom (divergence, overfitting, ...) at any severity, not even a note,
- *   nothing but risks above `info`, and no risky dynamic finding critical. A dynamic finding is seen while the
- *   run trains, before anyone knows whether it hurt; a run that then learned
- *   well (the loss fell well below chance, validation kept up) answered that.
+ *   loss, underfitting, chance accuracy, collapse) at any severity, not even
+ *   a note, no other finding that could be the same failure (a dynamic one,
+ *   or one above `info`, that suggests a cause the risk suggests too:
+ *   divergence, a rate out of range), and no risky dynamic finding critical.
+ *   A finding that points only at other causes does not say the risk hurt:
+ *   overfitting shows the training data was fitted, which dead units would
+ *   have prevented. A dynamic finding is seen while the run trains, before
+ *   anyone knows whether it hurt; a run that then learned well (the loss
+ *   fell well below chance, validation kept up) answered that.
  *
  * Empty when the outcome is unknown (a live run, or no `observable` list).
  *
@@ -31,12 +35,19 @@ export function judgedRisks(
   const risks = knowledge.symptoms.filter((s) => s.risk);
   const dynamic = new Set(knowledge.symptoms.filter((s) => s.kind === 'dynamic').map((s) => s.id));
   const risky = new Set(risks.map((s) => s.id));
-  const contradicted = !occurrences.some((o) =>
-    risky.has(o.symptomId)
-      ? dynamic.has(o.symptomId) && o.severity === 'critical'
-      : o.severity !== 'info' || outcomes.has(o.symptomId) || dynamic.has(o.symptomId),
-  );
-  return new Set(risks.filter((s) => s.kind !== 'dynamic' || contradicted).map((s) => s.id));
+  const causesOf = (symptom: string) =>
+    new Set(knowledge.suggests.filter((l) => l.symptom === symptom).map((l) => l.cause));
+  const contradicted = (risk: string) => {
+    const explains = causesOf(risk);
+    const sameFailure = (symptom: string) => [...causesOf(symptom)].some((c) => explains.has(c));
+    return !occurrences.some((o) =>
+      risky.has(o.symptomId)
+        ? dynamic.has(o.symptomId) && o.severity === 'critical'
+        : outcomes.has(o.symptomId) ||
+          ((o.severity !== 'info' || dynamic.has(o.symptomId)) && sameFailure(o.symptomId)),
+    );
+  };
+  return new Set(risks.filter((s) => s.kind !== 'dynamic' || contradicted(s.id)).map((s) => s.id));
 }
 
 /**

@@ -93,10 +93,24 @@ describe('the outcome rule on its own', () => {
     );
   });
 
-  it('keeps it a warning beside another dynamic finding, even a note of overfitting', () => {
-    expect(deadSeverity(diagnoseWith([at('dead_units', 'warning'), at('overfitting', 'info')]))).toBe(
-      'warning',
-    );
+  it('keeps it a warning beside a finding that could be the same failure, even a note (a diverging loss: the rate kills units too)', () => {
+    expect(
+      deadSeverity(
+        diagnoseWith(
+          [at('dead_units', 'warning'), at('loss_divergence', 'info')],
+          [...observable, 'loss_divergence'],
+        ),
+      ),
+    ).toBe('warning');
+  });
+
+  it('weighs it as advice beside overfitting, which shares no cause with it: the training data was fitted, which dead units would have prevented', () => {
+    const d = diagnoseWith([at('dead_units', 'warning'), at('overfitting', 'warning')]);
+    expect(d.causes[0]!.id).not.toBe('dying_relu');
+    expect(d.causes.find((c) => c.id === 'dying_relu')?.confidence ?? 0).toBeLessThan(0.5);
+    // Beside a flat loss it is the candidate it was.
+    const flat = diagnoseWith([at('dead_units', 'warning'), at('loss_not_decreasing', 'warning')]);
+    expect(flat.causes[0]!.id).toBe('dying_relu');
   });
 
   it('keeps it a warning while the outcome cannot be seen (a live run: only setup findings observable)', () => {
