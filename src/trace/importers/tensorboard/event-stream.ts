@@ -1,11 +1,7 @@
-import { stat } from 'node:fs/promises';
-import { TraceError } from '../../trace-error.js';
-import { ProtoReader } from '../protobuf.js';
-import { checkStream, type PurgePlan, planPurges, type Restart } from './purge-plan.js';
-import { createSimpleScalars } from './simple-scalars.js';
-import { decodeEvent, type Histogram, type SummarySink } from './summary.js';
-import { type RecordBatch, readTfRecords } from './tfrecord.js';
-
+import { type DecodedStream, decodeStream } from './decode-stream.js';
+import { PointColumns } from './point-columns.js';
+import type { Restart } from './purge-plan.js';
+import type { Histogram } from './summary.js';
 /** One logged value: a scalar or a histogram of a tag at a step. */
 export interface Point {
   step: number;
@@ -41,13 +37,13 @@ export interface EventStreamOptions {
 
 /**
  * The points of one folder's event files (in name order, as TensorBoard reads
- * them: one logical stream), in batches. Two passes: the first checks every
- * record's CRCs and whether the steps go back (checkStream), the second
- * decodes. A run restarted from a checkpoint logs from an earlier step again,
- * in a new file or in the same one; as TensorBoard does, the points logged
- * before the restart at that step or later are dropped and the later ones
- * kept (planPurges). Damage ends the stream with a TraceError naming the file
- * and the byte offset, after the points before it.
+ * them: one logical stream), in batches, one per read of the files. The files
+ * are read once (decodeStream: CRCs, points as numbers, the purge plan), then
+ * the points are handed on. A run restarted from a checkpoint logs from an
+ * earlier step again, in a new file or in the same one; as TensorBoard does,
+ * the points logged before the restart at that step or later are dropped and
+ * the later ones kept (purge-plan.ts). Damage ends the stream with a
+ * TraceError naming the file and the byte offset, after the points before it.
  *
  * @example for await (const points of readEventStream(files, report)) ...
  */
@@ -56,8 +52,8 @@ export async function* readEventStream(
   report: StreamReport,
   options: EventStreamOptions = {},
 ): AsyncGenerator<Point[]> {
-  const check = await checkStream(files);
-  const plan = await planPurges(check, options.purgeScope ?? 'run');
+  const stream = await decodeStream(files, options.purgeScope ?? 'run');
+  const { plan } = stream;
   const restarts = [...plan.run, ...[...plan.byTag.values()].flat()].sort((a, b) => a.index - b.index);
   report.restarts.push(
     ...restarts.map((r) => ({
@@ -72,114 +68,94 @@ export async function* readEventStream(
     scalar: (step, tag, value) => batch.push({ step, tag, value, histogram: undefined }),
     histogram: (step, tag, histogram) => batch.push({ step, tag, value: 0, histogram }),
   };
-  const decoder = createDecoder(out, report, plan, options.rename);
-  for (const { file, limit, size, mtimeMs } of check.files) {
-    // The checking pass checked every CRC up to `limit`; a file changed since is checked again.
-    const now = await stat(file);
-    const verify = now.size !== size || now.mtimeMs !== mtimeMs;
-    for await (const records of readTfRecords(file, { verify, limit })) {
-      try {
-        decoder.decode(records);
-      } catch (err) {
-        if (batch.length) yield batch.splice(0);
-        const i = decoder.failedAt;
-        const where = { file, offset: records.offsets[i]! };
-        throw new TraceError(where, undefined, `malformed Event record: ${(err as Error).message}`);
-      }
-      // With `direct`, an empty batch still marks a read: the caller hands on what it built.
-      yield batch.splice(0);
-    }
+  const hand = createHandOn(stream, out, report, options.rename);
+  let from = 0;
+  for (let read = 0; read < stream.reads.length; read++) {
+    const to = stream.reads[read]!;
+    hand(from, to, read);
+    from = to;
+    // With `direct`, an empty batch still marks a read: the caller hands on what it built.
+    yield batch.splice(0);
   }
-  if (check.damage) throw check.damage;
+  if (stream.malformed) {
+    // The points of the read the malformed Event ended, decoded before it.
+    hand(from, stream.points.length, stream.reads.length);
+    if (batch.length) yield batch.splice(0);
+  }
+  if (stream.error) throw stream.error;
 }
 
 /**
- * Decodes batches of records into a sink, dropping what the purge plan
- * drops. A plain function per batch, not the generator's loop: V8 keeps its
- * locals in registers.
+ * Hands the points `[from, to)` of a decoded stream to a sink, dropping what
+ * the purge plan drops, and notes the kinds of values skipped in that read.
+ * A plain function, not the generator's loop: V8 keeps its locals in registers.
  */
-function createDecoder(
+function createHandOn(
+  stream: DecodedStream,
   out: PointSink,
   report: StreamReport,
-  plan: PurgePlan,
   rename: ((tag: string) => string) | undefined,
 ) {
-  const reader = new ProtoReader();
-  const scalars = createSimpleScalars();
-  const plugins = new Map<string, string>();
-  const renamed = new Map<string, string>();
-  const nameOf = (tag: string) => {
-    if (!rename) return tag;
-    let name = renamed.get(tag);
-    if (name === undefined) {
-      name = rename(tag);
-      renamed.set(tag, name);
-    }
-    return name;
-  };
-  let index = 0; // of the record, across the files
+  const { points, histograms, plan, skipped } = stream;
+  const names = rename ? stream.tags.map(rename) : stream.tags;
+  const purging = plan.run.length > 0 || plan.byTag.size > 0;
   const runBound = createBound(plan.run);
-  const tagBounds = new Map([...plan.byTag].map(([tag, list]) => [tag, createBound(list)]));
-  const kept = (step: number, tag: string) => {
-    const byTag = tagBounds.get(tag);
-    if (step < runBound(index) && (byTag === undefined || step < byTag(index))) return true;
+  const tagBounds = stream.tags.map((_, id) => {
+    const list = plan.byTag.get(id);
+    return list ? createBound(list) : undefined;
+  });
+  const kept = (step: number, id: number, point: number) => {
+    const byTag = tagBounds[id];
+    if (step < runBound(point) && (byTag === undefined || step < byTag(point))) return true;
     report.purged++;
     report.purgedSteps[0] = Math.min(report.purgedSteps[0], step);
     report.purgedSteps[1] = Math.max(report.purgedSteps[1], step);
     return false;
   };
-  const sink: SummarySink = {
-    scalar(step, tag, value) {
-      if (kept(step, tag)) out.scalar(step, nameOf(tag), value);
-    },
-    histogram(step, tag, histogram) {
-      if (kept(step, tag)) out.histogram(step, nameOf(tag), histogram);
-    },
-    skipped(tag, kind) {
+  let noted = 0;
+  return (from: number, to: number, read: number) => {
+    for (; noted < skipped.length && skipped[noted]!.read === read; noted++) {
+      const { kind, tag } = skipped[noted]!;
       const tags = report.skipped.get(kind) ?? new Set<string>();
       report.skipped.set(kind, tags.add(tag));
-    },
-  };
-  // With nothing to drop or rename, simple scalars go straight to the caller's sink: one call per value.
-  const fast: Pick<SummarySink, 'scalar'> =
-    !rename && plan.run.length === 0 && plan.byTag.size === 0 ? out : sink;
-  return {
-    /** The record of the batch that failed to decode. */
-    failedAt: 0,
-    decode(records: RecordBatch) {
-      const { starts, ends, count } = records;
-      reader.reset(records.buf, 0, 0);
-      scalars.use(records.buf);
-      for (let i = 0; i < count; i++, index++) {
-        const start = starts[i]!;
-        const end = ends[i]!;
-        if (scalars.decode(start, end, fast)) continue;
-        reader.pos = start;
-        reader.end = end;
-        try {
-          decodeEvent(reader, plugins, sink);
-        } catch (err) {
-          this.failedAt = i;
-          throw err;
+    }
+    for (let p = from; p < to; ) {
+      const chunk = PointColumns.chunk(p);
+      const steps = points.steps[chunk]!;
+      const codes = points.codes[chunk]!;
+      const values = points.values[chunk]!;
+      const base = chunk * PointColumns.SIZE;
+      const stop = Math.min(to, base + PointColumns.SIZE);
+      for (; p < stop; p++) {
+        const i = p - base;
+        const step = steps[i]!;
+        const code = codes[i]!;
+        if (purging && !kept(step, code >> 1, p)) continue;
+        if ((code & 1) === 0) out.scalar(step, names[code >> 1]!, values[i]!);
+        else {
+          const h = values[i]!;
+          out.histogram(step, names[code >> 1]!, histograms[h] as Histogram);
+          histograms[h] = undefined; // handed on: the builder keeps what it needs of it
         }
       }
-    },
+    }
   };
 }
 
 /**
- * The lowest restart step after the current record, as a function of the
- * record's index (called with indices that never decrease): a point at that
+ * The lowest restart step after the current point, as a function of the
+ * point's index (called with indices that never decrease): a point at that
  * step or above was logged before a restart that drops it.
  */
-function createBound(restarts: readonly Restart[]): (index: number) => number {
+function createBound(restarts: readonly Restart[]): (point: number) => number {
   if (restarts.length === 0) return () => Number.POSITIVE_INFINITY;
   // Suffix minimum: a point is dropped when any later restart goes to a step ≤ its own.
   const min = restarts.map((r) => r.step);
   for (let i = min.length - 2; i >= 0; i--) min[i] = Math.min(min[i]!, min[i + 1]!);
   let next = 0;
-  return (index) => {
-    while (next < restarts.length && restarts[next]!.index <= index) next++;
+  // A restart drops the points of the records before its own: those below its first point.
+  return (point) => {
+    while (next < restarts.length && restarts[next]!.point <= point) next++;
     return next < restarts.length ? min[next]! : Number.POSITIVE_INFINITY;
   };
 }

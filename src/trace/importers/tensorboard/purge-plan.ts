@@ -1,98 +1,14 @@
-import { stat } from 'node:fs/promises';
-import { TraceError } from '../../trace-error.js';
 import { ProtoReader } from '../protobuf.js';
 import { createSimpleScalars } from './simple-scalars.js';
 import { decodeEvent, readSessionStart, type SummarySink } from './summary.js';
-import { type RecordBatch, readTfRecords } from './tfrecord.js';
-
-/** What the checking pass found of one file: how far its records are whole and their CRCs hold. */
-export interface CheckedFile {
-  file: string;
-  /** End of the last good record: the second pass reads no further. */
-  limit: number;
-  /** The file's size and time when checked: a file changed since is checked again as it is read. */
-  size: number;
-  mtimeMs: number;
-}
-
-/** The checking pass over a stream's files. */
-export interface StreamCheck {
-  files: CheckedFile[];
-  /** The damage that ends the stream (after the records before it), if any. */
-  damage: TraceError | undefined;
-  /** Whether a summary's step ever goes below one before it, or a session restarts at or below one. */
-  mayGoBack: boolean;
-}
-
-/**
- * The first of two passes over a stream's event files: reads every record and
- * checks both CRCs of its frame (as the bare pass of bench:import does), and
- * while each record is in the cache, whether its step goes back. The second
- * pass decodes only records this one checked, so it needs no CRC of its own
- * unless the file changed in between; damage found here is thrown there,
- * after the points before it.
- *
- * @example const check = await checkStream(files); if (check.mayGoBack) ...
- */
-export async function checkStream(files: readonly string[]): Promise<StreamCheck> {
-  const out: StreamCheck = { files: [], damage: undefined, mayGoBack: false };
-  const reader = new ProtoReader();
-  let highest = -1;
-  for (const file of files) {
-    const { size, mtimeMs } = await stat(file);
-    const checked: CheckedFile = { file, limit: 0, size, mtimeMs };
-    out.files.push(checked);
-    try {
-      for await (const records of readTfRecords(file)) {
-        const last = records.count - 1;
-        checked.limit = records.offsets[last]! + records.ends[last]! - records.starts[last]! + 16;
-        if (out.mayGoBack) continue;
-        const { buf: b, starts, ends, count } = records;
-        for (let i = 0; i < count; i++) {
-          // Inline, the layout writers give a summary (wall_time, step < 2^21, summary): no call per record.
-          const at = starts[i]! + 9;
-          if (b[at - 9] === 0x09 && b[at] === 0x10 && at + 4 < ends[i]!) {
-            const s0 = b[at + 1]!;
-            if (s0 < 0x80 && b[at + 2] === 0x2a) {
-              if (s0 < highest) out.mayGoBack = true;
-              highest = s0;
-              continue;
-            }
-            const s1 = b[at + 2]!;
-            if (s0 >= 0x80 && s1 < 0x80 && b[at + 3] === 0x2a) {
-              const step = (s0 & 0x7f) | (s1 << 7);
-              if (step < highest) out.mayGoBack = true;
-              highest = step;
-              continue;
-            }
-            const s2 = b[at + 3]!;
-            if (s0 >= 0x80 && s1 >= 0x80 && s2 < 0x80 && b[at + 4] === 0x2a) {
-              const step = (s0 & 0x7f) | ((s1 & 0x7f) << 7) | (s2 << 14);
-              if (step < highest) out.mayGoBack = true;
-              highest = step;
-              continue;
-            }
-          }
-          const step = eventStep(reader, records, i);
-          if (step >= 0) {
-            if (step < highest) out.mayGoBack = true;
-            highest = step;
-          } else if (step <= -2 && -2 - step <= highest) out.mayGoBack = true;
-        }
-      }
-    } catch (err) {
-      if (!(err instanceof TraceError)) throw err;
-      out.damage = err;
-      return out;
-    }
-  }
-  return out;
-}
+import { readTfRecords } from './tfrecord.js';
 
 /** Where a run went back in steps: the points logged before record `index` at steps ≥ `step` are dropped. */
 export interface Restart {
   /** Of the record, counting every record of the stream's files from 0. */
   index: number;
+  /** How many points the stream's records before it held: the points below it are the ones it may drop. */
+  point: number;
   step: number;
   file: string;
   offset: number;
@@ -100,10 +16,18 @@ export interface Restart {
   tag?: string;
 }
 
-/** The restarts of a stream: those that drop every tag's later points, and those that drop one tag's. */
+/** The restarts of a stream: those that drop every tag's later points, and those that drop one tag's (by tag id). */
 export interface PurgePlan {
   run: Restart[];
-  byTag: Map<string, Restart[]>;
+  byTag: Map<number, Restart[]>;
+}
+
+/** Where the record being read is: what a restart found in it records. */
+export interface RecordPlace {
+  index: number;
+  point: number;
+  file: string;
+  offset: number;
 }
 
 /**
@@ -118,46 +42,92 @@ export interface PurgePlan {
  * stream would go back in steps), with scope `tag` only that tag's (Keras's
  * train writer keeps its epoch_* and batch_* tags on two step axes). With
  * scope `run`, a tag logged again at the step being built is not a restart:
- * the later value wins there anyway. Only a stream the checking pass saw go back is read
- * again here, in full; most never go back.
+ * the later value wins there anyway.
  *
- * @example const plan = await planPurges(check, 'run'); // plan.run: [{ index: 5021, step: 2000, ... }]
+ * Fed every point in order (tags as small ids), by planPurges.
+ *
+ * @example const planner = createPurgePlanner('run', (id) => tags[id], where); planner.point(step, tagId); planner.plan.run
  */
-export async function planPurges(check: StreamCheck, scope: 'run' | 'tag'): Promise<PurgePlan> {
+export function createPurgePlanner(
+  scope: 'run' | 'tag',
+  tagName: (id: number) => string,
+  where: () => RecordPlace,
+) {
   const plan: PurgePlan = { run: [], byTag: new Map() };
-  if (!check.mayGoBack) return plan;
-  const last = new Map<string, number>();
+  // The last step of each tag id (NaN: not logged yet).
+  const last: number[] = [];
   let highest = -1;
-  let index = 0;
-  let file = '';
-  let offset = 0; // of the record being read
   const lower = (step: number) => {
-    for (const [tag, s] of last) if (s >= step) last.set(tag, step - 1);
+    for (let id = 0; id < last.length; id++) if (last[id]! >= step) last[id] = step - 1;
     highest = Math.min(highest, step - 1);
   };
-  const point = (step: number, tag: string) => {
-    const before = last.get(tag);
-    // Step s again preempts the earlier point at s too (the data server's rule); across a whole run only
-    // once another step came between, so that values of one step logged in two events stay together.
-    const back =
-      before !== undefined && (step < before || (step === before && (scope === 'tag' || step < highest)));
-    if (back && scope === 'run') {
-      plan.run.push({ index, step, file, offset });
+  return {
+    plan,
+    /** A point of tag `id` at `step`, of the record `where` tells. */
+    point(step: number, id: number) {
+      const before = id < last.length ? last[id]! : Number.NaN;
+      // Step s again preempts the earlier point at s too (the data server's rule); across a whole run only
+      // once another step came between, so that values of one step logged in two events stay together.
+      const back = step < before || (step === before && (scope === 'tag' || step < highest));
+      if (back && scope === 'run') {
+        plan.run.push({ ...where(), step });
+        lower(step);
+      } else if (back) {
+        const list = plan.byTag.get(id) ?? [];
+        plan.byTag.set(id, list);
+        list.push({ ...where(), step, tag: tagName(id) });
+      }
+      while (last.length <= id) last.push(Number.NaN);
+      last[id] = step;
+      if (step > highest) highest = step;
+    },
+    /** A SessionLog.START at `step`; a START with nothing logged at or after its step drops nothing: the first session's. */
+    sessionStart(step: number) {
+      if (step > highest) return;
+      plan.run.push({ ...where(), step });
       lower(step);
-    } else if (back) {
-      const list = plan.byTag.get(tag) ?? [];
-      plan.byTag.set(tag, list);
-      list.push({ index, step, file, offset, tag });
-    }
-    last.set(tag, step);
-    if (step > highest) highest = step;
+    },
   };
-  const sink: SummarySink = { scalar: point, histogram: point, skipped() {} };
+}
+
+/** How far a file's records were read whole, their CRCs checked. */
+export interface CheckedFile {
+  file: string;
+  /** End of the last good record: planPurges reads no further. */
+  limit: number;
+}
+
+/**
+ * The purge plan of a stream that the step check saw go back: its files read
+ * again up to where the first read found them whole (no CRC: that read
+ * checked them), decoded as that read decoded them, so the points counted
+ * here are the points it kept. Only such a stream pays this second read; most
+ * never go back. A malformed event ends the plan: the restarts before it stand.
+ *
+ * @example const plan = await planPurges(checked, 'run', idOf, (id) => tags[id]);
+ */
+export async function planPurges(
+  files: readonly CheckedFile[],
+  scope: 'run' | 'tag',
+  idOf: (tag: string) => number,
+  tagName: (id: number) => string,
+): Promise<PurgePlan> {
+  let index = 0; // of the record, across the files
+  let point = 0; // of the stream's points
+  let first = 0; // the first point of the record being read
+  let file = '';
+  let offset = 0;
+  const planner = createPurgePlanner(scope, tagName, () => ({ index, point: first, file, offset }));
+  const value = (step: number, tag: string) => {
+    planner.point(step, idOf(tag));
+    point++;
+  };
+  const sink: SummarySink = { scalar: value, histogram: value, skipped() {} };
   const r = new ProtoReader();
-  const scalars = createSimpleScalars();
+  const scalars = createSimpleScalars(idOf);
   const plugins = new Map<string, string>();
   try {
-    for (const checked of check.files) {
+    for (const checked of files) {
       file = checked.file;
       for await (const records of readTfRecords(file, { verify: false, limit: checked.limit })) {
         r.reset(records.buf, 0, 0);
@@ -166,34 +136,69 @@ export async function planPurges(check: StreamCheck, scope: 'run' | 'tag'): Prom
           const start = records.starts[i]!;
           const end = records.ends[i]!;
           offset = records.offsets[i]!;
-          if (scalars.decode(start, end, sink)) continue;
+          first = point;
+          const step = scalars.decode(start, end);
+          if (step >= 0) {
+            value(step, scalars.tag);
+            continue;
+          }
           r.pos = start;
           r.end = end;
           if (decodeEvent(r, plugins, sink)) continue;
           const session = readSessionStart(r, start, end);
-          // A START with nothing logged at or after its step drops nothing: the first session's.
-          if (session >= 0 && session <= highest) {
-            plan.run.push({ index, step: session, file, offset });
-            lower(session);
-          }
+          if (session >= 0) planner.sessionStart(session);
         }
       }
     }
   } catch {
-    // A malformed event: the main pass stops there with the error; the restarts before it stand.
+    // A malformed event: the decoding stops there with the error; the restarts before it stand.
   }
-  return plan;
+  return planner.plan;
 }
 
 /**
- * The step of record i: of an Event holding a summary, or -2 - step for a
- * SessionLog.START, else -1. The layout writers give a summary (wall_time,
- * step, summary) is read without the field loop.
+ * Whether a stream's steps ever go back: a summary's step below the one
+ * before it, or a session START at or below it. Fed every record's step as
+ * recordStep reads it; a stream that never goes back needs no purge.
+ *
+ * @example const check = createStepCheck(); check.record(recordStep(...)); check.goesBack
  */
-function eventStep(r: ProtoReader, records: RecordBatch, i: number): number {
-  const b = records.buf;
-  const start = records.starts[i]!;
-  const end = records.ends[i]!;
+export function createStepCheck() {
+  let previous = -1;
+  return {
+    goesBack: false,
+    /** A record's step as recordStep gives it. */
+    record(step: number) {
+      if (this.goesBack) return;
+      if (step >= 0) {
+        if (step < previous) this.goesBack = true;
+        previous = step;
+      } else if (step <= -2 && -2 - step <= previous) this.goesBack = true;
+    },
+  };
+}
+
+/**
+ * The step of the record `b[start, end)`: of an Event holding a summary, or
+ * -2 - step for a SessionLog.START, else -1 (malformed ones too: the decoder
+ * names them). The layout writers give a summary (wall_time, step, summary)
+ * is read without the field loop.
+ *
+ * @example recordStep(reader, buf, start, end) // 1200
+ */
+export function recordStep(r: ProtoReader, b: Buffer, start: number, end: number): number {
+  // A step of 1-3 bytes right before the summary, in a record longer than 13 bytes.
+  const at = start + 9;
+  if (b[start] === 0x09 && b[at] === 0x10 && at + 4 < end) {
+    const s0 = b[at + 1]!;
+    if (s0 < 0x80 && b[at + 2] === 0x2a) return s0;
+    const s1 = b[at + 2]!;
+    if (s0 >= 0x80 && s1 < 0x80 && b[at + 3] === 0x2a) return (s0 & 0x7f) | (s1 << 7);
+    const s2 = b[at + 3]!;
+    if (s0 >= 0x80 && s1 >= 0x80 && s2 < 0x80 && b[at + 4] === 0x2a)
+      return (s0 & 0x7f) | ((s1 & 0x7f) << 7) | (s2 << 14);
+  }
+  // Longer steps, the same layout.
   let p = start + 10;
   if (p + 8 <= end && b[start] === 0x09 && b[p - 1] === 0x10) {
     let step = 0;
@@ -224,6 +229,6 @@ function eventStep(r: ProtoReader, records: RecordBatch, i: number): number {
     const started = readSessionStart(r, start, end);
     return started >= 0 ? -2 - started : -1;
   } catch {
-    return -1; // malformed: the main pass names it
+    return -1;
   }
 }

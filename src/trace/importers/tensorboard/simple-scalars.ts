@@ -1,5 +1,3 @@
-import type { SummarySink } from './summary.js';
-
 /**
  * The bytes after the step of a simple-scalar record of one tag: summary (0x2a) { value (0x0a)
  * { tag (0x0a), simple_value (0x15) } } up to the float. They are the same at every step, so one
@@ -11,6 +9,8 @@ interface Layout {
   tail: Uint8Array;
   length: number;
   tag: string;
+  /** The tag's id, as the caller numbers tags. */
+  id: number;
   /** The layout read after this one last time: writers log their tags in the same order every step. */
   next: Layout | undefined;
 }
@@ -19,15 +19,16 @@ interface Layout {
  * Reads the shape nearly every record of a large event file has: wall_time
  * (field 1), step (2), and a summary (5) of one value holding a tag (1) and a
  * simple_value (2), each length a single byte. Any other shape, or bytes that
- * do not end exactly at the record's end, return false and are left to the
+ * do not end exactly at the record's end, return -1 and are left to the
  * general decoder (decodeEvent, which reads the same fields the same way and
  * throws on malformed input). Each tag's layout is learned once; after that a
  * record is its step and one compare with the layout that followed the last
- * one (no string decoded, no map looked up).
+ * one (no string decoded, no map looked up). The value read is left in the
+ * reader's fields, not passed to a sink: no call per record.
  *
- * @example const scalars = createSimpleScalars(); scalars.use(buf); if (!scalars.decode(start, end, sink)) decodeEvent(...);
+ * @example const s = createSimpleScalars(idOf); s.use(buf); const step = s.decode(start, end); if (step >= 0) use(step, s.id, s.value);
  */
-export function createSimpleScalars() {
+export function createSimpleScalars(idOf: (tag: string) => number = () => 0) {
   let b: Buffer = Buffer.alloc(0);
   let view = new DataView(b.buffer, b.byteOffset, b.byteLength);
   const layouts = new Map<string, Layout>();
@@ -48,11 +49,13 @@ export function createSimpleScalars() {
       const n = bytes.length >> 2;
       const words = new Int32Array(n);
       for (let i = 0; i < n; i++) words[i] = bytes.readInt32LE(i * 4);
+      const tag = b.toString('utf8', p + 6, tagEnd);
       layout = {
         words,
         tail: bytes.subarray(n * 4),
         length: bytes.length,
-        tag: b.toString('utf8', p + 6, tagEnd),
+        tag,
+        id: idOf(tag),
         next: undefined,
       };
       // Tags are few; a file of endless distinct ones is read right, only without the cache.
@@ -61,17 +64,21 @@ export function createSimpleScalars() {
     return layout;
   };
 
-  return {
+  const scalars = {
+    /** The tag, its id and the value of the record decode last read. */
+    tag: '',
+    id: 0,
+    value: 0,
     /** The buffer the next records are in. */
     use(buf: Buffer) {
       if (buf === b) return;
       b = buf;
       view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     },
-    /** Reads the record `[start, end)` into the sink if it is a simple scalar; false if not (nothing read). */
-    decode(start: number, end: number, sink: Pick<SummarySink, 'scalar'>): boolean {
+    /** Reads the record `[start, end)` if it is a simple scalar and returns its step; -1 if not (nothing read). */
+    decode(start: number, end: number): number {
       let p = start + 10;
-      if (p + 12 > end || b[start] !== 0x09 || b[p - 1] !== 0x10) return false;
+      if (p + 12 > end || b[start] !== 0x09 || b[p - 1] !== 0x10) return -1;
       let byte = b[p++]!;
       let step = byte;
       if (byte >= 0x80) {
@@ -79,7 +86,7 @@ export function createSimpleScalars() {
         step = byte & 0x7f;
         let shift = 128;
         for (let i = 1; ; i++) {
-          if (i === 7) return false;
+          if (i === 7) return -1;
           byte = b[p++]!;
           step += (byte & 0x7f) * shift;
           if (byte < 0x80) break;
@@ -89,14 +96,17 @@ export function createSimpleScalars() {
       let layout = last?.next;
       if (layout === undefined || !matches(layout, p, end)) {
         layout = learn(p, end);
-        if (layout === undefined) return false;
+        if (layout === undefined) return -1;
         if (last !== undefined) last.next = layout;
       }
       last = layout;
-      sink.scalar(step, layout.tag, view.getFloat32(end - 4, true));
-      return true;
+      scalars.tag = layout.tag;
+      scalars.id = layout.id;
+      scalars.value = view.getFloat32(end - 4, true);
+      return step;
     },
   };
+  return scalars;
 
   function matches(layout: Layout, p: number, end: number): boolean {
     if (end - p !== layout.length + 4) return false;
