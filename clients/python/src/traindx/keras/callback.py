@@ -8,6 +8,7 @@ from typing import Any, Optional
 import keras
 import numpy as np
 
+from ..encode import round6
 from ..run import Run, end_status_of
 from .data_facts import as_array, class_indices, describe_data, one_hot
 from .layer_stats import KerasLayerStats
@@ -82,14 +83,22 @@ class TraindxCallback(keras.callbacks.Callback):
         self.run.current_epoch = epoch
         self._epoch_started = time.perf_counter()
         self._learning_rate = learning_rate_of(self.model.optimizer)
+        if self._stats is not None:
+            self._stats.new_epoch()  # a callback may have set the rate between epochs: read again
 
     def on_train_batch_begin(self, batch: int, logs: Optional[dict[str, Any]] = None) -> None:
         if self._step % self.every == 0:
             # The learning rate is a device variable: read on sampled steps (and each epoch's
             # first), carried between them, as a read per batch measured a tenth of a small step.
-            self._learning_rate = learning_rate_of(self.model.optimizer)
+            # On the TensorFlow backend the call that copies the kernels for the batch's update
+            # reads it: at the batch's start, or with every=1 at the end of the previous batch's
+            # call, after its update (a schedule's rate at this batch's iteration; within an
+            # epoch, so a rate a callback sets between epochs is read again).
+            rate = None
             if self._stats is not None:
                 self._before = self._stats.begin_sampled()
+                rate = self._stats.rate
+            self._learning_rate = round6(rate) if rate is not None else learning_rate_of(self.model.optimizer)
 
     def on_train_batch_end(self, batch: int, logs: Optional[dict[str, Any]] = None) -> None:
         logs = dict(logs or {})
@@ -99,7 +108,8 @@ class TraindxCallback(keras.callbacks.Callback):
             # Weight histograms every tenth sampled batch and at most every 100 (a pass per
             # kernel, sixty numbers a layer), as the PyTorch watcher writes them.
             histograms = self._step % max(self.every * 10, 100) == 0
-            layers = self._stats.measure_sampled(self._before, self._probe, histograms)
+            keep = (self._step + 1) % self.every == 0  # every=1: the next batch is sampled too
+            layers = self._stats.measure_sampled(self._before, self._probe, histograms, keep)
             self._before = None
         self.run.log(
             self._step,
@@ -167,7 +177,8 @@ class TraindxCallback(keras.callbacks.Callback):
         if isinstance(epochs, int):
             run.describe(epochs=epochs)
         if x is not None:
-            self._probe = x[: batch_size or 32]
+            rows = self._stats.probe_rows(batch_size or 32) if self._stats is not None else 32
+            self._probe = x[:rows]
 
     def _evaluate(self) -> None:
         """The eval event of a classifier on its validation data: confusion, per-class scores."""

@@ -2,10 +2,11 @@
 
 `fit` does not hand its gradients to callbacks (the TypeScript monitor's fit callback has the
 same limit), so Keras traces carry weights, updates and activations, not gradients. Activations
-come from one inference forward pass of a fixed probe batch (`training=False`: no dropout draws,
-BatchNormalization statistics untouched). On the TensorFlow backend everything is reduced on the
-device in one compiled call (`tf_stats.py`); other backends, and any step whose numbers come out
-non-finite (to count the NaNs exactly), take the numpy path here.
+come from one inference forward pass of a fixed probe (`training=False`: no dropout draws,
+BatchNormalization statistics untouched): the first rows of the data, as many as `probe_rows`
+allows. On the TensorFlow backend everything is reduced on the device in one compiled call
+(`tf_stats.py`); other backends, and any step whose numbers come out non-finite (to count the
+NaNs exactly), take the numpy path here.
 """
 
 from __future__ import annotations
@@ -20,6 +21,15 @@ from ..encode import round6
 from .model_facts import BIAS, MOVING, activation_of
 from .tf_stats import SATURATION as _SATURATION
 from .tf_stats import LayerNumbers, TensorflowStats
+
+# The probe: at most this many examples, fewer when the layers' outputs for them would hold more
+# than PROBE_VALUES values, but never fewer than PROBE_MIN_ROWS. Its forward pass is most of a
+# sampled batch's cost: the first batch of 128 (an MLP's) cost a third of a training step, and
+# 32 images a quarter of a small CNN's, where 8 images (8x32x32 positions per channel for the
+# dead fraction) cost a twelfth.
+PROBE_MAX_ROWS = 32
+PROBE_MIN_ROWS = 8
+PROBE_VALUES = 1 << 19
 
 
 class KerasLayerStats:
@@ -44,24 +54,51 @@ class KerasLayerStats:
         self.fast: Optional[TensorflowStats] = None
         if keras.backend.backend() == "tensorflow":
             try:
-                self.fast = TensorflowStats(self.variables, self.families, len(self.layers), self.probe_model)
+                self.fast = TensorflowStats(
+                    self.variables,
+                    self.families,
+                    len(self.layers),
+                    self.probe_model,
+                    _rate_reader(getattr(model, "optimizer", None)),
+                )
             except Exception:  # an odd model keeps the numpy path
                 self.fast = None
 
+    def probe_rows(self, batch_size: int) -> int:
+        """How many of the data's first examples the probe holds (see PROBE_VALUES)."""
+        per_row = 0.0
+        if self.probe_model is not None:
+            for out in self.probe_model.outputs:
+                per_row += float(np.prod([d or 1 for d in out.shape[1:]]))
+        rows = int(PROBE_VALUES // per_row) if per_row else PROBE_MAX_ROWS
+        return max(1, min(batch_size, PROBE_MAX_ROWS, max(PROBE_MIN_ROWS, rows)))
+
+    @property
+    def rate(self) -> Optional[float]:
+        """The learning rate of the sampled batch `begin_sampled` began, when the device call
+        that copied its kernels read it (None: read it yourself)."""
+        return self.fast.rate if self.fast is not None else None
+
+    def new_epoch(self) -> None:
+        if self.fast is not None:
+            self.fast.forget_snapshot()
+
     def begin_sampled(self) -> Optional[list[np.ndarray]]:
-        """At a sampled batch's start: the kernels before the update (on the device when it can)."""
+        """At a sampled batch's start: the kernels before the update (on the device when it can,
+        where the previous batch's `measure_sampled(keep=True)` may have copied them already)."""
         if self.fast is not None:
             self.fast.snapshot()
             return None
         return self.read_weights()
 
     def measure_sampled(
-        self, before: Optional[list[np.ndarray]], probe: Any, histograms: bool = False
+        self, before: Optional[list[np.ndarray]], probe: Any, histograms: bool = False, keep: bool = False
     ) -> dict[str, Any]:
         """At a sampled batch's end: every layer's statistics (with `histograms`, the kernels'
-        weight histograms too, on the TensorFlow backend)."""
+        weight histograms too, on the TensorFlow backend). `keep`: the next batch is sampled too,
+        so the kernels are copied for its update in the same call."""
         if self.fast is not None:
-            numbers = self.fast.measure(probe, histograms)
+            numbers = self.fast.measure(probe, histograms, keep)
             if all(_finite(n) for n in numbers):
                 layers: dict[str, Any] = {}
                 for layer, n in zip(self.layers, numbers):
@@ -138,6 +175,20 @@ class KerasLayerStats:
         out: dict[str, Any] = {k: round6(v) for k, v in s.items()}
         out["nanCount"] = non_finite
         return out
+
+
+def _rate_reader(optimizer: Any) -> Optional[Any]:
+    """A traceable read of the optimizer's current learning rate, for a rate that is a variable
+    or a schedule of the iteration count (traced, they read the live value); None for a plain
+    callable, which tracing would freeze to its first value."""
+    if optimizer is None:
+        return None
+    import keras
+
+    lr = getattr(optimizer, "_learning_rate", None)
+    if isinstance(lr, (keras.Variable, keras.optimizers.schedules.LearningRateSchedule)):
+        return lambda: optimizer.learning_rate
+    return None
 
 
 def _finite(n: LayerNumbers) -> bool:
