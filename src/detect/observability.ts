@@ -6,7 +6,10 @@ import type { Signal } from './detector.js';
  * only when the run carried what would have shown it. Symptoms of user
  * seeds that are not listed here are never counted as absent.
  */
-const REVEALED_BY: Record<string, { signals: Signal[]; when: 'start' | 'end'; given?: string }> = {
+const REVEALED_BY: Record<
+  string,
+  { signals: Signal[]; when: 'start' | 'end'; given?: string; unless?: string }
+> = {
   // Dynamic: judged only once the run has ended (a live run may still show them).
   loss_nan: { signals: ['loss', 'epoch.train.loss'], when: 'end' },
   loss_divergence: { signals: ['loss', 'epoch.train.loss'], when: 'end' },
@@ -17,7 +20,13 @@ const REVEALED_BY: Record<string, { signals: Signal[]; when: 'start' | 'end'; gi
   vanishing_gradients: { signals: ['layers.gradNorm'], when: 'end' },
   dead_units: { signals: ['layers.deadFraction', 'layers.zeroGradFraction'], when: 'end' },
   saturated_activations: { signals: ['layers.saturatedFraction'], when: 'end' },
-  unchanged_weights: { signals: ['layers.weightNorm', 'layers.updateRatio'], when: 'end' },
+  // Judged on trainable layers only (weights.ts): beside layers declared frozen, whose weights
+  // nothing watches, its absence says nothing about them.
+  unchanged_weights: {
+    signals: ['layers.weightNorm', 'layers.updateRatio'],
+    when: 'end',
+    unless: 'frozen_layers',
+  },
   exploding_weights: { signals: ['layers.weightNorm'], when: 'end' },
   non_finite_tensors: { signals: ['layers.nanCount', 'layers.gradNorm', 'layers.weightNorm'], when: 'end' },
   accuracy_at_chance: {
@@ -65,6 +74,7 @@ export function observableSymptoms(
     .filter(
       ([, r]) =>
         (r.given === undefined || shown.has(r.given)) &&
+        (r.unless === undefined || !shown.has(r.unless)) &&
         (r.when === 'start' || (ended && !terminal)) &&
         r.signals.some((s) => seen.has(s)),
     )

@@ -42,8 +42,10 @@ const findings = async (spec: RunSpec | RunEvent) =>
 const ids = (occ: SymptomOccurrence[]) => occ.map((o) => o.symptomId).sort();
 
 describe('the config family on healthy configurations', () => {
-  it.each(Object.entries(healthyConfigs()))('reports nothing for %s', async (_, run) => {
-    expect(await findings(run)).toEqual([]);
+  it.each(Object.entries(healthyConfigs()))('reports nothing for %s', async (name, run) => {
+    // A frozen backbone is the plan under the fine-tuning profile (under the default one it is advice: see frozen_layers).
+    const profile = name.startsWith('fine-tuning') ? 'fine-tuning' : 'default';
+    expect(configOf(await detect([run], profile))).toEqual([]);
   });
 
   it('reports every finding once, at step 0', async () => {
@@ -404,6 +406,22 @@ describe('architecture findings', () => {
     expect(ofSymptom(none, 'frozen_layers')[0]?.evidence[0]).toBe(
       'model.trainableParams is 0 of 9000 params',
     );
+  });
+
+  it('frozen_layers is advice for a frozen body holding most weights under a trainable head, outside the fine-tuning profile', async () => {
+    const bodyFrozen = kerasMlp(10, [64, 64]).map((l, i) => (i < 2 ? { ...l, trainable: false } : l));
+    const [o] = ofSymptom(await findings({ layers: bodyFrozen }), 'frozen_layers');
+    expect(o).toMatchObject({ severity: 'info' });
+    expect(o!.layer).toBeUndefined();
+    expect(o!.evidence[0]).toMatch(
+      /^2 of 3 weighted layers have trainable: false .*% of the weighted params/,
+    );
+    expect(
+      ofSymptom(await detect([runEvent({ layers: bodyFrozen })], 'fine-tuning'), 'frozen_layers'),
+    ).toEqual([]);
+    // A frozen first layer holding a small share of the weights is not the setup it speaks of.
+    const stemFrozen = kerasMlp(10, [8, 256]).map((l, i) => (i === 0 ? { ...l, trainable: false } : l));
+    expect(ofSymptom(await findings({ layers: stemFrozen }), 'frozen_layers')).toEqual([]);
   });
 });
 

@@ -6,6 +6,7 @@ export interface ArchitectureThresholds {
   saturatingMinLayers: number;
   normMinWeightedLayers: number;
   plainMinWeightedLayers: number;
+  frozenShareMax: number;
 }
 
 const SATURATING = new Set(['sigmoid', 'tanh', 'hardsigmoid', 'hardtanh']);
@@ -77,10 +78,15 @@ export function checkDeepPlain(input: ConfigInput<ArchitectureThresholds>): Find
 
 /**
  * frozen_layers: the output layer or every weighted layer is non-trainable,
- * or the model has parameters but none trainable. Freezing a backbone under
- * a trainable head (fine-tuning) is not reported.
+ * or the model has parameters but none trainable. A frozen body under a
+ * trainable head is the fine-tuning setup, right when the body was
+ * pretrained and a model that learns nothing but its head when it was not;
+ * the run event cannot tell which, so where frozen layers hold more than
+ * `frozenShareMax` of the weighted parameters it is advice (`info`), which
+ * the reasoner weighs in full only when the run fails to learn. The
+ * fine-tuning profile, where freezing is the plan, never reports it.
  */
-export function checkFrozen(input: ConfigInput<unknown>): Finding[] {
+export function checkFrozen(input: ConfigInput<ArchitectureThresholds>): Finding[] {
   const { run, model } = input;
   const out = model.output;
   const { params, trainableParams } = run.model ?? {};
@@ -96,7 +102,7 @@ export function checkFrozen(input: ConfigInput<unknown>): Finding[] {
   } else if (out && !out.trainable) {
     evidence.push(`the output layer ${out.name} has trainable: false`);
   }
-  if (evidence.length === 0) return [];
+  if (evidence.length === 0) return frozenBody(model, input.t.frozenShareMax);
   const all = evidence.length > 1 || frozen.length === model.weighted.length || trainableParams === 0;
   return [
     {
@@ -105,6 +111,28 @@ export function checkFrozen(input: ConfigInput<unknown>): Finding[] {
       severity: all ? 'critical' : 'warning',
       confidence: 0.9,
       evidence,
+    },
+  ];
+}
+
+/** The advice for a frozen body under a trainable head, or nothing (see checkFrozen). */
+function frozenBody(model: ConfigInput<unknown>['model'], shareMax: number): Finding[] {
+  const frozen = model.weighted.filter((l) => !l.trainable);
+  const params = (layers: typeof frozen) => layers.reduce((sum, l) => sum + (l.params ?? 0), 0);
+  const total = params(model.weighted);
+  if (frozen.length === 0 || total === 0) return [];
+  const share = params(frozen) / total;
+  if (share <= shareMax) return [];
+  return [
+    {
+      symptomId: 'frozen_layers',
+      severity: 'info',
+      confidence: 0.6,
+      evidence: [
+        `${frozen.length} of ${model.weighted.length} weighted layers have trainable: false (${nameList(frozen.map((l) => l.name))}), ` +
+          `${(share * 100).toFixed(0)}% of the weighted params, under a trainable head; bound ${(shareMax * 100).toFixed(0)}%: ` +
+          'right for a pretrained body, while a body trained from scratch stays as initialised',
+      ],
     },
   ];
 }

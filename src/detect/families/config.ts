@@ -29,6 +29,7 @@ const Thresholds = z.object({
   saturatingMinLayers: z.number().int().min(1).default(4),
   normMinWeightedLayers: z.number().int().min(1).default(8),
   plainMinWeightedLayers: z.number().int().min(1).default(20),
+  frozenShareMax: z.number().min(0).max(1).default(0.5),
   sgdLrMin: z.number().positive().default(1e-6),
   sgdLrMax: z.number().positive().default(1),
   adaptiveLrMin: z.number().positive().default(1e-6),
