@@ -325,7 +325,7 @@ function resolveTarget(name: string, field: TraceField | undefined): Target {
   const target = (kind: Target['kind'], key = '', range: Target['range'] = 'any'): Target => ({
     name,
     kind,
-    key,
+    key: internalized(key),
     range,
     next: undefined,
   });
@@ -337,6 +337,15 @@ function resolveTarget(name: string, field: TraceField | undefined): Target {
   if (scope === 'metrics' || scope === 'train' || scope === 'val' || scope === 'layers')
     return target(scope, key);
   return target('field', field, rangeOf(field));
+}
+
+/**
+ * The same string as a property key V8 has interned: a key cut from the field's name (`slice`) is
+ * not, and `obj[key] = v` with such a key looks it up in the string table at every store (flush
+ * stores one per value).
+ */
+function internalized(key: string): string {
+  return Object.keys({ [key]: 0 })[0]!;
 }
 
 function rangeOf(field: string): Target['range'] {

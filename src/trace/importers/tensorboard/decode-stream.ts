@@ -3,14 +3,12 @@ import { ProtoReader } from '../protobuf.js';
 import { PointColumns } from './point-columns.js';
 import { type CheckedFile, createStepCheck, type PurgePlan, planPurges, recordStep } from './purge-plan.js';
 import { createSimpleScalars } from './simple-scalars.js';
-import { decodeEvent, type Histogram, type SummarySink } from './summary.js';
+import { decodeEvent, type SummarySink } from './summary.js';
 import { type RecordBatch, readTfRecords } from './tfrecord.js';
 
 /** A stream's event files read once: their points as numbers, and what the caller needs to hand them on. */
 export interface DecodedStream {
   points: PointColumns;
-  /** The histograms, by the value of their points. */
-  histograms: (Histogram | undefined)[];
   /** Tag names by id. */
   tags: string[];
   /** The point count at the end of each whole read of the files: where the caller hands on what it built. */
@@ -29,7 +27,7 @@ export interface DecodedStream {
  * Reads a stream's event files (in name order, as TensorBoard reads them:
  * one logical stream) once: checks both CRCs of every record and, while the
  * record is still in the cache from its CRC, decodes it into compact columns
- * (step, tag id, value) and checks whether the steps go back. Nothing is
+ * (point-columns.ts) and checks whether the steps go back. Nothing is
  * handed on yet: a restart late in the files can drop points logged early.
  * Only a stream that goes back is read again, to plan its purge
  * (planPurges). Decoding stops at a malformed Event; the steps of the records
@@ -68,7 +66,6 @@ export async function decodeStream(files: readonly string[], scope: 'run' | 'tag
  */
 function createDecoder() {
   const points = new PointColumns();
-  const histograms: Histogram[] = [];
   const tags: string[] = [];
   const ids = new Map<string, number>();
   // The tag that followed each tag last time: writers log their tags in the same order every step, so
@@ -99,7 +96,6 @@ function createDecoder() {
   const seen = new Set<string>();
   const out: DecodedStream = {
     points,
-    histograms,
     tags,
     reads: [],
     skipped: [],
@@ -109,12 +105,10 @@ function createDecoder() {
   };
   const sink: SummarySink = {
     scalar(step, tag, value) {
-      const id = idOf(tag);
-      points.push(step, 2 * id, value);
+      points.scalar(step, idOf(tag), value);
     },
     histogram(step, tag, histogram) {
-      const id = idOf(tag);
-      points.push(step, 2 * id + 1, histograms.push(histogram) - 1);
+      points.histogram(step, idOf(tag), histogram);
     },
     skipped(tag, kind) {
       const key = `${kind}\n${tag}`;
@@ -143,7 +137,7 @@ function createDecoder() {
         }
         const step = scalars.decode(start, end);
         if (step >= 0) {
-          points.push(step, 2 * scalars.id, scalars.value);
+          points.scalar(step, scalars.id, scalars.value);
           check.record(step);
           continue;
         }

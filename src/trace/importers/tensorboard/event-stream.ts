@@ -1,5 +1,4 @@
 import { type DecodedStream, decodeStream } from './decode-stream.js';
-import { PointColumns } from './point-columns.js';
 import type { Restart } from './purge-plan.js';
 import type { Histogram } from './summary.js';
 /** One logged value: a scalar or a histogram of a tag at a step. */
@@ -96,7 +95,7 @@ function createHandOn(
   report: StreamReport,
   rename: ((tag: string) => string) | undefined,
 ) {
-  const { points, histograms, plan, skipped } = stream;
+  const { plan, skipped } = stream;
   const names = rename ? stream.tags.map(rename) : stream.tags;
   const purging = plan.run.length > 0 || plan.byTag.size > 0;
   const runBound = createBound(plan.run);
@@ -112,6 +111,7 @@ function createHandOn(
     report.purgedSteps[1] = Math.max(report.purgedSteps[1], step);
     return false;
   };
+  const point = stream.points.reader();
   let noted = 0;
   return (from: number, to: number, read: number) => {
     for (; noted < skipped.length && skipped[noted]!.read === read; noted++) {
@@ -119,25 +119,11 @@ function createHandOn(
       const tags = report.skipped.get(kind) ?? new Set<string>();
       report.skipped.set(kind, tags.add(tag));
     }
-    for (let p = from; p < to; ) {
-      const chunk = PointColumns.chunk(p);
-      const steps = points.steps[chunk]!;
-      const codes = points.codes[chunk]!;
-      const values = points.values[chunk]!;
-      const base = chunk * PointColumns.SIZE;
-      const stop = Math.min(to, base + PointColumns.SIZE);
-      for (; p < stop; p++) {
-        const i = p - base;
-        const step = steps[i]!;
-        const code = codes[i]!;
-        if (purging && !kept(step, code >> 1, p)) continue;
-        if ((code & 1) === 0) out.scalar(step, names[code >> 1]!, values[i]!);
-        else {
-          const h = values[i]!;
-          out.histogram(step, names[code >> 1]!, histograms[h] as Histogram);
-          histograms[h] = undefined; // handed on: the builder keeps what it needs of it
-        }
-      }
+    for (let p = from; p < to; p++) {
+      const histogram = point.next();
+      if (purging && !kept(point.step, point.id, p)) continue;
+      if (histogram === 0) out.scalar(point.step, names[point.id]!, point.value);
+      else out.histogram(point.step, names[point.id]!, point.histogram!);
     }
   };
 }

@@ -1,49 +1,114 @@
-// 64 Ki points per chunk: 1.25 MB, few enough chunks for a file of millions of points, and a
+import type { Histogram } from './summary.js';
+
+// 64 Ki points per chunk: 512 KB, few enough chunks for a file of millions of points, and a
 // stream of a few points costs little.
 const SHIFT = 16;
 const SIZE = 1 << SHIFT;
 const MASK = SIZE - 1;
+/** A point's code: its tag id × 4, + HISTOGRAM or WIDE. */
+const HISTOGRAM = 1;
+const WIDE = 2;
 
 /**
  * The points of a stream, decoded once and kept as numbers until the purge
- * plan is known: 20 bytes a point (step, tag code, value) in chunks that are
- * never copied as they grow. A tag code is the tag's id × 2, + 1 for a
- * histogram, whose value is then its index in `histograms`.
+ * plan is known. Compact, because a large file holds millions of them and
+ * fresh memory is what they cost most: 8 bytes a point (tag code, value as a
+ * float32, which every simple_value is) in chunks never copied as they grow,
+ * and the steps as runs (a step's values come together). Values a float32
+ * would change, and histograms, go to side lists in point order.
  *
- * @example const c = new PointColumns(); c.push(100, 2 * tagId, 0.5); c.steps[0]![0] // 100
+ * @example const c = new PointColumns(); c.scalar(100, tagId, 0.5); c.read(...)
  */
 export class PointColumns {
   length = 0;
-  readonly steps: Float64Array[] = [];
-  readonly codes: Int32Array[] = [];
-  readonly values: Float64Array[] = [];
-  private step = new Float64Array(0);
-  private code = new Int32Array(0);
-  private value = new Float64Array(0);
+  private readonly codes: Uint32Array<ArrayBuffer>[] = [];
+  private readonly values: Float32Array<ArrayBuffer>[] = [];
+  /** Run r: the points from runStarts[r] up to the next run's start, all at step runSteps[r]. */
+  private readonly runStarts: number[] = [];
+  private readonly runSteps: number[] = [];
+  private readonly wide: number[] = [];
+  private readonly histograms: (Histogram | undefined)[] = [];
+  private code = new Uint32Array(0);
+  private value = new Float32Array(0);
+  private lastStep = -1;
 
-  push(step: number, code: number, value: number): void {
-    const at = this.length++ & MASK;
-    if (at === 0) this.grow();
-    this.step[at] = step;
-    this.code[at] = code;
-    this.value[at] = value;
+  /** A scalar of tag `id` at `step`. */
+  scalar(step: number, id: number, value: number): void {
+    const at = this.open(step);
+    const values = this.value;
+    values[at] = value;
+    // NaN stays NaN; anything else a float32 changes is kept whole.
+    if (values[at] === value || Number.isNaN(value)) this.code[at] = id << 2;
+    else {
+      this.code[at] = (id << 2) | WIDE;
+      this.wide.push(value);
+    }
   }
 
-  /** The chunk of point `p` and its place in it. */
-  static chunk(p: number): number {
-    return p >>> SHIFT;
+  histogram(step: number, id: number, histogram: Histogram): void {
+    const at = this.open(step);
+    this.code[at] = (id << 2) | HISTOGRAM;
+    this.histograms.push(histogram);
   }
-  static at(p: number): number {
-    return p & MASK;
-  }
-  static readonly SIZE = SIZE;
 
-  private grow() {
-    this.step = new Float64Array(SIZE);
-    this.code = new Int32Array(SIZE);
-    this.value = new Float64Array(SIZE);
-    this.steps.push(this.step);
-    this.codes.push(this.code);
-    this.values.push(this.value);
+  /**
+   * A reader of the points in order, from the first: `next()` moves to the
+   * next point and fills in its step, tag id and value or histogram (handed
+   * over once: the reader lets go of it).
+   */
+  reader() {
+    const { codes, values, runStarts, runSteps, wide, histograms } = this;
+    let p = -1;
+    let run = 0;
+    let nextRun = 0;
+    let wides = 0;
+    let histos = 0;
+    let code = new Uint32Array(0);
+    let value = new Float32Array(0);
+    const point = {
+      step: 0,
+      id: 0,
+      value: 0,
+      histogram: undefined as Histogram | undefined,
+      next() {
+        const at = ++p & MASK;
+        if (at === 0) {
+          code = codes[p >>> SHIFT]!;
+          value = values[p >>> SHIFT]!;
+        }
+        if (p === nextRun) {
+          point.step = runSteps[run++]!;
+          nextRun = run < runStarts.length ? runStarts[run]! : -1;
+        }
+        const c = code[at]!;
+        point.id = c >>> 2;
+        if ((c & 3) === 0) point.value = value[at]!;
+        else if (c & WIDE) point.value = wide[wides++]!;
+        else {
+          point.histogram = histograms[histos];
+          histograms[histos++] = undefined;
+        }
+        return c & HISTOGRAM;
+      },
+    };
+    return point;
+  }
+
+  /** The place of the next point in its chunk, a new run begun when its step differs. */
+  private open(step: number): number {
+    const at = this.length & MASK;
+    if (at === 0) {
+      this.code = new Uint32Array(SIZE);
+      this.value = new Float32Array(SIZE);
+      this.codes.push(this.code);
+      this.values.push(this.value);
+    }
+    if (step !== this.lastStep) {
+      this.runStarts.push(this.length);
+      this.runSteps.push(step);
+      this.lastStep = step;
+    }
+    this.length++;
+    return at;
   }
 }
