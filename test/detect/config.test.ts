@@ -419,6 +419,10 @@ describe('architecture findings', () => {
     expect(
       ofSymptom(await detect([runEvent({ layers: bodyFrozen })], 'fine-tuning'), 'frozen_layers'),
     ).toEqual([]);
+    // Weights loaded before the first step: the frozen body is the pretrained one it should be.
+    const loaded = runEvent({ layers: bodyFrozen });
+    const pretrained = { ...loaded, model: { ...loaded.model!, pretrained: true } };
+    expect(ofSymptom(await findings(pretrained), 'frozen_layers')).toEqual([]);
     // A frozen first layer holding a small share of the weights is not the setup it speaks of.
     const stemFrozen = kerasMlp(10, [8, 256]).map((l, i) => (i === 0 ? { ...l, trainable: false } : l));
     expect(ofSymptom(await findings({ layers: stemFrozen }), 'frozen_layers')).toEqual([]);

@@ -81,10 +81,11 @@ export function checkDeepPlain(input: ConfigInput<ArchitectureThresholds>): Find
  * or the model has parameters but none trainable. A frozen body under a
  * trainable head is the fine-tuning setup, right when the body was
  * pretrained and a model that learns nothing but its head when it was not;
- * the run event cannot tell which, so where frozen layers hold more than
- * `frozenShareMax` of the weighted parameters it is advice (`info`), which
- * the reasoner weighs in full only when the run fails to learn. The
- * fine-tuning profile, where freezing is the plan, never reports it.
+ * unless the run event says its weights were loaded (`model.pretrained`),
+ * where frozen layers hold more than `frozenShareMax` of the weighted
+ * parameters it is advice (`info`), which the reasoner weighs in full only
+ * when the run fails to learn. The fine-tuning profile, where freezing is
+ * the plan, never reports it.
  */
 export function checkFrozen(input: ConfigInput<ArchitectureThresholds>): Finding[] {
   const { run, model } = input;
@@ -102,7 +103,8 @@ export function checkFrozen(input: ConfigInput<ArchitectureThresholds>): Finding
   } else if (out && !out.trainable) {
     evidence.push(`the output layer ${out.name} has trainable: false`);
   }
-  if (evidence.length === 0) return frozenBody(model, input.t.frozenShareMax);
+  if (evidence.length === 0)
+    return run.model?.pretrained === true ? [] : frozenBody(model, input.t.frozenShareMax);
   const all = evidence.length > 1 || frozen.length === model.weighted.length || trainableParams === 0;
   return [
     {
