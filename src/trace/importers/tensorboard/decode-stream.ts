@@ -137,7 +137,7 @@ function createDecoder() {
         }
         const step = scalars.decode(start, end);
         if (step >= 0) {
-          points.scalar(step, scalars.id, scalars.value);
+          points.float32(step, scalars.id, scalars.value);
           check.record(step);
           continue;
         }

@@ -1,4 +1,5 @@
 import { type DecodedStream, decodeStream } from './decode-stream.js';
+import type { PointVisitor } from './point-columns.js';
 import type { Restart } from './purge-plan.js';
 import type { Histogram } from './summary.js';
 /** One logged value: a scalar or a histogram of a tag at a step. */
@@ -111,7 +112,20 @@ function createHandOn(
     report.purgedSteps[1] = Math.max(report.purgedSteps[1], step);
     return false;
   };
-  const point = stream.points.reader();
+  // The purge check only where there is something to purge: most streams never go back.
+  const visitor: PointVisitor = purging
+    ? {
+        scalar: (step, id, value, p) => {
+          if (kept(step, id, p)) out.scalar(step, names[id]!, value);
+        },
+        histogram: (step, id, histogram, p) => {
+          if (kept(step, id, p)) out.histogram(step, names[id]!, histogram);
+        },
+      }
+    : {
+        scalar: (step, id, value) => out.scalar(step, names[id]!, value),
+        histogram: (step, id, histogram) => out.histogram(step, names[id]!, histogram),
+      };
   let noted = 0;
   return (from: number, to: number, read: number) => {
     for (; noted < skipped.length && skipped[noted]!.read === read; noted++) {
@@ -119,12 +133,7 @@ function createHandOn(
       const tags = report.skipped.get(kind) ?? new Set<string>();
       report.skipped.set(kind, tags.add(tag));
     }
-    for (let p = from; p < to; p++) {
-      const histogram = point.next();
-      if (purging && !kept(point.step, point.id, p)) continue;
-      if (histogram === 0) out.scalar(point.step, names[point.id]!, point.value);
-      else out.histogram(point.step, names[point.id]!, point.histogram!);
-    }
+    stream.points.forEach(from, to, visitor);
   };
 }
 

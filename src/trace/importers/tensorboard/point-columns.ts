@@ -9,6 +9,12 @@ const MASK = SIZE - 1;
 const HISTOGRAM = 1;
 const WIDE = 2;
 
+/** What PointColumns.forEach hands each point to: its step, tag id, value and index. */
+export interface PointVisitor {
+  scalar(step: number, id: number, value: number, point: number): void;
+  histogram(step: number, id: number, histogram: Histogram, point: number): void;
+}
+
 /**
  * The points of a stream, decoded once and kept as numbers until the purge
  * plan is known. Compact, because a large file holds millions of them and
@@ -17,7 +23,7 @@ const WIDE = 2;
  * and the steps as runs (a step's values come together). Values a float32
  * would change, and histograms, go to side lists in point order.
  *
- * @example const c = new PointColumns(); c.scalar(100, tagId, 0.5); c.read(...)
+ * @example const c = new PointColumns(); c.scalar(100, tagId, 0.5); c.forEach(0, c.length, visitor);
  */
 export class PointColumns {
   length = 0;
@@ -51,48 +57,46 @@ export class PointColumns {
     this.histograms.push(histogram);
   }
 
+  /** A scalar a float32 holds exactly (every simple_value): no check. */
+  float32(step: number, id: number, value: number): void {
+    const at = this.open(step);
+    this.value[at] = value;
+    this.code[at] = id << 2;
+  }
+
   /**
-   * A reader of the points in order, from the first: `next()` moves to the
-   * next point and fills in its step, tag id and value or histogram (handed
-   * over once: the reader lets go of it).
+   * Hands the points `[from, to)` to `each` in order (`from` where the last
+   * call ended: the steps, side lists and histograms are read in order, and a
+   * histogram is let go once handed over).
    */
-  reader() {
+  forEach(from: number, to: number, each: PointVisitor): void {
     const { codes, values, runStarts, runSteps, wide, histograms } = this;
-    let p = -1;
-    let run = 0;
-    let nextRun = 0;
-    let wides = 0;
-    let histos = 0;
-    let code = new Uint32Array(0);
-    let value = new Float32Array(0);
-    const point = {
-      step: 0,
-      id: 0,
-      value: 0,
-      histogram: undefined as Histogram | undefined,
-      next() {
-        const at = ++p & MASK;
-        if (at === 0) {
-          code = codes[p >>> SHIFT]!;
-          value = values[p >>> SHIFT]!;
-        }
+    let { run, wides, histos } = this.cursor;
+    let step = run > 0 ? runSteps[run - 1]! : 0;
+    let nextRun = run < runStarts.length ? runStarts[run]! : -1;
+    for (let p = from; p < to; ) {
+      const code = codes[p >>> SHIFT]!;
+      const value = values[p >>> SHIFT]!;
+      const stop = Math.min(to, (p | MASK) + 1);
+      for (; p < stop; p++) {
         if (p === nextRun) {
-          point.step = runSteps[run++]!;
+          step = runSteps[run++]!;
           nextRun = run < runStarts.length ? runStarts[run]! : -1;
         }
-        const c = code[at]!;
-        point.id = c >>> 2;
-        if ((c & 3) === 0) point.value = value[at]!;
-        else if (c & WIDE) point.value = wide[wides++]!;
+        const c = code[p & MASK]!;
+        if ((c & 3) === 0) each.scalar(step, c >>> 2, value[p & MASK]!, p);
+        else if (c & WIDE) each.scalar(step, c >>> 2, wide[wides++]!, p);
         else {
-          point.histogram = histograms[histos];
+          const h = histograms[histos]!;
           histograms[histos++] = undefined;
+          each.histogram(step, c >>> 2, h, p);
         }
-        return c & HISTOGRAM;
-      },
-    };
-    return point;
+      }
+    }
+    this.cursor = { run, wides, histos };
   }
+
+  private cursor = { run: 0, wides: 0, histos: 0 };
 
   /** The place of the next point in its chunk, a new run begun when its step differs. */
   private open(step: number): number {
