@@ -17,44 +17,55 @@ ACTIVATION_TYPES = frozenset(ACTIVATIONS)
 _SATURATION = {"sigmoid": (0.5, 0.49), "tanh": (0.0, 0.99)}
 
 
-class OutputSummary(NamedTuple):
-    """A layer output's numbers on its device, 0-d tensors stacked later with the rest of the
-    step's: [sum, sum of squares] then, as they apply, the count of dead units, of saturated
-    values and of non-finite values."""
+# Slots per tapped layer in the step vector: sum, sum of squares, dead units, saturated values,
+# non-finite values.
+ACT_SLOTS = 5
 
-    values: list[torch.Tensor]
+
+class OutputShape(NamedTuple):
+    """What decoding a layer output's slots needs besides their values."""
+
     size: int
     units: int  # units judged for death (0: not a ReLU-family output)
     saturation: bool
     non_finite: bool
 
 
-def summarise_output(output: torch.Tensor, layer: TrackedLayer) -> OutputSummary:
-    """Plain reductions only (sum, dot, amax over axes): `var_mean` and elementwise temporaries
-    cost 10-30x more on CPU. Non-finite values get a pass of their own only when the sum of
-    squares shows some (read at once on CPU, where that costs no device sync); on CUDA the pass
-    always runs, one fused kernel beside the step."""
+def summarise_output(output: torch.Tensor, layer: TrackedLayer, slots: list[torch.Tensor]) -> OutputShape:
+    """Writes a layer output's numbers into its ACT_SLOTS slots on the device: [sum, sum of
+    squares] then, as they apply, the count of dead units, of saturated values and of non-finite
+    values. Plain reductions only (sum, dot, amax over axes): `var_mean` and elementwise
+    temporaries cost 10-30x more on CPU. Non-finite values get a pass of their own only when the
+    sum of squares shows some (read at once on CPU, where that costs no device sync); on CUDA
+    the pass always runs, one fused kernel beside the step. The output is detached first, so no
+    autograd graph is recorded and no `no_grad` context is needed (entering one per hook measured
+    a few microseconds, as much as a small layer's reductions)."""
     y = output.detach()
     if y.dtype != torch.float32 and y.dtype != torch.float64:
         y = y.float()
     flat = y.reshape(-1)
-    squares = torch.dot(flat, flat)
-    parts = [flat.sum(), squares]
+    direct = y.dtype == torch.float32 and y.device == slots[0].device
+    if direct:
+        torch.sum(flat, 0, out=slots[0])
+        torch.dot(flat, flat, out=slots[1])
+    else:
+        slots[0].copy_(flat.sum())
+        slots[1].copy_(torch.dot(flat, flat))
     units = 0
     if layer.family == "relu" and y.dim() >= 2:
         # A unit is dead when it is <= 0 for every example of the batch (and every position).
         axis = 1 if layer.channel_first and y.dim() >= 3 else y.dim() - 1
         top = y.amax(dim=tuple(d for d in range(y.dim()) if d != axis))
-        parts.append((top <= 0).sum())
+        slots[2].copy_((top <= 0).sum())
         units = top.numel()
     saturation = layer.family in _SATURATION
     if saturation:
         centre, limit = _SATURATION[layer.family]
-        parts.append(torch.count_nonzero((flat - centre).abs_() > limit))
-    non_finite = y.is_cuda or not math.isfinite(float(squares))
+        slots[3].copy_(torch.count_nonzero((flat - centre).abs_() > limit))
+    non_finite = y.is_cuda or not math.isfinite(float(slots[1]))
     if non_finite:
-        parts.append((~torch.isfinite(flat)).sum())
-    return OutputSummary(parts, flat.numel(), units, saturation, non_finite)
+        slots[4].copy_((~torch.isfinite(flat)).sum())
+    return OutputShape(flat.numel(), units, saturation, non_finite)
 
 
 def _first_tensor(output: Any) -> Optional[torch.Tensor]:
@@ -66,13 +77,17 @@ def _first_tensor(output: Any) -> Optional[torch.Tensor]:
 
 
 class ActivationTaps:
-    """Forward hooks on the tracked layers. Each keeps only the five numbers of the layer's last
-    output (no reference to the activation itself), so a validation pass in between costs
-    nothing but its own reductions and the training forward, which comes last, wins."""
+    """Forward hooks on the tracked layers. Each writes the five numbers of the layer's last
+    output into its slots of the step vector (no reference to the activation itself), so a
+    validation pass in between costs nothing but its own reductions and the training forward,
+    which comes last, overwrites them."""
 
-    def __init__(self, layers: list[TrackedLayer]) -> None:
+    def __init__(self, layers: list[TrackedLayer], slots: list[torch.Tensor], first: int) -> None:
+        """`slots`: the step vector's, ACT_SLOTS per layer from `first` on, in layer order."""
         self.layers = layers
-        self.captured: dict[int, OutputSummary] = {}
+        self.slots = slots
+        self.first = first
+        self.captured: dict[int, OutputShape] = {}
         self._handles: list[Any] = []
 
     @property
@@ -90,13 +105,13 @@ class ActivationTaps:
                 continue
             self._handles.append(layer.module.register_forward_hook(self._hook(index, layer)))
 
-    def take(self) -> dict[int, OutputSummary]:
+    def take(self) -> dict[int, OutputShape]:
         """What the hooks caught since the last take, leaving them attached (for the next sampled
         step right after: registering hooks anew each step costs more than the hooks)."""
         captured, self.captured = self.captured, {}
         return captured
 
-    def detach(self) -> dict[int, OutputSummary]:
+    def detach(self) -> dict[int, OutputShape]:
         for handle in self._handles:
             handle.remove()
         self._handles = []
@@ -104,10 +119,12 @@ class ActivationTaps:
         return captured
 
     def _hook(self, index: int, layer: TrackedLayer) -> Any:
+        at = self.first + index * ACT_SLOTS
+        slots = self.slots[at : at + ACT_SLOTS]
+
         def hook(module: nn.Module, inputs: Any, output: Any) -> None:
-            tensor = _first_tensor(output)
+            tensor = output if type(output) is torch.Tensor else _first_tensor(output)
             if tensor is not None and tensor.numel() > 0:
-                with torch.no_grad():
-                    self.captured[index] = summarise_output(tensor, layer)
+                self.captured[index] = summarise_output(tensor, layer, slots)
 
         return hook

@@ -1,5 +1,6 @@
-"""Per-layer weight, gradient, update and activation statistics of a sampled step: fused
-reductions on the device, one vector, decoded into the trace's LayerStats after one read."""
+"""Per-layer weight, gradient, update and activation statistics of a sampled step: reductions
+on the device written into one vector (step_vector.py), decoded into the trace's LayerStats
+after one read."""
 
 from __future__ import annotations
 
@@ -12,9 +13,9 @@ import torch
 
 from ..deferred import DeferredStats
 from ..encode import round6
-from . import fused
-from .activation_taps import OutputSummary
+from .activation_taps import ACT_SLOTS, OutputShape
 from .model_facts import TrackedLayer
+from .step_vector import F32, StepVector, fast, put_min_max, put_nonzero, put_norms, put_sum
 
 # Biases (and normalisation layers' shifts) are summarised apart from kernels, as the TS
 # monitor's layer-plan.ts does with `bias` and `beta`.
@@ -36,17 +37,41 @@ class GradReading:
     """The gradient part of a step, computed before the optimizer moves the weights."""
 
     owners: list[int]
-    squares: torch.Tensor  # squared L2 norm per gradient, one vector
-    detail: Optional[list[torch.Tensor]] = None  # sampled steps: max |g|, sums, non-zero counts
-    max_abs_width: int = 1
+    grads: list[torch.Tensor]
+    params: list[int]  # the position in the plan's parameters of each gradient
+    norms: Optional[torch.Tensor] = None  # L2 norm per gradient; sampled steps: set by `measure`
+    detailed: bool = False  # sampled step: max |g|, sums and non-zero counts are in the step vector
     counted: Optional[list[int]] = None  # which gradients' zeros are counted (ReLU-family layers)
-    grads: Optional[list[torch.Tensor]] = None
     kernels: Optional[list[bool]] = None  # sampled steps: which gradients are of kernels (not biases)
 
-    def total_norm(self) -> DeferredStats:
-        """L2 norm of the whole gradient: the per-tensor squares stay on the device, the root of
-        their sum is taken on the host at the flush (no op of its own per step)."""
-        return DeferredStats(self.squares, lambda v: math.sqrt(sum(v)))
+    def total_norm(self) -> torch.Tensor:
+        """L2 norm of the whole gradient, a 0-d tensor left on the device: the norm of the
+        per-tensor norms (one small op). A scalar, it is read back at the flush stacked with the
+        steps' losses in one op; a vector per step cost a reshape, a conversion and a share of
+        a concatenation each (measured 20 us per step of the flush's time on CPU)."""
+        with torch.no_grad():
+            return torch.linalg.vector_norm(self.norms)
+
+
+class _Layout:
+    """Where each statistic sits in the step vector (step_vector.py): per gradient (in the order
+    read), per kernel, per bias, and ACT_SLOTS per layer for its output."""
+
+    def __init__(self, n_params: int, n_kernels: int, n_biases: int, n_layers: int, width: int) -> None:
+        self.width = width  # values per max |x|: 2 on CPU (min and max), 1 on CUDA (the inf-norm)
+        at = 0
+
+        def take(n: int) -> int:
+            nonlocal at
+            at += n
+            return at - n
+
+        self.g_norm, self.g_max = take(n_params), take(n_params * width)
+        self.g_sum, self.g_nz = take(n_params), take(n_params)
+        self.w_norm, self.w_max, self.w_sum = take(n_kernels), take(n_kernels * width), take(n_kernels)
+        self.b_norm, self.b_sum, self.delta = take(n_biases), take(n_biases), take(n_kernels)
+        self.act = take(n_layers * ACT_SLOTS)
+        self.size = at
 
 
 class LayerStatsPlan:
@@ -65,6 +90,7 @@ class LayerStatsPlan:
         # Plain lists for the every-step path: one attribute read per parameter, nothing more.
         self._tensors = [p.tensor for p in self.params]
         self._owners = [p.owner for p in self.params]
+        self._numel = [p.tensor.numel() for p in self.params]
         self._weight_tensors = [p.tensor for p in self.weights]
         self._bias_tensors = [p.tensor for p in self.biases]
         # Zero gradients are counted for ReLU-family layers (the TS monitor's rule): a dead unit's
@@ -77,6 +103,26 @@ class LayerStatsPlan:
         }
         first = next((p.tensor for p in self.params), None)
         self.device = first.device if first is not None else torch.device("cpu")
+        # A model split over devices reduces tensor by tensor and copies each value over.
+        self.uniform = all(t.device == self.device for t in self._tensors)
+        # CUDA: the fused multi-tensor kernels (inf- and 0-norms in one launch per list); on CPU
+        # those allocate a temporary per value (5-20x slower) and plain reductions are used.
+        self.fused = self.device.type == "cuda" and self.uniform
+        self.layout = _Layout(
+            len(self.params), len(self.weights), len(self.biases), len(layers), 1 if self.fused else 2
+        )
+        self.vector = StepVector(self.layout.size, self.device)
+        # Per parameter: the dims of a direct float32 sum into a slot (None: sum, then copy).
+        self._dims = [tuple(range(t.dim())) if fast(t, self.device) else None for t in self._tensors]
+        self._kernel_dims = [self._dims[k] for k, p in enumerate(self.params) if not p.bias]
+        self._bias_dims = [self._dims[k] for k, p in enumerate(self.params) if p.bias]
+        # sign(g) for the non-zero counts is written here (CPU): the largest counted gradient.
+        counted_sizes = [n for p, n in zip(self.params, self._numel) if p.owner in self.zero_counted]
+        self._scratch = (
+            torch.empty(max(counted_sizes), dtype=F32, device=self.device)
+            if counted_sizes and not self.fused and self.uniform
+            else None
+        )
         self._buffers: list[torch.Tensor] = []
 
     def snapshot(self) -> list[torch.Tensor]:
@@ -96,30 +142,52 @@ class LayerStatsPlan:
 
     def read_grads(self, detailed: bool) -> Optional[GradReading]:
         """Gradient norms (every step: the global norm) and, on sampled steps, max |g|, non-zero
-        counts and sums. Nothing leaves the device."""
+        counts and sums, written into the step vector. Nothing leaves the device."""
         grads = [t.grad for t in self._tensors]
         owners = self._owners
-        params = self.params
         if any(g is None for g in grads):  # frozen or unused parameters
-            owners = [o for o, g in zip(owners, grads) if g is not None]
-            params = [p for p, g in zip(params, grads) if g is not None]
-            grads = [g for g in grads if g is not None]
-            if not grads:
+            present = [k for k, g in enumerate(grads) if g is not None]
+            if not present:
                 return None
+            owners = [owners[k] for k in present]
+            grads = [grads[k] for k in present]
+        else:
+            present = list(range(len(grads)))
+        reading = GradReading(owners, grads, present)  # type: ignore[arg-type]
         with torch.no_grad():
-            reading = GradReading(owners, fused.squares(grads)[0])  # type: ignore[arg-type]
-            if detailed:
-                counted = [k for k, o in enumerate(owners) if o in self.zero_counted]
-                reading.max_abs_width = fused.MaxAbs.width(grads)  # type: ignore[arg-type]
-                reading.detail = [
-                    *fused.MaxAbs.compute(grads),  # type: ignore[arg-type]
-                    *fused.sums(grads),  # type: ignore[arg-type]
-                    *fused.nonzero([grads[k] for k in counted]),  # type: ignore[misc]
-                ]
-                reading.counted = counted
-                reading.grads = grads  # type: ignore[assignment]
-                reading.kernels = [not p.bias for p in params]
+            if not detailed:
+                if self.uniform:
+                    reading.norms = torch.stack(torch._foreach_norm(grads, 2, dtype=F32))  # type: ignore[arg-type]
+                else:
+                    reading.norms = torch.stack(
+                        [torch.linalg.vector_norm(g, dtype=F32).to(self.device) for g in grads]  # type: ignore[arg-type]
+                    )
+                return reading
+            self._read_grad_detail(reading)
         return reading
+
+    def _read_grad_detail(self, reading: GradReading) -> None:
+        lay, vec, slots = self.layout, self.vector, self.vector.slots
+        grads, n = reading.grads, len(reading.grads)
+        put_norms(grads, vec.span(lay.g_norm, n), self.uniform)
+        if self.fused:
+            put_norms(grads, vec.span(lay.g_max, n), True, math.inf)
+        for k, (g, i) in enumerate(zip(grads, reading.params)):
+            dims = self._dims[i] if g.dtype == F32 else None
+            if not self.fused:
+                put_min_max(g, slots[lay.g_max + 2 * k], slots[lay.g_max + 2 * k + 1], dims is not None)
+            put_sum(g, slots[lay.g_sum + k], dims)
+        counted = [k for k, o in enumerate(reading.owners) if o in self.zero_counted]
+        if self.fused:
+            put_norms([grads[k] for k in counted], vec.span(lay.g_nz, len(counted)), True, 0)
+        else:
+            for j, k in enumerate(counted):
+                g = grads[k]
+                scratch = self._scratch if g.dtype == F32 and g.device == self.device else None
+                put_nonzero(g, slots[lay.g_nz + j], scratch)
+        reading.detailed = True
+        reading.counted = counted
+        reading.kernels = [not self.params[i].bias for i in reading.params]
 
     def ungraded_layers(self) -> set[int]:
         """The layers with trainable weights, for a step where no parameter got a gradient: each
@@ -131,103 +199,99 @@ class LayerStatsPlan:
         self,
         grads: Optional[GradReading],
         before: Optional[list[torch.Tensor]],
-        activations: dict[int, OutputSummary],
+        activations: dict[int, OutputShape],
         ungraded: Optional[set[int]] = None,
         histograms: bool = False,
     ) -> DeferredStats:
         """All statistics of a sampled step as one device vector and its decoder. `ungraded`: the
         layers to record with gradNorm 0 when no parameter got a gradient; `histograms`: add each
         layer's weight and gradient histograms (read while decoding, see `_histograms`)."""
-        weights = self._weight_tensors
-        biases = self._bias_tensors
-        detailed = grads is not None and grads.detail is not None
+        lay, vec, slots = self.layout, self.vector, self.vector.slots
+        weights, biases = self._weight_tensors, self._bias_tensors
+        detailed = grads is not None and grads.detailed
+        has_delta = bool(before) and len(before or []) == len(weights)
         with torch.no_grad():
-            # The gradients' squares (a vector already) first, then every 0-d value, stacked once.
-            parts: list[torch.Tensor] = [grads.squares] if detailed else []  # type: ignore[union-attr]
-            parts += [
-                *fused.squares(weights),
-                *fused.MaxAbs.compute(weights),
-                *fused.sums(weights),
-                *fused.squares(biases),
-                *fused.sums(biases),
-            ]
-            has_delta = bool(before) and len(before or []) == len(weights)
+            put_norms(weights, vec.span(lay.w_norm, len(weights)), self.uniform)  # type: ignore[arg-type]
+            if self.fused:
+                put_norms(weights, vec.span(lay.w_max, len(weights)), True, math.inf)  # type: ignore[arg-type]
+            for k, (w, dims) in enumerate(zip(weights, self._kernel_dims)):
+                if not self.fused:
+                    put_min_max(w, slots[lay.w_max + 2 * k], slots[lay.w_max + 2 * k + 1], dims is not None)
+                put_sum(w, slots[lay.w_sum + k], dims)
+            put_norms(biases, vec.span(lay.b_norm, len(biases)), self.uniform)  # type: ignore[arg-type]
+            for k, (b, dims) in enumerate(zip(biases, self._bias_dims)):
+                put_sum(b, slots[lay.b_sum + k], dims)
             if has_delta:
                 torch._foreach_sub_(before, weights)  # type: ignore[arg-type]  # the buffers now hold -Δw
-                parts += fused.squares(before)  # type: ignore[arg-type]
-            if detailed:
-                parts += grads.detail  # type: ignore[union-attr, operator]
-            act_owners = sorted(activations)
-            summaries = [activations[i] for i in act_owners]
-            for summary in summaries:
-                parts += summary.values
-            vector = fused.vector(parts, self.device)
-        w_width = fused.MaxAbs.width(weights)  # type: ignore[arg-type]
+                put_norms(before, vec.span(lay.delta, len(weights)), self.uniform)  # type: ignore[arg-type]
+            values = vec.snapshot()
+        if detailed:
+            grads.norms = values[lay.g_norm : lay.g_norm + len(grads.grads)]  # type: ignore[union-attr]
+        shown = dict(activations)
 
-        def decode(values: list[float]) -> dict[str, Any]:
-            layers = self._decode(
-                values, has_delta, w_width, grads if detailed else None, act_owners, summaries, ungraded
-            )
+        def decode(v: list[float]) -> dict[str, Any]:
+            layers = self._decode(v, has_delta, grads if detailed else None, shown, ungraded)
             if histograms:
                 self._histograms(layers, grads if detailed else None)
             return layers
 
-        return DeferredStats(vector, decode)
+        return DeferredStats(values, decode)
+
+    def _max_abs(self, v: list[float], at: int, k: int) -> float:
+        """max |x| of the k-th tensor from its slots (NaN when the tensor holds a NaN)."""
+        if self.layout.width == 1:
+            return v[at + k]
+        low, high = v[at + 2 * k], v[at + 2 * k + 1]
+        return math.nan if math.isnan(low) or math.isnan(high) else max(-low, high)
 
     def _decode(
         self,
         v: list[float],
         has_delta: bool,
-        w_width: int,
         grads: Optional[GradReading],
-        act_owners: list[int],
-        summaries: list[OutputSummary],
+        activations: dict[int, OutputShape],
         ungraded: Optional[set[int]] = None,
     ) -> dict[str, Any]:
+        lay, isnan = self.layout, math.isnan
         acc: list[dict[str, float]] = [{} for _ in self.layers]
-        nw, nb = len(self.weights), len(self.biases)
-        at = 0
-
-        def take(n: int) -> list[float]:
-            nonlocal at
-            out = v[at : at + n]
-            at += n
-            return out
-
-        g_sq = take(len(grads.owners)) if grads is not None else []
-        w_sq, w_max = take(nw), fused.MaxAbs.read(take(nw * w_width), w_width)
-        w_sum, b_sq, b_sum = take(nw), take(nb), take(nb)
-        deltas = take(nw) if has_delta else []
-        for k, p in enumerate(self.weights):
+        k = 0
+        for p, n in zip(self.params, self._numel):
+            if p.bias:
+                continue
             a = acc[p.owner]
-            _add(a, "w", p.tensor.numel(), w_sum[k], w_sq[k])
-            a["wmax"] = max(a.get("wmax", 0.0), w_max[k]) if not math.isnan(w_max[k]) else math.nan
+            w_max = self._max_abs(v, lay.w_max, k)
+            _add(a, "w", n, v[lay.w_sum + k], v[lay.w_norm + k] ** 2)
+            a["wmax"] = max(a.get("wmax", 0.0), w_max) if not isnan(w_max) else math.nan
             if has_delta:
-                a["delta"] = a.get("delta", 0.0) + deltas[k]
-        for k, p in enumerate(self.biases):
-            _add(acc[p.owner], "b", p.tensor.numel(), b_sum[k], b_sq[k])
+                a["delta"] = a.get("delta", 0.0) + v[lay.delta + k] ** 2
+            k += 1
+        k = 0
+        for p, n in zip(self.params, self._numel):
+            if p.bias:
+                _add(acc[p.owner], "b", n, v[lay.b_sum + k], v[lay.b_norm + k] ** 2)
+                k += 1
         if grads is not None:
-            ng = len(grads.owners)
-            g_max = fused.MaxAbs.read(take(ng * grads.max_abs_width), grads.max_abs_width)
-            g_sum = take(ng)
-            g_nz = dict(zip(grads.counted or [], take(len(grads.counted or []))))
-            for k, owner in enumerate(grads.owners):
+            g_nz = {k: v[lay.g_nz + j] for j, k in enumerate(grads.counted or [])}
+            for k, (owner, i) in enumerate(zip(grads.owners, grads.params)):
                 a = acc[owner]
-                n = grads.grads[k].numel()  # type: ignore[index]
-                _add(a, "g", n, g_sum[k], g_sq[k])
-                a["gmax"] = max(a.get("gmax", 0.0), g_max[k]) if not math.isnan(g_max[k]) else math.nan
+                g_max = self._max_abs(v, lay.g_max, k)
+                _add(a, "g", self._numel[i], v[lay.g_sum + k], v[lay.g_norm + k] ** 2)
+                a["gmax"] = max(a.get("gmax", 0.0), g_max) if not isnan(g_max) else math.nan
                 if k in g_nz:
                     a["gnz"] = a.get("gnz", 0.0) + g_nz[k]
-        for owner, summary in zip(act_owners, summaries):
-            a = acc[owner]
-            total, squares = take(2)
-            a["amean"], a["astd"] = _mean_std(summary.size, total, squares)
-            if summary.units:
-                a["dead"] = take(1)[0] / summary.units
-            if summary.saturation:
-                a["sat"] = take(1)[0] / summary.size
-            a["anan"] = take(1)[0] if summary.non_finite else 0.0
+        for owner, shape in activations.items():
+            a, at = acc[owner], lay.act + owner * ACT_SLOTS
+            a["amean"], a["astd"] = _mean_std(shape.size, v[at], v[at + 1])
+            if shape.units:
+                a["dead"] = v[at + 2] / shape.units
+            if shape.saturation:
+                a["sat"] = v[at + 3] / shape.size
+            a["anan"] = v[at + 4] if shape.non_finite else 0.0
+        return self._layers_of(acc, grads, ungraded)
 
+    def _layers_of(
+        self, acc: list[dict[str, float]], grads: Optional[GradReading], ungraded: Optional[set[int]]
+    ) -> dict[str, Any]:
         layers: dict[str, Any] = {}
         for i, a in enumerate(acc):
             s: dict[str, float] = {}

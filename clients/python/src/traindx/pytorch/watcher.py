@@ -63,7 +63,7 @@ class TorchWatcher:
         self.loss_class = type(loss_fn).__name__ if loss_fn is not None else None
         self.layers = track_layers(model)
         self.plan = LayerStatsPlan(self.layers)
-        self.taps = ActivationTaps(self.layers)
+        self.taps = ActivationTaps(self.layers, self.plan.vector.slots, self.plan.layout.act)
         self.attention = AttentionTaps(self.layers)  # attnLogitMax, attnEntropy (attention_taps.py)
         self.step = 0
         self._last_global_step = -1
