@@ -28,6 +28,7 @@ const REVEALED_BY: Record<
     unless: 'frozen_layers',
   },
   exploding_weights: { signals: ['layers.weightNorm'], when: 'end' },
+  updates_too_small: { signals: ['layers.updateRatio'], when: 'end' },
   non_finite_tensors: { signals: ['layers.nanCount', 'layers.gradNorm', 'layers.weightNorm'], when: 'end' },
   accuracy_at_chance: {
     signals: ['metrics.accuracy', 'epoch.train.accuracy', 'epoch.val.accuracy'],

@@ -18,6 +18,10 @@ export const WeightThresholds = refineSustain(
     initMaxStep: z.number().int().min(0).default(10),
     lrVanishedShare: z.number().min(0).max(1).default(0.5),
     lrVanishedMinSteps: z.number().int().min(1).default(20),
+    updateRatioTiny: z.number().positive().default(1e-5),
+    updateRatioPerLrMin: z.number().nonnegative().default(0.01),
+    tinyUpdateShare: z.number().min(0).max(1).default(0.5),
+    tinyUpdateMinReadings: z.number().int().min(1).default(10),
     ...SUSTAIN_THRESHOLDS,
   }),
 );

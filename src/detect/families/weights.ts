@@ -12,6 +12,12 @@ import { checkInitScale } from './weights-init-scale.js';
 import { createScheduleTally, judgeSchedule, type ScheduleTally, tallySchedule } from './weights-schedule.js';
 import { WeightThresholds } from './weights-thresholds.js';
 import { checkUnchanged, createUnchangedSeries, type UnchangedSeries } from './weights-unchanged.js';
+import {
+  createUpdateScaleTally,
+  judgeUpdateScale,
+  tallyUpdateScale,
+  type UpdateScaleTally,
+} from './weights-update-scale.js';
 
 export interface WeightLayerState extends UnchangedSeries, GrowthSeries {}
 
@@ -25,6 +31,8 @@ export interface WeightState {
   initJudged?: Record<string, true>;
   /** How long the learning rate sat at a sliver of its peak (absent in state saved before it). */
   schedule?: ScheduleTally;
+  /** How many sampled updates the rate kept tiny (absent in state saved before it). */
+  updateScale?: UpdateScaleTally;
 }
 
 /**
@@ -36,7 +44,9 @@ export interface WeightState {
  * layers (`trainable: false`) are expected not to change and are skipped;
  * readings taken while a schedule has cut the learning rate to a sliver of
  * its peak are skipped too. Each layer's first reading is also held against
- * the scale standard initializers give (`init_scale_anomaly`, see checkInitScale).
+ * the scale standard initializers give (`init_scale_anomaly`, see checkInitScale),
+ * and at the end, updates the rate kept tiny are `updates_too_small`
+ * (see judgeUpdateScale).
  */
 export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
   name: 'weights',
@@ -49,6 +59,7 @@ export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
     unchanged: {},
     initJudged: {},
     schedule: createScheduleTally(),
+    updateScale: createUpdateScaleTally(),
   }),
   create(ctx, state, emit) {
     const t = ctx.thresholds;
@@ -73,6 +84,9 @@ export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
           tallySchedule(state.schedule, lr, lrCut, e.step);
         }
         if (e.layers === undefined) return;
+        // The rate this step's update was taken at (the run event's when steps do not record one).
+        const stepLr = finite ? lr : ctx.run.optimizer?.learningRate;
+        state.updateScale ??= createUpdateScaleTally();
         let grown: WeightGrowth[] | null = null;
         for (const key in e.layers) {
           if (!isTrainableKey(ctx.model, key)) continue;
@@ -88,6 +102,7 @@ export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
             grown ??= [];
             grown.push(g);
           }
+          if (!lrCut) tallyUpdateScale(state.updateScale, s.updateRatio, stepLr, e.step, t);
           const still = checkUnchanged(layer, key, s, e.step, t, lrCut);
           if (still !== null) {
             const open = state.unchanged[key] ?? null;
@@ -123,6 +138,7 @@ export const weightsFamily = defineFamily<WeightState, WeightThresholds>({
       },
       onEnd() {
         if (state.schedule) judgeSchedule(state.schedule, state.maxLr, t, emit);
+        if (state.updateScale) judgeUpdateScale(state.updateScale, t, emit);
       },
     };
   },
