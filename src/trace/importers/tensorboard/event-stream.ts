@@ -1,5 +1,4 @@
 import { type DecodedStream, decodeStream } from './decode-stream.js';
-import type { PointVisitor } from './point-columns.js';
 import type { Restart } from './purge-plan.js';
 import type { Histogram } from './summary.js';
 /** One logged value: a scalar or a histogram of a tag at a step. */
@@ -112,20 +111,6 @@ function createHandOn(
     report.purgedSteps[1] = Math.max(report.purgedSteps[1], step);
     return false;
   };
-  // The purge check only where there is something to purge: most streams never go back.
-  const visitor: PointVisitor = purging
-    ? {
-        scalar: (step, id, value, p) => {
-          if (kept(step, id, p)) out.scalar(step, names[id]!, value);
-        },
-        histogram: (step, id, histogram, p) => {
-          if (kept(step, id, p)) out.histogram(step, names[id]!, histogram);
-        },
-      }
-    : {
-        scalar: (step, id, value) => out.scalar(step, names[id]!, value),
-        histogram: (step, id, histogram) => out.histogram(step, names[id]!, histogram),
-      };
   let noted = 0;
   return (from: number, to: number, read: number) => {
     for (; noted < skipped.length && skipped[noted]!.read === read; noted++) {
@@ -133,7 +118,8 @@ function createHandOn(
       const tags = report.skipped.get(kind) ?? new Set<string>();
       report.skipped.set(kind, tags.add(tag));
     }
-    stream.points.forEach(from, to, visitor);
+    // The purge check only where there is something to purge: most streams never go back.
+    stream.points.handOn(from, to, names, out, purging ? kept : undefined);
   };
 }
 

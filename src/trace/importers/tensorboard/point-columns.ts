@@ -5,14 +5,16 @@ import type { Histogram } from './summary.js';
 const SHIFT = 16;
 const SIZE = 1 << SHIFT;
 const MASK = SIZE - 1;
-/** A point's code: its tag id × 4, + HISTOGRAM or WIDE. */
+/** A point's code: its tag id × 8, + HISTOGRAM or WIDE, + NEW_STEP for the first point of a step. */
 const HISTOGRAM = 1;
 const WIDE = 2;
+const NEW_STEP = 4;
+const KIND = HISTOGRAM | WIDE;
 
-/** What PointColumns.forEach hands each point to: its step, tag id, value and index. */
-export interface PointVisitor {
-  scalar(step: number, id: number, value: number, point: number): void;
-  histogram(step: number, id: number, histogram: Histogram, point: number): void;
+/** Where PointColumns.handOn sends the points: by step, tag name, value or histogram. */
+export interface NamedSink {
+  scalar(step: number, tag: string, value: number): void;
+  histogram(step: number, tag: string, histogram: Histogram): void;
 }
 
 /**
@@ -20,18 +22,18 @@ export interface PointVisitor {
  * plan is known. Compact, because a large file holds millions of them and
  * fresh memory is what they cost most: 8 bytes a point (tag code, value as a
  * float32, which every simple_value is) in chunks never copied as they grow,
- * and the steps as runs (a step's values come together). Values a float32
- * would change, and histograms, go to side lists in point order.
+ * and a step once for the points that follow it at that step (a step's
+ * values come together). Values a float32 would change, and histograms, go to
+ * side lists in point order.
  *
- * @example const c = new PointColumns(); c.scalar(100, tagId, 0.5); c.forEach(0, c.length, visitor);
+ * @example const c = new PointColumns(); c.scalar(100, tagId, 0.5); c.handOn(0, c.length, names, sink);
  */
 export class PointColumns {
   length = 0;
   private readonly codes: Uint32Array<ArrayBuffer>[] = [];
   private readonly values: Float32Array<ArrayBuffer>[] = [];
-  /** Run r: the points from runStarts[r] up to the next run's start, all at step runSteps[r]. */
-  private readonly runStarts: number[] = [];
-  private readonly runSteps: number[] = [];
+  /** The step of each point marked NEW_STEP, in order. */
+  private readonly steps: number[] = [];
   private readonly wide: number[] = [];
   private readonly histograms: (Histogram | undefined)[] = [];
   private code = new Uint32Array(0);
@@ -40,56 +42,63 @@ export class PointColumns {
 
   /** A scalar of tag `id` at `step`. */
   scalar(step: number, id: number, value: number): void {
-    const at = this.open(step);
+    const at = this.open(step, id << 3);
     const values = this.value;
     values[at] = value;
     // NaN stays NaN; anything else a float32 changes is kept whole.
-    if (values[at] === value || Number.isNaN(value)) this.code[at] = id << 2;
-    else {
-      this.code[at] = (id << 2) | WIDE;
+    if (values[at] !== value && !Number.isNaN(value)) {
+      this.code[at] = this.code[at]! | WIDE;
       this.wide.push(value);
     }
   }
 
   histogram(step: number, id: number, histogram: Histogram): void {
-    const at = this.open(step);
-    this.code[at] = (id << 2) | HISTOGRAM;
+    this.open(step, (id << 3) | HISTOGRAM);
     this.histograms.push(histogram);
   }
 
   /** A scalar a float32 holds exactly (every simple_value): no check. */
   float32(step: number, id: number, value: number): void {
-    const at = this.open(step);
+    // open() first: it may start a new chunk.
+    const at = this.open(step, id << 3);
     this.value[at] = value;
-    this.code[at] = id << 2;
   }
 
   /**
-   * Hands the points `[from, to)` to `each` in order (`from` where the last
-   * call ended: the steps, side lists and histograms are read in order, and a
-   * histogram is let go once handed over).
+   * Hands the points `[from, to)` to `sink` in order, under their tag's name
+   * in `names`, those `kept` refuses left out (`from` where the last call
+   * ended: the steps, side lists and histograms are read in order, and a
+   * histogram is let go once handed over). The sink is called straight from
+   * the loop: each call level between would box every value.
    */
-  forEach(from: number, to: number, each: PointVisitor): void {
-    const { codes, values, runStarts, runSteps, wide, histograms } = this;
+  handOn(
+    from: number,
+    to: number,
+    names: readonly string[],
+    sink: NamedSink,
+    kept?: (step: number, id: number, point: number) => boolean,
+  ): void {
+    const { codes, values, steps, wide, histograms } = this;
     let { run, wides, histos } = this.cursor;
-    let step = run > 0 ? runSteps[run - 1]! : 0;
-    let nextRun = run < runStarts.length ? runStarts[run]! : -1;
+    let step = run > 0 ? steps[run - 1]! : 0;
     for (let p = from; p < to; ) {
       const code = codes[p >>> SHIFT]!;
       const value = values[p >>> SHIFT]!;
       const stop = Math.min(to, (p | MASK) + 1);
       for (; p < stop; p++) {
-        if (p === nextRun) {
-          step = runSteps[run++]!;
-          nextRun = run < runStarts.length ? runStarts[run]! : -1;
-        }
         const c = code[p & MASK]!;
-        if ((c & 3) === 0) each.scalar(step, c >>> 2, value[p & MASK]!, p);
-        else if (c & WIDE) each.scalar(step, c >>> 2, wide[wides++]!, p);
-        else {
+        if (c & NEW_STEP) step = steps[run++]!;
+        const kind = c & KIND;
+        if (kind === 0) {
+          if (kept === undefined || kept(step, c >>> 3, p))
+            sink.scalar(step, names[c >>> 3]!, value[p & MASK]!);
+        } else if (kind === WIDE) {
+          const v = wide[wides++]!;
+          if (kept === undefined || kept(step, c >>> 3, p)) sink.scalar(step, names[c >>> 3]!, v);
+        } else {
           const h = histograms[histos]!;
           histograms[histos++] = undefined;
-          each.histogram(step, c >>> 2, h, p);
+          if (kept === undefined || kept(step, c >>> 3, p)) sink.histogram(step, names[c >>> 3]!, h);
         }
       }
     }
@@ -98,8 +107,8 @@ export class PointColumns {
 
   private cursor = { run: 0, wides: 0, histos: 0 };
 
-  /** The place of the next point in its chunk, a new run begun when its step differs. */
-  private open(step: number): number {
+  /** The place of the next point in its chunk, its code written (marked NEW_STEP when its step differs from the last). */
+  private open(step: number, code: number): number {
     const at = this.length & MASK;
     if (at === 0) {
       this.code = new Uint32Array(SIZE);
@@ -108,10 +117,10 @@ export class PointColumns {
       this.values.push(this.value);
     }
     if (step !== this.lastStep) {
-      this.runStarts.push(this.length);
-      this.runSteps.push(step);
+      this.steps.push(step);
       this.lastStep = step;
-    }
+      this.code[at] = code | NEW_STEP;
+    } else this.code[at] = code;
     this.length++;
     return at;
   }

@@ -4,9 +4,13 @@
  * compare of them checks the layout and names the tag at once.
  */
 interface Layout {
-  /** The bytes as little-endian int32s (the last 0-3 bytes in `tail`). */
+  /** The bytes 8 at a time as little-endian doubles, and the same as int32s (two per double). */
+  doubles: Float64Array;
   words: Int32Array;
-  tail: Uint8Array;
+  /** The 1-7 bytes after the doubles, as the int32s ending at `length` and, past 4 bytes, starting after the doubles. */
+  rest: number;
+  restHead: number;
+  restLast: number;
   length: number;
   tag: string;
   /** The tag's id, as the caller numbers tags. */
@@ -46,13 +50,20 @@ export function createSimpleScalars(idOf: (tag: string) => number = () => 0) {
     const key = bytes.toString('latin1');
     let layout = layouts.get(key);
     if (layout === undefined) {
-      const n = bytes.length >> 2;
-      const words = new Int32Array(n);
-      for (let i = 0; i < n; i++) words[i] = bytes.readInt32LE(i * 4);
+      const n = bytes.length >> 3;
+      const doubles = new Float64Array(n);
+      const words = new Int32Array(2 * n);
+      for (let i = 0; i < n; i++) doubles[i] = bytes.readDoubleLE(i * 8);
+      for (let i = 0; i < 2 * n; i++) words[i] = bytes.readInt32LE(i * 4);
+      const rest = bytes.length - 8 * n;
       const tag = b.toString('utf8', p + 6, tagEnd);
       layout = {
+        doubles,
         words,
-        tail: bytes.subarray(n * 4),
+        rest,
+        restHead: rest > 4 ? bytes.readInt32LE(8 * n) : 0,
+        // A layout is at least 7 bytes: the int32 ending at its end starts inside it.
+        restLast: rest > 0 ? bytes.readInt32LE(bytes.length - 4) : 0,
         length: bytes.length,
         tag,
         id: idOf(tag),
@@ -108,14 +119,27 @@ export function createSimpleScalars(idOf: (tag: string) => number = () => 0) {
   };
   return scalars;
 
+  /**
+   * Whether the record's bytes from `p` are the layout's: 8 bytes a compare, as doubles. Equal
+   * doubles differ in their bytes only as +0 and -0, and NaNs are never equal: those compare as
+   * int32s. The last 1-7 bytes compare as the int32s that end there, overlapping the doubles.
+   */
   function matches(layout: Layout, p: number, end: number): boolean {
-    if (end - p !== layout.length + 4) return false;
-    const words = layout.words;
-    for (let i = 0; i < words.length; i++) if (view.getInt32(p + i * 4, true) !== words[i]) return false;
-    const tail = layout.tail;
-    const at = p + words.length * 4;
-    for (let i = 0; i < tail.length; i++) if (b[at + i] !== tail[i]) return false;
-    return true;
+    const n = layout.length;
+    if (end - p !== n + 4) return false;
+    const v = view;
+    const doubles = layout.doubles;
+    for (let i = 0, at = p; i < doubles.length; i++, at += 8) {
+      const x = v.getFloat64(at, true);
+      if (x !== doubles[i] || x === 0) {
+        const words = layout.words;
+        if (v.getInt32(at, true) !== words[2 * i] || v.getInt32(at + 4, true) !== words[2 * i + 1])
+          return false;
+      }
+    }
+    const rest = layout.rest;
+    if (rest > 4 && v.getInt32(end - 4 - rest, true) !== layout.restHead) return false;
+    return rest === 0 || v.getInt32(end - 8, true) === layout.restLast;
   }
 }
 
