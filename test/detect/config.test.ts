@@ -34,6 +34,7 @@ const CONFIG_SYMPTOMS = [
   'bottleneck_layer',
   'batch_size_below_range',
   'loss_task_mismatch',
+  'small_training_set',
 ];
 const configOf = (occ: SymptomOccurrence[]) => ofSymptoms(occ, CONFIG_SYMPTOMS);
 /** The config findings of a run event alone (no steps). */
@@ -426,6 +427,21 @@ describe('architecture findings', () => {
     // A frozen first layer holding a small share of the weights is not the setup it speaks of.
     const stemFrozen = kerasMlp(10, [8, 256]).map((l, i) => (i === 0 ? { ...l, trainable: false } : l));
     expect(ofSymptom(await findings({ layers: stemFrozen }), 'frozen_layers')).toEqual([]);
+  });
+});
+
+describe('small_training_set', () => {
+  const sized = (trainSize: number) => runEvent({ dataset: { ...balancedDataset(10), trainSize } });
+  it('is reported below 100 training examples, surer below 50, and not from 100 on', async () => {
+    const [few] = ofSymptom(await findings(sized(60)), 'small_training_set');
+    expect(few).toMatchObject({ severity: 'warning', confidence: 0.7 });
+    expect(few!.evidence[0]).toBe('dataset.trainSize is 60, fewer than 100 training examples');
+    expect(ofSymptom(await findings(sized(30)), 'small_training_set')[0]!.confidence).toBe(0.85);
+    expect(ofSymptom(await findings(sized(100)), 'small_training_set')).toEqual([]);
+  });
+
+  it('is not reported under the fine-tuning profile for a few dozen examples (pretrained features)', async () => {
+    expect(ofSymptom(await detect([sized(30)], 'fine-tuning'), 'small_training_set')).toEqual([]);
   });
 });
 

@@ -9,6 +9,7 @@ export interface DataThresholds {
   inputAbsMax: number;
   inputTinyAbsMax: number;
   labelImbalanceRatio: number;
+  trainSizeMin: number;
 }
 
 const FIELDS = ['mean', 'std', 'min', 'max'] as const;
@@ -97,6 +98,28 @@ export function checkLabelImbalance(input: ConfigInput<DataThresholds>): Finding
         `classCounts: class ${hi} has ${counts[hi]} examples, class ${lo} has ${counts[lo]} (${ratioText}, ` +
           `bound ${fmt(input.t.labelImbalanceRatio)}); the majority class holds ${pct(counts[hi]! / total)} of ${total} labels`,
       ],
+    },
+  ];
+}
+
+/**
+ * small_training_set: fewer than `trainSizeMin` training examples. A few
+ * dozen examples are fitted by heart by any network with hidden layers, and
+ * what it learns of them says little about the rest of the task (Goodfellow
+ * et al. 2016, 1.2.2: about 5,000 labelled examples per category for
+ * acceptable performance). A risk: a simple task can be learned from few
+ * examples, which the run's outcome shows.
+ */
+export function checkTrainingSetSize(input: ConfigInput<DataThresholds>): Finding[] {
+  const n = input.run.dataset?.trainSize;
+  const min = input.t.trainSizeMin;
+  if (n === undefined || n <= 0 || n >= min) return [];
+  return [
+    {
+      symptomId: 'small_training_set',
+      severity: 'warning',
+      confidence: n < min / 2 ? 0.85 : 0.7,
+      evidence: [`dataset.trainSize is ${n}, fewer than ${min} training examples`],
     },
   ];
 }

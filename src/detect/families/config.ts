@@ -8,7 +8,7 @@ import {
   checkSaturatingHidden,
 } from './config-architecture.js';
 import { checkBottleneck, checkLinearModel, checkSymmetricInit } from './config-capacity.js';
-import { checkInputNan, checkInputScale, checkLabelImbalance } from './config-data.js';
+import { checkInputNan, checkInputScale, checkLabelImbalance, checkTrainingSetSize } from './config-data.js';
 import { type ConfigInput, type Finding, mergeFindings } from './config-finding.js';
 import {
   checkBatchSize,
@@ -26,6 +26,7 @@ const Thresholds = z.object({
   inputAbsMax: z.number().positive().default(1000),
   inputTinyAbsMax: z.number().min(0).default(0.01),
   labelImbalanceRatio: z.number().min(1).default(10),
+  trainSizeMin: z.number().int().min(0).default(100),
   saturatingMinLayers: z.number().int().min(1).default(4),
   normMinWeightedLayers: z.number().int().min(1).default(8),
   plainMinWeightedLayers: z.number().int().min(1).default(20),
@@ -60,6 +61,7 @@ const STATIC_CHECKS = [
   checkInputNan,
   checkInputScale,
   checkLabelImbalance,
+  checkTrainingSetSize,
   checkSaturatingHidden,
   checkMissingNormalization,
   checkDeepPlain,
