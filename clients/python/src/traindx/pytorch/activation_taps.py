@@ -44,7 +44,8 @@ def summarise_output(output: torch.Tensor, layer: TrackedLayer, slots: list[torc
     if y.dtype != torch.float32 and y.dtype != torch.float64:
         y = y.float()
     flat = y.reshape(-1)
-    direct = y.dtype == torch.float32 and y.device == slots[0].device
+    here = y.device == slots[0].device
+    direct = here and y.dtype == torch.float32
     if direct:
         torch.sum(flat, 0, out=slots[0])
         torch.dot(flat, flat, out=slots[1])
@@ -56,16 +57,24 @@ def summarise_output(output: torch.Tensor, layer: TrackedLayer, slots: list[torc
         # A unit is dead when it is <= 0 for every example of the batch (and every position).
         axis = 1 if layer.channel_first and y.dim() >= 3 else y.dim() - 1
         top = y.amax(dim=tuple(d for d in range(y.dim()) if d != axis))
-        slots[2].copy_((top <= 0).sum())
+        _put_count(top <= 0, slots[2], here)
         units = top.numel()
     saturation = layer.family in _SATURATION
     if saturation:
         centre, limit = _SATURATION[layer.family]
-        slots[3].copy_(torch.count_nonzero((flat - centre).abs_() > limit))
+        _put_count((flat - centre).abs_() > limit, slots[3], here)
     non_finite = y.is_cuda or not math.isfinite(float(slots[1]))
     if non_finite:
         slots[4].copy_((~torch.isfinite(flat)).sum())
     return OutputShape(flat.numel(), units, saturation, non_finite)
+
+
+def _put_count(mask: torch.Tensor, slot: torch.Tensor, here: bool) -> None:
+    """How many of a 1-d mask's values are true, into a float32 slot (exact below 2**24)."""
+    if here:
+        torch.sum(mask, 0, dtype=torch.float32, out=slot)
+    else:
+        slot.copy_(mask.sum())
 
 
 def _first_tensor(output: Any) -> Optional[torch.Tensor]:

@@ -43,14 +43,17 @@ class GradReading:
     detailed: bool = False  # sampled step: max |g|, sums and non-zero counts are in the step vector
     counted: Optional[list[int]] = None  # which gradients' zeros are counted (ReLU-family layers)
     kernels: Optional[list[bool]] = None  # sampled steps: which gradients are of kernels (not biases)
+    total: Optional[torch.Tensor] = None  # the global norm, once taken
 
     def total_norm(self) -> torch.Tensor:
         """L2 norm of the whole gradient, a 0-d tensor left on the device: the norm of the
         per-tensor norms (one small op). A scalar, it is read back at the flush stacked with the
         steps' losses in one op; a vector per step cost a reshape, a conversion and a share of
         a concatenation each (measured 20 us per step of the flush's time on CPU)."""
-        with torch.no_grad():
-            return torch.linalg.vector_norm(self.norms)
+        if self.total is None:
+            with torch.no_grad():
+                self.total = torch.linalg.vector_norm(self.norms)
+        return self.total
 
 
 class _Layout:
@@ -162,6 +165,7 @@ class LayerStatsPlan:
                     reading.norms = torch.stack(
                         [torch.linalg.vector_norm(g, dtype=F32).to(self.device) for g in grads]  # type: ignore[arg-type]
                     )
+                reading.total = torch.linalg.vector_norm(reading.norms)
                 return reading
             self._read_grad_detail(reading)
         return reading
@@ -381,13 +385,19 @@ def _bucket_counts(t: torch.Tensor, top: float) -> torch.Tensor:
     five times slower on CPU: 2.6 ms for a 784x256 kernel against 0.5 ms here)."""
     bins = HISTOGRAM_BINS
     index = t.detach().reshape(-1).float().mul(bins / (2 * top)).add_(bins / 2).clamp_(0, bins - 1e-3)
-    return torch.bincount(index.long(), minlength=bins)
+    # Bucket numbers fit a byte: bincount over uint8 measured 1.7x faster than over int64 (and the
+    # conversion writes an eighth of the bytes). Truncation is the floor here, index >= 0.
+    return torch.bincount(index.to(torch.uint8), minlength=bins)
+
+
+_KEYS = {key: (f"{key}n", f"{key}s", f"{key}q") for key in ("w", "b", "g")}
 
 
 def _add(a: dict[str, float], key: str, n: int, total: float, squares: float) -> None:
-    a[f"{key}n"] = a.get(f"{key}n", 0.0) + n
-    a[f"{key}s"] = a.get(f"{key}s", 0.0) + total
-    a[f"{key}q"] = a.get(f"{key}q", 0.0) + squares
+    kn, ks, kq = _KEYS[key]
+    a[kn] = a.get(kn, 0.0) + n
+    a[ks] = a.get(ks, 0.0) + total
+    a[kq] = a.get(kq, 0.0) + squares
 
 
 def _mean_std(n: float, total: float, squares: float) -> tuple[float, float]:
