@@ -51,6 +51,9 @@ interface Group {
   layers: Record<string, LayerStats> | undefined;
 }
 
+/** What RunBuilder.slot hands out: a name's target, opaque to the caller. */
+export type ValueSlot = object;
+
 /** Where a name's values go, worked out once per name (field map, scope, range): no string work per value. */
 interface Target {
   /** The source name (tag, column, key). */
@@ -230,6 +233,27 @@ export function createRunBuilder(options: RunBuilderOptions) {
     return event;
   };
 
+  // A value of a mapped name: noted in the open step (the step's events are made by flush()).
+  const add = (target: Target, step: number, value: number) => {
+    let g: Group | undefined = group;
+    if (!g.open || step !== g.step) {
+      g = groupAt(step);
+      if (!g) return;
+    }
+    valueCount++;
+    const kind = target.kind;
+    if (kind === 'epoch') {
+      if (Number.isFinite(value) && value >= 0) g.epoch = Math.floor(value);
+    } else if (
+      kind !== 'layers' &&
+      (target.range === 'any' || inRange(target.key, target.range, value, step))
+    ) {
+      // (a histogram's field, kind 'layers', reaches the builder through layer() only)
+      g.targets[g.count] = target;
+      g.values[g.count++] = value;
+    }
+  };
+
   return {
     /** Fills in what the importer learns of the run after it started (a W&B config record). Before any value only. */
     setRun(patch: Partial<RunHeader>) {
@@ -238,29 +262,24 @@ export function createRunBuilder(options: RunBuilderOptions) {
     /** One logged value of `name` at `step` (steps in order; a step lower than the last is dropped and noted). */
     value(step: number, name: string, value: number) {
       // The hot path of every importer, once per logged value: the name that followed the last one
-      // and the open step are tried inline, before the calls that find them. The value is only
-      // noted here; flush() makes the step's events.
+      // is tried inline, before the call that finds it. The value is only noted here; flush() makes
+      // the step's events.
       let target = lastTarget?.next;
       if (target !== undefined && target.name === name) lastTarget = target;
       else target = targetOf(name);
-      const kind = target.kind;
-      if (kind === 'none') return;
-      let g: Group | undefined = group;
-      if (!g.open || step !== g.step) {
-        g = groupAt(step);
-        if (!g) return;
-      }
-      valueCount++;
-      if (kind === 'epoch') {
-        if (Number.isFinite(value) && value >= 0) g.epoch = Math.floor(value);
-      } else if (
-        kind !== 'layers' &&
-        (target.range === 'any' || inRange(target.key, target.range, value, step))
-      ) {
-        // (a histogram's field, kind 'layers', reaches the builder through layer() only)
-        g.targets[g.count] = target;
-        g.values[g.count++] = value;
-      }
+      if (target.kind !== 'none') add(target, step, value);
+    },
+    /**
+     * Where the values of `name` go, found once for valueTo (null: nowhere, the name is noted when
+     * unknown as value() notes it). For a caller that numbers its names: no look-up per value.
+     */
+    slot(name: string): ValueSlot | null {
+      const target = targetOf(name);
+      return target.kind === 'none' ? null : target;
+    },
+    /** value() of the name `slot` was found for. */
+    valueTo(slot: ValueSlot, step: number, value: number) {
+      add(slot as Target, step, value);
     },
     /** Per-layer statistics at `step` (from a histogram), merged with others of the same layer and step. */
     layer(step: number, layer: string, stats: LayerStats) {

@@ -23,6 +23,9 @@ export interface StreamReport {
 export interface PointSink {
   scalar(step: number, tag: string, value: number): void;
   histogram(step: number, tag: string, histogram: Histogram): void;
+  /** Optional, with scalarTo: a tag's scalars resolved once (null: dropped), then handed over by that, not by name. */
+  slot?(tag: string): object | null;
+  scalarTo?(slot: object, step: number, value: number): void;
 }
 
 export interface EventStreamOptions {
@@ -111,6 +114,8 @@ function createHandOn(
     report.purgedSteps[1] = Math.max(report.purgedSteps[1], step);
     return false;
   };
+  // By tag id, for a sink that resolves each tag once.
+  const slots = out.slot && out.scalarTo ? [] : undefined;
   let noted = 0;
   return (from: number, to: number, read: number) => {
     for (; noted < skipped.length && skipped[noted]!.read === read; noted++) {
@@ -119,7 +124,7 @@ function createHandOn(
       report.skipped.set(kind, tags.add(tag));
     }
     // The purge check only where there is something to purge: most streams never go back.
-    stream.points.handOn(from, to, names, out, purging ? kept : undefined);
+    stream.points.handOn(from, to, names, out, purging ? kept : undefined, slots);
   };
 }
 

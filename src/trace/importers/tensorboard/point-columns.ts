@@ -15,6 +15,9 @@ const KIND = HISTOGRAM | WIDE;
 export interface NamedSink {
   scalar(step: number, tag: string, value: number): void;
   histogram(step: number, tag: string, histogram: Histogram): void;
+  /** Optional, with scalarTo: a tag's scalars resolved once (null: dropped), then handed over by that, not by name. */
+  slot?(tag: string): object | null;
+  scalarTo?(slot: object, step: number, value: number): void;
 }
 
 /**
@@ -69,7 +72,9 @@ export class PointColumns {
    * in `names`, those `kept` refuses left out (`from` where the last call
    * ended: the steps, side lists and histograms are read in order, and a
    * histogram is let go once handed over). The sink is called straight from
-   * the loop: each call level between would box every value.
+   * the loop: each call level between would box every value. With `slots`
+   * (kept by the caller across calls, by tag id), a sink that has slot() gets
+   * each tag's scalars by slot, resolved at the tag's first scalar handed on.
    */
   handOn(
     from: number,
@@ -77,6 +82,7 @@ export class PointColumns {
     names: readonly string[],
     sink: NamedSink,
     kept?: (step: number, id: number, point: number) => boolean,
+    slots?: (object | null | undefined)[],
   ): void {
     const { codes, values, steps, wide, histograms } = this;
     let { run, wides, histos } = this.cursor;
@@ -89,12 +95,19 @@ export class PointColumns {
         const c = code[p & MASK]!;
         if (c & NEW_STEP) step = steps[run++]!;
         const kind = c & KIND;
-        if (kind === 0) {
-          if (kept === undefined || kept(step, c >>> 3, p))
-            sink.scalar(step, names[c >>> 3]!, value[p & MASK]!);
-        } else if (kind === WIDE) {
-          const v = wide[wides++]!;
-          if (kept === undefined || kept(step, c >>> 3, p)) sink.scalar(step, names[c >>> 3]!, v);
+        if (kind !== HISTOGRAM) {
+          const v = kind === 0 ? value[p & MASK]! : wide[wides++]!;
+          const id = c >>> 3;
+          if (kept !== undefined && !kept(step, id, p)) continue;
+          if (slots === undefined) sink.scalar(step, names[id]!, v);
+          else {
+            let slot = slots[id];
+            if (slot === undefined) {
+              slot = sink.slot!(names[id]!);
+              slots[id] = slot;
+            }
+            if (slot !== null) sink.scalarTo!(slot, step, v);
+          }
         } else {
           const h = histograms[histos]!;
           histograms[histos++] = undefined;

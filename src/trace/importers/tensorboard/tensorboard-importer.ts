@@ -120,8 +120,10 @@ function readRun(name: string, source: string, parts: Part[], options: ImportOpt
     };
     const layerOf = new Map<string, [string, 'weights' | 'biases' | 'gradients'] | null>();
     const sink: PointSink = {
-      // The builder's own method (it uses no `this`): one call less per value.
+      // The builder's own methods (they use no `this`): one call less per value.
       scalar: builder.value,
+      slot: builder.slot,
+      scalarTo: builder.valueTo,
       histogram(step, tag, histogram) {
         let target = layerOf.get(tag);
         if (target === undefined) {
