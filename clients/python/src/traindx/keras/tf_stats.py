@@ -87,19 +87,24 @@ class TensorflowStats:
     def _reductions(self, *outputs: Any) -> Any:
         """The weights', update's and activations' sums as one float64 vector. Minimum and
         maximum in the kernel's own type (exact, and no cast to read); the update's difference
-        too (one rounding of each element, 6e-8 relative, where the trace keeps six digits)."""
+        too (one rounding of each element, 6e-8 relative)."""
         tf = self._tf
         f64 = tf.float64
         parts = []
         k = 0
         for _, bias, v in self.variables:
-            flat = tf.cast(tf.reshape(v, [-1]), f64)
+            raw = tf.reshape(tf.convert_to_tensor(v), [-1])  # one read of the variable
+            flat = tf.cast(raw, f64)
             parts += [tf.reduce_sum(flat), tf.reduce_sum(flat * flat)]
             if not bias:
-                raw = tf.reshape(v, [-1])
                 parts += [tf.cast(tf.reduce_min(raw), f64), tf.cast(tf.reduce_max(raw), f64)]
-                d = tf.cast(raw - tf.reshape(self._snapshots[k], [-1]), f64)
-                parts.append(tf.reduce_sum(d * d))
+                # The update's squares in float32 by rows (each a sum of positive terms: about
+                # 1e-7 relative, where the trace keeps six digits), totalled in float64: a
+                # float64 copy of the difference and of its squares cost twice the traffic.
+                d = raw - tf.reshape(self._snapshots[k], [-1])
+                width = int(v.shape[-1]) if len(v.shape) >= 2 and v.shape[-1] else -1
+                rows = tf.reshape(d, [-1, width] if width > 0 else [1, -1])
+                parts.append(tf.reduce_sum(tf.cast(tf.reduce_sum(tf.square(rows), -1), f64)))
                 k += 1
         for family, out in zip(self.families, outputs):
             flat = tf.cast(tf.reshape(out, [-1]), f64)
