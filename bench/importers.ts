@@ -6,8 +6,9 @@
  * every 100 steps, as torch's SummaryWriter writes them) is written once by
  * our own encoder and cached in bench/.data/. The two alternate which goes
  * first; each round's ratio is printed too, as the spread, with its median. Goal: the import
- * (both of its passes: the one that checks every CRC and whether the steps go back, then the one
- * that decodes and builds the trace) runs at ≥ 0.5× the bare pass's speed.
+ * (all of it: the one read that checks every CRC and decodes each record into compact columns,
+ * then the trace built from them; a stream that goes back in steps would be read a second time to
+ * plan its purge, this file does not) runs at ≥ 0.5× the bare pass's speed.
  */
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
