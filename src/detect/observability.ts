@@ -8,11 +8,23 @@ import type { Signal } from './detector.js';
  */
 const REVEALED_BY: Record<
   string,
-  { signals: Signal[]; when: 'start' | 'end'; given?: string; unless?: string }
+  {
+    signals: Signal[];
+    when: 'start' | 'end';
+    given?: string;
+    unless?: string;
+    /** Also settled, whatever the run's end, once this symptom is shown (it judged the same signal). */
+    settledBy?: string;
+  }
 > = {
   // Dynamic: judged only once the run has ended (a live run may still show them).
   loss_nan: { signals: ['loss', 'epoch.train.loss'], when: 'end' },
-  loss_divergence: { signals: ['loss', 'epoch.train.loss'], when: 'end' },
+  // A loss that went non-finite without growing first was watched up to that point and did not run away.
+  loss_divergence: {
+    signals: ['loss', 'epoch.train.loss'],
+    when: 'end',
+    settledBy: 'loss_non_finite_without_growth',
+  },
   loss_not_decreasing: { signals: ['loss', 'epoch.train.loss'], when: 'end' },
   slow_convergence: { signals: ['loss', 'epoch.train.loss'], when: 'end' },
   loss_oscillation: { signals: ['loss'], when: 'end' },
@@ -76,7 +88,9 @@ export function observableSymptoms(
       ([, r]) =>
         (r.given === undefined || shown.has(r.given)) &&
         (r.unless === undefined || !shown.has(r.unless)) &&
-        (r.when === 'start' || (ended && !terminal)) &&
+        (r.when === 'start' ||
+          (ended && !terminal) ||
+          (r.settledBy !== undefined && shown.has(r.settledBy))) &&
         r.signals.some((s) => seen.has(s)),
     )
     .map(([id]) => id)
