@@ -56,6 +56,11 @@ class Result:
     def ratio(self, variant: str) -> float:
         return statistics.median(self.ratios(variant))
 
+    def overhead_us(self, variant: str) -> float:
+        """What recording adds to a step in CPU microseconds: the median over repetitions of
+        watched minus bare (the ratio hides a fixed cost behind a slow step, the µs do not)."""
+        return statistics.median((w - b) * 1e6 for w, b in zip(self.times[variant], self.times["bare"]))
+
     def spread(self, variant: str) -> tuple[float, float]:
         """Lower and upper quartile of the per-repetition ratios."""
         q = statistics.quantiles(self.ratios(variant), n=4, method="inclusive")
@@ -228,22 +233,24 @@ def main() -> int:
             results.append(run(name, n, trials, Path(tmp)))
             r = results[-1]
             print(
-                f"{name:10s} bare {r.bare_ms:.3f} CPU ms/step  every=10 {r.ratio('every=10'):.3f}x  "
-                f"every=1 {r.ratio('every=1'):.3f}x  (load average {os.getloadavg()[0]:.1f})",
+                f"{name:10s} bare {r.bare_ms:.3f} CPU ms/step  every=10 {r.ratio('every=10'):.3f}x "
+                f"(+{r.overhead_us('every=10'):.0f} us)  every=1 {r.ratio('every=1'):.3f}x "
+                f"(+{r.overhead_us('every=1'):.0f} us)  (load average {os.getloadavg()[0]:.1f})",
                 flush=True,
             )
     print(
         f"\n{trials} repetitions of {steps} steps each (keras-cnn: a quarter);"
-        " ratio = median over repetitions of watched / bare CPU time per step [quartiles]"
+        " ratio = median over repetitions of watched / bare CPU time per step [quartiles],"
+        " +us = median of watched - bare CPU microseconds per step"
     )
-    print(f"{'workload':10s} {'bare ms':>8s} {'every=10':>22s} {'every=1':>22s}")
+    print(f"{'workload':10s} {'bare ms':>8s} {'every=10':>32s} {'every=1':>32s}")
     failed = []
     for r in results:
         cells = []
         for v in ("every=10", "every=1"):
             low, high = r.spread(v)
-            cells.append(f"{r.ratio(v):6.3f}x [{low:.3f}-{high:.3f}]")
-        print(f"{r.workload:10s} {r.bare_ms:8.3f} {cells[0]:>22s} {cells[1]:>22s}")
+            cells.append(f"{r.ratio(v):6.3f}x [{low:.3f}-{high:.3f}] +{r.overhead_us(v):5.0f} us")
+        print(f"{r.workload:10s} {r.bare_ms:8.3f} {cells[0]:>32s} {cells[1]:>32s}")
         failed += [
             f"{r.workload} {v} {r.ratio(v):.3f}x > {goal}x" for v, goal in GOALS.items() if r.ratio(v) > goal
         ]
@@ -260,6 +267,7 @@ def main() -> int:
                         "workload": r.workload,
                         "bareMs": r.bare_ms,
                         "ratios": {v: r.ratios(v) for v in ("every=10", "every=1")},
+                        "overheadUs": {v: r.overhead_us(v) for v in ("every=10", "every=1")},
                     }
                     for r in results
                 ],
