@@ -157,6 +157,8 @@ class LayerStatsPlan:
         counts and sums, written into the step vector. Nothing leaves the device."""
         grads = [t.grad for t in self._tensors]
         owners = self._owners
+        if not grads:
+            return None
         if any(g is None for g in grads):  # frozen or unused parameters
             present = [k for k, g in enumerate(grads) if g is not None]
             if not present:
