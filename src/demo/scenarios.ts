@@ -74,7 +74,7 @@ export const DEMO_SCENARIOS: DemoScenario[] = [
   {
     id: 'overfit-tiny-data',
     story: '2×256 MLP on 40 examples with 30% noisy labels, 120 epochs',
-    expect: 'insufficient_regularization',
+    expect: 'insufficient_data',
     build: (tf) => ({
       model: mlp(tf, [256, 256], 'relu', tf.train.adam(3e-3)),
       data: blobs(tf, 5, { train: 40, noise: 0.3, spread: 2.2 }),
