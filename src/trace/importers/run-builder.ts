@@ -178,7 +178,7 @@ export function createRunBuilder(options: RunBuilderOptions) {
       const kind = target.kind;
       if (kind === 'field') {
         if (rowsAreEpochs && key === 'loss') {
-          train ??= {};
+          train ??= new TrainMap();
           train.loss = v;
         } else {
           step ??= stepEvent(g.step);
@@ -192,13 +192,13 @@ export function createRunBuilder(options: RunBuilderOptions) {
           else step[key] = v;
         }
       } else if (kind === 'metrics' && !rowsAreEpochs) {
-        metrics ??= {};
+        metrics ??= new MetricMap();
         metrics[key] = v;
       } else if (kind === 'metrics' || kind === 'train') {
-        train ??= {};
+        train ??= new TrainMap();
         train[key] = v;
       } else {
-        val ??= {};
+        val ??= new ValMap();
         val[key] = v;
       }
     }
@@ -210,7 +210,7 @@ export function createRunBuilder(options: RunBuilderOptions) {
     }
     if (train || val) {
       const epoch = g.epoch ?? (rowsAreEpochs ? g.step : (lastEpoch ?? epochCount));
-      const event: Record<string, unknown> = {};
+      const event = new EpochEventObject();
       event.type = 'epoch';
       event.epoch = epoch;
       if (!rowsAreEpochs) event.step = g.step;
@@ -223,10 +223,8 @@ export function createRunBuilder(options: RunBuilderOptions) {
     lastStep = g.step;
   }
 
-  // An empty literal, filled by assignment: V8 gives `{}` room for four properties in the object
-  // itself, where `{ type, step }` gets two and every field added after them a separate store.
   const stepEvent = (step: number): Record<string, unknown> => {
-    const event: Record<string, unknown> = {};
+    const event = new StepEventObject();
     event.type = 'step';
     event.step = step;
     if (lastEpoch !== undefined) event.epoch = lastEpoch;
@@ -357,6 +355,26 @@ function resolveTarget(name: string, field: TraceField | undefined): Target {
     return target(scope, key);
   return target('field', field, rangeOf(field));
 }
+
+/**
+ * A maker of plain objects (prototype Object.prototype, constructor Object: to every reader the
+ * same as `{}`) of one kind, filled by assignment. Only for V8's slack tracking: an object made by
+ * `new` of a function gets as many fields in the object itself as the first objects of its kind
+ * were given, where `{}` always gets four. A step event of six fields made from `{}` has two of
+ * them in a second array, and a metric map of one value three empty slots: a step of a large log
+ * made both kinds, and the allocations are most of an import's garbage. One maker per kind, made
+ * once: each learns its own size, and the stores in flush() see the same shapes in every import.
+ */
+function plainObjectKind<T extends object>(): new () => T {
+  const kind = function PlainObject() {} as unknown as new () => T;
+  kind.prototype = Object.prototype;
+  return kind;
+}
+const StepEventObject = plainObjectKind<Record<string, unknown>>();
+const EpochEventObject = plainObjectKind<Record<string, unknown>>();
+const MetricMap = plainObjectKind<Record<string, number>>();
+const TrainMap = plainObjectKind<Record<string, number>>();
+const ValMap = plainObjectKind<Record<string, number>>();
 
 /**
  * The same string as a property key V8 has interned: a key cut from the field's name (`slice`) is
