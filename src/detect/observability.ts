@@ -50,7 +50,9 @@ const REVEALED_BY: Record<
   overfitting: { signals: ['epoch.val.loss'], when: 'end' },
   underfitting: { signals: ['epoch.train.loss'], when: 'end' },
   // Judged at the first non-finite loss, so seen (or clearly absent) exactly when the loss went non-finite.
-  loss_non_finite_without_growth: { signals: ['loss', 'epoch.train.loss'], when: 'start', given: 'loss_nan' },
+  // Per-step losses only: an epoch log whose first row is already non-finite hides the steps that may have
+  // climbed (the rule does not judge it), so there its absence says nothing.
+  loss_non_finite_without_growth: { signals: ['loss'], when: 'start', given: 'loss_nan' },
   train_accuracy_below_val: { signals: ['epoch.val.accuracy'], when: 'end' },
   // Static and data findings: settled by the run event.
   input_scale_anomaly: { signals: ['dataset.inputStats'], when: 'start' },

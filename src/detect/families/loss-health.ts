@@ -90,7 +90,8 @@ export const lossFamily = defineFamily<LossState, LossThresholds>({
         if (s.stepsPerEpoch === 0 && e.step !== undefined)
           s.stepsPerEpoch = Math.max(1, Math.round((e.step + 1) / (e.epoch + 1)));
         const bad = nonFiniteIn(undefined, e.train, 'train ') ?? nonFiniteIn(undefined, e.val, 'val ');
-        if (bad) noteNonFinite(state, th, bad, step, emit);
+        // Before any step was seen, an epoch past step 0 summarises steps whose losses nobody saw.
+        if (bad) noteNonFinite(state, th, bad, step, emit, s.source === 'none' && step > 0);
         const loss = e.train?.loss;
         if (loss === undefined || !Number.isFinite(loss)) return;
         if (s.source === 'none') s.source = 'epoch';

@@ -32,6 +32,7 @@ export function noteNonFinite(
   what: string,
   step: number,
   emit: Emit,
+  stepsHidden = false,
 ): void {
   const nan = state.nan;
   nan.count++;
@@ -39,7 +40,7 @@ export function noteNonFinite(
   if (nan.count === 1) {
     nan.firstStep = step;
     nan.what = what;
-    checkWithoutGrowth(state, th, emit);
+    checkWithoutGrowth(state, th, emit, stepsHidden);
   }
   if ((nan.count & (nan.count - 1)) === 0) reportNan(state, emit);
 }
@@ -91,11 +92,15 @@ export function noteFinite(state: LossState, loss: number): void {
  * from an ordinary or falling value came from one operation that overflowed
  * or took the log of 0 (Goodfellow et al. 4.1: a softmax or sigmoid output
  * rounded to exactly 0 or 1, then log), or from non-finite inputs.
+ * Not judged when no finite loss came before and `stepsHidden` (the value is
+ * an epoch's summary of steps nobody saw, as in a CSV or TensorBoard log
+ * whose first row is already Inf): those steps may have climbed.
  */
-function checkWithoutGrowth(state: LossState, th: LossThresholds, emit: Emit): void {
+function checkWithoutGrowth(state: LossState, th: LossThresholds, emit: Emit, stepsHidden: boolean): void {
   const nan = state.nan;
   const first = nan.firstFinite;
   const max = nan.maxFinite;
+  if (first === undefined && stepsHidden) return;
   if (first !== undefined && max !== undefined && !(first > 0 && max <= th.nonFiniteGrowth * first)) return;
   const before =
     first === undefined || max === undefined
