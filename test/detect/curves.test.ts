@@ -10,6 +10,7 @@ const CURVE_SYMPTOMS = [
   'loss_divergence',
   'model_frozen',
   'slow_convergence',
+  'output_loss_mismatch',
 ];
 
 /** A run of curves alone: id and task, one epoch event per row, an end event. */
@@ -84,6 +85,21 @@ describe('curve shapes of a run that carries nothing else', () => {
     expect(converging).toEqual([]);
   });
 
+  it('reads a loss lower than any cross-entropy of the logged accuracy allows as a loss that does not fit the output', async () => {
+    // A softmax over one unit outputs 1 whatever the input: categorical cross-entropy ~0, accuracy the class share.
+    const found = await findings(
+      curves(rows(8, (i) => ({ tl: 6e-8 + i * 1e-10, ta: 0.499 + (i % 2) * 0.01 }))),
+    );
+    const mismatch = found.find((o) => o.symptomId === 'output_loss_mismatch')!;
+    expect(mismatch.evidence[0]).toMatch(/accuracy would be at least 1/);
+    expect(mismatch.firstStep).toBe(49);
+    // A loss of 0.3 nats allows 43% errors: 0.6 accuracy is consistent with it, 0.2 is not.
+    const fits = await findings(curves(rows(6, (i) => ({ tl: 0.3 - i * 0.01, ta: 0.6 + i * 0.01 }))));
+    expect(ids(fits)).not.toContain('output_loss_mismatch');
+    const low = await findings(curves(rows(6, (i) => ({ tl: 0.3 - i * 0.01, ta: 0.2 + i * 0.01 }))));
+    expect(ids(low)).toContain('output_loss_mismatch');
+  });
+
   it('stays silent on a run with a model or class facts (other families read those)', async () => {
     const pinned = rows(10, () => ({ tl: 12.73, ta: 0.213, vl: 13.54, va: 0.16 }));
     const fromCurves = (o: SymptomOccurrence[]) =>
@@ -112,4 +128,28 @@ describe('curve shapes of a run that carries nothing else', () => {
       expect(await findings(cut)).toEqual([]);
     },
   );
+});
+
+describe('a non-finite loss in the first row of an epoch log', () => {
+  const all = async (events: TraceEvent[]) => {
+    const [run, ...rest] = events;
+    const set = createDetectorSet({
+      run: run as RunEvent,
+      profile: await profileValues(),
+      families: ALL_FAMILIES,
+    });
+    for (const e of rest) set.feed(e);
+    return set;
+  };
+
+  it('is not read as a loss that went non-finite without growing: the steps before it were never seen', async () => {
+    const set = await all(curves([{ tl: Number.POSITIVE_INFINITY }], { task: 'regression' }));
+    expect(ids(set.occurrences())).toEqual(['loss_nan']);
+    expect(set.observableSymptoms()).not.toContain('loss_non_finite_without_growth');
+  });
+
+  it('is read so after finite epochs that did not grow', async () => {
+    const set = await all(curves([{ tl: 1.2 }, { tl: 1.1 }, { tl: Number.NaN }], { task: 'regression' }));
+    expect(ids(set.occurrences())).toContain('loss_non_finite_without_growth');
+  });
 });

@@ -130,6 +130,43 @@ export function confidentlyWrong(
 }
 
 /**
+ * The loss is too low for the accuracy logged beside it. A cross-entropy L
+ * (categorical or binary) bounds the error rate: an example whose top class
+ * is wrong gives its true class at most 1/2, so costs at least ln 2, and the
+ * error rate is at most L / ln 2. Accuracy far below 1 − L / ln 2, epoch
+ * after epoch, says the loss does not score the predictions the accuracy
+ * counts: a loss that does not fit the output (a softmax over one unit, whose
+ * output is always 1, scores 0 whatever the label) or a loss that is not a
+ * likelihood at all (mean absolute error on one-hot labels). A regularised or
+ * smoothed loss is only higher, so it never trips this.
+ */
+export function lossBelowAccuracyBound(epochs: EpochPoint[], th: CurvesThresholds): Finding | undefined {
+  const gapOf = (e: EpochPoint) =>
+    e.trainLoss !== undefined &&
+    e.trainAcc !== undefined &&
+    e.trainLoss >= 0 &&
+    e.trainAcc >= 0 &&
+    e.trainAcc <= 1
+      ? 1 - e.trainLoss / Math.LN2 - e.trainAcc
+      : undefined;
+  let start = epochs.length;
+  while (start > 0 && (gapOf(epochs[start - 1]!) ?? 0) > th.lossBoundMargin) start--;
+  const tail = epochs.slice(start);
+  if (tail.length < th.minEpochs) return undefined;
+  const last = tail.at(-1)!;
+  const floor = 1 - last.trainLoss! / Math.LN2;
+  return {
+    symptomId: 'output_loss_mismatch',
+    firstStep: tail[0]!.step,
+    severity: 'warning',
+    confidence: 0.75,
+    evidence: [
+      `train loss ${fmt(last.trainLoss!)} with train accuracy ${fmt(last.trainAcc!)} in each of the last ${tail.length} epochs (steps ${tail[0]!.step}–${last.step}) is too low for that accuracy: a cross-entropy of ${fmt(last.trainLoss!)} allows at most ${fmt(100 * (1 - floor))}% errors (each costs ln 2 or more), so accuracy would be at least ${fmt(floor)}; the loss does not score the predictions the accuracy counts; rule: accuracy below 1 − loss/ln 2 by more than ${th.lossBoundMargin} for ${th.minEpochs} epochs`,
+    ],
+  };
+}
+
+/**
  * The loss on a fixed set of examples (validation, else training) is the same
  * to a hundredth of a percent epoch after epoch: the model's outputs did not
  * change, so neither did its weights, or no gradient reaches them any more.

@@ -22,6 +22,8 @@ export const CurvesThresholds = z.object({
   confidentFactor: z.number().positive().default(3),
   /** ... and by at least this many nats. */
   confidentMargin: z.number().min(0).default(1),
+  /** Accuracy this far below what a cross-entropy of the logged loss allows (1 − loss/ln 2) means a loss that does not score the predictions. */
+  lossBoundMargin: z.number().positive().max(1).default(0.2),
   /** Epochs of uninterrupted decline before a slow decline is read. */
   creepEpochs: z.number().int().positive().default(5),
   /** A decline this small over the whole run (relative) is slow. */

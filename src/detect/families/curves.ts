@@ -4,6 +4,7 @@ import {
   type EpochPoint,
   frozenModel,
   lossAtUniformChance,
+  lossBelowAccuracyBound,
   pinnedAccuracy,
   steadyCreep,
 } from './curves-rules.js';
@@ -25,7 +26,8 @@ interface CurvesState {
  * accuracy pinned to one value (predictions collapse), loss flat at ln K
  * (uniform chance), loss flat far above what its accuracy allows (confidently
  * wrong), a loss on fixed examples that does not change at all (a frozen
- * model), a slow steady decline (slow convergence). A run with model or class
+ * model), a slow steady decline (slow convergence), a loss lower than any
+ * cross-entropy of the logged accuracy allows (a loss that does not fit the output). A run with model or class
  * facts is left to the families that read those: this one stays silent.
  *
  * @example createDetectorSet({ run: { type: 'run', formatVersion: 1, id: 'r' }, profile, families: [curvesFamily] })
@@ -70,6 +72,7 @@ export const curvesFamily = defineFamily<CurvesState, CurvesThresholds>({
           lossAtUniformChance(s.epochs, th),
           confidentlyWrong(s.epochs, pinned, th),
           frozenModel(s.epochs, th),
+          lossBelowAccuracyBound(s.epochs, th),
           steadyCreep(s.epochs, th),
         ]) {
           if (!finding) continue;
