@@ -35,8 +35,12 @@ export class PointColumns {
   length = 0;
   private readonly codes: Uint32Array<ArrayBuffer>[] = [];
   private readonly values: Float32Array<ArrayBuffer>[] = [];
-  /** The step of each point marked NEW_STEP, in order. */
-  private readonly steps: number[] = [];
+  /**
+   * The step of each point marked NEW_STEP, in order, in chunks of SIZE: a growing number[] of a
+   * step per few points was copied at each growth, the copies garbage.
+   */
+  private readonly steps: Float64Array<ArrayBuffer>[] = [];
+  private stepCount = 0;
   private readonly wide: number[] = [];
   private readonly histograms: (Histogram | undefined)[] = [];
   private code = new Uint32Array(0);
@@ -86,14 +90,17 @@ export class PointColumns {
   ): void {
     const { codes, values, steps, wide, histograms } = this;
     let { run, wides, histos } = this.cursor;
-    let step = run > 0 ? steps[run - 1]! : 0;
+    let step = run > 0 ? steps[(run - 1) >>> SHIFT]![(run - 1) & MASK]! : 0;
     for (let p = from; p < to; ) {
       const code = codes[p >>> SHIFT]!;
       const value = values[p >>> SHIFT]!;
       const stop = Math.min(to, (p | MASK) + 1);
       for (; p < stop; p++) {
         const c = code[p & MASK]!;
-        if (c & NEW_STEP) step = steps[run++]!;
+        if (c & NEW_STEP) {
+          step = steps[run >>> SHIFT]![run & MASK]!;
+          run++;
+        }
         const kind = c & KIND;
         if (kind !== HISTOGRAM) {
           const v = kind === 0 ? value[p & MASK]! : wide[wides++]!;
@@ -130,7 +137,9 @@ export class PointColumns {
       this.values.push(this.value);
     }
     if (step !== this.lastStep) {
-      this.steps.push(step);
+      const run = this.stepCount++;
+      if ((run & MASK) === 0) this.steps.push(new Float64Array(SIZE));
+      this.steps[run >>> SHIFT]![run & MASK] = step;
       this.lastStep = step;
       this.code[at] = code | NEW_STEP;
     } else this.code[at] = code;
