@@ -61,6 +61,14 @@ describe('curve shapes of a run that carries nothing else', () => {
     expect(uniform.firstStep).toBe(49);
   });
 
+  it('does not read a loss held at ln K as a frozen model: a converged constant predictor is still too', async () => {
+    const atChance = await findings(curves(rows(8, () => ({ tl: 1.6095, ta: 0.2, vl: 1.6094, va: 0.2 }))));
+    expect(ids(atChance)).toEqual(['loss_at_uniform_chance', 'prediction_collapse']);
+    // Frozen above ln 5: the weights never moved from a random init.
+    const frozen = await findings(curves(rows(8, () => ({ tl: 1.989, ta: 0.282, vl: 2.02, va: 0.255 }))));
+    expect(ids(frozen)).toContain('model_frozen');
+  });
+
   it('reads a pinned accuracy as predictions collapsed, and a flat loss far above ln(1/accuracy) as confidently wrong', async () => {
     const found = await findings(curves(rows(10, () => ({ tl: 12.73, ta: 0.213, vl: 13.54, va: 0.16 }))));
     expect(ids(found)).toEqual(['loss_divergence', 'model_frozen', 'prediction_collapse']);

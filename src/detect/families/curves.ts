@@ -67,11 +67,15 @@ export const curvesFamily = defineFamily<CurvesState, CurvesThresholds>({
         if (!s.curvesOnly || s.epochs.length === 0) return;
         const lastStep = Math.max(e?.step ?? -1, s.epochs.at(-1)!.step);
         const pinned = pinnedAccuracy(s.epochs, th);
+        const uniform = lossAtUniformChance(s.epochs, th);
         for (const finding of [
           pinned,
-          lossAtUniformChance(s.epochs, th),
+          uniform,
           confidentlyWrong(s.epochs, pinned, th),
-          frozenModel(s.epochs, th),
+          // A loss held at ln K is a constant predictor that has converged (its output bias at the class
+          // prior, where that bias's gradient is zero): its stillness is what any dead, saturated or
+          // symmetric network shows, not a sign that the weights never moved, so it is not read again.
+          uniform ? undefined : frozenModel(s.epochs, th),
           lossBelowAccuracyBound(s.epochs, th),
           steadyCreep(s.epochs, th),
         ]) {
