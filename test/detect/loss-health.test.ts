@@ -155,6 +155,28 @@ describe('loss_divergence', () => {
     expect(at).toBe(599);
   });
 
+  it('does not fire when a memorised training loss near 0 wobbles up by a sliver of what it fell', async () => {
+    // 2.7 down to 0.004 in 40 epochs, then 0.03 for the last 6: 7× its best, but 1% of the way back up.
+    const losses = [
+      ...Array.from({ length: 40 }, (_, i) => 2.7 * (0.004 / 2.7) ** (i / 39)),
+      ...Array.from({ length: 6 }, () => 0.03),
+    ];
+    const events: TraceEvent[] = [
+      { type: 'run', formatVersion: 1, id: 'r', task: 'regression' } as TraceEvent,
+      ...losses.map(
+        (loss, i) => ({ type: 'epoch', epoch: i, step: 4 * i + 3, train: { loss } }) as TraceEvent,
+      ),
+      { type: 'end', step: 4 * losses.length - 1, status: 'completed' } as TraceEvent,
+    ];
+    expect(ofSymptom(await detect(events), 'loss_divergence')).toEqual([]);
+    // The same rise from a loss that fell only to 0.02 gives back far more, and is read.
+    const shallow = losses.map((_l, i) => (i < 40 ? 2.7 * (0.02 / 2.7) ** (i / 39) : 2));
+    const risen = events.map((e, i) =>
+      e.type === 'epoch' ? ({ ...e, train: { loss: shallow[i - 1]! } } as TraceEvent) : e,
+    );
+    expect(ofSymptom(await detect(risen), 'loss_divergence')).not.toEqual([]);
+  });
+
   it('fires as critical within one window when batches explode 10× above the early loss', async () => {
     const events = eventsOf({ seed: 2, noise: 0.3, faults: [lossExplosion(300)] });
     const at = await firstReport(events, 'loss_divergence');

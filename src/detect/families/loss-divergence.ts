@@ -154,8 +154,10 @@ export function checkSpike(
 
 /**
  * loss_divergence, rise arm: the smoothed loss stays far above its best level
- * (ratio `divergenceRatio`) and has given back a share of the progress made
- * (in log scale, so a loss that fell to 0.01 wobbling to 0.02 is not a rise),
+ * (ratio `divergenceRatio`) and has given back a share of the progress made,
+ * in log scale (so a loss that fell to 0.01 wobbling to 0.02 is not a rise)
+ * and in the loss's own units (so a loss that fell from 2.7 to 0.004, a
+ * memorised training set, wobbling to 0.03 is not one either: it gave back 1%),
  * for `divergencePatience*` in a row. Runs on every level check.
  */
 export function checkRise(state: LossState, th: LossThresholds, emit: Emit): void {
@@ -169,6 +171,7 @@ export function checkRise(state: LossState, th: LossThresholds, emit: Emit): voi
   const rising =
     level >= th.divergenceRatio * best &&
     Math.log(level / best) >= th.divergenceGiveBack * gain &&
+    level - best >= th.divergenceGiveBack * (Math.max(early, best) - best) &&
     level > oscillationCeiling(state);
   if (!heldForPatience(d.rise, rising, s, th)) return;
   const aboveStart = level >= early;
