@@ -6,6 +6,7 @@ import type {
   TraceEvent,
 } from '../domain/index.js';
 import { decodeLine, encodeEvent } from '../trace/index.js';
+import { chanceFacts } from './chance-known.js';
 import type { Detector, DetectorFamily, Signal } from './detector.js';
 import { createDetectorCache, type DetectorCache, type SavedState } from './detector-cache.js';
 import { createModelView } from './model-view.js';
@@ -172,7 +173,12 @@ export function createDetectorSet(options: {
       );
     },
     observableSymptoms: () =>
-      observableSymptoms(signals, ended, new Set([...occurrences.values()].map((o) => o.symptomId))),
+      observableSymptoms(
+        signals,
+        ended,
+        new Set([...occurrences.values()].map((o) => o.symptomId)),
+        chanceFacts(run, model),
+      ),
     save() {
       // Built first, so a family the saved state lacks is saved with its initial state, as before.
       detectors();
@@ -287,12 +293,18 @@ export function readSavedSignals(options: {
   const shown = new Set(
     [...(state?.occurrences ?? []), ...(options.occurrences ?? [])].map((o) => o.symptomId),
   );
+  const model = createModelView(options.run);
   return {
     missingSignals: missingSignals(
       options.families.flatMap((f) => f.signals as Signal[]),
       signals,
-      createModelView(options.run),
+      model,
     ),
-    observableSymptoms: observableSymptoms(signals, state?.ended ?? false, shown),
+    observableSymptoms: observableSymptoms(
+      signals,
+      state?.ended ?? false,
+      shown,
+      chanceFacts(options.run, model),
+    ),
   };
 }

@@ -1,3 +1,4 @@
+import type { ChanceFacts } from './chance-known.js';
 import type { Signal } from './detector.js';
 
 /**
@@ -15,6 +16,8 @@ const REVEALED_BY: Record<
     unless?: string;
     /** Also settled, whatever the run's end, once this symptom is shown (it judged the same signal). */
     settledBy?: string;
+    /** Judged against a chance level the run's description must give (see chance-known.ts). */
+    needs?: keyof ChanceFacts;
   }
 > = {
   // Dynamic: judged only once the run has ended (a live run may still show them).
@@ -42,13 +45,15 @@ const REVEALED_BY: Record<
   exploding_weights: { signals: ['layers.weightNorm'], when: 'end' },
   updates_too_small: { signals: ['layers.updateRatio'], when: 'end' },
   non_finite_tensors: { signals: ['layers.nanCount', 'layers.gradNorm', 'layers.weightNorm'], when: 'end' },
+  // Both compare with what guessing scores: without a class count (or label statistics) nothing was judged.
   accuracy_at_chance: {
     signals: ['metrics.accuracy', 'epoch.train.accuracy', 'epoch.val.accuracy'],
     when: 'end',
+    needs: 'classes',
   },
   prediction_collapse: { signals: ['eval.predictedClassCounts', 'eval.confusion'], when: 'end' },
   overfitting: { signals: ['epoch.val.loss'], when: 'end' },
-  underfitting: { signals: ['epoch.train.loss'], when: 'end' },
+  underfitting: { signals: ['epoch.train.loss'], when: 'end', needs: 'baseline' },
   // Judged at the first non-finite loss, so seen (or clearly absent) exactly when the loss went non-finite.
   // Per-step losses only: an epoch log whose first row is already non-finite hides the steps that may have
   // climbed (the rule does not judge it), so there its absence says nothing.
@@ -78,11 +83,16 @@ const REVEALED_BY: Record<
 // A run that blew up stopped telling us anything: what it did not show later says nothing.
 const TERMINAL = new Set(['loss_nan', 'non_finite_tensors', 'loss_divergence']);
 
-/** The symptoms this run could have shown, given its signals, whether it ended, and how. */
+/**
+ * The symptoms this run could have shown, given its signals, whether it ended,
+ * and how; `chance` says which chance levels its description gives (unknown:
+ * all, as before it was asked).
+ */
 export function observableSymptoms(
   seen: ReadonlySet<Signal>,
   ended: boolean,
   shown: ReadonlySet<string>,
+  chance?: ChanceFacts,
 ): string[] {
   const terminal = [...shown].some((id) => TERMINAL.has(id));
   return Object.entries(REVEALED_BY)
@@ -90,6 +100,7 @@ export function observableSymptoms(
       ([, r]) =>
         (r.given === undefined || shown.has(r.given)) &&
         (r.unless === undefined || !shown.has(r.unless)) &&
+        (r.needs === undefined || chance === undefined || chance[r.needs]) &&
         (r.when === 'start' ||
           (ended && !terminal) ||
           (r.settledBy !== undefined && shown.has(r.settledBy))) &&

@@ -161,3 +161,32 @@ describe('a non-finite loss in the first row of an epoch log', () => {
     expect(ids(set.occurrences())).toContain('loss_non_finite_without_growth');
   });
 });
+
+describe('symptoms judged against chance in a log of curves alone', () => {
+  const observable = async (run: Partial<RunEvent>) => {
+    const events = curves(
+      rows(6, (i) => ({ tl: 1.2 - i * 0.1, ta: 0.5 + i * 0.05 })),
+      run,
+    );
+    const set = createDetectorSet({
+      run: events[0] as RunEvent,
+      profile: await profileValues(),
+      families: ALL_FAMILIES,
+    });
+    for (const e of events.slice(1)) set.feed(e);
+    return set.observableSymptoms();
+  };
+
+  it('are not observable without a class count: their absence is unseen, not evidence', async () => {
+    const seen = await observable({});
+    expect(seen).not.toContain('accuracy_at_chance');
+    expect(seen).not.toContain('underfitting');
+    expect(seen).toContain('loss_not_decreasing');
+  });
+
+  it('are observable once the run gives its class count', async () => {
+    const seen = await observable({ dataset: { numClasses: 5 } } as Partial<RunEvent>);
+    expect(seen).toContain('accuracy_at_chance');
+    expect(seen).toContain('underfitting');
+  });
+});
