@@ -68,14 +68,16 @@ export const curvesFamily = defineFamily<CurvesState, CurvesThresholds>({
         const lastStep = Math.max(e?.step ?? -1, s.epochs.at(-1)!.step);
         const pinned = pinnedAccuracy(s.epochs, th);
         const uniform = lossAtUniformChance(s.epochs, th);
+        const confident = confidentlyWrong(s.epochs, pinned, th);
         for (const finding of [
           pinned,
           uniform,
-          confidentlyWrong(s.epochs, pinned, th),
+          confident,
           // A loss held at ln K is a constant predictor that has converged (its output bias at the class
-          // prior, where that bias's gradient is zero): its stillness is what any dead, saturated or
-          // symmetric network shows, not a sign that the weights never moved, so it is not read again.
-          uniform ? undefined : frozenModel(s.epochs, th),
+          // prior, where that bias's gradient is zero); a confidently wrong one sits where its saturated
+          // outputs pass no gradient (a clipped probability has none). Either stillness is what the
+          // shape already says, not a sign that the weights never moved, so it is not read again.
+          uniform || confident ? undefined : frozenModel(s.epochs, th),
           lossBelowAccuracyBound(s.epochs, th),
           steadyCreep(s.epochs, th),
         ]) {
