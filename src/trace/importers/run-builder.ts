@@ -286,11 +286,15 @@ export function createRunBuilder(options: RunBuilderOptions) {
       valueCount++;
       const layers = g.layers ?? {};
       g.layers = layers;
-      const kept: LayerStats = {};
-      for (const [k, v] of Object.entries(stats))
-        if (typeof v !== 'number' || inRange(k, rangeOf(k), v, step))
-          (kept as Record<string, unknown>)[k] = v;
-      layers[layer] = { ...layers[layer], ...kept };
+      // Merged into the layer's object of this step in place (no entries array, no copy): a key it
+      // already has keeps its place, a new one goes last, as a spread of the two would order them.
+      // The object is this step's own until flush() hands it on.
+      const merged: Record<string, unknown> = layers[layer] ?? {};
+      layers[layer] = merged;
+      for (const k in stats) {
+        const v = (stats as Record<string, unknown>)[k];
+        if (typeof v !== 'number' || inRange(k, rangeOf(k), v, step)) merged[k] = v;
+      }
     },
     /** A name the importer could not map (listed in the notes). */
     unknown(name: string) {
