@@ -76,6 +76,18 @@ describe('curve shapes of a run that carries nothing else', () => {
     expect(found.find((o) => o.symptomId === 'loss_divergence')!.evidence[0]).toMatch(/confidently wrong/);
   });
 
+  it('reads wrong answers that each cost 10 nats or more as saturated outputs while accuracy still moves', async () => {
+    // Inputs 100x too large: accuracy 0.56-0.72, every wrong example near the 1e-7 clip (16.1 nats).
+    const found = await findings(
+      curves(rows(6, (i) => ({ tl: 16 * (0.3 + (i % 2) * 0.1), ta: 0.7 - (i % 2) * 0.1 }))),
+    );
+    const saturated = found.find((o) => o.symptomId === 'loss_divergence')!;
+    expect(saturated.evidence[0]).toMatch(/each wrong example costs at least 16 nats/);
+    // A model right 80% of the time at loss 0.6 pays 3 nats an error: calibrated enough.
+    const calibrated = await findings(curves(rows(6, (i) => ({ tl: 0.6 - i * 0.01, ta: 0.8 + i * 0.005 }))));
+    expect(ids(calibrated)).not.toContain('loss_divergence');
+  });
+
   it('reads a collapse to the majority class while the loss still falls, without calling it frozen or confident', async () => {
     const found = await findings(
       curves(

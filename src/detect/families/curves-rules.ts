@@ -130,6 +130,42 @@ export function confidentlyWrong(
 }
 
 /**
+ * The wrong answers cost what a saturated output costs: train loss over the
+ * error rate, the least the average wrong example can cost (right ones cost
+ * ≥ 0), stays at `saturatedNatsPerError` nats or more for the last epochs,
+ * while the model is still wrong often enough for the ratio to mean
+ * something. A wrong example at p(true class) = e^-10 is an output pinned to
+ * 0 or 1 near the 1e-7 clip (16.1 nats) that Keras and TF.js apply: logits
+ * exploded (a step size, an input scale or an initialisation too large), as
+ * in the pinned case of `confidentlyWrong`, but with accuracy still moving.
+ */
+export function saturatedErrors(epochs: EpochPoint[], th: CurvesThresholds): Finding | undefined {
+  const costOf = (e: EpochPoint) =>
+    e.trainLoss !== undefined &&
+    e.trainAcc !== undefined &&
+    Number.isFinite(e.trainLoss) &&
+    e.trainAcc >= 0 &&
+    e.trainAcc <= th.saturatedMaxAccuracy
+      ? e.trainLoss / (1 - e.trainAcc)
+      : undefined;
+  let start = epochs.length;
+  while (start > 0 && (costOf(epochs[start - 1]!) ?? 0) >= th.saturatedNatsPerError) start--;
+  const tail = epochs.slice(start);
+  if (tail.length < th.minEpochs) return undefined;
+  const last = tail.at(-1)!;
+  const least = Math.min(...tail.map((e) => costOf(e)!));
+  return {
+    symptomId: 'loss_divergence',
+    firstStep: tail[0]!.step,
+    severity: 'warning',
+    confidence: 0.7,
+    evidence: [
+      `train loss ${fmt(last.trainLoss!)} at train accuracy ${fmt(last.trainAcc!)}: each wrong example costs at least ${fmt(last.trainLoss! / (1 - last.trainAcc!))} nats (loss over error rate), ${fmt(least)} or more in each of the last ${tail.length} epochs (steps ${tail[0]!.step}–${last.step}), a probability of e^-${fmt(least)} or less on the true class: outputs saturated at 0 or 1 (exploded logits), a confidently wrong model; rule: ${th.saturatedNatsPerError} nats per error or more for ${th.minEpochs} epochs, accuracy at most ${th.saturatedMaxAccuracy}`,
+    ],
+  };
+}
+
+/**
  * The loss is too low for the accuracy logged beside it. A cross-entropy L
  * (categorical or binary) bounds the error rate: an example whose top class
  * is wrong gives its true class at most 1/2, so costs at least ln 2, and the

@@ -24,6 +24,10 @@ export const CurvesThresholds = z.object({
   confidentMargin: z.number().min(0).default(1),
   /** Accuracy this far below what a cross-entropy of the logged loss allows (1 − loss/ln 2) means a loss that does not score the predictions. */
   lossBoundMargin: z.number().positive().max(1).default(0.2),
+  /** Train loss over error rate (the least a wrong example costs) that marks saturated outputs. */
+  saturatedNatsPerError: z.number().positive().default(10),
+  /** Accuracy above which too few errors remain for that ratio to be read. */
+  saturatedMaxAccuracy: z.number().positive().max(1).default(0.9),
   /** Epochs of uninterrupted decline before a slow decline is read. */
   creepEpochs: z.number().int().positive().default(5),
   /** A decline this small over the whole run (relative) is slow. */

@@ -6,6 +6,7 @@ import {
   lossAtUniformChance,
   lossBelowAccuracyBound,
   pinnedAccuracy,
+  saturatedErrors,
   steadyCreep,
 } from './curves-rules.js';
 import { CurvesThresholds } from './curves-thresholds.js';
@@ -68,7 +69,7 @@ export const curvesFamily = defineFamily<CurvesState, CurvesThresholds>({
         const lastStep = Math.max(e?.step ?? -1, s.epochs.at(-1)!.step);
         const pinned = pinnedAccuracy(s.epochs, th);
         const uniform = lossAtUniformChance(s.epochs, th);
-        const confident = confidentlyWrong(s.epochs, pinned, th);
+        const confident = confidentlyWrong(s.epochs, pinned, th) ?? saturatedErrors(s.epochs, th);
         for (const finding of [
           pinned,
           uniform,
