@@ -1,5 +1,5 @@
 import type { HistogramSeries } from '../domain/index.js';
-import { byModelOrder } from './layer-order.js';
+import { byLayerThenKind } from './layer-order.js';
 
 /** A histogram in three numbers: its median and the range holding its middle 90%. */
 export interface Spread {
@@ -31,20 +31,13 @@ export function summariseDistributions(
   series: readonly HistogramSeries[],
   layerOrder: string[],
 ): DistributionSummary[] {
-  const order = byModelOrder(layerOrder);
-  return series
-    .filter((s) => s.steps.length > 0 && s.histograms.some((h) => total(h.counts) > 0))
-    .sort((a, b) => order(a.layer, b.layer) || (a.kind === b.kind ? 0 : a.kind === 'weight' ? -1 : 1))
-    .map((s) => {
-      const spreads = s.histograms.flatMap((h, i) => (total(h.counts) > 0 ? [spread(s.steps[i]!, h)] : []));
-      return {
-        layer: s.layer,
-        kind: s.kind,
-        count: spreads.length,
-        first: spreads[0]!,
-        last: spreads.at(-1)!,
-      };
-    });
+  // A histogram with no value counted has no spread; a series of only such histograms is left out.
+  return [...series].sort(byLayerThenKind(layerOrder)).flatMap((s) => {
+    const spreads = s.histograms.flatMap((h, i) => (total(h.counts) > 0 ? [spread(s.steps[i]!, h)] : []));
+    return spreads.length
+      ? [{ layer: s.layer, kind: s.kind, count: spreads.length, first: spreads[0]!, last: spreads.at(-1)! }]
+      : [];
+  });
 }
 
 function spread(step: number, h: { edges: number[]; counts: number[] }): Spread {
@@ -52,7 +45,7 @@ function spread(step: number, h: { edges: number[]; counts: number[] }): Spread 
 }
 
 /** The q-quantile of a bucketed histogram, values spread evenly within a bucket (as a histogram assumes). */
-export function quantile(h: { edges: number[]; counts: number[] }, q: number): number {
+function quantile(h: { edges: number[]; counts: number[] }, q: number): number {
   const target = q * total(h.counts);
   let seen = 0;
   for (let i = 0; i < h.counts.length; i++) {

@@ -1,5 +1,5 @@
 import type { HistogramSeries } from '../domain/index.js';
-import { byModelOrder } from './layer-order.js';
+import { byLayerThenKind } from './layer-order.js';
 import type { Distribution } from './report-data.js';
 
 // 32 rows of ~8 px on a 260 px plot: finer rows would not be told apart.
@@ -17,10 +17,9 @@ const ROWS = 32;
  * @example buildDistributions([{ layer: 'd0', kind: 'grad', steps: [0], histograms: [{ edges: [0, 1], counts: [4] }] }], ['d0'])
  */
 export function buildDistributions(series: readonly HistogramSeries[], layerOrder: string[]): Distribution[] {
-  const order = byModelOrder(layerOrder);
   return series
     .filter((s) => s.steps.length > 0)
-    .sort((a, b) => order(a.layer, b.layer) || (a.kind === b.kind ? 0 : a.kind === 'weight' ? -1 : 1))
+    .sort(byLayerThenKind(layerOrder))
     .map((s) => {
       let lo = Number.POSITIVE_INFINITY;
       let hi = Number.NEGATIVE_INFINITY;
