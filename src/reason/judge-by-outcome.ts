@@ -35,8 +35,11 @@ export function judgedRisks(
   const risks = knowledge.symptoms.filter((s) => s.risk);
   const dynamic = new Set(knowledge.symptoms.filter((s) => s.kind === 'dynamic').map((s) => s.id));
   const risky = new Set(risks.map((s) => s.id));
-  const causesOf = (symptom: string) =>
-    new Set(knowledge.suggests.filter((l) => l.symptom === symptom).map((l) => l.cause));
+  // Each symptom's causes, gathered once: every occurrence is checked against every risk.
+  const causes = new Map<string, Set<string>>();
+  for (const l of knowledge.suggests)
+    causes.set(l.symptom, (causes.get(l.symptom) ?? new Set()).add(l.cause));
+  const causesOf = (symptom: string): ReadonlySet<string> => causes.get(symptom) ?? new Set();
   const contradicted = (risk: string) => {
     const explains = causesOf(risk);
     const sameFailure = (symptom: string) => [...causesOf(symptom)].some((c) => explains.has(c));
