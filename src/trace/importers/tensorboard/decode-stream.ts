@@ -129,18 +129,15 @@ function createDecoder() {
       reader.reset(buf, 0, 0);
       scalars.use(buf);
       for (let i = 0; i < count; i++) {
+        if (out.malformed) {
+          check.record(recordStep(reader, buf, starts[i]!, ends[i]!));
+          continue;
+        }
+        // Nearly every record is a simple scalar: those from i on go straight into the columns.
+        i = points.float32Run(scalars, starts, ends, i, count, check);
+        if (i === count) break;
         const start = starts[i]!;
         const end = ends[i]!;
-        if (out.malformed) {
-          check.record(recordStep(reader, buf, start, end));
-          continue;
-        }
-        const step = scalars.decode(start, end);
-        if (step >= 0) {
-          points.float32(step, scalars.id, scalars.value);
-          check.record(step);
-          continue;
-        }
         check.record(recordStep(reader, buf, start, end));
         reader.pos = start;
         reader.end = end;

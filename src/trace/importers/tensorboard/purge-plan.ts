@@ -164,16 +164,17 @@ export async function planPurges(
  * @example const check = createStepCheck(); check.record(recordStep(...)); check.goesBack
  */
 export function createStepCheck() {
-  let previous = -1;
   return {
     goesBack: false,
+    /** The last summary's step (-1: none yet): a field, so that PointColumns.float32Run checks its records' steps inline. */
+    previous: -1,
     /** A record's step as recordStep gives it. */
     record(step: number) {
       if (this.goesBack) return;
       if (step >= 0) {
-        if (step < previous) this.goesBack = true;
-        previous = step;
-      } else if (step <= -2 && -2 - step <= previous) this.goesBack = true;
+        if (step < this.previous) this.goesBack = true;
+        this.previous = step;
+      } else if (step <= -2 && -2 - step <= this.previous) this.goesBack = true;
     },
   };
 }
