@@ -36,18 +36,20 @@ export interface RunBuilderOptions {
 }
 
 /**
- * The values of the step being built, in arrival order: their targets and
- * values only, the event objects are made once the step is complete. One
- * object, reused for every step: a log of millions of values must not leave a
- * group and a field map behind per step.
+ * The step being built: its objects, each made at its first value and filled
+ * as the values arrive (one pass over them, no list of values to go through
+ * again), handed on by flush() once the step is complete. The group itself is
+ * one object, reused for every step.
  */
 interface Group {
   open: boolean;
   step: number;
   epoch: number | undefined;
-  targets: Target[];
-  values: number[];
-  count: number;
+  /** The step event, made at the step's first step field. */
+  event: Record<string, unknown> | undefined;
+  metrics: Record<string, number> | undefined;
+  train: Record<string, number> | undefined;
+  val: Record<string, number> | undefined;
   layers: Record<string, LayerStats> | undefined;
 }
 
@@ -62,9 +64,28 @@ interface Target {
   /** The key in the metric map, or the step field. */
   key: string;
   range: 'any' | 'fraction' | 'magnitude';
+  /** Where add() puts a value: kind and key resolved once to a small integer (STORE_*), no string compared per value. */
+  store: number;
   /** The target of the name logged after this one last time. */
   next: Target | undefined;
 }
+
+// Where a target's values go in add(). The step fields the field map knows get their own code:
+// a named store each, as one keyed store site adding different names goes through V8's generic
+// property-add path.
+const STORE_NONE = 0;
+const STORE_LOSS = 1;
+const STORE_LEARNING_RATE = 2;
+const STORE_GRAD_NORM = 3;
+const STORE_FIELD = 4;
+const STORE_METRICS = 5;
+const STORE_TRAIN = 6;
+const STORE_VAL = 7;
+const STORE_EPOCH = 8;
+
+// Enough for the events a TensorBoard import makes per read of its file (about 900), and no big
+// array made for nothing after a take() of a whole run.
+const TAKE_PRESIZE = 4096;
 
 const FRACTION_KEYS = new Set<string>(FRACTION_STATS);
 const MAGNITUDE_KEYS = new Set<string>([...MAGNITUDE_STATS, 'learningRate']);
@@ -87,20 +108,30 @@ export function createRunBuilder(options: RunBuilderOptions) {
   const targets = new Map<string, Target>();
   const unknown = new Set<string>();
   let run: RunHeader = options.run;
+  // The events made since the last take(), in an array made at the size of the last one taken
+  // (up to TAKE_PRESIZE): grown from empty by push, each chunk's array was copied at every growth,
+  // a tenth of a large import's garbage.
   let out: TraceEvent[] = [];
+  let outCount = 0;
   const group: Group = {
     open: false,
     step: 0,
     epoch: undefined,
-    targets: [],
-    values: [],
-    count: 0,
+    event: undefined,
+    metrics: undefined,
+    train: undefined,
+    val: undefined,
     layers: undefined,
   };
   let lastEpoch: number | undefined;
   let epochCount = 0;
   let lastStep: number | undefined;
-  let lastLoss: number | undefined;
+  // The last loss as a typed array's element, not a `let`: a number in a closure's variable is
+  // boxed anew at every store, once per step.
+  const lastLoss = new Float64Array(1);
+  let lossSeen = false;
+  // value()'s number, for add().
+  const scratch = new Float64Array(1);
   let valueCount = 0;
   let dropped = 0;
   let droppedFrom = 0;
@@ -117,8 +148,9 @@ export function createRunBuilder(options: RunBuilderOptions) {
   // The run event goes through the schema; the others are built here from numbers only, with
   // integer steps checked in groupAt, so validating each again would double the cost of a large log.
   const emit = (event: TraceEvent) => {
-    if (!state.seenRun) out.push(validateEvent({ type: 'run', formatVersion: 1, ...run }, where, state));
-    out.push(event);
+    if (!state.seenRun)
+      out[outCount++] = validateEvent({ type: 'run', formatVersion: 1, ...run }, where, state);
+    out[outCount++] = event;
   };
 
   // Logs repeat their names in the same order at every step: the target that followed the last one
@@ -134,7 +166,7 @@ export function createRunBuilder(options: RunBuilderOptions) {
     if (target === undefined) {
       const field = resolveField(name, options.map);
       if (field === undefined) unknown.add(name);
-      target = resolveTarget(name, field);
+      target = resolveTarget(name, field, rowsAreEpochs);
       targets.set(name, target);
     }
     if (lastTarget) lastTarget.next = target;
@@ -156,7 +188,10 @@ export function createRunBuilder(options: RunBuilderOptions) {
     g.open = true;
     g.step = step;
     g.epoch = undefined;
-    g.count = 0;
+    g.event = undefined;
+    g.metrics = undefined;
+    g.train = undefined;
+    g.val = undefined;
     g.layers = undefined;
     return g;
   };
@@ -166,44 +201,10 @@ export function createRunBuilder(options: RunBuilderOptions) {
     if (!g.open) return;
     g.open = false;
     if (g.epoch !== undefined) lastEpoch = g.epoch;
-    // Built by assignment, not spreads: this runs once per step of a log of millions.
-    let step: Record<string, unknown> | undefined;
-    let metrics: Record<string, number> | undefined;
-    let train: Record<string, number> | undefined;
-    let val: Record<string, number> | undefined;
-    for (let i = 0; i < g.count; i++) {
-      const target = g.targets[i]!;
-      const key = target.key;
-      const v = g.values[i]!;
-      const kind = target.kind;
-      if (kind === 'field') {
-        if (rowsAreEpochs && key === 'loss') {
-          train ??= new TrainMap();
-          train.loss = v;
-        } else {
-          step ??= stepEvent(g.step);
-          // Named stores for the fields the field map knows, inline: one keyed store site adding
-          // different names goes through V8's generic property-add path, and a call would box the number.
-          if (key === 'loss') {
-            step.loss = v;
-            lastLoss = v;
-          } else if (key === 'learningRate') step.learningRate = v;
-          else if (key === 'gradNorm') step.gradNorm = v;
-          else step[key] = v;
-        }
-      } else if (kind === 'metrics' && !rowsAreEpochs) {
-        metrics ??= new MetricMap();
-        metrics[key] = v;
-      } else if (kind === 'metrics' || kind === 'train') {
-        train ??= new TrainMap();
-        train[key] = v;
-      } else {
-        val ??= new ValMap();
-        val[key] = v;
-      }
-    }
+    let step = g.event;
+    const { metrics, train, val } = g;
     if (step || metrics || g.layers) {
-      step ??= stepEvent(g.step);
+      step ??= stepEvent(g.step, lastEpoch);
       if (metrics) step.metrics = metrics;
       if (g.layers) step.layers = g.layers;
       emit(step as TraceEvent);
@@ -218,37 +219,85 @@ export function createRunBuilder(options: RunBuilderOptions) {
       if (val) event.val = val;
       emit(event as TraceEvent);
       epochCount = epoch + 1;
-      if (train?.loss !== undefined) lastLoss = train.loss;
+      if (train?.loss !== undefined) {
+        lastLoss[0] = train.loss;
+        lossSeen = true;
+      }
     }
     lastStep = g.step;
   }
 
-  const stepEvent = (step: number): Record<string, unknown> => {
+  // Built by assignment, not spreads: this runs once per step of a log of millions.
+  const stepEvent = (step: number, epoch: number | undefined): Record<string, unknown> => {
     const event = new StepEventObject();
     event.type = 'step';
     event.step = step;
-    if (lastEpoch !== undefined) event.epoch = lastEpoch;
+    if (epoch !== undefined) event.epoch = epoch;
     return event;
   };
 
-  // A value of a mapped name: noted in the open step (the step's events are made by flush()).
-  const add = (target: Target, step: number, value: number) => {
+  /**
+   * The epoch value of the open step: its step event, if already made, takes it as flush() would
+   * have made it. An event made before any epoch was known has no `epoch` key, and one added now
+   * would go last: it is made again, its keys copied after `epoch` (once a run, at most).
+   */
+  const setEpoch = (g: Group, epoch: number) => {
+    g.epoch = epoch;
+    const made = g.event;
+    if (made === undefined) return;
+    if ('epoch' in made) {
+      made.epoch = epoch;
+      return;
+    }
+    const event = stepEvent(g.step, epoch);
+    for (const key in made) if (key !== 'type' && key !== 'step') event[key] = made[key];
+    g.event = event;
+  };
+
+  // A value of a mapped name, stored in the open step's objects (flush() hands them on). Read from
+  // `values[at]`, not passed as a number: a number passed to a call V8 does not inline is boxed,
+  // once per value.
+  const add = (target: Target, step: number, values: ArrayLike<number>, at: number) => {
+    const value = values[at]!;
     let g: Group | undefined = group;
     if (!g.open || step !== g.step) {
       g = groupAt(step);
       if (!g) return;
     }
     valueCount++;
-    const kind = target.kind;
-    if (kind === 'epoch') {
-      if (Number.isFinite(value) && value >= 0) g.epoch = Math.floor(value);
-    } else if (
-      kind !== 'layers' &&
-      (target.range === 'any' || inRange(target.key, target.range, value, step))
-    ) {
-      // (a histogram's field, kind 'layers', reaches the builder through layer() only)
-      g.targets[g.count] = target;
-      g.values[g.count++] = value;
+    const store = target.store;
+    if (store === STORE_EPOCH) {
+      if (Number.isFinite(value) && value >= 0) setEpoch(g, Math.floor(value));
+      return;
+    }
+    // (a histogram's field, kind 'layers', STORE_NONE, reaches the builder through layer() only)
+    if (store === STORE_NONE || (target.range !== 'any' && !inRange(target.key, target.range, value, step)))
+      return;
+    // Named stores for the step fields the field map knows: one keyed store site adding different
+    // names goes through V8's generic property-add path, and a call would box the number.
+    if (store === STORE_LOSS) {
+      g.event ??= stepEvent(step, g.epoch ?? lastEpoch);
+      g.event.loss = value;
+      lastLoss[0] = value;
+      lossSeen = true;
+    } else if (store === STORE_LEARNING_RATE) {
+      g.event ??= stepEvent(step, g.epoch ?? lastEpoch);
+      g.event.learningRate = value;
+    } else if (store === STORE_GRAD_NORM) {
+      g.event ??= stepEvent(step, g.epoch ?? lastEpoch);
+      g.event.gradNorm = value;
+    } else if (store === STORE_FIELD) {
+      g.event ??= stepEvent(step, g.epoch ?? lastEpoch);
+      g.event[target.key] = value;
+    } else if (store === STORE_METRICS) {
+      g.metrics ??= new MetricMap();
+      g.metrics[target.key] = value;
+    } else if (store === STORE_TRAIN) {
+      g.train ??= new TrainMap();
+      g.train[target.key] = value;
+    } else {
+      g.val ??= new ValMap();
+      g.val[target.key] = value;
     }
   };
 
@@ -260,24 +309,25 @@ export function createRunBuilder(options: RunBuilderOptions) {
     /** One logged value of `name` at `step` (steps in order; a step lower than the last is dropped and noted). */
     value(step: number, name: string, value: number) {
       // The hot path of every importer, once per logged value: the name that followed the last one
-      // is tried inline, before the call that finds it. The value is only noted here; flush() makes
-      // the step's events.
+      // is tried inline, before the call that finds it.
       let target = lastTarget?.next;
       if (target !== undefined && target.name === name) lastTarget = target;
       else target = targetOf(name);
-      if (target.kind !== 'none') add(target, step, value);
+      if (target.kind === 'none') return;
+      scratch[0] = value;
+      add(target, step, scratch, 0);
     },
     /**
-     * Where the values of `name` go, found once for valueTo (null: nowhere, the name is noted when
+     * Where the values of `name` go, found once for valueAt (null: nowhere, the name is noted when
      * unknown as value() notes it). For a caller that numbers its names: no look-up per value.
      */
     slot(name: string): ValueSlot | null {
       const target = targetOf(name);
       return target.kind === 'none' ? null : target;
     },
-    /** value() of the name `slot` was found for. */
-    valueTo(slot: ValueSlot, step: number, value: number) {
-      add(slot as Target, step, value);
+    /** value() of the name `slot` was found for, the value being `values[at]` (a column of the caller's: no number boxed per value). */
+    valueAt(slot: ValueSlot, step: number, values: ArrayLike<number>, at: number) {
+      add(slot as Target, step, values, at);
     },
     /** Per-layer statistics at `step` (from a histogram), merged with others of the same layer and step. */
     layer(step: number, layer: string, stats: LayerStats) {
@@ -308,7 +358,9 @@ export function createRunBuilder(options: RunBuilderOptions) {
     /** The events completed so far, handed over once. */
     take(): TraceEvent[] {
       const done = out;
-      out = [];
+      done.length = outCount;
+      out = new Array(Math.min(outCount, TAKE_PRESIZE));
+      outCount = 0;
       return done;
     },
     /** Ends the run: the last step's events, the `end` event, the notes. Throws on a log with no value. */
@@ -327,12 +379,12 @@ export function createRunBuilder(options: RunBuilderOptions) {
           `${outOfRange.length} values outside their field's range were dropped (${outOfRange.filter(Boolean).join('; ')})`,
         );
       if (valueCount === 0) throw new TraceError(where, undefined, 'no values logged (an empty log)');
-      const diverged = lastLoss !== undefined && !Number.isFinite(lastLoss);
+      const diverged = lossSeen && !Number.isFinite(lastLoss[0]!);
       const end: EndEvent = {
         type: 'end',
         step: lastStep ?? 0,
         status: diverged ? 'diverged' : 'completed',
-        ...(diverged ? { reason: `the last loss is ${lastLoss}` } : {}),
+        ...(diverged ? { reason: `the last loss is ${lastLoss[0]}` } : {}),
       };
       emit(end);
       return this.take();
@@ -342,12 +394,13 @@ export function createRunBuilder(options: RunBuilderOptions) {
 
 export type RunBuilder = ReturnType<typeof createRunBuilder>;
 
-function resolveTarget(name: string, field: TraceField | undefined): Target {
+function resolveTarget(name: string, field: TraceField | undefined, rowsAreEpochs: boolean): Target {
   const target = (kind: Target['kind'], key = '', range: Target['range'] = 'any'): Target => ({
     name,
     kind,
     key: internalized(key),
     range,
+    store: storeOf(kind, key, rowsAreEpochs),
     next: undefined,
   });
   if (field === undefined || field === 'ignore' || field === 'step') return target('none');
@@ -387,6 +440,24 @@ const ValMap = plainObjectKind<Record<string, number>>();
  */
 function internalized(key: string): string {
   return Object.keys({ [key]: 0 })[0]!;
+}
+
+/** Where flush() puts a value of a target of this kind and key (STORE_*). */
+function storeOf(kind: Target['kind'], key: string, rowsAreEpochs: boolean): number {
+  if (kind === 'field' && rowsAreEpochs && key === 'loss') return STORE_TRAIN;
+  if (kind === 'field')
+    return key === 'loss'
+      ? STORE_LOSS
+      : key === 'learningRate'
+        ? STORE_LEARNING_RATE
+        : key === 'gradNorm'
+          ? STORE_GRAD_NORM
+          : STORE_FIELD;
+  if (kind === 'metrics') return rowsAreEpochs ? STORE_TRAIN : STORE_METRICS;
+  if (kind === 'train') return STORE_TRAIN;
+  if (kind === 'val') return STORE_VAL;
+  if (kind === 'epoch') return STORE_EPOCH;
+  return STORE_NONE;
 }
 
 function rangeOf(field: string): Target['range'] {

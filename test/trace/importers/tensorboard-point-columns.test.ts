@@ -63,4 +63,25 @@ describe('PointColumns', () => {
     );
     expect(back).toEqual(points.filter(([, tag], i) => tag === 'h' || i % 2 === 0));
   });
+
+  it('hands a slot sink each scalar as a column and an index, doubles exact, a tag without a slot left out', () => {
+    const points = logged(2 * 65536 + 5);
+    const { columns, names } = store(points);
+    const back: Logged[] = [];
+    const slots: (object | null | undefined)[] = [];
+    columns.handOn(
+      0,
+      columns.length,
+      names,
+      {
+        scalar: () => expect.unreachable('a slot sink gets no scalar by name'),
+        histogram: (step, tag, histogram) => back.push([step, tag, histogram]),
+        slot: (tag) => (tag === 'c' ? null : { tag }),
+        scalarAt: (slot, step, values, at) => back.push([step, (slot as { tag: string }).tag, values[at]!]),
+      },
+      undefined,
+      slots,
+    );
+    expect(back).toEqual(points.filter(([, tag]) => tag !== 'c'));
+  });
 });

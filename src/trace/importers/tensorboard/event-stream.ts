@@ -23,9 +23,12 @@ export interface StreamReport {
 export interface PointSink {
   scalar(step: number, tag: string, value: number): void;
   histogram(step: number, tag: string, histogram: Histogram): void;
-  /** Optional, with scalarTo: a tag's scalars resolved once (null: dropped), then handed over by that, not by name. */
+  /**
+   * Optional, with scalarAt: a tag's scalars resolved once (null: dropped), then handed over by
+   * that, not by name, each as `values[at]` (a number passed to a call is boxed).
+   */
   slot?(tag: string): object | null;
-  scalarTo?(slot: object, step: number, value: number): void;
+  scalarAt?(slot: object, step: number, values: ArrayLike<number>, at: number): void;
 }
 
 export interface EventStreamOptions {
@@ -115,7 +118,7 @@ function createHandOn(
     return false;
   };
   // By tag id, for a sink that resolves each tag once.
-  const slots = out.slot && out.scalarTo ? [] : undefined;
+  const slots = out.slot && out.scalarAt ? [] : undefined;
   let noted = 0;
   return (from: number, to: number, read: number) => {
     for (; noted < skipped.length && skipped[noted]!.read === read; noted++) {

@@ -22,9 +22,12 @@ export interface StepOrder {
 export interface NamedSink {
   scalar(step: number, tag: string, value: number): void;
   histogram(step: number, tag: string, histogram: Histogram): void;
-  /** Optional, with scalarTo: a tag's scalars resolved once (null: dropped), then handed over by that, not by name. */
+  /**
+   * Optional, with scalarAt: a tag's scalars resolved once (null: dropped), then handed over by
+   * that, not by name, each as `values[at]` (a number passed to a call is boxed).
+   */
   slot?(tag: string): object | null;
-  scalarTo?(slot: object, step: number, value: number): void;
+  scalarAt?(slot: object, step: number, values: ArrayLike<number>, at: number): void;
 }
 
 /**
@@ -138,7 +141,8 @@ export class PointColumns {
    * histogram is let go once handed over). The sink is called straight from
    * the loop: each call level between would box every value. With `slots`
    * (kept by the caller across calls, by tag id), a sink that has slot() gets
-   * each tag's scalars by slot, resolved at the tag's first scalar handed on.
+   * each tag's scalars by slot, resolved at the tag's first scalar handed on,
+   * and as a column and an index (scalarAt): no number boxed per value.
    */
   handOn(
     from: number,
@@ -163,17 +167,21 @@ export class PointColumns {
         }
         const kind = c & KIND;
         if (kind !== HISTOGRAM) {
-          const v = kind === 0 ? value[p & MASK]! : wide[wides++]!;
+          // The value is value[p & MASK], or wide[wideAt] for a double a float32 would change.
+          const wideAt = kind === 0 ? -1 : wides++;
           const id = c >>> 3;
           if (kept !== undefined && !kept(step, id, p)) continue;
-          if (slots === undefined) sink.scalar(step, names[id]!, v);
+          if (slots === undefined)
+            sink.scalar(step, names[id]!, wideAt < 0 ? value[p & MASK]! : wide[wideAt]!);
           else {
             let slot = slots[id];
             if (slot === undefined) {
               slot = sink.slot!(names[id]!);
               slots[id] = slot;
             }
-            if (slot !== null) sink.scalarTo!(slot, step, v);
+            if (slot === null) continue;
+            if (wideAt < 0) sink.scalarAt!(slot, step, value, p & MASK);
+            else sink.scalarAt!(slot, step, wide, wideAt);
           }
         } else {
           const h = histograms[histos]!;

@@ -123,7 +123,7 @@ function readRun(name: string, source: string, parts: Part[], options: ImportOpt
       // The builder's own methods (they use no `this`): one call less per value.
       scalar: builder.value,
       slot: builder.slot,
-      scalarTo: builder.valueTo,
+      scalarAt: builder.valueAt,
       histogram(step, tag, histogram) {
         let target = layerOf.get(tag);
         if (target === undefined) {
