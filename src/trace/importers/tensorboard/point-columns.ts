@@ -43,6 +43,9 @@ export interface NamedSink {
  */
 export class PointColumns {
   length = 0;
+  // The lists of chunks and histograms grow by `list[list.length] = x`, not push(): each stream's
+  // lists start empty, as arrays of small integers, and TurboFan's inlined push cannot change an
+  // array's kind (a keyed store can): the first chunk of every import deoptimised the decoding loop.
   private readonly codes: Uint32Array<ArrayBuffer>[] = [];
   private readonly values: Float32Array<ArrayBuffer>[] = [];
   /**
@@ -71,7 +74,7 @@ export class PointColumns {
 
   histogram(step: number, id: number, histogram: Histogram): void {
     this.open(step, (id << 3) | HISTOGRAM);
-    this.histograms.push(histogram);
+    this.histograms[this.histograms.length] = histogram;
   }
 
   /** A scalar a float32 holds exactly (every simple_value): no check. */
@@ -111,12 +114,12 @@ export class PointColumns {
       if (at === 0) {
         code = new Uint32Array(SIZE);
         value = new Float32Array(SIZE);
-        this.codes.push(code);
-        this.values.push(value);
+        this.codes[this.codes.length] = code;
+        this.values[this.values.length] = value;
       }
       if (step !== lastStep) {
         const run = stepCount++;
-        if ((run & MASK) === 0) this.steps.push(new Float64Array(SIZE));
+        if ((run & MASK) === 0) this.steps[this.steps.length] = new Float64Array(SIZE);
         this.steps[run >>> SHIFT]![run & MASK] = step;
         lastStep = step;
         code[at] = (scalars.id << 3) | NEW_STEP;
@@ -201,12 +204,12 @@ export class PointColumns {
     if (at === 0) {
       this.code = new Uint32Array(SIZE);
       this.value = new Float32Array(SIZE);
-      this.codes.push(this.code);
-      this.values.push(this.value);
+      this.codes[this.codes.length] = this.code;
+      this.values[this.values.length] = this.value;
     }
     if (step !== this.lastStep) {
       const run = this.stepCount++;
-      if ((run & MASK) === 0) this.steps.push(new Float64Array(SIZE));
+      if ((run & MASK) === 0) this.steps[this.steps.length] = new Float64Array(SIZE);
       this.steps[run >>> SHIFT]![run & MASK] = step;
       this.lastStep = step;
       this.code[at] = code | NEW_STEP;
