@@ -118,7 +118,10 @@ function createHandOn(
     return false;
   };
   // By tag id, for a sink that resolves each tag once.
-  const slots = out.slot && out.scalarAt ? [] : undefined;
+  // Filled with undefined to the number of tags, not grown from []: an empty array starts as one
+  // of small integers in every import, and the hand-on loop optimised for the array of slots an
+  // earlier import left was deoptimised at its first look-up.
+  const slots = out.slot && out.scalarAt ? stream.tags.map(() => undefined) : undefined;
   let noted = 0;
   return (from: number, to: number, read: number) => {
     for (; noted < skipped.length && skipped[noted]!.read === read; noted++) {

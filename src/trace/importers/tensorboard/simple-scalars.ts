@@ -28,18 +28,73 @@ interface Layout {
  * throws on malformed input). Each tag's layout is learned once; after that a
  * record is its step and one compare with the layout that followed the last
  * one (no string decoded, no map looked up). The value read is left in the
- * reader's fields, not passed to a sink: no call per record.
+ * reader's fields, not passed to a sink: no call per record. A class, not
+ * closures: its methods are the same functions in every import, so the
+ * decoding loop that calls them, optimised in one import, stays valid in the
+ * next (a new closure per import deoptimised it: 'wrong call target').
  *
  * @example const s = createSimpleScalars(idOf); s.use(buf); const step = s.decode(start, end); if (step >= 0) use(step, s.id, s.value);
  */
-export function createSimpleScalars(idOf: (tag: string) => number = () => 0) {
-  let b: Buffer = Buffer.alloc(0);
-  let view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-  const layouts = new Map<string, Layout>();
-  let last: Layout | undefined;
+export function createSimpleScalars(idOf: (tag: string) => number = () => 0): SimpleScalars {
+  return new SimpleScalars(idOf);
+}
+
+export class SimpleScalars {
+  /** The tag, its id and the value of the record decode last read. */
+  tag = '';
+  id = 0;
+  // A double from the start: a field that starts as a small integer changes its kind at the first
+  // value, deoptimising the code that read it.
+  value = Number.NaN;
+  private b: Buffer = Buffer.alloc(0);
+  private view = new DataView(this.b.buffer, this.b.byteOffset, this.b.byteLength);
+  private readonly layouts = new Map<string, Layout>();
+  private last: Layout | undefined;
+
+  constructor(private readonly idOf: (tag: string) => number) {}
+
+  /** The buffer the next records are in. */
+  use(buf: Buffer): void {
+    if (buf === this.b) return;
+    this.b = buf;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /** Reads the record `[start, end)` if it is a simple scalar and returns its step; -1 if not (nothing read). */
+  decode(start: number, end: number): number {
+    const b = this.b;
+    let p = start + 10;
+    if (p + 12 > end || b[start] !== 0x09 || b[p - 1] !== 0x10) return -1;
+    let byte = b[p++]!;
+    let step = byte;
+    if (byte >= 0x80) {
+      // At most 7 bytes: 49 bits, exact as a Number; longer steps take the general path.
+      step = byte & 0x7f;
+      let shift = 128;
+      for (let i = 1; ; i++) {
+        if (i === 7) return -1;
+        byte = b[p++]!;
+        step += (byte & 0x7f) * shift;
+        if (byte < 0x80) break;
+        shift *= 128;
+      }
+    }
+    let layout = this.last?.next;
+    if (layout === undefined || !this.matches(layout, p, end)) {
+      layout = this.learn(p, end);
+      if (layout === undefined) return -1;
+      if (this.last !== undefined) this.last.next = layout;
+    }
+    this.last = layout;
+    this.tag = layout.tag;
+    this.id = layout.id;
+    this.value = this.view.getFloat32(end - 4, true);
+    return step;
+  }
 
   /** The layout of the bytes `[p, end - 4)`, learned on first sight; undefined when they are not a simple scalar's. */
-  const learn = (p: number, end: number): Layout | undefined => {
+  private learn(p: number, end: number): Layout | undefined {
+    const b = this.b;
     // summary { value { tag, simple_value float } }, lengths < 128, ending exactly at the record's end.
     if (p + 11 > end || b[p] !== 0x2a || b[p + 2] !== 0x0a || b[p + 4] !== 0x0a) return undefined;
     if ((b[p + 1]! | b[p + 3]! | b[p + 5]!) >= 0x80) return undefined;
@@ -48,7 +103,7 @@ export function createSimpleScalars(idOf: (tag: string) => number = () => 0) {
       return undefined;
     const bytes = Buffer.from(b.subarray(p, tagEnd + 1));
     const key = bytes.toString('latin1');
-    let layout = layouts.get(key);
+    let layout = this.layouts.get(key);
     if (layout === undefined) {
       const n = bytes.length >> 3;
       const doubles = new Float64Array(n);
@@ -66,68 +121,24 @@ export function createSimpleScalars(idOf: (tag: string) => number = () => 0) {
         restLast: rest > 0 ? bytes.readInt32LE(bytes.length - 4) : 0,
         length: bytes.length,
         tag,
-        id: idOf(tag),
+        id: this.idOf(tag),
         next: undefined,
       };
       // Tags are few; a file of endless distinct ones is read right, only without the cache.
-      if (layouts.size < 10_000) layouts.set(key, layout);
+      if (this.layouts.size < 10_000) this.layouts.set(key, layout);
     }
     return layout;
-  };
-
-  const scalars = {
-    /** The tag, its id and the value of the record decode last read. */
-    tag: '',
-    id: 0,
-    value: 0,
-    /** The buffer the next records are in. */
-    use(buf: Buffer) {
-      if (buf === b) return;
-      b = buf;
-      view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-    },
-    /** Reads the record `[start, end)` if it is a simple scalar and returns its step; -1 if not (nothing read). */
-    decode(start: number, end: number): number {
-      let p = start + 10;
-      if (p + 12 > end || b[start] !== 0x09 || b[p - 1] !== 0x10) return -1;
-      let byte = b[p++]!;
-      let step = byte;
-      if (byte >= 0x80) {
-        // At most 7 bytes: 49 bits, exact as a Number; longer steps take the general path.
-        step = byte & 0x7f;
-        let shift = 128;
-        for (let i = 1; ; i++) {
-          if (i === 7) return -1;
-          byte = b[p++]!;
-          step += (byte & 0x7f) * shift;
-          if (byte < 0x80) break;
-          shift *= 128;
-        }
-      }
-      let layout = last?.next;
-      if (layout === undefined || !matches(layout, p, end)) {
-        layout = learn(p, end);
-        if (layout === undefined) return -1;
-        if (last !== undefined) last.next = layout;
-      }
-      last = layout;
-      scalars.tag = layout.tag;
-      scalars.id = layout.id;
-      scalars.value = view.getFloat32(end - 4, true);
-      return step;
-    },
-  };
-  return scalars;
+  }
 
   /**
    * Whether the record's bytes from `p` are the layout's: 8 bytes a compare, as doubles. Equal
    * doubles differ in their bytes only as +0 and -0, and NaNs are never equal: those compare as
    * int32s. The last 1-7 bytes compare as the int32s that end there, overlapping the doubles.
    */
-  function matches(layout: Layout, p: number, end: number): boolean {
+  private matches(layout: Layout, p: number, end: number): boolean {
     const n = layout.length;
     if (end - p !== n + 4) return false;
-    const v = view;
+    const v = this.view;
     const doubles = layout.doubles;
     for (let i = 0, at = p; i < doubles.length; i++, at += 8) {
       const x = v.getFloat64(at, true);
@@ -142,5 +153,3 @@ export function createSimpleScalars(idOf: (tag: string) => number = () => 0) {
     return rest === 0 || v.getInt32(end - 8, true) === layout.restLast;
   }
 }
-
-export type SimpleScalars = ReturnType<typeof createSimpleScalars>;
