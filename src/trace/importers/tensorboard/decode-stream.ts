@@ -1,9 +1,9 @@
 import { TraceError } from '../../trace-error.js';
 import { ProtoReader } from '../protobuf.js';
 import { PointColumns } from './point-columns.js';
-import { type CheckedFile, createStepCheck, type PurgePlan, planPurges, recordStep } from './purge-plan.js';
+import { type CheckedFile, type PurgePlan, planPurges, recordStep, StepCheck } from './purge-plan.js';
 import { createSimpleScalars } from './simple-scalars.js';
-import { decodeEvent, type SummarySink } from './summary.js';
+import { decodeEvent, type Histogram, type SummarySink } from './summary.js';
 import { type RecordBatch, readTfRecords } from './tfrecord.js';
 
 /** A stream's event files read once: their points as numbers, and what the caller needs to hand them on. */
@@ -37,7 +37,7 @@ export interface DecodedStream {
  * @example const stream = await decodeStream(files, 'run'); stream.points.length
  */
 export async function decodeStream(files: readonly string[], scope: 'run' | 'tag'): Promise<DecodedStream> {
-  const decoder = createDecoder();
+  const decoder = new StreamDecoder();
   const { out } = decoder;
   const checked: CheckedFile[] = [];
   try {
@@ -56,102 +56,113 @@ export async function decodeStream(files: readonly string[], scope: 'run' | 'tag
     if (!(err instanceof TraceError)) throw err;
     if (!out.malformed) out.error = err;
   }
-  if (decoder.goesBack()) out.plan = await planPurges(checked, scope, decoder.idOf, (id) => out.tags[id]!);
+  if (decoder.check.goesBack)
+    out.plan = await planPurges(
+      checked,
+      scope,
+      (tag) => decoder.idOf(tag),
+      (id) => out.tags[id]!,
+    );
   return out;
 }
 
 /**
- * The decoding of one read at a time. A plain function per read, not the
- * generator's loop: V8 keeps its locals in registers.
+ * The decoding of one read at a time. A method per read, not the generator's
+ * loop: V8 keeps its locals in registers. A class, not closures: its methods
+ * are the same functions in every import, and the code V8 optimised for them
+ * in one import stays valid in the next (a new closure per import had them
+ * recompiled, and the loops calling them deoptimised, for several imports).
  */
-function createDecoder() {
-  const points = new PointColumns();
-  const tags: string[] = [];
-  const ids = new Map<string, number>();
+class StreamDecoder implements SummarySink {
+  readonly points = new PointColumns();
+  readonly tags: string[] = [];
+  readonly out: DecodedStream;
+  readonly check = new StepCheck();
+  file = '';
+  private readonly ids = new Map<string, number>();
   // The tag that followed each tag last time: writers log their tags in the same order every step, so
   // the guess costs one compare of the same string object, no map look-up.
-  const nextOf: number[] = [];
-  let lastId = 0;
-  const idOf = (tag: string): number => {
-    const guess = nextOf[lastId];
+  private readonly nextOf: number[] = [];
+  private lastId = 0;
+  private readonly reader = new ProtoReader();
+  private readonly scalars = createSimpleScalars((tag) => this.idOf(tag));
+  private readonly plugins = new Map<string, string>();
+  private readonly seen = new Set<string>();
+
+  constructor() {
+    this.out = {
+      points: this.points,
+      tags: this.tags,
+      reads: [],
+      skipped: [],
+      plan: { run: [], byTag: new Map() },
+      error: undefined,
+      malformed: false,
+    };
+  }
+
+  idOf(tag: string): number {
+    const { tags, nextOf } = this;
+    const guess = nextOf[this.lastId];
     if (guess !== undefined && tags[guess] === tag) {
-      lastId = guess;
+      this.lastId = guess;
       return guess;
     }
-    let id = ids.get(tag);
+    let id = this.ids.get(tag);
     if (id === undefined) {
       id = tags.length;
       tags.push(tag);
-      ids.set(tag, id);
+      this.ids.set(tag, id);
     }
-    nextOf[lastId] = id;
-    lastId = id;
+    nextOf[this.lastId] = id;
+    this.lastId = id;
     return id;
-  };
-  const reader = new ProtoReader();
-  const scalars = createSimpleScalars(idOf);
-  const plugins = new Map<string, string>();
-  const check = createStepCheck();
-  let file = '';
-  const seen = new Set<string>();
-  const out: DecodedStream = {
-    points,
-    tags,
-    reads: [],
-    skipped: [],
-    plan: { run: [], byTag: new Map() },
-    error: undefined,
-    malformed: false,
-  };
-  const sink: SummarySink = {
-    scalar(step, tag, value) {
-      points.scalar(step, idOf(tag), value);
-    },
-    histogram(step, tag, histogram) {
-      points.histogram(step, idOf(tag), histogram);
-    },
-    skipped(tag, kind) {
-      const key = `${kind}\n${tag}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      out.skipped.push({ read: out.reads.length, tag, kind });
-    },
-  };
-  return {
-    out,
-    idOf,
-    goesBack: () => check.goesBack,
-    set file(name: string) {
-      file = name;
-    },
-    decode(batch: RecordBatch) {
-      const { buf, starts, ends, count } = batch;
-      reader.reset(buf, 0, 0);
-      scalars.use(buf);
-      for (let i = 0; i < count; i++) {
-        if (out.malformed) {
-          check.record(recordStep(reader, buf, starts[i]!, ends[i]!));
-          continue;
-        }
-        // Nearly every record is a simple scalar: those from i on go straight into the columns.
-        i = points.float32Run(scalars, starts, ends, i, count, check);
-        if (i === count) break;
-        const start = starts[i]!;
-        const end = ends[i]!;
-        check.record(recordStep(reader, buf, start, end));
-        reader.pos = start;
-        reader.end = end;
-        try {
-          decodeEvent(reader, plugins, sink);
-        } catch (err) {
-          out.malformed = true;
-          out.error = new TraceError(
-            { file, offset: batch.offsets[i]! },
-            undefined,
-            `malformed Event record: ${(err as Error).message}`,
-          );
-        }
+  }
+
+  // The SummarySink of decodeEvent: the records the simple-scalar reader leaves.
+  scalar(step: number, tag: string, value: number): void {
+    this.points.scalar(step, this.idOf(tag), value);
+  }
+
+  histogram(step: number, tag: string, histogram: Histogram): void {
+    this.points.histogram(step, this.idOf(tag), histogram);
+  }
+
+  skipped(tag: string, kind: string): void {
+    const key = `${kind}\n${tag}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.out.skipped.push({ read: this.out.reads.length, tag, kind });
+  }
+
+  decode(batch: RecordBatch): void {
+    const { buf, starts, ends, count } = batch;
+    const { out, points, reader, scalars, check } = this;
+    reader.reset(buf, 0, 0);
+    scalars.use(buf);
+    for (let i = 0; i < count; i++) {
+      if (out.malformed) {
+        check.record(recordStep(reader, buf, starts[i]!, ends[i]!));
+        continue;
       }
-    },
-  };
+      // Nearly every record is a simple scalar: those from i on go straight into the columns.
+      i = points.float32Run(scalars, starts, ends, i, count, check);
+      if (i === count) break;
+      const start = starts[i]!;
+      const end = ends[i]!;
+      check.record(recordStep(reader, buf, start, end));
+      reader.pos = start;
+      reader.end = end;
+      try {
+        decodeEvent(reader, this.plugins, this);
+      } catch (err) {
+        out.malformed = true;
+        out.error = new TraceError(
+          { file: this.file, offset: batch.offsets[i]! },
+          undefined,
+          `malformed Event record: ${(err as Error).message}`,
+        );
+      }
+    }
+  }
 }

@@ -12,7 +12,7 @@ const WIDE = 2;
 const NEW_STEP = 4;
 const KIND = HISTOGRAM | WIDE;
 
-/** The step check's state (createStepCheck): the last record's step, and whether a step went below it. */
+/** The step check's state (StepCheck): the last record's step, and whether a step went below it. */
 export interface StepOrder {
   previous: number;
   goesBack: boolean;

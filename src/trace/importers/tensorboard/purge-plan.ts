@@ -159,24 +159,24 @@ export async function planPurges(
 /**
  * Whether a stream's steps ever go back: a summary's step below the one
  * before it, or a session START at or below it. Fed every record's step as
- * recordStep reads it; a stream that never goes back needs no purge.
+ * recordStep reads it; a stream that never goes back needs no purge. A class:
+ * the same record() in every import, for the decoding loop that calls it.
  *
- * @example const check = createStepCheck(); check.record(recordStep(...)); check.goesBack
+ * @example const check = new StepCheck(); check.record(recordStep(...)); check.goesBack
  */
-export function createStepCheck() {
-  return {
-    goesBack: false,
-    /** The last summary's step (-1: none yet): a field, so that PointColumns.float32Run checks its records' steps inline. */
-    previous: -1,
-    /** A record's step as recordStep gives it. */
-    record(step: number) {
-      if (this.goesBack) return;
-      if (step >= 0) {
-        if (step < this.previous) this.goesBack = true;
-        this.previous = step;
-      } else if (step <= -2 && -2 - step <= this.previous) this.goesBack = true;
-    },
-  };
+export class StepCheck {
+  goesBack = false;
+  /** The last summary's step (-1: none yet): a field, so that PointColumns.float32Run checks its records' steps inline. */
+  previous = -1;
+
+  /** A record's step as recordStep gives it. */
+  record(step: number): void {
+    if (this.goesBack) return;
+    if (step >= 0) {
+      if (step < this.previous) this.goesBack = true;
+      this.previous = step;
+    } else if (step <= -2 && -2 - step <= this.previous) this.goesBack = true;
+  }
 }
 
 /**
