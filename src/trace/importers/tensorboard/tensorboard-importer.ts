@@ -1,13 +1,12 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import type { TraceEvent } from '../../../domain/index.js';
-import { histogramField } from '../field-map.js';
 import type { ImportedRun, Importer, ImportOptions } from '../importer.js';
 import { readHead } from '../read-head.js';
 import { createRunBuilder } from '../run-builder.js';
+import { BuilderSink } from './builder-sink.js';
 import { maskedCrc32c } from './crc32c.js';
-import { type Point, type PointSink, readEventStream, type StreamReport } from './event-stream.js';
-import { histogramBuckets, histogramStats } from './histogram-stats.js';
+import { type Point, readEventStream, type StreamReport } from './event-stream.js';
 import { mergeByStep } from './merge-by-step.js';
 
 const EVENT_FILE = /^events\.out\.tfevents\./;
@@ -118,30 +117,7 @@ function readRun(name: string, source: string, parts: Part[], options: ImportOpt
       restarts: [],
       skipped: new Map(),
     };
-    const layerOf = new Map<string, [string, 'weights' | 'biases' | 'gradients'] | null>();
-    const sink: PointSink = {
-      // The builder's own methods (they use no `this`): one call less per value.
-      scalar: builder.value,
-      slot: builder.slot,
-      scalarAt: builder.valueAt,
-      histogram(step, tag, histogram) {
-        let target = layerOf.get(tag);
-        if (target === undefined) {
-          const field = histogramField(tag, options.map);
-          const m = field ? /^layers\.(.+)\.(weights|biases|gradients)$/.exec(field) : null;
-          target = m ? [m[1]!, m[2] as 'weights' | 'biases' | 'gradients'] : null;
-          layerOf.set(tag, target);
-          if (!field) builder.unknown(tag);
-        }
-        if (!target) return;
-        const stats = histogramStats(histogram, target[1]);
-        // The buckets themselves too, for the dashboard's histograms over time (biases have no field).
-        const buckets = target[1] === 'biases' ? undefined : histogramBuckets(histogram);
-        if (buckets && target[1] === 'weights') stats.weightHistogram = buckets;
-        else if (buckets) stats.gradHistogram = buckets;
-        builder.layer(step, target[0], stats);
-      },
-    };
+    const sink = new BuilderSink(builder, options.map);
     const onPoint = (p: Point) =>
       p.histogram ? sink.histogram(p.step, p.tag, p.histogram) : sink.scalar(p.step, p.tag, p.value);
     // Keras's train writer logs epoch_* and batch_* tags on two step axes: a tag going back drops its own points only.
