@@ -11,11 +11,32 @@ class DeferredStats:
     `decode` gets the vector's numbers as Python floats.
     """
 
-    __slots__ = ("decode", "tensor")
+    __slots__ = ("decode", "fields", "tensor")
 
-    def __init__(self, tensor: Any, decode: Callable[[list[float]], Any]) -> None:
+    def __init__(
+        self, tensor: Any, decode: Callable[[list[float]], Any], fields: Optional[dict[str, int]] = None
+    ) -> None:
         self.tensor = tensor
         self.decode = decode
+        # Event fields whose value sits in the vector too (a sampled step's loss and global
+        # gradient norm): the step is then read back in one transfer, not three.
+        self.fields = fields or {}
+
+    def field(self, name: str, default: Any = None) -> Any:
+        """The event field `name` as a VectorSlot of this vector, or `default` if it is not here."""
+        index = self.fields.get(name)
+        return default if index is None else VectorSlot(self, index)
+
+
+class VectorSlot:
+    """One number of a DeferredStats' vector, given as an event field: resolved from the numbers
+    read for that vector at the flush that reads it."""
+
+    __slots__ = ("index", "stats")
+
+    def __init__(self, stats: DeferredStats, index: int) -> None:
+        self.stats = stats
+        self.index = index
 
 
 def is_tensor(value: Any) -> bool:

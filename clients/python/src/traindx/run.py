@@ -11,7 +11,7 @@ from types import TracebackType
 from typing import Any, Callable, Optional
 
 from .classification import classification_report
-from .deferred import DeferredStats, is_tensor, read_back
+from .deferred import DeferredStats, VectorSlot, is_tensor, read_back
 from .encode import round6
 from .sinks.alert_hub import SEVERITY_RANK
 from .sinks.sink import Sink
@@ -282,9 +282,13 @@ class Run:
             self._pending = {}
             slots: list[tuple[dict[str, Any], str, Optional[str]]] = []
             values: list[Any] = []
+            in_vectors: list[tuple[dict[str, Any], str]] = []
             for event in events:
                 for key in ("loss", "learningRate", "gradNorm", "lossScale"):
                     if key in event and not isinstance(event[key], (int, float)):
+                        if isinstance(event[key], VectorSlot):
+                            in_vectors.append((event, key))
+                            continue
                         slots.append((event, key, None))
                         values.append(event[key])
                 for name, value in (event.get("metrics") or {}).items():
@@ -295,13 +299,19 @@ class Run:
                     slots.append((event, "layers", None))
                     values.append(event["layers"])
             numbers = read_back(values) if values else []
+            read: dict[int, list[float]] = {}
             for (event, key, sub), value, got in zip(slots, values, numbers):
                 if isinstance(value, DeferredStats):
+                    read[id(value)] = got or []
                     event[key] = value.decode(got or [])
                 elif sub is None:
                     event[key] = round6((got or [math.nan])[0])
                 else:
                     event[key][sub] = round6((got or [math.nan])[0])
+            for event, key in in_vectors:
+                at = event[key]
+                got = read.get(id(at.stats))
+                event[key] = round6(got[at.index]) if got and at.index < len(got) else math.nan
             for event in events:
                 for key in ("learningRate", "gradNorm"):
                     if isinstance(event.get(key), float):

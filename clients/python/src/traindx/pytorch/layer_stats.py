@@ -15,7 +15,7 @@ from ..deferred import DeferredStats
 from ..encode import round6
 from .activation_taps import ACT_SLOTS, OutputShape
 from .model_facts import TrackedLayer
-from .step_vector import F32, StepVector, fast, put_min_max, put_nonzero, put_norms, put_sum
+from .step_vector import F32, StepVector, fast, put_min_max, put_nonzero, put_norms, put_square_sum, put_sum
 
 # Biases (and normalisation layers' shifts) are summarised apart from kernels, as the TS
 # monitor's layer-plan.ts does with `bias` and `beta`.
@@ -41,21 +41,13 @@ class GradReading:
     owners: list[int]
     grads: list[torch.Tensor]
     params: list[int]  # the position in the plan's parameters of each gradient
-    norms: Optional[torch.Tensor] = None  # L2 norm per gradient; sampled steps: set by `measure`
-    detailed: bool = False  # sampled step: max |g|, sums and non-zero counts are in the step vector
+    detailed: bool = False  # sampled step: norms, max |g|, sums and non-zero counts are in the step vector
     counted: Optional[list[int]] = None  # which gradients' zeros are counted (ReLU-family layers)
     kernels: Optional[list[bool]] = None  # sampled steps: which gradients are of kernels (not biases)
-    total: Optional[torch.Tensor] = None  # the global norm, once taken
-
-    def total_norm(self) -> torch.Tensor:
-        """L2 norm of the whole gradient, a 0-d tensor left on the device: the norm of the
-        per-tensor norms (one small op). A scalar, it is read back at the flush stacked with the
-        steps' losses in one op; a vector per step cost a reshape, a conversion and a share of
-        a concatenation each (measured 20 us per step of the flush's time on CPU)."""
-        if self.total is None:
-            with torch.no_grad():
-                self.total = torch.linalg.vector_norm(self.norms)
-        return self.total
+    # L2 norm of the whole gradient, left on the device: a 0-d tensor on other steps (read back
+    # at the flush stacked with the steps' losses in one op), a slot of the step vector on
+    # sampled steps (set by `measure`).
+    total: Any = None
 
 
 class _Layout:
@@ -71,11 +63,14 @@ class _Layout:
             at += n
             return at - n
 
-        self.g_norm, self.g_max = take(n_params), take(n_params * width)
+        # Sums of squares (squared L2 norms), maxima, sums and non-zero counts.
+        self.g_sq, self.g_max = take(n_params), take(n_params * width)
         self.g_sum, self.g_nz = take(n_params), take(n_params)
-        self.w_norm, self.w_max, self.w_sum = take(n_kernels), take(n_kernels * width), take(n_kernels)
-        self.b_norm, self.b_sum, self.delta = take(n_biases), take(n_biases), take(n_kernels)
+        self.w_sq, self.w_max, self.w_sum = take(n_kernels), take(n_kernels * width), take(n_kernels)
+        self.b_sq, self.b_sum, self.delta_sq = take(n_biases), take(n_biases), take(n_kernels)
         self.act = take(n_layers * ACT_SLOTS)
+        # The step's loss and global gradient norm, read back with the rest.
+        self.loss, self.total = take(1), take(1)
         self.size = at
 
 
@@ -171,12 +166,12 @@ class LayerStatsPlan:
         with torch.no_grad():
             if not detailed:
                 if self.uniform:
-                    reading.norms = torch.stack(torch._foreach_norm(grads, 2, dtype=F32))  # type: ignore[arg-type]
+                    norms = torch.stack(torch._foreach_norm(grads, 2, dtype=F32))  # type: ignore[arg-type]
                 else:
-                    reading.norms = torch.stack(
+                    norms = torch.stack(
                         [torch.linalg.vector_norm(g, dtype=F32).to(self.device) for g in grads]  # type: ignore[arg-type]
                     )
-                reading.total = torch.linalg.vector_norm(reading.norms)
+                reading.total = torch.linalg.vector_norm(norms)
                 return reading
             self._read_grad_detail(reading)
         return reading
@@ -184,22 +179,28 @@ class LayerStatsPlan:
     def _read_grad_detail(self, reading: GradReading) -> None:
         lay, vec, slots = self.layout, self.vector, self.vector.slots
         grads, n = reading.grads, len(reading.grads)
-        put_norms(grads, vec.span(lay.g_norm, n), self.uniform)
-        if self.fused:
-            put_norms(grads, vec.span(lay.g_max, n), True, math.inf)
-        for k, (g, i) in enumerate(zip(grads, reading.params)):
-            dims = self._dims[i] if g.dtype == F32 else None
-            if not self.fused:
-                put_min_max(g, slots[lay.g_max + 2 * k], slots[lay.g_max + 2 * k + 1], dims is not None)
-            put_sum(g, slots[lay.g_sum + k], dims)
         counted = [k for k, o in enumerate(reading.owners) if o in self.zero_counted]
         if self.fused:
+            # CUDA: one multi-tensor launch per statistic over the whole list.
+            put_norms(grads, vec.span(lay.g_sq, n), True)
+            vec.span(lay.g_sq, n).square_()
+            put_norms(grads, vec.span(lay.g_max, n), True, math.inf)
+            for k, (g, i) in enumerate(zip(grads, reading.params)):
+                put_sum(g, slots[lay.g_sum + k], self._dims[i] if g.dtype == F32 else None)
             put_norms([grads[k] for k in counted], vec.span(lay.g_nz, len(counted)), True, 0)
         else:
-            for j, k in enumerate(counted):
-                g = grads[k]
-                scratch = self._scratch if g.dtype == F32 and g.device == self.device else None
-                put_nonzero(g, slots[lay.g_nz + j], scratch)
+            # CPU: each gradient's statistics back to back, while it is in cache. A list op per
+            # statistic read every gradient from memory again: a 784x256 kernel's gradient
+            # (800 kB) does not stay in a 1 MB L2 cache while the others pass through it.
+            nz = dict(zip(counted, range(lay.g_nz, lay.g_nz + len(counted))))
+            for k, (g, i) in enumerate(zip(grads, reading.params)):
+                dims = self._dims[i] if g.dtype == F32 else None
+                direct = dims is not None
+                put_square_sum(g, slots[lay.g_sq + k], direct)
+                put_min_max(g, slots[lay.g_max + 2 * k], slots[lay.g_max + 2 * k + 1], direct)
+                put_sum(g, slots[lay.g_sum + k], dims)
+                if k in nz:
+                    put_nonzero(g, slots[nz[k]], self._scratch if direct else None)
         reading.detailed = True
         reading.counted = counted
         reading.kernels = [not self.params[i].bias for i in reading.params]
@@ -217,31 +218,52 @@ class LayerStatsPlan:
         activations: dict[int, OutputShape],
         ungraded: Optional[set[int]] = None,
         histograms: bool = False,
+        loss: Any = None,
     ) -> DeferredStats:
         """All statistics of a sampled step as one device vector and its decoder. `ungraded`: the
         layers to record with gradNorm 0 when no parameter got a gradient; `histograms`: add each
-        layer's weight and gradient histograms (read while decoding, see `_histograms`)."""
+        layer's weight and gradient histograms (read while decoding, see `_histograms`); `loss`:
+        the step's loss, written into the vector when it is a tensor on its device. The global
+        gradient norm and the loss are then the DeferredStats' `fields` (see `field`)."""
         lay, vec, slots = self.layout, self.vector, self.vector.slots
         weights, biases = self._weight_tensors, self._bias_tensors
         detailed = grads is not None and grads.detailed
         has_delta = bool(before) and len(before or []) == len(weights)
+        fields: dict[str, int] = {}
         with torch.no_grad():
-            put_norms(weights, vec.span(lay.w_norm, len(weights)), self.uniform)  # type: ignore[arg-type]
             if self.fused:
+                put_norms(weights, vec.span(lay.w_sq, len(weights)), True)  # type: ignore[arg-type]
+                vec.span(lay.w_sq, len(weights)).square_()
                 put_norms(weights, vec.span(lay.w_max, len(weights)), True, math.inf)  # type: ignore[arg-type]
-            for k, (w, dims) in enumerate(zip(weights, self._kernel_dims)):
-                if not self.fused:
-                    put_min_max(w, slots[lay.w_max + 2 * k], slots[lay.w_max + 2 * k + 1], dims is not None)
-                put_sum(w, slots[lay.w_sum + k], dims)
-            put_norms(biases, vec.span(lay.b_norm, len(biases)), self.uniform)  # type: ignore[arg-type]
+                for k, (w, dims) in enumerate(zip(weights, self._kernel_dims)):
+                    put_sum(w, slots[lay.w_sum + k], dims)
+                if has_delta:
+                    torch._foreach_sub_(before, weights)  # type: ignore[arg-type]  # the buffers now hold -Δw
+                    put_norms(before, vec.span(lay.delta_sq, len(weights)), True)  # type: ignore[arg-type]
+                    vec.span(lay.delta_sq, len(weights)).square_()
+            else:
+                # CPU: each kernel's statistics back to back while it is in cache, as for the
+                # gradients; its update right after, while the kernel is still there.
+                for k, (w, dims) in enumerate(zip(weights, self._kernel_dims)):
+                    direct = dims is not None
+                    put_square_sum(w, slots[lay.w_sq + k], direct)
+                    put_min_max(w, slots[lay.w_max + 2 * k], slots[lay.w_max + 2 * k + 1], direct)
+                    put_sum(w, slots[lay.w_sum + k], dims)
+                    if has_delta:
+                        delta = before[k].sub_(w)  # type: ignore[index]  # the buffer now holds -Δw
+                        put_square_sum(delta, slots[lay.delta_sq + k], direct)
             for k, (b, dims) in enumerate(zip(biases, self._bias_dims)):
+                put_square_sum(b, slots[lay.b_sq + k], dims is not None)
                 put_sum(b, slots[lay.b_sum + k], dims)
-            if has_delta:
-                torch._foreach_sub_(before, weights)  # type: ignore[arg-type]  # the buffers now hold -Δw
-                put_norms(before, vec.span(lay.delta, len(weights)), self.uniform)  # type: ignore[arg-type]
+            if detailed:
+                total = slots[lay.total]
+                torch.sum(vec.span(lay.g_sq, len(grads.grads)), 0, out=total)  # type: ignore[union-attr]
+                total.sqrt_()
+                fields["gradNorm"] = lay.total
+            if isinstance(loss, torch.Tensor) and loss.numel() == 1 and loss.device == self.device:
+                slots[lay.loss].copy_(loss.detach().reshape(()))
+                fields["loss"] = lay.loss
             values = vec.snapshot()
-        if detailed:
-            grads.norms = values[lay.g_norm : lay.g_norm + len(grads.grads)]  # type: ignore[union-attr]
         shown = dict(activations)
 
         def decode(v: list[float]) -> dict[str, Any]:
@@ -250,7 +272,10 @@ class LayerStatsPlan:
                 self._histograms(layers, grads if detailed else None)
             return layers
 
-        return DeferredStats(values, decode)
+        stats = DeferredStats(values, decode, fields)
+        if detailed:
+            grads.total = stats.field("gradNorm")  # type: ignore[union-attr]
+        return stats
 
     def _decode(
         self,
@@ -268,7 +293,7 @@ class LayerStatsPlan:
         w_s, w_q, w_m, d_q = [0.0] * n_layers, [0.0] * n_layers, [0.0] * n_layers, [0.0] * n_layers
         for k, o in enumerate(self._kernel_owners):
             w_s[o] += v[lay.w_sum + k]
-            w_q[o] += v[lay.w_norm + k] ** 2
+            w_q[o] += v[lay.w_sq + k]
             if two:
                 low, high = v[lay.w_max + 2 * k], v[lay.w_max + 2 * k + 1]
                 m = nan if isnan(low) or isnan(high) else max(-low, high)
@@ -276,11 +301,11 @@ class LayerStatsPlan:
                 m = v[lay.w_max + k]
             w_m[o] = nan if isnan(m) else max(w_m[o], m)
             if has_delta:
-                d_q[o] += v[lay.delta + k] ** 2
+                d_q[o] += v[lay.delta_sq + k]
         b_s, b_q = [0.0] * n_layers, [0.0] * n_layers
         for k, o in enumerate(self._bias_owners):
             b_s[o] += v[lay.b_sum + k]
-            b_q[o] += v[lay.b_norm + k] ** 2
+            b_q[o] += v[lay.b_sq + k]
         g_n = [0] * n_layers
         g_s, g_q, g_m = [0.0] * n_layers, [0.0] * n_layers, [0.0] * n_layers
         g_z: list[Optional[float]] = [None] * n_layers
@@ -288,7 +313,7 @@ class LayerStatsPlan:
             for k, (o, i) in enumerate(zip(grads.owners, grads.params)):
                 g_n[o] += self._numel[i]
                 g_s[o] += v[lay.g_sum + k]
-                g_q[o] += v[lay.g_norm + k] ** 2
+                g_q[o] += v[lay.g_sq + k]
                 if two:
                     low, high = v[lay.g_max + 2 * k], v[lay.g_max + 2 * k + 1]
                     m = nan if isnan(low) or isnan(high) else max(-low, high)

@@ -47,6 +47,18 @@ def put_sum(t: torch.Tensor, slot: torch.Tensor, dims: Optional[tuple[int, ...]]
         slot.copy_(t.sum(dtype=F32))
 
 
+def put_square_sum(t: torch.Tensor, slot: torch.Tensor, direct: bool) -> None:
+    """Σ t², the squared L2 norm (the square is what decoding adds up per layer): one BLAS dot of
+    the flat tensor with itself, written into the slot. On CPU that measured 20 us for a 784x256
+    kernel against 26 us for `vector_norm`, and it needs no list: each tensor's statistics run
+    back to back while it is in cache (`LayerStatsPlan`)."""
+    if direct:
+        flat = t.reshape(-1)  # a view: parameters and their gradients are contiguous
+        torch.dot(flat, flat, out=slot)
+    else:
+        slot.copy_(torch.linalg.vector_norm(t, dtype=F32).square())
+
+
 def put_min_max(t: torch.Tensor, low: torch.Tensor, high: torch.Tensor, direct: bool) -> None:
     """min and max of `t` in one pass (`aminmax`)."""
     if direct:
@@ -70,12 +82,13 @@ def put_norms(tensors: list[torch.Tensor], out: torch.Tensor, uniform: bool, ord
 
 
 def put_nonzero(t: torch.Tensor, slot: torch.Tensor, scratch: Optional[torch.Tensor]) -> None:
-    """How many values of `t` are not exactly 0, as sign(t)·sign(t): sign into a scratch buffer
-    kept between steps (a fresh one per step is a page-faulting allocation for a large kernel),
-    then one dot. Branch-free: with gradients partly 0 (dead ReLU units), `count_nonzero`'s
-    branches mispredict and measured 2x slower."""
+    """How many values of `t` are not exactly 0: `t != 0` written as 1.0/0.0 into a float32
+    scratch buffer kept between steps (a fresh one per step is a page-faulting allocation for a
+    large kernel), then one sum. Branch-free: with gradients partly 0 (dead ReLU units),
+    `count_nonzero`'s branches mispredict (it measured 16x slower), and a bool mask's sum takes a
+    slow integer path (5x). Exact below 2**24 values per tensor."""
     if scratch is not None:
-        signs = torch.sign(t.reshape(-1), out=scratch[: t.numel()])
-        torch.dot(signs, signs, out=slot)
+        ones = torch.ne(t.reshape(-1), 0, out=scratch[: t.numel()])
+        torch.sum(ones, 0, out=slot)
     else:
         slot.copy_(t.sign().abs_().sum(dtype=F32))

@@ -115,19 +115,20 @@ class TorchWatcher:
             return
         opt = optimizer or self.optimizer
         sampled = self.sampled()
+        if loss is None:
+            loss = capture.take_loss()
         layers = None
         if sampled:
             histograms = bool(self.histogram_every) and self.step % self.histogram_every == 0
             layers = self.plan.measure(
-                self._grads, self._before, self.taps.take(), self._ungraded, histograms=histograms
+                self._grads, self._before, self.taps.take(), self._ungraded, histograms=histograms, loss=loss
             )
             self.attention.merge_into(layers)
-        grad_norm: Any = self._grads.total_norm() if self._grads is not None else None
+            loss = layers.field("loss", loss)  # read back with the step's statistics
+        grad_norm: Any = self._grads.total if self._grads is not None else None
         if grad_norm is None and sampled and self._ungraded:
             grad_norm = 0.0
         self._grads = self._before = self._ungraded = None
-        if loss is None:
-            loss = capture.take_loss()
         if self.run.current_epoch is None:
             self.run.current_epoch = 0
         if amp_scaler.state.pending is not None:  # inside a GradScaler's step
