@@ -16,6 +16,10 @@ lower and upper quartile beside it as the spread. Goals (issue 14): <= 1.03x at 
 adds noise to a per-step comparison. The load average is printed with the results: figures
 taken under a load above the core count are noisier, the median ratio less so than the times.
 
+The torch loops also run a fourth variant, the bare loop plus the global gradient norm alone
+(`_foreach_norm` over the gradients, on the device, as traindx takes it on every step): the
+floor under any recorder that writes the gradient norm of every step, as issue 14 asks.
+
     npm run bench:pyclient            # all workloads
     npm run bench:pyclient -- --quick # fewer trials (a smoke run)
 """
@@ -38,6 +42,7 @@ os.environ.setdefault("OMP_NUM_THREADS", "1")
 
 GOALS = {"every=10": 1.03, "every=1": 1.30}
 VARIANTS = ("bare", "every=10", "every=1")
+NORM = "grad norm alone"  # the torch loops' floor (see above)
 WARM_STEPS = 3
 
 
@@ -67,14 +72,17 @@ class Result:
         return q[0], q[2]
 
 
-def measure(trial: Callable[[str], float], repetitions: int) -> dict[str, list[float]]:
+def measure(
+    trial: Callable[[str], float], repetitions: int, variants: tuple[str, ...] = VARIANTS
+) -> dict[str, list[float]]:
     """Step times of each variant, one per repetition, after one warm-up trial each. The order
     within a repetition rotates, so no variant always runs first (after the others' garbage)."""
-    for variant in VARIANTS:
+    for variant in variants:
         trial(variant)
-    times: dict[str, list[float]] = {v: [] for v in VARIANTS}
+    times: dict[str, list[float]] = {v: [] for v in variants}
+    n = len(variants)
     for k in range(repetitions):
-        order = VARIANTS[k % 3 :] + VARIANTS[: k % 3]
+        order = variants[k % n :] + variants[: k % n]
         for variant in order:
             times[variant].append(trial(variant))
     return times
@@ -113,7 +121,8 @@ def torch_workload(name: str, steps: int, trials: int, out_dir: Path) -> Result:
 
     def trial(variant: str) -> float:
         run = None
-        if variant != "bare":
+        params = list(model.parameters())
+        if variant.startswith("every"):
             run = traindx.init(out=str(out_dir / f"{name}-{variant}.jsonl"), every=int(variant.split("=")[1]))
             run.watch(model, opt)
 
@@ -122,6 +131,9 @@ def torch_workload(name: str, steps: int, trials: int, out_dir: Path) -> Result:
             opt.zero_grad()
             loss = loss_fn(model(x), y)
             loss.backward()
+            if variant == NORM:
+                with torch.no_grad():
+                    torch.linalg.vector_norm(torch.stack(torch._foreach_norm([p.grad for p in params], 2)))
             opt.step()
 
         # The run's one-time start (describing model and data, opening the file) is not a step.
@@ -136,7 +148,7 @@ def torch_workload(name: str, steps: int, trials: int, out_dir: Path) -> Result:
             capture.uninstall()  # the bare loop runs without traindx's wrappers
         return elapsed / steps
 
-    return Result(name, measure(trial, trials))
+    return Result(name, measure(trial, trials, (*VARIANTS, NORM)))
 
 
 def keras_workload(name: str, steps: int, trials: int, out_dir: Path) -> Result:
@@ -251,6 +263,12 @@ def main() -> int:
             low, high = r.spread(v)
             cells.append(f"{r.ratio(v):6.3f}x [{low:.3f}-{high:.3f}] +{r.overhead_us(v):5.0f} us")
         print(f"{r.workload:10s} {r.bare_ms:8.3f} {cells[0]:>32s} {cells[1]:>32s}")
+        if NORM in r.times:
+            low, high = r.spread(NORM)
+            print(
+                f"{'':10s} {'':8s} {NORM}: {r.ratio(NORM):.3f}x [{low:.3f}-{high:.3f}] "
+                f"+{r.overhead_us(NORM):.0f} us (the floor of a gradient norm on every step)"
+            )
         failed += [
             f"{r.workload} {v} {r.ratio(v):.3f}x > {goal}x" for v, goal in GOALS.items() if r.ratio(v) > goal
         ]
@@ -268,6 +286,7 @@ def main() -> int:
                         "bareMs": r.bare_ms,
                         "ratios": {v: r.ratios(v) for v in ("every=10", "every=1")},
                         "overheadUs": {v: r.overhead_us(v) for v in ("every=10", "every=1")},
+                        **({"gradNormAlone": r.ratios(NORM)} if NORM in r.times else {}),
                     }
                     for r in results
                 ],
