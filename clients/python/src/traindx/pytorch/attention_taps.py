@@ -4,7 +4,9 @@ A forward pre-hook sees the layer's (query, key) and recomputes the scaled dot p
 q·kᵀ/√d of every head for the first example of the batch and at most `MAX_ROWS` query rows,
 under `torch.no_grad`. It reads the layer's weights and its inputs and writes nothing: no random
 draw, no mode change, and the layer's own forward (fast path or not, need_weights or not) runs
-as it would without the hook. Two numbers per layer go into the step's `layers.<name>`:
+as it would without the hook. Two numbers per layer are written into the step vector
+(step_vector.py) with no read back to the host (on CUDA a read in the forward pass would stall
+it), and go into the step's `layers.<name>`:
 
 - `attnLogitMax`: the largest |q·kᵀ/√d| over the rows read (masked positions left out);
 - `attnEntropy`: the mean entropy, in nats, of the softmax rows (0 when every row puts all its
@@ -25,6 +27,9 @@ from torch import nn
 
 from ..deferred import DeferredStats
 from .model_facts import TrackedLayer
+
+# Slots per attention layer in the step vector: max |logit| and mean row entropy.
+ATTN_SLOTS = 2
 
 # Rows read per layer and step: enough to see the largest logits of a head (they grow in every
 # row alike), and the cost stays a few small matrix products whatever the sequence length.
@@ -89,17 +94,24 @@ def attention_logits(
     return logits.masked_fill(masked, float("-inf"))
 
 
-def summarise_logits(logits: torch.Tensor) -> tuple[float, float]:
-    """(max |logit| over the unmasked entries, mean softmax-row entropy in nats)."""
+def attention_layers(layers: list[TrackedLayer]) -> list[TrackedLayer]:
+    return [layer for layer in layers if isinstance(layer.module, nn.MultiheadAttention)]
+
+
+def summarise_logits(logits: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """(max |logit| over the unmasked entries, mean softmax-row entropy in nats) as 0-d tensors
+    on the logits' device: no value is read, so nothing waits for the device (0 where every
+    entry or row is masked)."""
     finite = torch.isfinite(logits)
-    top = float(logits.abs().masked_fill(~finite, 0).amax()) if finite.any() else 0.0
+    top = logits.abs().masked_fill(~finite, 0).amax()
     logp = torch.log_softmax(logits, dim=-1)
     p = logp.exp()
     # Masked entries have p = 0 and logp = -inf; 0·log 0 counts as 0.
     terms = torch.where(p > 0, p * logp, torch.zeros_like(p))
     entropy = -terms.sum(dim=-1)
-    entropy = entropy[torch.isfinite(entropy)]
-    return top, float(entropy.mean()) if entropy.numel() else 0.0
+    rows = torch.isfinite(entropy)  # a fully masked row has no entropy
+    mean = torch.where(rows, entropy, torch.zeros_like(entropy)).sum() / rows.sum().clamp(min=1)
+    return top, mean
 
 
 class AttentionTaps:
@@ -107,18 +119,24 @@ class AttentionTaps:
     sampled steps only. Only forwards with gradients on are read (the training forward; a
     validation pass under no_grad between two steps neither costs nor overwrites anything)."""
 
-    def __init__(self, layers: list[TrackedLayer]) -> None:
-        self.layers = [layer for layer in layers if isinstance(layer.module, nn.MultiheadAttention)]
-        self.captured: dict[str, tuple[float, float]] = {}
+    def __init__(self, layers: list[TrackedLayer], slots: list[torch.Tensor], first: int) -> None:
+        """`slots`: the step vector's, ATTN_SLOTS per attention layer from `first` on, in the
+        order of `attention_layers(layers)`."""
+        self.layers = attention_layers(layers)
+        self.slots = slots
+        self.first = first
+        self.captured: dict[str, int] = {}  # the layers read since the last merge, and their slots
         self._handles: list[Any] = []
 
     def attach(self) -> None:
         if self._handles or not self.layers:
             return
         self.captured = {}
-        for layer in self.layers:
+        for k, layer in enumerate(self.layers):
             self._handles.append(
-                layer.module.register_forward_pre_hook(self._hook(layer.name), with_kwargs=True)
+                layer.module.register_forward_pre_hook(
+                    self._hook(layer.name, self.first + k * ATTN_SLOTS), with_kwargs=True
+                )
             )
 
     def detach(self) -> None:
@@ -126,26 +144,28 @@ class AttentionTaps:
             handle.remove()
         self._handles = []
 
-    def merge_into(self, layers: Any) -> Any:
-        """Adds what the hooks caught since the last call to the step's per-layer statistics: a
-        dict, or the DeferredStats the layer plan returns (its decode then adds them)."""
+    def merge_into(self, layers: Optional[DeferredStats]) -> Optional[DeferredStats]:
+        """Adds what the hooks caught since the last call to the step's per-layer statistics, the
+        DeferredStats of the step vector the hooks wrote into (its decode then adds them)."""
         captured, self.captured = self.captured, {}
         if layers is None or not captured:
             return layers
+        decode = layers.decode
 
-        def add(out: dict[str, Any]) -> dict[str, Any]:
-            for name, (top, entropy) in captured.items():
+        def add(values: list[float]) -> dict[str, Any]:
+            out = decode(values)
+            for name, at in captured.items():
+                top, entropy = values[at], values[at + 1]
                 if math.isfinite(top) and math.isfinite(entropy):
                     out.setdefault(name, {}).update(attnLogitMax=top, attnEntropy=max(0.0, entropy))
             return out
 
-        if isinstance(layers, DeferredStats):
-            decode = layers.decode
-            layers.decode = lambda values: add(decode(values))
-            return layers
-        return add(layers)
+        layers.decode = add
+        return layers
 
-    def _hook(self, name: str) -> Any:
+    def _hook(self, name: str, at: int) -> Any:
+        top_slot, entropy_slot = self.slots[at], self.slots[at + 1]
+
         def hook(module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
             if not torch.is_grad_enabled():
                 return
@@ -162,6 +182,9 @@ class AttentionTaps:
                 return
             with torch.no_grad():
                 logits = attention_logits(module, query, key, mask, padding, causal)  # type: ignore[arg-type]
-                self.captured[name] = summarise_logits(logits.float())
+                top, entropy = summarise_logits(logits.float())
+                top_slot.copy_(top)  # (the vector is on the parameters' device)
+                entropy_slot.copy_(entropy)
+            self.captured[name] = at
 
         return hook

@@ -14,6 +14,7 @@ import torch
 from ..deferred import DeferredStats
 from ..encode import round6
 from .activation_taps import ACT_SLOTS, OutputShape
+from .attention_taps import ATTN_SLOTS, attention_layers
 from .model_facts import TrackedLayer
 from .step_vector import F32, StepVector, fast, put_min_max, put_nonzero, put_norms, put_square_sum, put_sum
 
@@ -52,9 +53,12 @@ class GradReading:
 
 class _Layout:
     """Where each statistic sits in the step vector (step_vector.py): per gradient (in the order
-    read), per kernel, per bias, and ACT_SLOTS per layer for its output."""
+    read), per kernel, per bias, ACT_SLOTS per layer for its output and ATTN_SLOTS per attention
+    layer."""
 
-    def __init__(self, n_params: int, n_kernels: int, n_biases: int, n_layers: int, width: int) -> None:
+    def __init__(
+        self, n_params: int, n_kernels: int, n_biases: int, n_layers: int, n_attention: int, width: int
+    ) -> None:
         self.width = width  # values per max |x|: 2 on CPU (min and max), 1 on CUDA (the inf-norm)
         at = 0
 
@@ -69,6 +73,7 @@ class _Layout:
         self.w_sq, self.w_max, self.w_sum = take(n_kernels), take(n_kernels * width), take(n_kernels)
         self.b_sq, self.b_sum, self.delta_sq = take(n_biases), take(n_biases), take(n_kernels)
         self.act = take(n_layers * ACT_SLOTS)
+        self.attn = take(n_attention * ATTN_SLOTS)
         # The step's loss and global gradient norm, read back with the rest.
         self.loss, self.total = take(1), take(1)
         self.size = at
@@ -116,7 +121,12 @@ class LayerStatsPlan:
         # those allocate a temporary per value (5-20x slower) and plain reductions are used.
         self.fused = self.device.type == "cuda" and self.uniform
         self.layout = _Layout(
-            len(self.params), len(self.weights), len(self.biases), len(layers), 1 if self.fused else 2
+            len(self.params),
+            len(self.weights),
+            len(self.biases),
+            len(layers),
+            len(attention_layers(layers)),
+            1 if self.fused else 2,
         )
         self.vector = StepVector(self.layout.size, self.device)
         # Per parameter: the dims of a direct float32 sum into a slot (None: sum, then copy).

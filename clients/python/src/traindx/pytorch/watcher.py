@@ -64,7 +64,8 @@ class TorchWatcher:
         self.layers = track_layers(model)
         self.plan = LayerStatsPlan(self.layers)
         self.taps = ActivationTaps(self.layers, self.plan.vector.slots, self.plan.layout.act)
-        self.attention = AttentionTaps(self.layers)  # attnLogitMax, attnEntropy (attention_taps.py)
+        # attnLogitMax, attnEntropy (attention_taps.py)
+        self.attention = AttentionTaps(self.layers, self.plan.vector.slots, self.plan.layout.attn)
         self.step = 0
         self._last_global_step = -1
         self._grads: Optional[GradReading] = None
