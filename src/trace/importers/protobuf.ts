@@ -160,6 +160,18 @@ export class ProtoReader {
     for (let p = s; p < e; p += 8) into.push(this.view.getFloat64(p, true));
   }
 
+  /** doubles() into `into` from index `at` on, not appended: the index after the last one written. */
+  doublesAt(wire: number, into: number[], at: number): number {
+    if (wire === 1) {
+      into[at] = this.double();
+      return at + 1;
+    }
+    const [s, e] = this.bytes();
+    if ((e - s) % 8) throw new Error('packed doubles of a length that is not a multiple of 8');
+    for (let p = s; p < e; p += 8) into[at++] = this.view.getFloat64(p, true);
+    return at;
+  }
+
   private advance(n: number) {
     this.need(n);
     this.pos += n;

@@ -152,13 +152,19 @@ function pluginName(r: ProtoReader, [s, e]: [number, number]): string | undefine
   return name;
 }
 
+// The doubles of a histogram are read into these, then copied out at their exact length by slice():
+// pushed into new arrays, each list was grown, and copied, twice in every histogram.
+const LIMITS: number[] = [];
+const COUNTS: number[] = [];
+const LEFTS: number[] = [];
+
 function legacyHistogram(r: ProtoReader, [s, e]: [number, number]): Histogram {
   const saved = r.end;
   r.pos = s;
   r.end = e;
   const m = { min: 0, max: 0, num: 0, sum: 0, sumSquares: 0 };
-  const limits: number[] = [];
-  const counts: number[] = [];
+  let nLimits = 0;
+  let nCounts = 0;
   while (r.more()) {
     const key = r.tag();
     const field = key >>> 3;
@@ -167,15 +173,20 @@ function legacyHistogram(r: ProtoReader, [s, e]: [number, number]): Histogram {
     else if (field === 3) m.num = r.double();
     else if (field === 4) m.sum = r.double();
     else if (field === 5) m.sumSquares = r.double();
-    else if (field === 6) r.doubles(key & 7, limits);
-    else if (field === 7) r.doubles(key & 7, counts);
+    else if (field === 6) nLimits = r.doublesAt(key & 7, LIMITS, nLimits);
+    else if (field === 7) nCounts = r.doublesAt(key & 7, COUNTS, nCounts);
     else r.skip(key & 7);
   }
   r.pos = e;
   r.end = saved;
   // Bucket i covers (limit[i-1], limit[i]]; the first reaches down to min.
-  const lefts = limits.map((_, i) => (i === 0 ? Math.min(m.min, limits[0]!) : limits[i - 1]!));
-  return { moments: m, lefts, rights: limits, counts };
+  for (let i = 0; i < nLimits; i++) LEFTS[i] = i === 0 ? Math.min(m.min, LIMITS[0]!) : LIMITS[i - 1]!;
+  return {
+    moments: m,
+    lefts: LEFTS.slice(0, nLimits),
+    rights: LIMITS.slice(0, nLimits),
+    counts: COUNTS.slice(0, nCounts),
+  };
 }
 
 function tensorHistogram(v: number[]): Histogram {
