@@ -126,9 +126,10 @@ def torch_workload(name: str, steps: int, trials: int, out_dir: Path) -> Result:
     opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     loss_fn = nn.CrossEntropyLoss()
 
+    params = list(model.parameters())
+
     def trial(variant: str) -> float:
         run = None
-        params = list(model.parameters())
         if variant.startswith("every"):
             run = traindx.init(out=str(out_dir / f"{name}-{variant}.jsonl"), every=int(variant.split("=")[1]))
             run.watch(model, opt)

@@ -16,7 +16,17 @@ from ..encode import round6
 from .activation_taps import ACT_SLOTS, OutputShape
 from .attention_taps import ATTN_SLOTS, attention_layers
 from .model_facts import TrackedLayer
-from .step_vector import F32, StepVector, fast, put_min_max, put_nonzero, put_norms, put_square_sum, put_sum
+from .step_vector import (
+    F32,
+    StepVector,
+    fast,
+    put_min_max,
+    put_nonzero,
+    put_norms,
+    put_square_norms,
+    put_square_sum,
+    put_sum,
+)
 
 # Biases (and normalisation layers' shifts) are summarised apart from kernels, as the TS
 # monitor's layer-plan.ts does with `bias` and `beta`.
@@ -192,8 +202,7 @@ class LayerStatsPlan:
         counted = [k for k, o in enumerate(reading.owners) if o in self.zero_counted]
         if self.fused:
             # CUDA: one multi-tensor launch per statistic over the whole list.
-            put_norms(grads, vec.span(lay.g_sq, n), True)
-            vec.span(lay.g_sq, n).square_()
+            put_square_norms(grads, vec.span(lay.g_sq, n))
             put_norms(grads, vec.span(lay.g_max, n), True, math.inf)
             for k, (g, i) in enumerate(zip(grads, reading.params)):
                 put_sum(g, slots[lay.g_sum + k], self._dims[i] if g.dtype == F32 else None)
@@ -242,15 +251,13 @@ class LayerStatsPlan:
         fields: dict[str, int] = {}
         with torch.no_grad():
             if self.fused:
-                put_norms(weights, vec.span(lay.w_sq, len(weights)), True)  # type: ignore[arg-type]
-                vec.span(lay.w_sq, len(weights)).square_()
+                put_square_norms(weights, vec.span(lay.w_sq, len(weights)))  # type: ignore[arg-type]
                 put_norms(weights, vec.span(lay.w_max, len(weights)), True, math.inf)  # type: ignore[arg-type]
                 for k, (w, dims) in enumerate(zip(weights, self._kernel_dims)):
                     put_sum(w, slots[lay.w_sum + k], dims)
                 if has_delta:
                     torch._foreach_sub_(before, weights)  # type: ignore[arg-type]  # the buffers now hold -Δw
-                    put_norms(before, vec.span(lay.delta_sq, len(weights)), True)  # type: ignore[arg-type]
-                    vec.span(lay.delta_sq, len(weights)).square_()
+                    put_square_norms(before, vec.span(lay.delta_sq, len(weights)))  # type: ignore[arg-type]
             else:
                 # CPU: each kernel's statistics back to back while it is in cache, as for the
                 # gradients; its update right after, while the kernel is still there.

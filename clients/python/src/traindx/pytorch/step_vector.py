@@ -81,6 +81,13 @@ def put_norms(tensors: list[torch.Tensor], out: torch.Tensor, uniform: bool, ord
         out[k].copy_(torch.linalg.vector_norm(t, ord, dtype=F32))
 
 
+def put_square_norms(tensors: list[torch.Tensor], out: torch.Tensor) -> None:
+    """Σ t² of each tensor into `out` as the list op does it on CUDA: one `_foreach_norm` launch
+    over the list, then one square of the results (the layout holds squares, see put_square_sum)."""
+    put_norms(tensors, out, True)
+    out.square_()
+
+
 def put_nonzero(t: torch.Tensor, slot: torch.Tensor, scratch: Optional[torch.Tensor]) -> None:
     """How many values of `t` are not exactly 0: `t != 0` written as 1.0/0.0 into a float32
     scratch buffer kept between steps (a fresh one per step is a page-faulting allocation for a
