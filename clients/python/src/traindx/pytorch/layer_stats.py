@@ -20,12 +20,18 @@ from .step_vector import (
     F32,
     StepVector,
     fast,
+    host_array,
+    host_nonzero,
+    host_norm,
+    host_square_sum,
+    np,
     put_min_max,
     put_nonzero,
     put_norms,
     put_square_norms,
     put_square_sum,
     put_sum,
+    to_f32,
 )
 
 # Biases (and normalisation layers' shifts) are summarised apart from kernels, as the TS
@@ -139,15 +145,21 @@ class LayerStatsPlan:
             1 if self.fused else 2,
         )
         self.vector = StepVector(self.layout.size, self.device)
+        # CPU with numpy: the squared norms and non-zero counts are numpy's (step_vector.py),
+        # written into the vector through this view of its memory.
+        self.host = self.vector.host
         # Per parameter: the dims of a direct float32 sum into a slot (None: sum, then copy).
         self._dims = [tuple(range(t.dim())) if fast(t, self.device) else None for t in self._tensors]
         self._kernel_dims = [self._dims[k] for k, p in enumerate(self.params) if not p.bias]
         self._bias_dims = [self._dims[k] for k, p in enumerate(self.params) if p.bias]
-        # sign(g) for the non-zero counts is written here (CPU): the largest counted gradient.
+        # `g != 0` for the non-zero counts is written here (CPU): as long as the largest counted
+        # gradient, bools for numpy's count, else float32 for torch's sum (put_nonzero).
         counted_sizes = [n for p, n in zip(self.params, self._numel) if p.owner in self.zero_counted]
+        host_counts = counted_sizes and self.host is not None
+        self._bools = np.empty(max(counted_sizes), dtype=bool) if host_counts else None
         self._scratch = (
             torch.empty(max(counted_sizes), dtype=F32, device=self.device)
-            if counted_sizes and not self.fused and self.uniform
+            if counted_sizes and not self.fused and self.uniform and self._bools is None
             else None
         )
         self._buffers: list[torch.Tensor] = []
@@ -185,6 +197,10 @@ class LayerStatsPlan:
         reading = GradReading(owners, grads, present)  # type: ignore[arg-type]
         with torch.no_grad():
             if not detailed:
+                total = host_norm(grads) if self.host is not None else None  # type: ignore[arg-type]
+                if total is not None:  # CPU: a Python float at once, nothing left to read back
+                    reading.total = total
+                    return reading
                 if self.uniform:
                     norms = torch.stack(torch._foreach_norm(grads, 2, dtype=F32))  # type: ignore[arg-type]
                 else:
@@ -212,14 +228,22 @@ class LayerStatsPlan:
             # statistic read every gradient from memory again: a 784x256 kernel's gradient
             # (800 kB) does not stay in a 1 MB L2 cache while the others pass through it.
             nz = dict(zip(counted, range(lay.g_nz, lay.g_nz + len(counted))))
+            host = self.host
             for k, (g, i) in enumerate(zip(grads, reading.params)):
                 dims = self._dims[i] if g.dtype == F32 else None
                 direct = dims is not None
-                put_square_sum(g, slots[lay.g_sq + k], direct)
+                a = host_array(g) if host is not None else None
+                if a is not None:
+                    host[lay.g_sq + k] = to_f32(host_square_sum(a, g))
+                else:
+                    put_square_sum(g, slots[lay.g_sq + k], direct)
                 put_min_max(g, slots[lay.g_max + 2 * k], slots[lay.g_max + 2 * k + 1], direct)
                 put_sum(g, slots[lay.g_sum + k], dims)
                 if k in nz:
-                    put_nonzero(g, slots[nz[k]], self._scratch if direct else None)
+                    if a is not None and self._bools is not None:
+                        host[nz[k]] = host_nonzero(a, self._bools)
+                    else:
+                        put_nonzero(g, slots[nz[k]], self._scratch if direct else None)
         reading.detailed = True
         reading.counted = counted
         reading.kernels = [not self.params[i].bias for i in reading.params]
@@ -261,16 +285,17 @@ class LayerStatsPlan:
             else:
                 # CPU: each kernel's statistics back to back while it is in cache, as for the
                 # gradients; its update right after, while the kernel is still there.
+                host = self.host
                 for k, (w, dims) in enumerate(zip(weights, self._kernel_dims)):
                     direct = dims is not None
-                    put_square_sum(w, slots[lay.w_sq + k], direct)
+                    _put_square_sum(w, lay.w_sq + k, slots, host, direct)
                     put_min_max(w, slots[lay.w_max + 2 * k], slots[lay.w_max + 2 * k + 1], direct)
                     put_sum(w, slots[lay.w_sum + k], dims)
                     if has_delta:
                         delta = before[k].sub_(w)  # type: ignore[index]  # the buffer now holds -Δw
-                        put_square_sum(delta, slots[lay.delta_sq + k], direct)
+                        _put_square_sum(delta, lay.delta_sq + k, slots, host, direct)
             for k, (b, dims) in enumerate(zip(biases, self._bias_dims)):
-                put_square_sum(b, slots[lay.b_sq + k], dims is not None)
+                _put_square_sum(b, lay.b_sq + k, slots, self.host, dims is not None)
                 put_sum(b, slots[lay.b_sum + k], dims)
             if detailed:
                 total = slots[lay.total]
@@ -447,6 +472,16 @@ def _bucket_counts(t: torch.Tensor, top: float) -> torch.Tensor:
     # Bucket numbers fit a byte: bincount over uint8 measured 1.7x faster than over int64 (and the
     # conversion writes an eighth of the bytes). Truncation is the floor here, index >= 0.
     return torch.bincount(index.to(torch.uint8), minlength=bins)
+
+
+def _put_square_sum(t: torch.Tensor, at: int, slots: list[torch.Tensor], host: Any, direct: bool) -> None:
+    """Σ t² into the vector's value `at`: numpy's dot through the `host` view where it can (CPU),
+    else the torch reduction into the slot."""
+    a = host_array(t) if host is not None else None
+    if a is not None:
+        host[at] = to_f32(host_square_sum(a, t))
+    else:
+        put_square_sum(t, slots[at], direct)
 
 
 def _mean_std(n: float, total: float, squares: float) -> tuple[float, float]:

@@ -63,7 +63,9 @@ class TorchWatcher:
         self.loss_class = type(loss_fn).__name__ if loss_fn is not None else None
         self.layers = track_layers(model)
         self.plan = LayerStatsPlan(self.layers)
-        self.taps = ActivationTaps(self.layers, self.plan.vector.slots, self.plan.layout.act)
+        self.taps = ActivationTaps(
+            self.layers, self.plan.vector.slots, self.plan.layout.act, self.plan.vector.host
+        )
         # attnLogitMax, attnEntropy (attention_taps.py)
         self.attention = AttentionTaps(self.layers, self.plan.vector.slots, self.plan.layout.attn)
         self.step = 0
