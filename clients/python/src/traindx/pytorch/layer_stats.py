@@ -38,8 +38,6 @@ from .step_vector import (
 # monitor's layer-plan.ts does with `bias` and `beta`.
 _BIAS = re.compile(r"(^|[._])bias$|^beta$")
 
-_INFINITE = (math.inf, -math.inf)
-
 # Buckets of a layer's weight and gradient histograms (the TF.js monitor writes as many).
 HISTOGRAM_BINS = 30
 
@@ -401,16 +399,10 @@ class LayerStatsPlan:
                     anan = v[at + 4]
             if not s:
                 continue
-            out: dict[str, Any] = {}
-            bad = False
-            for key, x in s.items():
-                if x != x or x in _INFINITE:
-                    bad = True
-                    out[key] = x
-                else:
-                    out[key] = float(f"{x:.6g}") if x else x  # round6, inlined
-            out["nanCount"] = self._count_non_finite(i, grads, anan) if bad else 0
-            layers[name] = out
+            # Unrounded: the trace's six digits are written by encode.to_line (and plain).
+            bad = not math.isfinite(sum(s.values()))
+            s["nanCount"] = self._count_non_finite(i, grads, anan) if bad else 0  # type: ignore[assignment]
+            layers[name] = s
         return layers
 
     def _histograms(self, layers: dict[str, Any], grads: Optional[GradReading]) -> None:
