@@ -69,9 +69,13 @@ def train(model: nn.Sequential, run: traindx.Run | None) -> tuple[list[float], d
 
 def layer_truth(model: nn.Sequential, acts: dict, grads: dict, before: dict) -> dict[str, dict[str, float]]:
     out: dict[str, dict[str, float]] = {}
-    for name, module in model.named_children():
+    children = list(model.named_children())
+    for k, (name, module) in enumerate(children):
         a = acts[name]
-        s = {"actMean": a.mean(), "actStd": a.std()}
+        # A Linear whose output goes straight into an activation module is judged by that
+        # module's output alone (activation_taps.py, ActivationTaps.tapped).
+        feeds_activation = k + 1 < len(children) and isinstance(children[k + 1][1], (nn.ReLU, nn.Sigmoid))
+        s = {} if feeds_activation else {"actMean": a.mean(), "actStd": a.std()}
         if isinstance(module, nn.ReLU):
             s["deadFraction"] = float((a.max(axis=0) <= 0).mean())
         if isinstance(module, nn.Sigmoid):
@@ -126,6 +130,7 @@ def test_per_layer_statistics_equal_independent_numbers(tmp_path, reductions):
         for name, fields in layers.items():
             got = event["layers"][name]
             assert got["nanCount"] == 0
+            assert ("actMean" in got) == ("actMean" in fields), (step, name)
             for field, want in fields.items():
                 # float32 sums on the device, six digits in the trace; a mean or spread near 0 is
                 # judged against the tensor's own scale (its norm over √n).

@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from .model_facts import ACTIVATIONS, TrackedLayer
-from .step_vector import host_array, host_square_sum, np, to_f32
+from .step_vector import HOST_MIN, host_array, host_square_sum, np, to_f32
 
 ACTIVATION_TYPES = frozenset(ACTIVATIONS)
 
@@ -51,7 +51,7 @@ def summarise_output(
     flat = y.reshape(-1)
     here = y.device == slots[0].device
     direct = here and y.dtype == torch.float32
-    a = host_array(flat) if host is not None and direct else None
+    a = host_array(flat) if host is not None and direct and flat.numel() >= HOST_MIN else None
     squares = math.nan
     if direct:
         torch.sum(flat, 0, out=slots[0])
@@ -68,7 +68,7 @@ def summarise_output(
         # A unit is dead when it is <= 0 for every example of the batch (and every position).
         axis = 1 if layer.channel_first and y.dim() >= 3 else y.dim() - 1
         top = y.amax(dim=tuple(d for d in range(y.dim()) if d != axis))
-        if a is not None:  # numpy's count of a small bool vector: 2 us against torch's 9 us
+        if host is not None and here:  # numpy's count of a small bool vector: 2 us against torch's 9 us
             host[at + 2] = int(np.count_nonzero(top.numpy() <= 0))
         else:
             _put_count(top <= 0, slots[2], here)
@@ -89,6 +89,11 @@ def _put_count(mask: torch.Tensor, slot: torch.Tensor, here: bool) -> None:
         torch.sum(mask, 0, dtype=torch.float32, out=slot)
     else:
         slot.copy_(mask.sum())
+
+
+def _is_activation(layer: TrackedLayer) -> bool:
+    """An activation module of its own (nn.ReLU, nn.Sigmoid, ...): no weights of its own."""
+    return layer.torch_type in ACTIVATION_TYPES and not layer.params
 
 
 def _first_tensor(output: Any) -> Optional[torch.Tensor]:
@@ -125,12 +130,28 @@ class ActivationTaps:
         if self._handles:
             return
         self.captured = {}
+        for index in self.tapped:
+            layer = self.layers[index]
+            self._handles.append(layer.module.register_forward_hook(self._hook(index, layer)))
+
+    @property
+    def tapped(self) -> list[int]:
+        """The layers whose outputs are judged: layers with weights and activation layers (as
+        the TS monitor's tap); pooling, dropout and reshapes only repeat what came before. A
+        layer with weights whose output goes straight into an activation module (Linear, then
+        ReLU) is left to that module: the trace's readers judge an activation written as a layer
+        of its own in place of the output before it (spec/trace-format.md; detect/stats/
+        layer-keys.ts, describesActivatedOutput), and a tap costs a sampled forward pass about
+        40 us on CPU (the hook, its reductions, and the module's slower path with a hook)."""
+        out = []
         for index, layer in enumerate(self.layers):
-            # Outputs worth judging: layers with weights and activation layers (as the TS
-            # monitor's tap); pooling, dropout and reshapes only repeat what came before.
             if not layer.params and layer.family == "other" and layer.torch_type not in ACTIVATION_TYPES:
                 continue
-            self._handles.append(layer.module.register_forward_hook(self._hook(index, layer)))
+            following = self.layers[index + 1] if index + 1 < len(self.layers) else None
+            if layer.params and following is not None and _is_activation(following):
+                continue
+            out.append(index)
+        return out
 
     def take(self) -> dict[int, OutputShape]:
         """What the hooks caught since the last take, leaving them attached (for the next sampled

@@ -18,6 +18,7 @@ from .attention_taps import ATTN_SLOTS, attention_layers
 from .model_facts import TrackedLayer
 from .step_vector import (
     F32,
+    HOST_MIN,
     StepVector,
     fast,
     host_array,
@@ -230,7 +231,7 @@ class LayerStatsPlan:
             for k, (g, i) in enumerate(zip(grads, reading.params)):
                 dims = self._dims[i] if g.dtype == F32 else None
                 direct = dims is not None
-                a = host_array(g) if host is not None else None
+                a = host_array(g) if host is not None and g.numel() >= HOST_MIN else None
                 if a is not None:
                     host[lay.g_sq + k] = to_f32(host_square_sum(a, g))
                 else:
@@ -238,6 +239,8 @@ class LayerStatsPlan:
                 put_min_max(g, slots[lay.g_max + 2 * k], slots[lay.g_max + 2 * k + 1], direct)
                 put_sum(g, slots[lay.g_sum + k], dims)
                 if k in nz:
+                    if a is None and self._bools is not None:
+                        a = host_array(g)
                     if a is not None and self._bools is not None:
                         host[nz[k]] = host_nonzero(a, self._bools)
                     else:
@@ -469,7 +472,7 @@ def _bucket_counts(t: torch.Tensor, top: float) -> torch.Tensor:
 def _put_square_sum(t: torch.Tensor, at: int, slots: list[torch.Tensor], host: Any, direct: bool) -> None:
     """Σ t² into the vector's value `at`: numpy's dot through the `host` view where it can (CPU),
     else the torch reduction into the slot."""
-    a = host_array(t) if host is not None else None
+    a = host_array(t) if host is not None and t.numel() >= HOST_MIN else None
     if a is not None:
         host[at] = to_f32(host_square_sum(a, t))
     else:
