@@ -104,7 +104,7 @@ def layer_truth(model: nn.Sequential, acts: dict, grads: dict, before: dict) -> 
 
 @pytest.fixture(params=["numpy", "torch"])
 def reductions(request, monkeypatch):
-    """On CPU some sums of squares and counts are numpy's (step_vector.py); without numpy (torch
+    """On CPU the non-zero and dead-unit counts are numpy's (step_vector.py); without numpy (torch
     does not require it) the torch reductions take them: both must give the same numbers."""
     if request.param == "torch":
         monkeypatch.setattr(step_vector, "np", None)

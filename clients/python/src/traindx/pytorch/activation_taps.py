@@ -9,7 +9,7 @@ import torch
 from torch import nn
 
 from .model_facts import ACTIVATIONS, TrackedLayer
-from .step_vector import HOST_MIN, host_array, host_square_sum, np, to_f32
+from .step_vector import np
 
 ACTIVATION_TYPES = frozenset(ACTIVATIONS)
 
@@ -43,7 +43,7 @@ def summarise_output(
     the pass always runs, one fused kernel beside the step. The output is detached first, so no
     autograd graph is recorded and no `no_grad` context is needed (entering one per hook measured
     a few microseconds, as much as a small layer's reductions). `host`: the step vector's numpy
-    view on CPU, `slots` being its values from `at` on: the sum of squares is numpy's dot then
+    view on CPU, `slots` being its values from `at` on: the dead units are numpy's count then
     (step_vector.py)."""
     y = output.detach()
     if y.dtype != torch.float32 and y.dtype != torch.float64:
@@ -51,15 +51,9 @@ def summarise_output(
     flat = y.reshape(-1)
     here = y.device == slots[0].device
     direct = here and y.dtype == torch.float32
-    a = host_array(flat) if host is not None and direct and flat.numel() >= HOST_MIN else None
-    squares = math.nan
     if direct:
         torch.sum(flat, 0, out=slots[0])
-        if a is not None:
-            squares = host_square_sum(a, flat)
-            host[at + 1] = to_f32(squares)
-        else:
-            torch.dot(flat, flat, out=slots[1])
+        torch.dot(flat, flat, out=slots[1])
     else:
         slots[0].copy_(flat.sum())
         slots[1].copy_(torch.dot(flat, flat))
@@ -77,7 +71,7 @@ def summarise_output(
     if saturation:
         centre, limit = _SATURATION[layer.family]
         _put_count((flat - centre).abs_() > limit, slots[3], here)
-    non_finite = y.is_cuda or not math.isfinite(squares if a is not None else float(slots[1]))
+    non_finite = y.is_cuda or not math.isfinite(float(slots[1]))
     if non_finite:
         slots[4].copy_((~torch.isfinite(flat)).sum())
     return OutputShape(flat.numel(), units, saturation, non_finite)

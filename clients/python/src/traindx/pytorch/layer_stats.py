@@ -18,13 +18,10 @@ from .attention_taps import ATTN_SLOTS, attention_layers
 from .model_facts import TrackedLayer
 from .step_vector import (
     F32,
-    HOST_MIN,
     StepVector,
     fast,
     host_array,
     host_nonzero,
-    host_norm,
-    host_square_sum,
     np,
     put_min_max,
     put_nonzero,
@@ -32,7 +29,6 @@ from .step_vector import (
     put_square_norms,
     put_square_sum,
     put_sum,
-    to_f32,
 )
 
 # Biases (and normalisation layers' shifts) are summarised apart from kernels, as the TS
@@ -144,8 +140,8 @@ class LayerStatsPlan:
             1 if self.fused else 2,
         )
         self.vector = StepVector(self.layout.size, self.device)
-        # CPU with numpy: the squared norms and non-zero counts are numpy's (step_vector.py),
-        # written into the vector through this view of its memory.
+        # CPU with numpy: the non-zero counts are numpy's (step_vector.py), written into the
+        # vector through this view of its memory.
         self.host = self.vector.host
         # Per parameter: the dims of a direct float32 sum into a slot (None: sum, then copy).
         self._dims = [tuple(range(t.dim())) if fast(t, self.device) else None for t in self._tensors]
@@ -196,10 +192,6 @@ class LayerStatsPlan:
         reading = GradReading(owners, grads, present)  # type: ignore[arg-type]
         with torch.no_grad():
             if not detailed:
-                total = host_norm(grads) if self.host is not None else None  # type: ignore[arg-type]
-                if total is not None:  # CPU: a Python float at once, nothing left to read back
-                    reading.total = total
-                    return reading
                 if self.uniform:
                     norms = torch.stack(torch._foreach_norm(grads, 2, dtype=F32))  # type: ignore[arg-type]
                 else:
@@ -231,16 +223,11 @@ class LayerStatsPlan:
             for k, (g, i) in enumerate(zip(grads, reading.params)):
                 dims = self._dims[i] if g.dtype == F32 else None
                 direct = dims is not None
-                a = host_array(g) if host is not None and g.numel() >= HOST_MIN else None
-                if a is not None:
-                    host[lay.g_sq + k] = to_f32(host_square_sum(a, g))
-                else:
-                    put_square_sum(g, slots[lay.g_sq + k], direct)
+                put_square_sum(g, slots[lay.g_sq + k], direct)
                 put_min_max(g, slots[lay.g_max + 2 * k], slots[lay.g_max + 2 * k + 1], direct)
                 put_sum(g, slots[lay.g_sum + k], dims)
                 if k in nz:
-                    if a is None and self._bools is not None:
-                        a = host_array(g)
+                    a = host_array(g) if host is not None else None
                     if a is not None and self._bools is not None:
                         host[nz[k]] = host_nonzero(a, self._bools)
                     else:
@@ -286,17 +273,16 @@ class LayerStatsPlan:
             else:
                 # CPU: each kernel's statistics back to back while it is in cache, as for the
                 # gradients; its update right after, while the kernel is still there.
-                host = self.host
                 for k, (w, dims) in enumerate(zip(weights, self._kernel_dims)):
                     direct = dims is not None
-                    _put_square_sum(w, lay.w_sq + k, slots, host, direct)
+                    put_square_sum(w, slots[lay.w_sq + k], direct)
                     put_min_max(w, slots[lay.w_max + 2 * k], slots[lay.w_max + 2 * k + 1], direct)
                     put_sum(w, slots[lay.w_sum + k], dims)
                     if has_delta:
                         delta = before[k].sub_(w)  # type: ignore[index]  # the buffer now holds -Δw
-                        _put_square_sum(delta, lay.delta_sq + k, slots, host, direct)
+                        put_square_sum(delta, slots[lay.delta_sq + k], direct)
             for k, (b, dims) in enumerate(zip(biases, self._bias_dims)):
-                _put_square_sum(b, lay.b_sq + k, slots, self.host, dims is not None)
+                put_square_sum(b, slots[lay.b_sq + k], dims is not None)
                 put_sum(b, slots[lay.b_sum + k], dims)
             if detailed:
                 total = slots[lay.total]
@@ -467,16 +453,6 @@ def _bucket_counts(t: torch.Tensor, top: float) -> torch.Tensor:
     # Bucket numbers fit a byte: bincount over uint8 measured 1.7x faster than over int64 (and the
     # conversion writes an eighth of the bytes). Truncation is the floor here, index >= 0.
     return torch.bincount(index.to(torch.uint8), minlength=bins)
-
-
-def _put_square_sum(t: torch.Tensor, at: int, slots: list[torch.Tensor], host: Any, direct: bool) -> None:
-    """Σ t² into the vector's value `at`: numpy's dot through the `host` view where it can (CPU),
-    else the torch reduction into the slot."""
-    a = host_array(t) if host is not None and t.numel() >= HOST_MIN else None
-    if a is not None:
-        host[at] = to_f32(host_square_sum(a, t))
-    else:
-        put_square_sum(t, slots[at], direct)
 
 
 def _mean_std(n: float, total: float, squares: float) -> tuple[float, float]:

@@ -11,7 +11,6 @@ L2 norms with float32 accumulation): no number changes.
 
 from __future__ import annotations
 
-import math
 from typing import Any, Optional
 
 import torch
@@ -109,19 +108,15 @@ def put_nonzero(t: torch.Tensor, slot: torch.Tensor, scratch: Optional[torch.Ten
         slot.copy_(t.sign().abs_().sum(dtype=F32))
 
 
-# -- CPU: numpy's kernels where they are the faster ones ----------------------------------------
+# -- CPU: numpy's counts ------------------------------------------------------------------------
 #
-# On CPU a few of numpy's kernels beat torch's on the same memory (a 784x256 float32 tensor, one
-# thread, in cache): Σx² by BLAS `dot` 9.5 us against torch.dot's 18-26 us and vector_norm's 26-30
-# us; the non-zero count by `!= 0` into a kept bool buffer and `count_nonzero` 20 us against 34
-# us. Sums (torch.sum 10-13 us against numpy's pairwise 32 us) and min/max (aminmax, one pass)
-# stay with torch. A numpy view shares the tensor's memory: nothing is copied.
-
-
-# From this many values on, numpy's dot beats torch.dot's despite the view it needs first (2-5 us
-# for detach, numpy and reshape): in cache they break even near 32k values (4 us each way), and
-# a 784x256 kernel's Σx² takes 9.5 us against 18-26 us.
-HOST_MIN = 1 << 15
+# Counting is where numpy's kernels beat torch's on the same memory (one thread, in cache): the
+# non-zero values of a 784x256 float32 gradient by `!= 0` into a kept bool buffer and
+# `count_nonzero` in 20 us against torch's `ne` + sum's 34 us; the dead units of a 256-unit
+# output in 2 us against 9. Only counts: numpy's BLAS `dot` was faster than torch.dot for sums of
+# squares too, but OpenBLAS runs a long dot on threads of its own beside torch's (with both cores
+# busy, a 1M-value dot took up to 4 ms where its median was 68 us). A numpy view shares the
+# tensor's memory: nothing is copied.
 
 
 def host_array(t: torch.Tensor) -> Any:
@@ -133,37 +128,6 @@ def host_array(t: torch.Tensor) -> Any:
         return t.detach().numpy().reshape(-1)
     except (RuntimeError, TypeError, ValueError):
         return None
-
-
-def host_square_sum(a: Any, t: torch.Tensor) -> float:
-    """Σ a² of a host_array `a` (of tensor `t`) as a Python float. BLAS accumulates in float32,
-    which overflows once the norm passes ~1.8e19: that case (a run already exploding) is summed
-    again in float64, so a finite norm is never written as infinite."""
-    s = float(np.dot(a, a))
-    if s == math.inf:
-        s = float(torch.linalg.vector_norm(t.detach(), dtype=torch.float64)) ** 2
-    return s
-
-
-def host_norm(tensors: list[torch.Tensor]) -> Optional[float]:
-    """The L2 norm of all `tensors` together, computed on the host as a Python float (CPU: there
-    is no device to wait for), or None when one of them has no host_array."""
-    total = 0.0
-    for t in tensors:
-        a = host_array(t)
-        if a is None:
-            return None
-        total += host_square_sum(a, t)
-    return math.sqrt(total)
-
-
-_F32_MAX = 3.4028234663852886e38
-
-
-def to_f32(x: float) -> float:
-    """A Σx² as the float32 vector will hold it (infinite past float32's range), assigned
-    without numpy's overflow warning. NaN stays NaN."""
-    return math.inf if x > _F32_MAX else x
 
 
 def host_nonzero(a: Any, scratch: Any) -> int:
