@@ -151,16 +151,10 @@ export class ProtoReader {
 
   /** Packed or single doubles (wire type 2 or 1) appended to `into`. */
   doubles(wire: number, into: number[]): void {
-    if (wire === 1) {
-      into.push(this.double());
-      return;
-    }
-    const [s, e] = this.bytes();
-    if ((e - s) % 8) throw new Error('packed doubles of a length that is not a multiple of 8');
-    for (let p = s; p < e; p += 8) into.push(this.view.getFloat64(p, true));
+    this.doublesAt(wire, into, into.length);
   }
 
-  /** doubles() into `into` from index `at` on, not appended: the index after the last one written. */
+  /** Packed or single doubles written into `into` from index `at` on: the index after the last one written. */
   doublesAt(wire: number, into: number[], at: number): number {
     if (wire === 1) {
       into[at] = this.double();
