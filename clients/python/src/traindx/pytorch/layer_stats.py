@@ -219,7 +219,7 @@ class LayerStatsPlan:
             # statistic read every gradient from memory again: a 784x256 kernel's gradient
             # (800 kB) does not stay in a 1 MB L2 cache while the others pass through it.
             nz = dict(zip(counted, range(lay.g_nz, lay.g_nz + len(counted))))
-            host = self.host
+            host, bools = self.host, self._bools  # bools: made only where there is a host view
             for k, (g, i) in enumerate(zip(grads, reading.params)):
                 dims = self._dims[i] if g.dtype == F32 else None
                 direct = dims is not None
@@ -227,9 +227,9 @@ class LayerStatsPlan:
                 put_min_max(g, slots[lay.g_max + 2 * k], slots[lay.g_max + 2 * k + 1], direct)
                 put_sum(g, slots[lay.g_sum + k], dims)
                 if k in nz:
-                    a = host_array(g) if host is not None else None
-                    if a is not None and self._bools is not None:
-                        host[nz[k]] = host_nonzero(a, self._bools)
+                    a = host_array(g) if bools is not None else None
+                    if a is not None:
+                        host[nz[k]] = host_nonzero(a, bools)
                     else:
                         put_nonzero(g, slots[nz[k]], self._scratch if direct else None)
         reading.detailed = True
