@@ -9,8 +9,9 @@ import keras
 import numpy as np
 
 from ..encode import round6
+from ..guard import guarded
 from ..run import Run, end_status_of
-from .data_facts import as_array, class_indices, describe_data, one_hot
+from .data_facts import as_array, class_indices, dataset_arrays, describe_data, one_hot
 from .layer_stats import KerasLayerStats
 from .model_facts import (
     describe_loss,
@@ -61,7 +62,13 @@ class TraindxCallback(keras.callbacks.Callback):
         self.every = every or run.every
         self.finish_run = bool(finish)
         self._x, self._y = as_array(x), as_array(y)
+        if self._x is None and x is not None:  # a tf.data pipeline over arrays: read its arrays
+            self._x, self._y, pipeline_batch = dataset_arrays(x)
+            batch_size = batch_size or pipeline_batch
         self._val = validation_data
+        if validation_data is not None and not isinstance(validation_data, (tuple, list)):
+            vx, vy, _ = dataset_arrays(validation_data)
+            self._val = (vx, vy) if vx is not None and vy is not None else validation_data
         self._batch_size = batch_size
         self._split = validation_split
         self._step = run.last_step + 1
@@ -74,11 +81,24 @@ class TraindxCallback(keras.callbacks.Callback):
 
     # -- fit's calls ---------------------------------------------------------------------------
 
+    @guarded
     def on_train_begin(self, logs: Optional[dict[str, Any]] = None) -> None:
+        self._ready()
+
+    def _ready(self) -> bool:
+        """Prepares the statistics and describes the run, once the model is built. A model
+        without an Input (a Sequential of bare layers, a subclassed model) is built by its first
+        batch: until then it has no layers, weights or parameter count to describe."""
+        if self._stats is not None:
+            return True
+        if not getattr(self.model, "built", True):
+            return False
         self._stats = KerasLayerStats(self.model)
         if not self.run.started:
             self._describe()
+        return True
 
+    @guarded
     def on_epoch_begin(self, epoch: int, logs: Optional[dict[str, Any]] = None) -> None:
         self.run.current_epoch = epoch
         self._epoch_started = time.perf_counter()
@@ -86,6 +106,7 @@ class TraindxCallback(keras.callbacks.Callback):
         if self._stats is not None:
             self._stats.new_epoch()  # a callback may have set the rate between epochs: read again
 
+    @guarded
     def on_train_batch_begin(self, batch: int, logs: Optional[dict[str, Any]] = None) -> None:
         if self._step % self.every == 0:
             # The learning rate is a device variable: read on sampled steps (and each epoch's
@@ -100,7 +121,10 @@ class TraindxCallback(keras.callbacks.Callback):
                 rate = self._stats.rate
             self._learning_rate = round6(rate) if rate is not None else learning_rate_of(self.model.optimizer)
 
+    @guarded
     def on_train_batch_end(self, batch: int, logs: Optional[dict[str, Any]] = None) -> None:
+        if self._stats is None:
+            self._ready()  # built by this batch: its statistics are read after its update
         logs = dict(logs or {})
         loss = logs.pop("loss", None)
         layers = None
@@ -124,6 +148,7 @@ class TraindxCallback(keras.callbacks.Callback):
         if self.run.should_stop:
             self.model.stop_training = True
 
+    @guarded
     def on_epoch_end(self, epoch: int, logs: Optional[dict[str, Any]] = None) -> None:
         logs = {k: v for k, v in (logs or {}).items() if _is_number(v)}
         train = {k: v for k, v in logs.items() if not k.startswith("val_")}
@@ -131,11 +156,13 @@ class TraindxCallback(keras.callbacks.Callback):
         duration = (time.perf_counter() - self._epoch_started) * 1000
         self.run.log_epoch(epoch, train=train or None, val=val or None, duration_ms=duration)
 
+    @guarded
     def on_train_end(self, logs: Optional[dict[str, Any]] = None) -> None:
         self._evaluate()
         if self.finish_run:
             self.run.finish("stopped" if self.run.should_stop else None, self.run.stop_reason)
 
+    @guarded
     def crashed(self, error: BaseException) -> None:
         """Ends the run as `fit` ended when it raised (the zero-code wrapper calls this)."""
         if self.finish_run:

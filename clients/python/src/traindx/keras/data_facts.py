@@ -27,6 +27,49 @@ def as_array(data: Any) -> Optional[np.ndarray]:
     return array if array.dtype != object and array.ndim >= 1 else None
 
 
+# tf.data steps that pass the source's values through unchanged: they reorder, batch, repeat or
+# buffer them. Any other step (a `map`, `filter`, `take`) ends the walk: its values are not the
+# source's.
+_PASSING = frozenset(
+    {
+        "_BatchDataset",
+        "_ShuffleDataset",
+        "_RepeatDataset",
+        "_PrefetchDataset",
+        "CacheDataset",
+        "_CacheDataset",
+        "_OptionsDataset",
+    }
+)
+
+
+def dataset_arrays(data: Any) -> tuple[Optional[np.ndarray], Optional[np.ndarray], Optional[int]]:
+    """x, y and the batch size of a `tf.data` pipeline built on `from_tensor_slices((x, y))`,
+    read from the tensors it was made of, never by iterating it: a new iterator draws from its
+    shuffle's seed generator and would change the order the training sees. (None, None, None)
+    for anything else (a `map` in the pipeline, a generator, dict inputs)."""
+    nothing: tuple[Optional[np.ndarray], Optional[np.ndarray], Optional[int]] = (None, None, None)
+    batch_size: Optional[int] = None
+    node, hops = data, 0
+    while node is not None and type(node).__name__ in _PASSING and hops < 32:
+        if type(node).__name__ == "_BatchDataset" and batch_size is None:
+            try:
+                batch_size = int(node._batch_size)
+            except (AttributeError, TypeError, ValueError):
+                return nothing
+        node, hops = getattr(node, "_input_dataset", None), hops + 1
+    if node is None or type(node).__name__ != "_TensorSliceDataset":
+        return nothing
+    tensors = getattr(node, "_tensors", None)
+    structure = getattr(node, "_structure", None)
+    if not isinstance(tensors, list) or not isinstance(structure, tuple) or len(tensors) != len(structure):
+        return nothing  # one tensor (x alone) or a nested structure (dict inputs)
+    if len(tensors) not in (2, 3):  # (x, y) or (x, y, sample weights)
+        return nothing
+    x, y = as_array(tensors[0]), as_array(tensors[1])
+    return (x, y, batch_size) if x is not None else nothing
+
+
 def one_hot(y: np.ndarray) -> bool:
     return bool(y.ndim == 2 and y.shape[1] >= 2 and np.isin(y, (0, 1)).all() and (y.sum(-1) == 1).all())
 

@@ -107,8 +107,10 @@ def _size(variable: Any) -> int:
 def describe_optimizer(optimizer: Any) -> Optional[dict[str, Any]]:
     if optimizer is None:
         return None
+    inner = getattr(optimizer, "inner_optimizer", None)  # a LossScaleOptimizer (mixed precision)
     config = optimizer.get_config()
-    info: dict[str, Any] = {"name": str(config.get("name") or type(optimizer).__name__).lower()}
+    # The class's name: the config's is the user's or Keras' snake_case of it (`rm_sprop`).
+    info: dict[str, Any] = {"name": type(inner or optimizer).__name__.lower()}
     lr = learning_rate_of(optimizer)
     if lr is not None:
         info["learningRate"] = lr

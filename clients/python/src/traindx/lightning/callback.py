@@ -10,6 +10,7 @@ except ImportError:  # the older distribution name
     import pytorch_lightning as pl  # type: ignore[no-redef]
 import torch
 
+from ..guard import guarded
 from ..pytorch.capture import capture
 from ..pytorch.watcher import TorchWatcher
 from ..run import Run, end_status_of
@@ -65,6 +66,7 @@ class TraindxCallback(pl.Callback):
     def run(self) -> Optional[Run]:
         return self._source.current
 
+    @guarded
     def on_train_start(self, trainer: Any, pl_module: Any) -> None:
         run = self._source.get()
         run.describe(framework="pytorch", tags={"lightning": pl.__version__})
@@ -81,16 +83,19 @@ class TraindxCallback(pl.Callback):
         if loader is not None:
             capture.last_loader = loader
 
+    @guarded
     def on_train_batch_start(self, trainer: Any, pl_module: Any, batch: Any, batch_idx: int) -> None:
         capture.last_batch = batch
         if self.run is not None:
             self.run.current_epoch = trainer.current_epoch
 
+    @guarded
     def on_before_optimizer_step(self, trainer: Any, pl_module: Any, optimizer: Any) -> None:
         if self._watcher is not None:
             self._watcher.before_step(getattr(optimizer, "optimizer", optimizer))
             self._stepped = True
 
+    @guarded
     def on_train_batch_end(
         self, trainer: Any, pl_module: Any, outputs: Any, batch: Any, batch_idx: int
     ) -> None:
@@ -104,15 +109,18 @@ class TraindxCallback(pl.Callback):
         if self.run is not None and self.run.should_stop:
             trainer.should_stop = True
 
+    @guarded
     def on_train_epoch_end(self, trainer: Any, pl_module: Any) -> None:
         if self.run is None:
             return
         train, val = _split_metrics(dict(trainer.callback_metrics))
         self.run.log_epoch(trainer.current_epoch, train=train or None, val=val or None)
 
+    @guarded
     def on_fit_end(self, trainer: Any, pl_module: Any) -> None:
         self._end(None)
 
+    @guarded
     def on_exception(self, trainer: Any, pl_module: Any, exception: BaseException) -> None:
         self._end(exception)
 

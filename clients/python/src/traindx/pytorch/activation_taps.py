@@ -8,6 +8,7 @@ from typing import Any, NamedTuple, Optional
 import torch
 from torch import nn
 
+from ..guard import report
 from .model_facts import ACTIVATIONS, TrackedLayer
 from .step_vector import np
 
@@ -115,13 +116,14 @@ class ActivationTaps:
         self.first = first
         self.captured: dict[int, OutputShape] = {}
         self._handles: list[Any] = []
+        self.failed = False  # an error in a hook: no more taps for this run (guard.py)
 
     @property
     def attached(self) -> bool:
         return bool(self._handles)
 
     def attach(self) -> None:
-        if self._handles:
+        if self._handles or self.failed:
             return
         self.captured = {}
         for index in self.tapped:
@@ -165,8 +167,14 @@ class ActivationTaps:
         slots = self.slots[at : at + ACT_SLOTS]
 
         def hook(module: nn.Module, inputs: Any, output: Any) -> None:
+            if self.failed:
+                return
             tensor = output if type(output) is torch.Tensor else _first_tensor(output)
-            if tensor is not None and tensor.numel() > 0:
-                self.captured[index] = summarise_output(tensor, layer, slots, self.host, at)
+            try:
+                if tensor is not None and tensor.numel() > 0:
+                    self.captured[index] = summarise_output(tensor, layer, slots, self.host, at)
+            except Exception as err:  # an odd output costs the run its activations, never its forward
+                self.failed = True
+                report("stopped summarising layer outputs", err)
 
         return hook

@@ -26,6 +26,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from ..deferred import DeferredStats
+from ..guard import report
 from .model_facts import TrackedLayer
 
 # Slots per attention layer in the step vector: max |logit| and mean row entropy.
@@ -127,9 +128,10 @@ class AttentionTaps:
         self.first = first
         self.captured: dict[str, int] = {}  # the layers read since the last merge, and their slots
         self._handles: list[Any] = []
+        self.failed = False  # an error in a hook: no more attention taps for this run (guard.py)
 
     def attach(self) -> None:
-        if self._handles or not self.layers:
+        if self._handles or not self.layers or self.failed:
             return
         self.captured = {}
         for k, layer in enumerate(self.layers):
@@ -180,11 +182,18 @@ class AttentionTaps:
                 return
             if not isinstance(query, torch.Tensor) or not isinstance(key, torch.Tensor) or query.numel() == 0:
                 return
-            with torch.no_grad():
-                logits = attention_logits(module, query, key, mask, padding, causal)  # type: ignore[arg-type]
-                top, entropy = summarise_logits(logits.float())
-                top_slot.copy_(top)  # (the vector is on the parameters' device)
-                entropy_slot.copy_(entropy)
+            if self.failed:
+                return
+            try:
+                with torch.no_grad():
+                    logits = attention_logits(module, query, key, mask, padding, causal)  # type: ignore[arg-type]
+                    top, entropy = summarise_logits(logits.float())
+                    top_slot.copy_(top)  # (the vector is on the parameters' device)
+                    entropy_slot.copy_(entropy)
+            except Exception as err:  # an odd attention costs the run its logits, never its forward
+                self.failed = True
+                report("stopped reading attention logits", err)
+                return
             self.captured[name] = at
 
         return hook

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
+import weakref
 from typing import Any, Callable, Optional
 
 import torch
@@ -28,10 +29,60 @@ class Capture:
         self.installed = False
         self.lock = threading.Lock()
         self.restore: list[Callable[[], None]] = []
+        # Batches no DataLoader gave (sliced from tensors, yielded by a generator): the first
+        # tensor each top-level module call received, and the target of the first loss module's
+        # call, recorded while the module-call taps are armed (arm_inputs). Weak keys: a module
+        # that is gone takes its batch with it.
+        self.first_inputs: weakref.WeakKeyDictionary[Any, torch.Tensor] = weakref.WeakKeyDictionary()
+        self.first_target: Optional[torch.Tensor] = None
+        self.depth = 0
+        self.input_hooks: list[Any] = []
 
     def take_loss(self) -> Optional[torch.Tensor]:
         loss, self.last_loss = self.last_loss, None
         return loss
+
+    def first_input_of(self, model: Any) -> Optional[torch.Tensor]:
+        """The first batch `model` was called with while armed, handed over once (not kept)."""
+        return self.first_inputs.pop(model, None)
+
+    def arm_inputs(self) -> None:
+        """Records what top-level module calls receive until `disarm_inputs`: a watcher made at
+        the first optimizer step (`traindx run`) has missed the forwards before it, and without
+        a DataLoader those are the only place the run's data shows. Global module hooks put
+        every module call on torch's slower path, so they are armed only until a run has been
+        described (and again when a run ends, for the next one in the process)."""
+        if self.input_hooks:
+            return
+        self.depth = 0
+        self.first_target = None  # a target seen before belongs to a run already described
+        hooks = torch.nn.modules.module
+        try:  # always_call: the depth comes back down when a forward raises (torch >= 2.0)
+            end = hooks.register_module_forward_hook(self._end_call, always_call=True)
+        except TypeError:
+            end = hooks.register_module_forward_hook(self._end_call)
+        self.input_hooks = [hooks.register_module_forward_pre_hook(self._see_call), end]
+
+    def disarm_inputs(self) -> None:
+        for handle in self.input_hooks:
+            handle.remove()
+        self.input_hooks = []
+
+    def _see_call(self, module: Any, args: Any) -> None:
+        if self.depth == 0 and args and isinstance(args[0], torch.Tensor):
+            with contextlib.suppress(TypeError):  # a module that refuses weak references
+                self.first_inputs.setdefault(module, args[0].detach())
+            if (
+                self.first_target is None
+                and isinstance(module, torch.nn.modules.loss._Loss)
+                and len(args) >= 2
+                and isinstance(args[1], torch.Tensor)
+            ):
+                self.first_target = args[1].detach()
+        self.depth += 1
+
+    def _end_call(self, module: Any, args: Any, output: Any) -> None:
+        self.depth = max(0, self.depth - 1)
 
 
 capture = Capture()
@@ -89,6 +140,18 @@ def install() -> None:
 
     _dataloader.DataLoader.__iter__ = loader_iter  # type: ignore[method-assign]
     capture.restore.append(lambda: setattr(_dataloader.DataLoader, "__iter__", original_iter))
+    # A new optimizer may begin a run that `traindx run` meets at its first step: its model's
+    # first forwards come after the optimizer is made, so the module-call taps are armed again.
+    optimizer_init = torch.optim.Optimizer.__init__
+
+    def new_optimizer(self: Any, *args: Any, **kwargs: Any) -> None:
+        optimizer_init(self, *args, **kwargs)
+        capture.arm_inputs()
+
+    torch.optim.Optimizer.__init__ = new_optimizer  # type: ignore[method-assign]
+    capture.restore.append(lambda: setattr(torch.optim.Optimizer, "__init__", optimizer_init))
+    capture.arm_inputs()
+    capture.restore.append(capture.disarm_inputs)
 
 
 def uninstall() -> None:
@@ -98,3 +161,5 @@ def uninstall() -> None:
             capture.restore.pop()()
         capture.installed = False
         capture.last_loss = capture.last_grad_fn = capture.last_batch = capture.last_loader = None
+        capture.first_inputs.clear()
+        capture.first_target = None

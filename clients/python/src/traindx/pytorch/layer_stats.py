@@ -19,6 +19,7 @@ from .model_facts import TrackedLayer
 from .step_vector import (
     F32,
     StepVector,
+    accumulation,
     fast,
     host_array,
     host_nonzero,
@@ -192,11 +193,18 @@ class LayerStatsPlan:
         reading = GradReading(owners, grads, present)  # type: ignore[arg-type]
         with torch.no_grad():
             if not detailed:
+                norms = None
                 if self.uniform:
-                    norms = torch.stack(torch._foreach_norm(grads, 2, dtype=F32))  # type: ignore[arg-type]
-                else:
+                    try:
+                        norms = torch.stack(torch._foreach_norm(grads, 2, dtype=F32))  # type: ignore[arg-type]
+                    except RuntimeError:  # float64 gradients refuse a float32 norm: their own below
+                        norms = None
+                if norms is None:
                     norms = torch.stack(
-                        [torch.linalg.vector_norm(g, dtype=F32).to(self.device) for g in grads]  # type: ignore[arg-type]
+                        [
+                            torch.linalg.vector_norm(g, dtype=accumulation(g)).to(self.device, F32)  # type: ignore[arg-type]
+                            for g in grads
+                        ]
                     )
                 reading.total = torch.linalg.vector_norm(norms)
                 return reading

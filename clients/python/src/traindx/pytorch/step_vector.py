@@ -41,6 +41,12 @@ class StepVector:
         return self.tensor.clone()
 
 
+def accumulation(t: torch.Tensor) -> Optional[torch.dtype]:
+    """The dtype a norm of `t` accumulates in: float32 for half and bfloat16, None (its own) for
+    float32 and wider; a float64 model's norms stay float64, as torch refuses a narrowing `dtype=`."""
+    return F32 if t.element_size() < 4 else None
+
+
 def fast(t: torch.Tensor, device: torch.device) -> bool:
     """Whether `t`'s reductions can write straight into a float32 slot on `device`."""
     return t.dtype == F32 and t.device == device and t.dim() > 0
@@ -63,7 +69,7 @@ def put_square_sum(t: torch.Tensor, slot: torch.Tensor, direct: bool) -> None:
         flat = t.reshape(-1)  # a view: parameters and their gradients are contiguous
         torch.dot(flat, flat, out=slot)
     else:
-        slot.copy_(torch.linalg.vector_norm(t, dtype=F32).square())
+        slot.copy_(torch.linalg.vector_norm(t, dtype=accumulation(t)).square())
 
 
 def put_min_max(t: torch.Tensor, low: torch.Tensor, high: torch.Tensor, direct: bool) -> None:
@@ -82,10 +88,13 @@ def put_norms(tensors: list[torch.Tensor], out: torch.Tensor, uniform: bool, ord
     if not tensors:
         return
     if uniform:
-        torch.stack(torch._foreach_norm(tensors, ord, dtype=F32), out=out)
-        return
+        try:
+            torch.stack(torch._foreach_norm(tensors, ord, dtype=F32), out=out)
+            return
+        except RuntimeError:  # a float64 tensor among them: one norm per tensor, below
+            pass
     for k, t in enumerate(tensors):
-        out[k].copy_(torch.linalg.vector_norm(t, ord, dtype=F32))
+        out[k].copy_(torch.linalg.vector_norm(t, ord, dtype=accumulation(t)))
 
 
 def put_square_norms(tensors: list[torch.Tensor], out: torch.Tensor) -> None:

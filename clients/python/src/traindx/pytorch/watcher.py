@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any, Optional
 import torch
 from torch import nn
 
+from ..guard import guarded
 from . import amp_scaler, no_grad_mode, pretrained
 from . import capture as capture_module
 from .activation_taps import ActivationTaps
@@ -96,6 +97,7 @@ class TorchWatcher:
     def sampled(self, step: Optional[int] = None) -> bool:
         return (self.step if step is None else step) % self.every == 0
 
+    @guarded
     def before_step(self, optimizer: Optional[torch.optim.Optimizer] = None) -> None:
         """Gradients are final here: read their norms, and on sampled steps copy the kernels."""
         if self.run.finished:
@@ -110,6 +112,7 @@ class TorchWatcher:
         self._ungraded = self.plan.ungraded_layers() if sampled and self._grads is None else None
         self._before = self.plan.snapshot() if sampled else None
 
+    @guarded
     def after_step(
         self, optimizer: Optional[torch.optim.Optimizer] = None, loss: Any = None, **fields: Any
     ) -> None:
@@ -157,8 +160,16 @@ class TorchWatcher:
             self.taps.detach()
             self.attention.detach()
 
+    def stop_recording(self, error: BaseException) -> None:
+        """After an error inside traindx (guard.py): the hooks come off, the training goes on."""
+        self.detach()
+
     def detach(self) -> None:
-        """Removes every hook (called by `run.finish`)."""
+        """Removes every hook (called by `run.finish`). A watcher made at its optimizer's first
+        step (`traindx run`) arms the module-call taps again for a run that may follow in the
+        process (capture.arm_inputs)."""
+        if self.optimizer is None and capture.installed:
+            capture.arm_inputs()
         for handle in self._handles:
             handle.remove()
         self._handles = []
@@ -186,8 +197,10 @@ class TorchWatcher:
         loss_class = self.loss_class or loss_class_of(capture.last_grad_fn, ends_in_log_softmax)
         run.describe(**describe_loss(loss_class))
         x, y = split_batch(capture.last_batch)
-        if x is None:
-            x = self._first_input
+        if x is None:  # no DataLoader: what the model's first call and the loss module received
+            x = self._first_input if self._first_input is not None else capture.first_input_of(self.model)
+            y = capture.first_target if y is None else y
+        capture.disarm_inputs()  # described: module calls go back to torch's fast path
         facts = loader_facts(capture.last_loader) if capture.last_loader is not None else {}
         self.sketches.see_train(capture.last_loader)
         units = next((u for u in (units_of(layer.module) for layer in reversed(self.layers)) if u), None)
@@ -217,6 +230,7 @@ class TorchWatcher:
         if batch_size:
             run.describe(batchSize=int(batch_size))
 
+    @guarded
     def _see_input(self, module: nn.Module, inputs: Any) -> None:
         if self._first_input is None and inputs and isinstance(inputs[0], torch.Tensor):
             self._first_input = inputs[0]
@@ -227,6 +241,7 @@ class TorchWatcher:
             self._input_hook.remove()
             self._input_hook = None
 
+    @guarded
     def _epoch_ended(self, since: int) -> None:
         # Only the run whose optimizer stepped during the loader's pass has ended an epoch.
         if self.run.finished or self.run.current_epoch is None or self._last_global_step <= since:

@@ -7,6 +7,7 @@ from typing import Any, Optional
 import transformers
 from transformers import TrainerCallback
 
+from ..guard import guarded
 from ..pytorch.capture import capture
 from ..pytorch.watcher import TorchWatcher
 from ..run import Run
@@ -44,6 +45,7 @@ class TraindxCallback(TrainerCallback):
     def run(self) -> Optional[Run]:
         return self._source.current
 
+    @guarded
     def on_train_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         run = self._source.get()
         model, optimizer = kwargs.get("model"), kwargs.get("optimizer")
@@ -62,27 +64,33 @@ class TraindxCallback(TrainerCallback):
         run._watchers.append(self._watcher)
         run.current_epoch = 0
 
+    @guarded
     def on_pre_optimizer_step(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         if self._watcher is not None:
             self._watcher.before_step(_inner(kwargs.get("optimizer")))
 
+    @guarded
     def on_optimizer_step(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         if self._watcher is not None:
             self._watcher.after_step(_inner(kwargs.get("optimizer")))
 
+    @guarded
     def on_step_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         if self.run is not None and self.run.should_stop:
             control.should_training_stop = True
 
+    @guarded
     def on_epoch_begin(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         self._write_pending_epoch()
         if self.run is not None:
             self.run.current_epoch = int(state.epoch or 0)
 
+    @guarded
     def on_epoch_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         # The evaluation of this epoch, if any, comes right after: the epoch event waits for it.
         self._pending_epoch = max(0, round(state.epoch or 0) - 1)
 
+    @guarded
     def on_evaluate(self, args: Any, state: Any, control: Any, metrics: Any = None, **kwargs: Any) -> None:
         if self.run is None or self._pending_epoch is None:
             return
@@ -95,6 +103,7 @@ class TraindxCallback(TrainerCallback):
         self.run.log_epoch(self._pending_epoch, val=val or None)
         self._pending_epoch = None
 
+    @guarded
     def on_train_end(self, args: Any, state: Any, control: Any, **kwargs: Any) -> None:
         self._write_pending_epoch()
         run = self.run

@@ -1,0 +1,200 @@
+"""Scripts unlike the ones traindx was first written against: batches without a DataLoader, a
+float64 model, Keras models built by their first batch, and an error inside traindx itself,
+which must cost the run its recording and never the training."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+import traindx
+from traindx.pytorch import capture
+from traindx.pytorch.layer_stats import LayerStatsPlan
+
+from conftest import SCRIPTS, diagnose_all, read_trace, run_traindx, top_cause
+
+NO_LOADER = str(SCRIPTS / "torch_no_loader.py")
+
+
+def test_batches_without_a_data_loader_still_describe_the_data(tmp_path):
+    """`traindx run` meets the model at its first optimizer step, after four forwards: the data
+    facts come from the first call of the model and of its loss module."""
+    healthy, scaled = tmp_path / "healthy.jsonl", tmp_path / "scaled.jsonl"
+    for out, extra in ((healthy, []), (scaled, ["--scale", "500"])):
+        done = run_traindx(["run", "--out", str(out), "--", NO_LOADER, "--epochs", "3", *extra])
+        assert done.returncode == 0, done.stderr
+    run = read_trace(healthy)[0]
+    assert run["batchSize"] == 16 and run["task"] == "classification"
+    dataset = run["dataset"]
+    assert dataset["inputShape"] == [20] and abs(dataset["inputStats"]["mean"]) < 1
+    assert dataset["numClasses"] == 3 and sum(dataset["classCounts"]) == 16  # the first batch's labels
+    scaled_run = read_trace(scaled)[0]
+    assert scaled_run["dataset"]["inputStats"]["mean"] > 100
+    results = diagnose_all([healthy, scaled])
+    assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
+    assert top_cause(results[1][1]) == "unnormalized_inputs"
+    assert not any(c["id"] == "unnormalized_inputs" for c in results[0][1].get("causes") or [])
+
+
+def test_a_float64_model_is_recorded_in_its_own_precision(tmp_path):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 3)).double()
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    x, y = torch.randn(64, 6, dtype=torch.float64), torch.randint(0, 3, (64,))
+    out = tmp_path / "double.jsonl"
+    norms, weights = [], []
+    try:
+        with traindx.init(out=str(out), every=2) as run:
+            run.watch(model, optimizer)
+            for _ in range(5):
+                optimizer.zero_grad()
+                nn.functional.cross_entropy(model(x), y).backward()
+                norms.append(float(torch.cat([p.grad.reshape(-1) for p in model.parameters()]).norm()))
+                optimizer.step()
+                weights.append(float(model[0].weight.detach().norm()))
+    finally:
+        capture.uninstall()
+    steps = [e for e in read_trace(out) if e["type"] == "step"]
+    assert [e["gradNorm"] for e in steps] == pytest.approx(norms, rel=1e-5)
+    assert [e["step"] for e in steps if "layers" in e] == [0, 2, 4]
+    assert [steps[k]["layers"]["0"]["weightNorm"] for k in (0, 2, 4)] == pytest.approx(
+        [weights[k] for k in (0, 2, 4)], rel=1e-5
+    )
+
+
+def test_an_error_inside_traindx_stops_the_recording_not_the_training(tmp_path, monkeypatch, capfd):
+    def broken(*args, **kwargs):
+        raise RuntimeError("planted bug in traindx")
+
+    monkeypatch.setattr(LayerStatsPlan, "measure", broken)
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    x, y = torch.randn(32, 4), torch.randint(0, 2, (32,))
+    out = tmp_path / "broken.jsonl"
+    try:
+        with traindx.init(out=str(out), every=3) as run:
+            run.watch(model, optimizer)
+            for _ in range(6):
+                optimizer.zero_grad()
+                nn.functional.cross_entropy(model(x), y).backward()
+                optimizer.step()
+            assert not model[0]._forward_hooks and not optimizer._optimizer_step_pre_hooks
+    finally:
+        capture.uninstall()
+    err = capfd.readouterr().err
+    assert "stopped recording run" in err and "planted bug in traindx" in err
+    assert read_trace(out)[-1]["type"] == "end"
+
+
+keras = pytest.importorskip("keras")
+
+
+class Net(keras.Model):
+    """A subclassed model: no Input, built by its first batch."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.hidden = keras.layers.Dense(16, activation="relu")
+        self.out = keras.layers.Dense(3)
+
+    def call(self, x, training=False):
+        return self.out(self.hidden(x))
+
+
+@pytest.mark.parametrize("kind", ["sequential without Input", "subclassed"])
+def test_keras_models_built_by_their_first_batch_are_described(tmp_path, kind):
+    from traindx.keras import TraindxCallback
+
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(256, 8)).astype("float32")
+    y = x[:, :3].argmax(1)
+    if kind == "subclassed":
+        model = Net()
+    else:
+        model = keras.Sequential([keras.layers.Dense(16, activation="relu"), keras.layers.Dense(3)])
+    model.compile("rmsprop", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    out = tmp_path / "built-late.jsonl"
+    callback = TraindxCallback(out=str(out), x=x, y=y, every=4)
+    model.fit(x, y, epochs=2, batch_size=32, verbose=0, callbacks=[callback])
+    events = read_trace(out)
+    run = events[0]
+    assert run["optimizer"]["name"] == "rmsprop"
+    assert [layer["params"] for layer in run["model"]["layers"]] == [8 * 16 + 16, 16 * 3 + 3]
+    steps = [e for e in events if e["type"] == "step"]
+    assert len(steps) == 16 and [e["step"] for e in steps if "layers" in e] == [0, 4, 8, 12]
+    first = steps[0]["layers"][model.layers[0].name]
+    assert first["weightStd"] > 0 and "updateRatio" not in first  # read after batch 0's update
+    assert "updateRatio" in steps[4]["layers"][model.layers[0].name]
+    assert events[-1]["type"] == "end"
+
+
+def test_an_error_inside_the_keras_callback_stops_the_recording_not_fit(tmp_path, monkeypatch, capfd):
+    from traindx.keras import TraindxCallback
+    from traindx.keras.layer_stats import KerasLayerStats
+
+    def broken(*args, **kwargs):
+        raise ValueError("planted bug in traindx")
+
+    monkeypatch.setattr(KerasLayerStats, "measure_sampled", broken)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(128, 4)).astype("float32")
+    y = (x[:, 0] > 0).astype("int64")
+    layers = [keras.Input((4,)), keras.layers.Dense(8, activation="relu"), keras.layers.Dense(2)]
+    model = keras.Sequential(layers)
+    model.compile("sgd", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    history = model.fit(
+        x, y, epochs=2, batch_size=32, verbose=0, callbacks=[TraindxCallback(out=str(tmp_path / "k.jsonl"))]
+    )
+    assert len(history.history["loss"]) == 2
+    err = capfd.readouterr().err
+    assert "stopped recording run" in err and "planted bug in traindx" in err
+
+
+def test_a_tf_data_pipeline_is_described_from_its_arrays_and_trains_as_without_traindx(tmp_path):
+    """Keras gets a shuffled `tf.data` pipeline: the data facts, the probe and the eval event
+    come from the arrays it was built on, read without iterating it, so the shuffle's order,
+    and with it every loss, is the one the same seeds give without traindx."""
+    import tensorflow as tf
+
+    from traindx.keras import TraindxCallback
+
+    rng = np.random.default_rng(0)
+    x = (rng.normal(size=(600, 6)) * 40 + 100).astype("float32")
+    y = (x[:, 0] > 100).astype("int64") + (x[:, 1] > 120).astype("int64")
+    out = tmp_path / "pipeline.jsonl"
+
+    def fit(watched: bool) -> list[float]:
+        keras.utils.set_random_seed(0)
+        train = (
+            tf.data.Dataset.from_tensor_slices((x[:480], y[:480])).shuffle(480, seed=1).batch(32).prefetch(2)
+        )
+        val = tf.data.Dataset.from_tensor_slices((x[480:], y[480:])).batch(64)
+        layers = [
+            keras.Input((6,)),
+            keras.layers.Dense(16, activation="relu", name="hidden"),
+            keras.layers.Dense(3),
+        ]
+        model = keras.Sequential(layers)
+        model.compile("adam", keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+        callbacks = [TraindxCallback(out=str(out), x=train, validation_data=val, every=5)] if watched else []
+        return model.fit(train, validation_data=val, epochs=3, verbose=0, callbacks=callbacks).history["loss"]
+
+    assert fit(True) == fit(False)
+    events = read_trace(out)
+    run = events[0]
+    assert run["batchSize"] == 32
+    dataset = run["dataset"]
+    assert dataset["trainSize"] == 480 and dataset["valSize"] == 120
+    assert sum(dataset["classCounts"]) == 480 and dataset["inputStats"]["mean"] == pytest.approx(
+        float(x[:480].mean()), rel=1e-4
+    )
+    assert "actMean" in next(e for e in events if e["type"] == "step")["layers"]["hidden"]
+    evaluation = next(e for e in events if e["type"] == "eval")
+    assert sum(map(sum, evaluation["confusion"])) == 120
+    code, body, err = diagnose_all([out])[0]
+    assert code == 0, err
+    assert top_cause(body) == "unnormalized_inputs"
