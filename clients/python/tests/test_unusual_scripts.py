@@ -64,6 +64,32 @@ def test_a_float64_model_is_recorded_in_its_own_precision(tmp_path):
     )
 
 
+def test_sparse_embedding_gradients_are_measured_in_their_dense_form(tmp_path):
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Embedding(100, 8, sparse=True), nn.Flatten(), nn.Linear(16, 2))
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    out = tmp_path / "sparse.jsonl"
+    norms, embedding_norms = [], []
+    try:
+        with traindx.init(out=str(out), every=2) as run:
+            run.watch(model, optimizer)
+            for _ in range(4):
+                ids = torch.randint(0, 100, (32, 2))
+                optimizer.zero_grad()
+                nn.functional.cross_entropy(model(ids), ids[:, 0] % 2).backward()
+                dense = [p.grad.to_dense() for p in model.parameters()]
+                norms.append(float(torch.cat([g.reshape(-1) for g in dense]).norm()))
+                embedding_norms.append(float(dense[0].norm()))
+                optimizer.step()
+    finally:
+        capture.uninstall()
+    steps = [e for e in read_trace(out) if e["type"] == "step"]
+    assert [e["gradNorm"] for e in steps] == pytest.approx(norms, rel=1e-5)
+    assert [steps[k]["layers"]["0"]["gradNorm"] for k in (0, 2)] == pytest.approx(
+        [embedding_norms[k] for k in (0, 2)], rel=1e-5
+    )
+
+
 def test_an_error_inside_traindx_stops_the_recording_not_the_training(tmp_path, monkeypatch, capfd):
     def broken(*args, **kwargs):
         raise RuntimeError("planted bug in traindx")

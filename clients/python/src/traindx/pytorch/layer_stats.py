@@ -125,6 +125,8 @@ class LayerStatsPlan:
             if layer.family == "relu"
             or (i + 1 < len(layers) and layers[i + 1].family == "relu" and not layers[i + 1].params)
         }
+        # An Embedding(sparse=True) gets sparse gradients: the reductions here want dense ones.
+        self.sparse_grads = any(bool(getattr(layer.module, "sparse", False)) for layer in layers)
         first = next((p.tensor for p in self.params), None)
         self.device = first.device if first is not None else torch.device("cpu")
         # A model split over devices reduces tensor by tensor and copies each value over.
@@ -190,6 +192,8 @@ class LayerStatsPlan:
             grads = [grads[k] for k in present]
         else:
             present = list(range(len(grads)))
+        if self.sparse_grads:  # statistics of a sparse gradient are those of its dense form
+            grads = [g.to_dense() if g.is_sparse else g for g in grads]  # type: ignore[union-attr]
         reading = GradReading(owners, grads, present)  # type: ignore[arg-type]
         with torch.no_grad():
             if not detailed:
