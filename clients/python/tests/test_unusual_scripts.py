@@ -4,6 +4,10 @@ which must cost the run its recording and never the training."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import torch
@@ -36,6 +40,32 @@ def test_batches_without_a_data_loader_still_describe_the_data(tmp_path):
     assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
     assert top_cause(results[1][1]) == "unnormalized_inputs"
     assert not any(c["id"] == "unnormalized_inputs" for c in results[0][1].get("causes") or [])
+
+
+def test_a_compiled_model_trains_as_without_traindx_and_is_recorded(tmp_path):
+    """torch.compile: forward hooks would recompile the model and trace traindx's reductions into
+    its graph (20x slower steps), and removing the start-up module-call taps would recompile it
+    once (other rounding): a compiled model gets neither, and its losses stay bit-identical."""
+    script = str(SCRIPTS / "torch_compiled.py")
+    bare = subprocess.run([sys.executable, script], capture_output=True, text=True, timeout=600)
+    assert bare.returncode == 0, bare.stderr
+    out = tmp_path / "compiled.jsonl"
+    watched = subprocess.run(
+        [sys.executable, "-m", "traindx", "run", "--out", str(out), "--", script],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ, "TORCH_LOGS": "recompiles"},
+    )
+    assert watched.returncode == 0, watched.stderr
+    assert "Recompiling" not in watched.stderr
+    last = [line for line in bare.stdout.splitlines() if line.startswith("last loss")]
+    assert last and last == [line for line in watched.stdout.splitlines() if line.startswith("last loss")]
+    events = read_trace(out)
+    assert events[0]["batchSize"] == 64 and events[0]["dataset"]["inputShape"] == [32]
+    steps = [e for e in events if e["type"] == "step"]
+    assert len(steps) == 60 and "gradNorm" in steps[0]["layers"]["0"]
+    assert not any("actMean" in stats for e in steps if "layers" in e for stats in e["layers"].values())
 
 
 def test_a_float64_model_is_recorded_in_its_own_precision(tmp_path):

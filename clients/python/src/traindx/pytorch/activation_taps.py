@@ -116,14 +116,14 @@ class ActivationTaps:
         self.first = first
         self.captured: dict[int, OutputShape] = {}
         self._handles: list[Any] = []
-        self.failed = False  # an error in a hook: no more taps for this run (guard.py)
+        self.disabled = False  # no taps for this run: an error in a hook (guard.py), a compiled model
 
     @property
     def attached(self) -> bool:
         return bool(self._handles)
 
     def attach(self) -> None:
-        if self._handles or self.failed:
+        if self._handles or self.disabled:
             return
         self.captured = {}
         for index in self.tapped:
@@ -167,14 +167,14 @@ class ActivationTaps:
         slots = self.slots[at : at + ACT_SLOTS]
 
         def hook(module: nn.Module, inputs: Any, output: Any) -> None:
-            if self.failed:
+            if self.disabled:
                 return
             tensor = output if type(output) is torch.Tensor else _first_tensor(output)
             try:
                 if tensor is not None and tensor.numel() > 0:
                     self.captured[index] = summarise_output(tensor, layer, slots, self.host, at)
             except Exception as err:  # an odd output costs the run its activations, never its forward
-                self.failed = True
+                self.disabled = True
                 report("stopped summarising layer outputs", err)
 
         return hook

@@ -128,10 +128,10 @@ class AttentionTaps:
         self.first = first
         self.captured: dict[str, int] = {}  # the layers read since the last merge, and their slots
         self._handles: list[Any] = []
-        self.failed = False  # an error in a hook: no more attention taps for this run (guard.py)
+        self.disabled = False  # no taps for this run: an error in a hook (guard.py), a compiled model
 
     def attach(self) -> None:
-        if self._handles or not self.layers or self.failed:
+        if self._handles or not self.layers or self.disabled:
             return
         self.captured = {}
         for k, layer in enumerate(self.layers):
@@ -182,7 +182,7 @@ class AttentionTaps:
                 return
             if not isinstance(query, torch.Tensor) or not isinstance(key, torch.Tensor) or query.numel() == 0:
                 return
-            if self.failed:
+            if self.disabled:
                 return
             try:
                 with torch.no_grad():
@@ -191,7 +191,7 @@ class AttentionTaps:
                     top_slot.copy_(top)  # (the vector is on the parameters' device)
                     entropy_slot.copy_(entropy)
             except Exception as err:  # an odd attention costs the run its logits, never its forward
-                self.failed = True
+                self.disabled = True
                 report("stopped reading attention logits", err)
                 return
             self.captured[name] = at

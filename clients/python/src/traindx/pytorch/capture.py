@@ -69,9 +69,13 @@ class Capture:
         self.input_hooks = []
 
     def _see_call(self, module: Any, args: Any) -> None:
+        if _compiling():  # traced by TorchDynamo: nothing here may enter a compiled graph
+            return
         if self.depth == 0 and args and isinstance(args[0], torch.Tensor):
+            # Kept under the module a compiled wrapper runs (the model the optimizer trains).
+            owner = getattr(module, "_orig_mod", module)
             with contextlib.suppress(TypeError):  # a module that refuses weak references
-                self.first_inputs.setdefault(module, args[0].detach())
+                self.first_inputs.setdefault(owner, args[0].detach())
             if (
                 self.first_target is None
                 and isinstance(module, torch.nn.modules.loss._Loss)
@@ -82,7 +86,15 @@ class Capture:
         self.depth += 1
 
     def _end_call(self, module: Any, args: Any, output: Any) -> None:
-        self.depth = max(0, self.depth - 1)
+        if not _compiling():
+            self.depth = max(0, self.depth - 1)
+
+
+# True while TorchDynamo traces (torch.compile): the module-call taps then do nothing, so the
+# compiled graph is the one the model gets without traindx (the same kernels, the same numbers).
+_compiling: Callable[[], bool] = getattr(getattr(torch, "compiler", None), "is_compiling", None) or (
+    lambda: False
+)
 
 
 capture = Capture()

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 import torch
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
 
+from ..guard import report
 from . import amp_scaler, pretrained
 from . import capture as capture_module
 from .optimizer_facts import find_model
@@ -38,10 +39,19 @@ def install_global_hooks(session: AutologSession) -> None:
         run._watchers.append(watcher)
         return watcher
 
+    refused: set[int] = set()  # optimizers whose run could not be started (reported once)
+
     def before(optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
-        watcher = watcher_for(optimizer)
+        if id(optimizer) in refused:
+            return
+        try:
+            watcher = watcher_for(optimizer)
+        except Exception as err:  # never the training's end (guard.py)
+            refused.add(id(optimizer))
+            report("could not start recording an optimizer's run", err)
+            return
         if watcher is not None:
-            watcher.before_step(optimizer)
+            watcher.before_step(optimizer)  # guarded itself
 
     def after(optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
         known = watchers.get(id(optimizer))

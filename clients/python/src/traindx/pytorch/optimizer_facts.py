@@ -69,7 +69,9 @@ def find_model(optimizer: torch.optim.Optimizer) -> Optional[nn.Module]:
     with warnings.catch_warnings():
         # isinstance on some lazily deprecated objects (torch.distributed.reduce_op) warns.
         warnings.simplefilter("ignore")
-        modules = [obj for obj in gc.get_objects() if isinstance(obj, nn.Module)]
+        # By the object's type, not isinstance: isinstance asks a weakref proxy for its
+        # __class__, which raises once its referent is gone (torch.compile leaves such proxies).
+        modules = [obj for obj in gc.get_objects() if issubclass(type(obj), nn.Module)]
     for obj in modules:
         params = list(obj.parameters())
         covered = sum(1 for p in params if id(p) in wanted)

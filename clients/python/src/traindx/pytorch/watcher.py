@@ -13,6 +13,7 @@ from . import capture as capture_module
 from .activation_taps import ActivationTaps
 from .attention_taps import AttentionTaps
 from .capture import capture
+from .compiled import is_compiled
 from .data_facts import class_indices, describe_data, loader_facts, one_hot, split_batch
 from .layer_stats import GradReading, LayerStatsPlan
 from .loss_facts import describe_loss, loss_class_of, task_of
@@ -89,6 +90,9 @@ class TorchWatcher:
         self._no_grad = no_grad_mode.watch(model)
         self.sketches = SplitSketches()
         capture.loader_listeners.append(self.sketches.see_loader)
+        # Hooks make TorchDynamo recompile a compiled model and trace the reductions (compiled.py).
+        self.compiled = is_compiled(model)
+        self.taps.disabled = self.attention.disabled = self.compiled
         self.taps.attach()  # step 0 is sampled
         self.attention.attach()
 
@@ -200,7 +204,8 @@ class TorchWatcher:
         if x is None:  # no DataLoader: what the model's first call and the loss module received
             x = self._first_input if self._first_input is not None else capture.first_input_of(self.model)
             y = capture.first_target if y is None else y
-        capture.disarm_inputs()  # described: module calls go back to torch's fast path
+        if not self.compiled:  # described: module calls go back to torch's fast path
+            capture.disarm_inputs()  # (a compiled graph would be recompiled without the taps)
         facts = loader_facts(capture.last_loader) if capture.last_loader is not None else {}
         self.sketches.see_train(capture.last_loader)
         units = next((u for u in (units_of(layer.module) for layer in reversed(self.layers)) if u), None)
