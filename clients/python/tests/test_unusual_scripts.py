@@ -210,6 +210,29 @@ def test_an_error_inside_the_keras_callback_stops_the_recording_not_fit(tmp_path
     assert "stopped recording run" in err and "planted bug in traindx" in err
 
 
+def test_fit_called_once_per_epoch_is_one_run_with_all_its_epochs(tmp_path):
+    """A later fit of the same model continues its run (epochs numbered on), a new model's fit
+    starts the next one; an error after training ends the process, not the runs' training."""
+    out = tmp_path / "loop.jsonl"
+    done = run_traindx(
+        ["run", "--out", str(out), "--", str(SCRIPTS / "keras_fit_per_epoch.py"), "--fail-after"]
+    )
+    assert done.returncode == 1 and "planted failure after training" in done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["loop-2.jsonl", "loop.jsonl"]
+    events = read_trace(out)
+    epochs = [e for e in events if e["type"] == "epoch"]
+    assert [e["epoch"] for e in epochs] == [0, 1, 2, 3] and [e["step"] for e in epochs] == [7, 15, 23, 31]
+    assert all("val" in e for e in epochs)
+    assert [e["step"] for e in events if e["type"] == "step"] == list(range(32))
+    assert "epochs" not in events[0]  # one fit's epochs=1 is not the run's budget
+    assert events[-1]["type"] == "end" and events[-1]["status"] == "completed"
+    second = read_trace(tmp_path / "loop-2.jsonl")
+    assert second[0]["epochs"] == 2 and [e["epoch"] for e in second if e["type"] == "epoch"] == [0, 1]
+    assert second[-1]["status"] == "completed"
+    results = diagnose_all([out, tmp_path / "loop-2.jsonl"])
+    assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
+
+
 def test_a_tf_data_pipeline_is_described_from_its_arrays_and_trains_as_without_traindx(tmp_path):
     """Keras gets a shuffled `tf.data` pipeline: the data facts, the probe and the eval event
     come from the arrays it was built on, read without iterating it, so the shuffle's order,

@@ -78,11 +78,12 @@ class AutologSession:
             return run
 
     def finish_all(self, error: Optional[BaseException] = None) -> None:
-        """Ends every run still open, as the script ended (an exception is a crash)."""
+        """Ends every run still open, as the script ended (an exception is a crash, unless it
+        came while the run was idle: its training had ended normally)."""
         for run in list(self.runs):
             if not run.finished:
                 try:
-                    run.finish(*end_status_of(error))
+                    run.finish(*end_status_of(None if run.idle else error))
                 except Exception as err:
                     print(f"traindx: could not finish run {run.id}: {err!r}", file=sys.stderr)
                     continue

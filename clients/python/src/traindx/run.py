@@ -66,6 +66,10 @@ class Run:
         self.status: Optional[str] = None
         self.dropped = 0
         self.current_epoch: Optional[int] = None
+        self.next_epoch = 0  # one past the last epoch logged (a run continued by a later fit)
+        # Between two trainings of the same model (Keras' fit called once per epoch): an error
+        # after the last one ends the process, not the run's training (AutologSession.finish_all).
+        self.idle = False
         self._facts: dict[str, Any] = {}
         self._tags: dict[str, str] = {"client": "traindx-python", "statsEvery": str(every)}
         self._started = False
@@ -197,6 +201,7 @@ class Run:
             train = {"loss": sum(self._epoch_losses) / len(self._epoch_losses)}
         self._epoch_losses = []
         event: dict[str, Any] = {"type": "epoch", "epoch": int(epoch)}
+        self.next_epoch = max(self.next_epoch, int(epoch) + 1)
         last = step if step is not None else self._last_step
         if last >= 0:
             event["step"] = int(last)

@@ -10,7 +10,7 @@ import numpy as np
 
 from ..encode import round6
 from ..guard import guarded
-from ..run import Run, end_status_of
+from ..run import Run
 from .data_facts import as_array, class_indices, dataset_arrays, describe_data, one_hot
 from .layer_stats import KerasLayerStats
 from .model_facts import (
@@ -78,6 +78,7 @@ class TraindxCallback(keras.callbacks.Callback):
         self._epoch_started = 0.0
         self._task: Optional[str] = None
         self._learning_rate: Optional[float] = None
+        self._epoch_offset: Optional[int] = None
 
     # -- fit's calls ---------------------------------------------------------------------------
 
@@ -96,10 +97,19 @@ class TraindxCallback(keras.callbacks.Callback):
         self._stats = KerasLayerStats(self.model)
         if not self.run.started:
             self._describe()
+        else:  # a run this fit continues (autopatch.py): the first fit described it
+            self._task = self.run._facts.get("task")
+        if self._x is not None:
+            self._probe = self._x[: self._stats.probe_rows(self._batch_size or 32)]
         return True
 
     @guarded
     def on_epoch_begin(self, epoch: int, logs: Optional[dict[str, Any]] = None) -> None:
+        if self._epoch_offset is None:
+            # A run continued by this fit (fit called once per epoch counts from 0 each time):
+            # its epochs follow the ones already logged.
+            self._epoch_offset = max(0, self.run.next_epoch - epoch)
+        epoch += self._epoch_offset
         self.run.current_epoch = epoch
         self._epoch_started = time.perf_counter()
         self._learning_rate = learning_rate_of(self.model.optimizer)
@@ -150,6 +160,7 @@ class TraindxCallback(keras.callbacks.Callback):
 
     @guarded
     def on_epoch_end(self, epoch: int, logs: Optional[dict[str, Any]] = None) -> None:
+        epoch += self._epoch_offset or 0
         logs = {k: v for k, v in (logs or {}).items() if _is_number(v)}
         train = {k: v for k, v in logs.items() if not k.startswith("val_")}
         val = {k[4:]: v for k, v in logs.items() if k.startswith("val_")}
@@ -161,12 +172,8 @@ class TraindxCallback(keras.callbacks.Callback):
         self._evaluate()
         if self.finish_run:
             self.run.finish("stopped" if self.run.should_stop else None, self.run.stop_reason)
-
-    @guarded
-    def crashed(self, error: BaseException) -> None:
-        """Ends the run as `fit` ended when it raised (the zero-code wrapper calls this)."""
-        if self.finish_run:
-            self.run.finish(*end_status_of(error))
+        else:
+            self.run.flush()  # the run may go on in a later fit: the trace is current meanwhile
 
     # -- what the run is -----------------------------------------------------------------------
 
@@ -201,11 +208,8 @@ class TraindxCallback(keras.callbacks.Callback):
         if batch_size:
             run.describe(batchSize=int(batch_size))
         epochs = (self.params or {}).get("epochs")
-        if isinstance(epochs, int):
+        if isinstance(epochs, int) and epochs > 1:  # fit(epochs=1) is often one pass of a loop
             run.describe(epochs=epochs)
-        if x is not None:
-            rows = self._stats.probe_rows(batch_size or 32) if self._stats is not None else 32
-            self._probe = x[:rows]
 
     def _evaluate(self) -> None:
         """The eval event of a classifier on its validation data: confusion, per-class scores."""
