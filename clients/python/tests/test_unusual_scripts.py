@@ -68,6 +68,24 @@ def test_a_compiled_model_trains_as_without_traindx_and_is_recorded(tmp_path):
     assert not any("actMean" in stats for e in steps if "layers" in e for stats in e["layers"].values())
 
 
+def test_a_model_trained_in_phases_with_new_optimizers_is_one_run(tmp_path):
+    """A new optimizer for a model whose last optimizer is gone continues that model's run (a
+    second phase of training, an optimizer made anew each epoch); another model starts the next."""
+    out = tmp_path / "phases.jsonl"
+    done = run_traindx(["run", "--out", str(out), "--", str(SCRIPTS / "torch_phases.py")])
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["phases-2.jsonl", "phases.jsonl"]
+    events = read_trace(out)
+    steps = [e for e in events if e["type"] == "step"]
+    assert [e["step"] for e in steps] == list(range(32))
+    assert [e["learningRate"] for e in steps[::8]] == [0.01, 0.01, 0.1, 0.05]
+    assert [e["epoch"] for e in events if e["type"] == "epoch"] == [0, 1, 2, 3]
+    assert "gradNorm" not in steps[0]["layers"]["0"] and "gradNorm" in steps[20]["layers"]["0"]
+    assert [e["step"] for e in read_trace(tmp_path / "phases-2.jsonl") if e["type"] == "step"] == list(
+        range(8)
+    )
+
+
 def test_a_float64_model_is_recorded_in_its_own_precision(tmp_path):
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 3)).double()

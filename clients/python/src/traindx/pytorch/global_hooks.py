@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+import weakref
+from typing import TYPE_CHECKING, Any, Optional
 
 import torch
 from torch.optim.optimizer import register_optimizer_step_post_hook, register_optimizer_step_pre_hook
@@ -22,22 +23,41 @@ def install_global_hooks(session: AutologSession) -> None:
     through its parameters (steps while a Keras/Lightning/HF callback owns training are skipped)."""
     capture_module.install()
     pretrained.install()  # at torch's import: a load_state_dict before the first step (pretrained.py)
-    watchers: dict[int, tuple[torch.optim.Optimizer, TorchWatcher]] = {}
+    # By the optimizer's id: a weak reference to tell a live optimizer from a gone one, its
+    # watcher, and the ids of the parameters it trains.
+    watchers: dict[int, tuple[weakref.ref[torch.optim.Optimizer], TorchWatcher, frozenset[int]]] = {}
 
     def watcher_for(optimizer: torch.optim.Optimizer) -> Any:
         if getattr(optimizer, "_traindx_watched", False) or session.managed:
             return None
         known = watchers.get(id(optimizer))
-        if known is not None and known[0] is optimizer:
+        if known is not None and known[0]() is optimizer:
             return known[1]
         model = find_model(optimizer)
         if model is None:
             return None
-        run = session.new_run("pytorch")
-        watcher = TorchWatcher(run, model, None, every=session.every)
-        watchers[id(optimizer)] = (optimizer, watcher)
-        run._watchers.append(watcher)
+        params = frozenset(id(p) for group in optimizer.param_groups for p in group["params"])
+        watcher = continued(model, params)
+        if watcher is None:
+            run = session.new_run("pytorch")
+            watcher = TorchWatcher(run, model, None, every=session.every)
+            run._watchers.append(watcher)
+        watchers[id(optimizer)] = (weakref.ref(optimizer), watcher, params)
         return watcher
+
+    def continued(model: torch.nn.Module, params: frozenset[int]) -> Optional[TorchWatcher]:
+        """The open run a new optimizer of `model` continues: that of the model's latest optimizer
+        which is gone or trains some of the same parameters (a second phase of training, an
+        optimizer made anew each epoch), so the model's epochs make one history. An optimizer
+        that lives on over other parameters of the model trains beside the new one (a GAN's two
+        in one module): a run of its own."""
+        for key in reversed(list(watchers)):
+            ref, watcher, theirs = watchers[key]
+            if watcher.model is not model or watcher.run.finished:
+                continue
+            if ref() is None or theirs & params:
+                return watcher
+        return None
 
     refused: set[int] = set()  # optimizers whose run could not be started (reported once)
 
@@ -55,7 +75,7 @@ def install_global_hooks(session: AutologSession) -> None:
 
     def after(optimizer: torch.optim.Optimizer, args: Any, kwargs: Any) -> None:
         known = watchers.get(id(optimizer))
-        if known is not None and known[0] is optimizer and not session.managed:
+        if known is not None and known[0]() is optimizer and not session.managed:
             known[1].after_step(optimizer)
 
     register_optimizer_step_pre_hook(before)
