@@ -86,25 +86,42 @@ def test_a_model_trained_in_phases_with_new_optimizers_is_one_run(tmp_path):
     )
 
 
+def train_watched(out, model, optimizer, batches, every=2, after_backward=None, after_step=None):
+    """Trains `model` with cross-entropy on `(x, y)` batches under traindx, calling the callables
+    with the model after each backward and each update; returns the trace's step events."""
+    try:
+        with traindx.init(out=str(out), every=every) as run:
+            run.watch(model, optimizer)
+            for x, y in batches:
+                optimizer.zero_grad()
+                nn.functional.cross_entropy(model(x), y).backward()
+                if after_backward is not None:
+                    after_backward(model)
+                optimizer.step()
+                if after_step is not None:
+                    after_step(model)
+    finally:
+        capture.uninstall()
+    return [e for e in read_trace(out) if e["type"] == "step"]
+
+
+def flat_grad_norm(model: nn.Module) -> float:
+    return float(torch.cat([p.grad.to_dense().reshape(-1) for p in model.parameters()]).norm())
+
+
 def test_a_float64_model_is_recorded_in_its_own_precision(tmp_path):
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(6, 16), nn.ReLU(), nn.Linear(16, 3)).double()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    x, y = torch.randn(64, 6, dtype=torch.float64), torch.randint(0, 3, (64,))
-    out = tmp_path / "double.jsonl"
+    batch = (torch.randn(64, 6, dtype=torch.float64), torch.randint(0, 3, (64,)))
     norms, weights = [], []
-    try:
-        with traindx.init(out=str(out), every=2) as run:
-            run.watch(model, optimizer)
-            for _ in range(5):
-                optimizer.zero_grad()
-                nn.functional.cross_entropy(model(x), y).backward()
-                norms.append(float(torch.cat([p.grad.reshape(-1) for p in model.parameters()]).norm()))
-                optimizer.step()
-                weights.append(float(model[0].weight.detach().norm()))
-    finally:
-        capture.uninstall()
-    steps = [e for e in read_trace(out) if e["type"] == "step"]
+    steps = train_watched(
+        tmp_path / "double.jsonl",
+        model,
+        torch.optim.SGD(model.parameters(), lr=0.1),
+        [batch] * 5,
+        after_backward=lambda m: norms.append(flat_grad_norm(m)),
+        after_step=lambda m: weights.append(float(m[0].weight.detach().norm())),
+    )
     assert [e["gradNorm"] for e in steps] == pytest.approx(norms, rel=1e-5)
     assert [e["step"] for e in steps if "layers" in e] == [0, 2, 4]
     assert [steps[k]["layers"]["0"]["weightNorm"] for k in (0, 2, 4)] == pytest.approx(
@@ -115,23 +132,15 @@ def test_a_float64_model_is_recorded_in_its_own_precision(tmp_path):
 def test_sparse_embedding_gradients_are_measured_in_their_dense_form(tmp_path):
     torch.manual_seed(0)
     model = nn.Sequential(nn.Embedding(100, 8, sparse=True), nn.Flatten(), nn.Linear(16, 2))
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    out = tmp_path / "sparse.jsonl"
+    batches = [(ids, ids[:, 0] % 2) for ids in (torch.randint(0, 100, (32, 2)) for _ in range(4))]
     norms, embedding_norms = [], []
-    try:
-        with traindx.init(out=str(out), every=2) as run:
-            run.watch(model, optimizer)
-            for _ in range(4):
-                ids = torch.randint(0, 100, (32, 2))
-                optimizer.zero_grad()
-                nn.functional.cross_entropy(model(ids), ids[:, 0] % 2).backward()
-                dense = [p.grad.to_dense() for p in model.parameters()]
-                norms.append(float(torch.cat([g.reshape(-1) for g in dense]).norm()))
-                embedding_norms.append(float(dense[0].norm()))
-                optimizer.step()
-    finally:
-        capture.uninstall()
-    steps = [e for e in read_trace(out) if e["type"] == "step"]
+
+    def read(m: nn.Module) -> None:
+        norms.append(flat_grad_norm(m))
+        embedding_norms.append(float(m[0].weight.grad.to_dense().norm()))
+
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
+    steps = train_watched(tmp_path / "sparse.jsonl", model, optimizer, batches, after_backward=read)
     assert [e["gradNorm"] for e in steps] == pytest.approx(norms, rel=1e-5)
     assert [steps[k]["layers"]["0"]["gradNorm"] for k in (0, 2)] == pytest.approx(
         [embedding_norms[k] for k in (0, 2)], rel=1e-5
@@ -146,18 +155,15 @@ def test_an_error_inside_traindx_stops_the_recording_not_the_training(tmp_path, 
     torch.manual_seed(0)
     model = nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 2))
     optimizer = torch.optim.SGD(model.parameters(), lr=0.1)
-    x, y = torch.randn(32, 4), torch.randint(0, 2, (32,))
+    batch = (torch.randn(32, 4), torch.randint(0, 2, (32,)))
+    hooked = []
+
+    def hooks_left(m: nn.Module) -> None:
+        hooked.append(any(mod._forward_hooks for mod in m) or bool(optimizer._optimizer_step_pre_hooks))
+
     out = tmp_path / "broken.jsonl"
-    try:
-        with traindx.init(out=str(out), every=3) as run:
-            run.watch(model, optimizer)
-            for _ in range(6):
-                optimizer.zero_grad()
-                nn.functional.cross_entropy(model(x), y).backward()
-                optimizer.step()
-            assert not model[0]._forward_hooks and not optimizer._optimizer_step_pre_hooks
-    finally:
-        capture.uninstall()
+    train_watched(out, model, optimizer, [batch] * 6, every=3, after_step=hooks_left)
+    assert hooked == [False] * 6  # all removed at step 0's failure; the training went on
     err = capfd.readouterr().err
     assert "stopped recording run" in err and "planted bug in traindx" in err
     assert read_trace(out)[-1]["type"] == "end"
