@@ -257,6 +257,33 @@ def test_fit_called_once_per_epoch_is_one_run_with_all_its_epochs(tmp_path):
     assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
 
 
+def test_a_train_on_batch_loop_is_recorded_and_trains_as_without_traindx(tmp_path):
+    """Keras train_on_batch in the script's own loop: each call is a step of the model's run
+    (described after the first call builds the model), and the losses are those without traindx."""
+    script = str(SCRIPTS / "keras_train_on_batch.py")
+    bare = subprocess.run([sys.executable, script], capture_output=True, text=True, timeout=600)
+    assert bare.returncode == 0, bare.stderr
+    healthy, scaled = tmp_path / "healthy.jsonl", tmp_path / "scaled.jsonl"
+    watched = run_traindx(["run", "--out", str(healthy), "--", script])
+    assert watched.returncode == 0, watched.stderr
+    assert [s for s in watched.stdout.splitlines() if s.startswith("last loss")] == [
+        s for s in bare.stdout.splitlines() if s.startswith("last loss")
+    ]
+    assert run_traindx(["run", "--out", str(scaled), "--", script, "--scale", "300"]).returncode == 0
+    events = read_trace(healthy)
+    run = events[0]
+    assert run["batchSize"] == 64 and run["task"] == "classification"
+    assert run["dataset"]["inputShape"] == [12] and "trainSize" not in run["dataset"]  # one batch seen
+    steps = [e for e in events if e["type"] == "step"]
+    assert [e["step"] for e in steps] == list(range(48)) and all("accuracy" in e["metrics"] for e in steps)
+    assert [e["step"] for e in steps if "layers" in e] == [0, 10, 20, 30, 40]
+    assert "actMean" in steps[10]["layers"][run["model"]["layers"][0]["name"]]
+    results = diagnose_all([healthy, scaled])
+    assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
+    assert top_cause(results[1][1]) == "unnormalized_inputs"
+    assert not any(c["id"] == "unnormalized_inputs" for c in results[0][1].get("causes") or [])
+
+
 def test_a_tf_data_pipeline_is_described_from_its_arrays_and_trains_as_without_traindx(tmp_path):
     """Keras gets a shuffled `tf.data` pipeline: the data facts, the probe and the eval event
     come from the arrays it was built on, read without iterating it, so the shuffle's order,

@@ -17,12 +17,21 @@ if TYPE_CHECKING:
 
 
 def patch_fit(session: AutologSession) -> None:
-    """Wraps `keras.Model.fit` (once): each call is a run, unless the script passes its own
-    TraindxCallback. The arrays `fit` gets describe the data; nothing else about the call changes."""
+    """Wraps `keras.Model.fit` and `train_on_batch` (once): a model's first call starts its run,
+    unless the script passes its own TraindxCallback. The arrays they get describe the data;
+    nothing else about the call changes."""
     signature = inspect.signature(keras.Model.fit)
     # The run of each model's last fit, left open: a later fit of the same model continues it
     # (fit once per epoch in a loop, or a fine-tuning phase), so its epochs make one history.
     runs: dict[int, tuple[weakref.ref[Any], Run]] = {}
+
+    def run_of(model: Any) -> Run:
+        known = runs.get(id(model))
+        if known is not None and known[0]() is model and not known[1].finished:
+            return known[1]
+        run = session.new_run("keras")
+        runs[id(model)] = (weakref.ref(model), run)
+        return run
 
     def fit(original: Callable[..., Any], model: Any, args: tuple, kwargs: dict) -> Any:
         bound = signature.bind_partial(model, *args, **kwargs)
@@ -30,12 +39,7 @@ def patch_fit(session: AutologSession) -> None:
         callbacks = list(given.get("callbacks") or [])
         if has_instance(callbacks, TraindxCallback):
             return original(model, *args, **kwargs)
-        known = runs.get(id(model))
-        if known is not None and known[0]() is model and not known[1].finished:
-            run = known[1]
-        else:
-            run = session.new_run("keras")
-            runs[id(model)] = (weakref.ref(model), run)
+        run = run_of(model)
         callback = TraindxCallback(
             run,
             x=given.get("x"),
@@ -62,3 +66,59 @@ def patch_fit(session: AutologSession) -> None:
         return result
 
     wrap_method(keras.Model, "fit", fit)
+
+    # train_on_batch loops (a GAN's, a hand-made schedule's): each call is a step of the model's
+    # run, recorded by a TraindxCallback that the wrapper drives as fit would drive it.
+    batch_signature = inspect.signature(keras.Model.train_on_batch)
+    drivers: dict[int, tuple[weakref.ref[Any], TraindxCallback]] = {}
+
+    def train_on_batch(original: Callable[..., Any], model: Any, args: tuple, kwargs: dict) -> Any:
+        if session.managed:  # inside a fit traindx records already
+            return original(model, *args, **kwargs)
+        run = run_of(model)
+        known = drivers.get(id(model))
+        callback = known[1] if known is not None and known[0]() is model and known[1].run is run else None
+        if callback is None:
+            given = batch_signature.bind_partial(model, *args, **kwargs).arguments
+            x = given.get("x")
+            callback = TraindxCallback(
+                run,
+                x=x,
+                y=given.get("y"),
+                batch_size=len(x) if hasattr(x, "__len__") else None,
+                every=session.every,
+                finish=False,
+            )
+            callback.batch_only = True
+            callback.set_model(model)
+            drivers[id(model)] = (weakref.ref(model), callback)
+            callback.on_train_begin()
+        step = run.last_step + 1
+        session.managed += 1
+        run.idle = False
+        try:
+            callback.on_train_batch_begin(step)
+            result = original(model, *args, **kwargs)
+        except BaseException as err:
+            run.finish(*end_status_of(err))
+            raise
+        finally:
+            session.managed -= 1
+        callback.on_train_batch_end(step, _logs_of(model, result))
+        run.idle = True
+        return result
+
+    wrap_method(keras.Model, "train_on_batch", train_on_batch)
+
+
+def _logs_of(model: Any, result: Any) -> dict[str, Any]:
+    """train_on_batch's result as fit's logs: a dict as it is; a list named by the model's loss
+    and compiled metrics (only the loss when the names do not line up); a number is the loss."""
+    if isinstance(result, dict):
+        return dict(result)
+    values = list(result) if isinstance(result, (list, tuple)) else [result]
+    names = ["loss"]
+    for metric in list(getattr(model, "metrics", []) or [])[1:]:
+        inner = getattr(metric, "metrics", None)
+        names += [m.name for m in inner] if isinstance(inner, list) else [metric.name]
+    return dict(zip(names, values)) if len(names) == len(values) else {"loss": values[0]}

@@ -79,6 +79,8 @@ class TraindxCallback(keras.callbacks.Callback):
         self._task: Optional[str] = None
         self._learning_rate: Optional[float] = None
         self._epoch_offset: Optional[int] = None
+        # x and y are train_on_batch's first batch (autopatch.py), not the training set.
+        self.batch_only = False
 
     # -- fit's calls ---------------------------------------------------------------------------
 
@@ -201,7 +203,10 @@ class TraindxCallback(keras.callbacks.Callback):
             val_size = len(vx) if vx is not None else None
         classes = units if task == "classification" and units and units >= 2 else None
         try:
-            run.describe(dataset=describe_data(x, y, task=task, num_classes=classes, val_size=val_size))
+            facts = describe_data(
+                x, y, task=task, num_classes=classes, val_size=val_size, batch_only=self.batch_only
+            )
+            run.describe(dataset=facts)
         except Exception as err:  # odd data costs the run its data facts, never its training
             run.describe(tags={"dataFactsError": repr(err)[:200]})
         batch_size = self._batch_size or (32 if x is not None else None)  # fit's default batch size

@@ -108,10 +108,14 @@ def describe_data(
     task: Optional[str],
     num_classes: Optional[int],
     val_size: Optional[int] = None,
+    batch_only: bool = False,
 ) -> dict[str, Any]:
+    """`batch_only`: x and y are one batch (train_on_batch's first), not the training set, so
+    they give no `trainSize`."""
     info: dict[str, Any] = {}
     if x is not None:
-        info["trainSize"] = int(x.shape[0])
+        if not batch_only:
+            info["trainSize"] = int(x.shape[0])
         info["inputShape"] = list(x.shape[1:])
         info["inputStats"] = value_stats(x)
     if val_size:
