@@ -19,10 +19,10 @@ from .model_facts import TrackedLayer
 from .step_vector import (
     F32,
     StepVector,
-    accumulation,
     fast,
     host_array,
     host_nonzero,
+    norms,
     np,
     put_min_max,
     put_nonzero,
@@ -197,20 +197,8 @@ class LayerStatsPlan:
         reading = GradReading(owners, grads, present)  # type: ignore[arg-type]
         with torch.no_grad():
             if not detailed:
-                norms = None
-                if self.uniform:
-                    try:
-                        norms = torch.stack(torch._foreach_norm(grads, 2, dtype=F32))  # type: ignore[arg-type]
-                    except RuntimeError:  # float64 gradients refuse a float32 norm: their own below
-                        norms = None
-                if norms is None:
-                    norms = torch.stack(
-                        [
-                            torch.linalg.vector_norm(g, dtype=accumulation(g)).to(self.device, F32)  # type: ignore[arg-type]
-                            for g in grads
-                        ]
-                    )
-                reading.total = torch.linalg.vector_norm(norms)
+                each = norms(grads, self.uniform, self.device)  # type: ignore[arg-type]
+                reading.total = torch.linalg.vector_norm(each)
                 return reading
             self._read_grad_detail(reading)
         return reading

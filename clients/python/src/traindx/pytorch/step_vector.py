@@ -82,19 +82,26 @@ def put_min_max(t: torch.Tensor, low: torch.Tensor, high: torch.Tensor, direct: 
         high.copy_(hi)
 
 
-def put_norms(tensors: list[torch.Tensor], out: torch.Tensor, uniform: bool, ord: float = 2) -> None:
-    """The `ord`-norm of each tensor (float32 accumulation) into `out`, one value each: one
-    `_foreach_norm` over the list when every tensor is on `out`'s device, else one per tensor."""
-    if not tensors:
-        return
+def norms(
+    tensors: list[torch.Tensor], uniform: bool, device: torch.device, ord: float = 2, out: Any = None
+) -> torch.Tensor:
+    """The `ord`-norm of each of `tensors` (a non-empty list), one float32 value each, into `out`
+    or a new vector on `device`: one `_foreach_norm` over the list, accumulating in float32, when
+    every tensor is on `device` (`uniform`); else, or when a float64 tensor refuses a float32
+    norm, one norm per tensor in its `accumulation` dtype, copied over."""
     if uniform:
         try:
-            torch.stack(torch._foreach_norm(tensors, ord, dtype=F32), out=out)
-            return
+            return torch.stack(torch._foreach_norm(tensors, ord, dtype=F32), out=out)
         except RuntimeError:  # a float64 tensor among them: one norm per tensor, below
             pass
-    for k, t in enumerate(tensors):
-        out[k].copy_(torch.linalg.vector_norm(t, ord, dtype=accumulation(t)))
+    each = [torch.linalg.vector_norm(t, ord, dtype=accumulation(t)).to(device, F32) for t in tensors]
+    return torch.stack(each, out=out)
+
+
+def put_norms(tensors: list[torch.Tensor], out: torch.Tensor, uniform: bool, ord: float = 2) -> None:
+    """`norms` of `tensors` written into `out` (nothing for an empty list)."""
+    if tensors:
+        norms(tensors, uniform, out.device, ord, out=out)
 
 
 def put_square_norms(tensors: list[torch.Tensor], out: torch.Tensor) -> None:
