@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import weakref
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, Callable
 
 import keras
@@ -33,6 +35,22 @@ def patch_fit(session: AutologSession) -> None:
         runs[id(model)] = (weakref.ref(model), run)
         return run
 
+    @contextlib.contextmanager
+    def training(run: Run) -> Iterator[None]:
+        """A fit or train_on_batch call of `run`'s model: traindx's torch hooks stand aside, an
+        exception out of it ends the run as it ended, and after it the run is idle (an error
+        from the script then is not its training's)."""
+        session.managed += 1
+        run.idle = False
+        try:
+            yield
+        except BaseException as err:
+            run.finish(*end_status_of(err))
+            raise
+        finally:
+            session.managed -= 1
+        run.idle = True
+
     def fit(original: Callable[..., Any], model: Any, args: tuple, kwargs: dict) -> Any:
         bound = signature.bind_partial(model, *args, **kwargs)
         given = bound.arguments
@@ -51,16 +69,8 @@ def patch_fit(session: AutologSession) -> None:
             finish=False,  # ended when the process ends (AutologSession.finish_all), or below
         )
         bound.arguments["callbacks"] = [*callbacks, callback]
-        session.managed += 1
-        run.idle = False
-        try:
+        with training(run):
             result = original(*bound.args, **bound.kwargs)
-        except BaseException as err:
-            run.finish(*end_status_of(err))
-            raise
-        finally:
-            session.managed -= 1
-        run.idle = True
         if run.should_stop:  # stop_on: this training is over
             run.finish("stopped", run.stop_reason)
         return result
@@ -94,18 +104,10 @@ def patch_fit(session: AutologSession) -> None:
             drivers[id(model)] = (weakref.ref(model), callback)
             callback.on_train_begin()
         step = run.last_step + 1
-        session.managed += 1
-        run.idle = False
-        try:
+        with training(run):
             callback.on_train_batch_begin(step)
             result = original(model, *args, **kwargs)
-        except BaseException as err:
-            run.finish(*end_status_of(err))
-            raise
-        finally:
-            session.managed -= 1
-        callback.on_train_batch_end(step, _logs_of(model, result))
-        run.idle = True
+            callback.on_train_batch_end(step, _logs_of(model, result))
         return result
 
     wrap_method(keras.Model, "train_on_batch", train_on_batch)
