@@ -51,7 +51,7 @@ class Capture:
         the first optimizer step (`traindx run`) has missed the forwards before it, and without
         a DataLoader those are the only place the run's data shows. Global module hooks put
         every module call on torch's slower path, so they are armed only until a run has been
-        described (and again when a run ends, for the next one in the process)."""
+        described (and again when an optimizer is made: `install`)."""
         if self.input_hooks:
             return
         self.depth = 0

@@ -169,11 +169,7 @@ class TorchWatcher:
         self.detach()
 
     def detach(self) -> None:
-        """Removes every hook (called by `run.finish`). A watcher made at its optimizer's first
-        step (`traindx run`) arms the module-call taps again for a run that may follow in the
-        process (capture.arm_inputs)."""
-        if self.optimizer is None and capture.installed:
-            capture.arm_inputs()
+        """Removes every hook (called by `run.finish`)."""
         for handle in self._handles:
             handle.remove()
         self._handles = []
