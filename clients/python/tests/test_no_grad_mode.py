@@ -1,6 +1,6 @@
 """Validation without model.eval() (no_grad_mode.py): forward passes of the watched model under
-torch.no_grad() while it is in training mode are counted and written on the next epoch event
-as `noGradForwardsInTrainMode`, only for a model whose Dropout or BatchNorm makes the mode matter."""
+torch.no_grad() while it is in training mode are counted and written on the epoch event they
+follow as `noGradForwardsInTrainMode`, only for a model whose Dropout or BatchNorm makes the mode matter."""
 
 from __future__ import annotations
 
@@ -38,11 +38,12 @@ def _dropout_model():
     return nn.Sequential(nn.Linear(4, 8), nn.ReLU(), nn.Dropout(0.5), nn.Linear(8, 2))
 
 
-def test_forwards_without_gradients_in_training_mode_are_counted_on_the_next_epoch(tmp_path):
+def test_forwards_without_gradients_in_training_mode_are_counted_on_their_epoch(tmp_path):
     path = tmp_path / "no-eval.jsonl"
     epochs = _train(path, _dropout_model(), call_eval=False)
-    # Epoch k's event is written when its training loader ends, before its validation pass.
-    assert [(e["epoch"], e.get("noGradForwardsInTrainMode")) for e in epochs] == [(0, None), (1, 2), (2, 2)]
+    # Epoch k's event waits for the next training step (or the run's end): its validation
+    # pass, which comes after its training loader ends, is counted on it.
+    assert [(e["epoch"], e.get("noGradForwardsInTrainMode")) for e in epochs] == [(0, 2), (1, 2), (2, 2)]
     code, _, err = diagnose(path)
     assert code == 0, err  # the TypeScript reader accepts the field
 

@@ -70,6 +70,7 @@ class Run:
         # Between two trainings of the same model (Keras' fit called once per epoch): an error
         # after the last one ends the process, not the run's training (AutologSession.finish_all).
         self.idle = False
+        self.evaluated = False  # an eval event was written
         self._facts: dict[str, Any] = {}
         self._tags: dict[str, str] = {"client": "traindx-python", "statsEvery": str(every)}
         self._started = False
@@ -229,6 +230,7 @@ class Run:
         precision, recall and F1 (and any extra `metrics`, e.g. the loss). Returns the event."""
         self.flush()
         report = classification_report(y_true, y_pred, num_classes)
+        self.evaluated = True
         event: dict[str, Any] = {"type": "eval", "split": split}
         last = step if step is not None else self._last_step
         if last >= 0:

@@ -11,6 +11,8 @@ from typing import Any, Callable, Optional
 import torch
 from torch.utils.data import dataloader as _dataloader
 
+from . import validation
+
 # Called with the global optimizer step count when the loader started its pass.
 EpochListener = Callable[[int], None]
 
@@ -109,6 +111,7 @@ def install() -> None:
     original_backward = torch.Tensor.backward
 
     def backward(self: torch.Tensor, *args: Any, **kwargs: Any) -> Any:
+        validation.observer.backwards += 1  # a loss this trains on is no evaluation (validation.py)
         if self.dim() == 0:
             capture.last_loss = self.detach()  # a view: no copy, no kernel, no sync
             capture.last_grad_fn = self.grad_fn
@@ -164,6 +167,8 @@ def install() -> None:
     capture.restore.append(lambda: setattr(torch.optim.Optimizer, "__init__", optimizer_init))
     capture.arm_inputs()
     capture.restore.append(capture.disarm_inputs)
+    # Losses computed without training: the validation passes of plain loops (validation.py).
+    capture.restore.append(validation.install())
 
 
 def uninstall() -> None:

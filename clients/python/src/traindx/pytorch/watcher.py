@@ -20,6 +20,7 @@ from .loss_facts import describe_loss, loss_class_of, task_of
 from .model_facts import describe_model, track_layers, units_of
 from .optimizer_facts import describe_optimizer, learning_rate_of
 from .split_sketch import SplitSketches
+from .validation import ValidationPass, observer
 
 if TYPE_CHECKING:
     from ..run import Run
@@ -78,6 +79,13 @@ class TorchWatcher:
         self._first_input: Optional[torch.Tensor] = None
         self._handles: list[Any] = []
         self._epochs_from_loaders = epochs_from_loaders
+        # The evaluation losses since the last training step (validation.py), and the epoch a
+        # training loader ended, held back until the next training step so that the validation
+        # pass which follows it is written as its `val` (number, its last step).
+        self.validation = ValidationPass()
+        self._ended: Optional[tuple[int, int]] = None
+        self._loader_fed = False  # batches from a DataLoader: epochs are the loaders' passes
+        self._predictions: Optional[tuple[list[int], list[int], int]] = None
         if optimizer is not None:
             amp_scaler.register(self, optimizer)
             optimizer._traindx_watched = True  # type: ignore[attr-defined]
@@ -108,6 +116,7 @@ class TorchWatcher:
             return
         if self.step == 0 and not self.run.started:
             self.describe_run(optimizer or self.optimizer)
+        self._end_epoch()
         sampled = self.sampled()
         self._grads = self.plan.read_grads(detailed=sampled)
         # No parameter got a gradient (a loss on a detached tensor): on sampled steps that is
@@ -157,6 +166,8 @@ class TorchWatcher:
         self.step += 1
         capture.optimizer_steps += 1
         self._last_global_step = capture.optimizer_steps
+        if self._epochs_from_loaders:
+            observer.owner = self  # evaluation losses from here on are this run's (validation.py)
         if self.sampled():
             self.taps.attach()  # (already attached when this step was sampled too)
             self.attention.attach()
@@ -165,11 +176,21 @@ class TorchWatcher:
             self.attention.detach()
 
     def stop_recording(self, error: BaseException) -> None:
-        """After an error inside traindx (guard.py): the hooks come off, the training goes on."""
+        """After an error inside traindx (guard.py): the hooks come off, the training goes on
+        (and what was held back for the next step is not written: it may be what failed)."""
+        self._ended = self._predictions = None
+        self.validation = ValidationPass()
         self.detach()
 
     def detach(self) -> None:
-        """Removes every hook (called by `run.finish`)."""
+        """Removes every hook (called by `run.finish`, which then writes the end: the last
+        epoch and the last validation pass are written before it)."""
+        if not self.run.finished:
+            observer.settle()
+            self._end_epoch()
+            self._write_eval()
+        if observer.owner is self:
+            observer.owner = None
         for handle in self._handles:
             handle.remove()
         self._handles = []
@@ -195,6 +216,8 @@ class TorchWatcher:
             run.describe(optimizer=describe_optimizer(optimizer))
         ends_in_log_softmax = bool(self.layers) and self.layers[-1].torch_type == "LogSoftmax"
         loss_class = self.loss_class or loss_class_of(capture.last_grad_fn, ends_in_log_softmax)
+        self.loss_class = loss_class  # the validation loss is this function's (validation.py)
+        self._loader_fed = capture.last_batch is not None
         run.describe(**describe_loss(loss_class))
         x, y = split_batch(capture.last_batch)
         if x is None:  # no DataLoader: what the model's first call and the loss module received
@@ -247,6 +270,31 @@ class TorchWatcher:
         # Only the run whose optimizer stepped during the loader's pass has ended an epoch.
         if self.run.finished or self.run.current_epoch is None or self._last_global_step <= since:
             return
-        extra = {**self.sketches.take(), **no_grad_mode.fields(self._no_grad)}
-        self.run.log_epoch(self.run.current_epoch, extra=extra)
+        self._end_epoch()  # (a pass without steps in between: its epoch is complete)
+        self._ended = (self.run.current_epoch, self.step - 1)
         self.run.current_epoch += 1
+
+    def _end_epoch(self) -> None:
+        """Writes the epoch a training loader ended, with the validation pass computed since
+        (at the next training step, or at the end of the run). A loop fed without a DataLoader
+        has no loader passes: there a validation pass between training steps ends the epoch."""
+        ended = self._ended
+        if ended is None and not self._loader_fed and self.validation.totals and self.step > 0:
+            ended = (self.run.current_epoch or 0, self.step - 1)
+            self.run.current_epoch = ended[0] + 1
+        if ended is None:
+            return
+        self._ended = None
+        epoch, step = ended
+        val = self.validation.summary(self.loss_class)
+        self._predictions = self.validation.predictions() or self._predictions
+        self.validation = ValidationPass()
+        extra = {**self.sketches.take(), **no_grad_mode.fields(self._no_grad)}
+        self.run.log_epoch(epoch, val=val or None, step=step, extra=extra)
+
+    def _write_eval(self) -> None:
+        """The eval event of a classifier: the last validation pass's predictions."""
+        if self._predictions is None or self.run.evaluated:
+            return
+        predicted, truth, classes = self._predictions
+        self.run.eval("val", truth, predicted, num_classes=classes)

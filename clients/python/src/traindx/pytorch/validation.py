@@ -1,0 +1,256 @@
+"""The validation passes of a plain PyTorch loop, seen through the loss functions it calls.
+
+A plain loop has no `val_loss` for a recorder to read: it computes one, batch by batch, in a
+pass of its own. What marks that pass is a loss computed that trains nothing: under
+`torch.no_grad()` or `torch.inference_mode()`, or while the watched model is in eval mode and
+no `backward` follows before the next loss is computed (a validation that forgot `no_grad`;
+a training step taken in eval mode by mistake calls `backward`, so its losses are not taken
+for an evaluation). Each such call adds its loss, weighted by its examples, and for a
+classifier its correct predictions to the pass, which the watcher writes as the `val` of the
+epoch it follows (watcher.py holds the epoch event back until the next training step for that).
+
+The losses are seen at `torch.nn.functional`'s loss functions, which the `torch.nn` loss modules
+call too. Seeing them never changes them: the wrapper calls the original with the same
+arguments and returns its result; during training it reads one flag and returns.
+"""
+
+from __future__ import annotations
+
+import functools
+import types
+from dataclasses import dataclass, field
+from typing import Any, Callable, Optional
+
+import torch
+from torch.nn import functional as F
+
+# Each function → the loss class the trace names it by (loss_facts.py), and how its prediction
+# is read for accuracy: "classes" (argmax over dim 1 against class indices), "logits" (> 0),
+# "probabilities" (> 0.5), or None (a regression loss: no accuracy).
+_FUNCTIONS: dict[str, tuple[str, Optional[str]]] = {
+    "cross_entropy": ("CrossEntropyLoss", "classes"),
+    "nll_loss": ("NLLLoss", "classes"),
+    "binary_cross_entropy_with_logits": ("BCEWithLogitsLoss", "logits"),
+    "binary_cross_entropy": ("BCELoss", "probabilities"),
+    "mse_loss": ("MSELoss", None),
+    "l1_loss": ("L1Loss", None),
+    "smooth_l1_loss": ("SmoothL1Loss", None),
+    "huber_loss": ("HuberLoss", None),
+}
+
+# Predictions kept per pass for the run's eval event (a confusion matrix): as many as the Keras
+# callback predicts of a validation set.
+PREDICTION_LIMIT = 10_000
+
+
+@dataclass
+class LossTotals:
+    """One loss function's sums over a pass, on the device until the pass is read."""
+
+    loss: list[torch.Tensor] = field(default_factory=list)  # per call: mean loss x examples
+    examples: int = 0
+    correct: list[torch.Tensor] = field(default_factory=list)
+    judged: list[Any] = field(default_factory=list)  # predictions compared (ints or tensors)
+
+
+@dataclass
+class ValidationPass:
+    """The evaluation losses computed after one training step, per loss class."""
+
+    after_step: int = -1  # the watcher's step count when the pass began
+    totals: dict[str, LossTotals] = field(default_factory=dict)
+    predicted: list[torch.Tensor] = field(default_factory=list)
+    truth: list[torch.Tensor] = field(default_factory=list)
+    kept: int = 0
+    classes: int = 0
+
+    def summary(self, loss_class: Optional[str]) -> dict[str, float]:
+        """`{"loss", "accuracy"?}` of the training's loss function (else of the one called most
+        often), mean per example over the pass; read back in one transfer."""
+        if not self.totals:
+            return {}
+        calls = {k: len(t.loss) for k, t in self.totals.items()}
+        key = loss_class if loss_class in calls else max(calls, key=calls.__getitem__)
+        totals = self.totals[key]
+        if not totals.examples:
+            return {}
+        with torch.no_grad():
+            device = totals.loss[0].device
+            parts = [torch.stack([t.float() for t in totals.loss]).sum()]
+            counts = [torch.as_tensor(c, device=device).reshape(()).float() for c in totals.judged]
+            if counts:
+                parts.append(torch.stack([t.float().to(device) for t in totals.correct]).sum())
+                parts.append(torch.stack(counts).sum())
+            numbers = torch.stack(parts).tolist()  # the pass's one read
+        out = {"loss": numbers[0] / totals.examples}
+        if counts and numbers[2] > 0:
+            out["accuracy"] = numbers[1] / numbers[2]
+        return out
+
+    def predictions(self) -> Optional[tuple[list[int], list[int], int]]:
+        """The class predictions and targets kept (up to PREDICTION_LIMIT) and the class count."""
+        if not self.predicted:
+            return None
+        with torch.no_grad():
+            predicted = torch.cat([p.reshape(-1).cpu() for p in self.predicted]).tolist()
+            truth = torch.cat([t.reshape(-1).cpu() for t in self.truth]).tolist()
+        return predicted, truth, max(self.classes, 2)
+
+
+class Observer:
+    """Where evaluation losses go: the pass of the watcher that stepped last (`owner`)."""
+
+    def __init__(self) -> None:
+        self.owner: Any = None  # a TorchWatcher: has .model, .run and .validation
+        # A loss computed with gradients on while the model was in eval mode: an evaluation only
+        # if no backward comes before the next loss (see the module's docstring).
+        self.tentative: Optional[tuple[Any, str, tuple[Any, ...], dict[str, Any], Any]] = None
+        self.backwards = 0  # `backward` calls so far (capture.py counts them)
+        self._tentative_backwards = 0
+
+    def seen(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> None:
+        owner = self.owner
+        if owner is None or owner.run.finished:
+            return
+        self.settle()
+        if not torch.is_grad_enabled():
+            _add(current_pass(owner), name, args, kwargs, result)
+        elif not owner.model.training:
+            self.tentative = (owner, name, args, kwargs, result)
+            self._tentative_backwards = self.backwards
+
+    def settle(self) -> None:
+        """Decides the tentative loss: an evaluation if no backward followed it."""
+        if self.tentative is None:
+            return
+        owner, name, args, kwargs, result = self.tentative
+        self.tentative = None
+        if self.backwards == self._tentative_backwards and not owner.run.finished:
+            _add(current_pass(owner), name, args, kwargs, result)
+
+
+observer = Observer()
+
+
+def current_pass(owner: Any) -> ValidationPass:
+    """The owner's pass, begun anew after a training step: of several passes between two
+    epoch ends (a validation every few hundred steps), the last one is the epoch's."""
+    if owner.validation.after_step != owner.step:
+        owner.validation = ValidationPass(after_step=owner.step)
+    return owner.validation
+
+
+def _add(into: ValidationPass, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> None:
+    """Adds one loss call to the pass: its mean loss times its examples, and for a classifier
+    its correct predictions (and some of the predictions themselves, for the eval event)."""
+    loss_class, judged_as = _FUNCTIONS[name]
+    prediction = args[0] if args else kwargs.get("input")
+    target = args[1] if len(args) > 1 else kwargs.get("target")
+    if not (isinstance(prediction, torch.Tensor) and isinstance(target, torch.Tensor)):
+        return
+    if not isinstance(result, torch.Tensor) or prediction.dim() == 0:
+        return
+    reduction = kwargs.get("reduction", "mean")
+    with torch.no_grad():
+        value = result.detach()
+        # Examples: the batch's first dim (a classifier's class dim excluded); elements: what a
+        # "mean" divides by, so that a "sum" becomes the same mean the training loss is.
+        n = int(prediction.shape[0])
+        if judged_as == "classes":
+            elements = prediction.numel() // max(1, int(prediction.shape[1])) if prediction.dim() > 1 else 1
+        else:
+            elements = prediction.numel()
+        if reduction == "sum":
+            mean = value / max(1, elements)
+        elif reduction == "none":
+            mean = value.float().mean()
+        else:
+            mean = value
+        totals = into.totals.setdefault(loss_class, LossTotals())
+        totals.loss.append(mean.reshape(()) * n)
+        totals.examples += n
+        _judge(into, totals, judged_as, prediction.detach(), target.detach(), kwargs)
+
+
+def _judge(
+    into: ValidationPass,
+    totals: LossTotals,
+    judged_as: Optional[str],
+    prediction: torch.Tensor,
+    target: torch.Tensor,
+    kwargs: dict[str, Any],
+) -> None:
+    if judged_as == "classes":
+        if prediction.dim() < 2 or target.is_floating_point() or target.dim() != prediction.dim() - 1:
+            return  # class probabilities as targets: no single true class to compare with
+        predicted = prediction.argmax(1)
+        valid = target != kwargs.get("ignore_index", -100)  # padding a sequence loss skips
+        totals.correct.append(((predicted == target) & valid).sum())
+        totals.judged.append(valid.sum())
+        if prediction.dim() == 2 and into.kept < PREDICTION_LIMIT:
+            take = min(PREDICTION_LIMIT - into.kept, predicted.shape[0])
+            into.predicted.append(predicted[:take])
+            into.truth.append(target[:take])
+            into.kept += take
+            into.classes = max(into.classes, int(prediction.shape[1]))
+    elif judged_as is not None:
+        if prediction.shape != target.shape:
+            return
+        predicted = prediction > (0.0 if judged_as == "logits" else 0.5)
+        totals.correct.append((predicted == (target > 0.5)).sum())
+        totals.judged.append(target.numel())
+        if prediction.numel() == prediction.shape[0] and into.kept < PREDICTION_LIMIT:
+            take = min(PREDICTION_LIMIT - into.kept, prediction.shape[0])
+            into.predicted.append(predicted.reshape(-1)[:take].long())
+            into.truth.append((target.reshape(-1)[:take] > 0.5).long())
+            into.kept += take
+            into.classes = 2
+
+
+def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
+    """`original` with the evaluation losses seen. The wrapper's globals are the original's
+    (torch.nn.functional's): TorchScript, scripting a module whose loss calls it, compiles the
+    original's source (found through `__wrapped__`) but resolves its names through the function
+    it was given, so everything the wrapper needs of its own comes through its closure."""
+    seen, evaluating = observer, _evaluating
+
+    def loss(*args: Any, **kwargs: Any) -> Any:
+        result = original(*args, **kwargs)
+        if seen.owner is not None and (seen.tentative is not None or evaluating()):
+            try:
+                seen.seen(name, args, kwargs, result)
+            except Exception:  # an odd loss call costs the pass, never the loss
+                seen.tentative = None
+        return result
+
+    wrapper = types.FunctionType(
+        loss.__code__, original.__globals__, original.__name__, loss.__defaults__, loss.__closure__
+    )
+    functools.update_wrapper(wrapper, original)  # name, doc, signature (`__wrapped__`)
+    return wrapper
+
+
+def _evaluating() -> bool:
+    """A loss that may be an evaluation: gradients off, or the watched model in eval mode."""
+    if _compiling():
+        return False
+    return not torch.is_grad_enabled() or not observer.owner.model.training
+
+
+_compiling: Callable[[], bool] = getattr(getattr(torch, "compiler", None), "is_compiling", None) or (
+    lambda: False
+)
+
+
+def install() -> Callable[[], None]:
+    """Wraps the loss functions of `torch.nn.functional`; returns what puts them back."""
+    originals = {name: getattr(F, name) for name in _FUNCTIONS if hasattr(F, name)}
+    for name, original in originals.items():
+        setattr(F, name, _wrap(name, original))
+
+    def restore() -> None:
+        for name, original in originals.items():
+            setattr(F, name, original)
+        observer.owner = observer.tentative = None
+
+    return restore

@@ -1,0 +1,98 @@
+"""A plain PyTorch loop with a validation pass after each epoch, written four ways (--style):
+
+  no_grad        a CrossEntropyLoss module, DataLoaders, model.eval() and torch.no_grad()
+  nll_sum        the PyTorch MNIST example's test(): log_softmax, F.nll_loss(reduction="sum")
+                 summed over the loader and divided by the dataset's size
+  eval_grad      no DataLoader (batches sliced by hand), BCEWithLogitsLoss, model.eval()
+                 without torch.no_grad()
+  train_in_eval  no validation at all, and the model left in eval mode while it trains
+
+Prints `VAL <loss> <accuracy>` per validation pass and `LAST <loss>` (the last training loss),
+as the script computes them, for the tests to compare with the trace.
+"""
+
+import argparse
+
+import torch
+from torch import nn
+from torch.nn import functional as F
+from torch.utils.data import DataLoader, TensorDataset
+
+parser = argparse.ArgumentParser()
+parser.add_argument("--style", default="no_grad")
+parser.add_argument("--epochs", type=int, default=4)
+parser.add_argument("--train-size", type=int, default=512)
+args = parser.parse_args()
+
+torch.manual_seed(0)
+features, classes = 20, 3
+w = torch.randn(features, classes)
+
+
+def make(n):
+    x = torch.randn(n, features)
+    logits = x @ w + 1.5 * torch.randn(n, classes)
+    return x, logits.argmax(1)
+
+
+xt, yt = make(args.train_size)
+xv, yv = make(600)
+binary = args.style == "eval_grad"
+if binary:
+    yt, yv = (yt == 0).float().unsqueeze(1), (yv == 0).float().unsqueeze(1)
+head = [nn.LogSoftmax(dim=1)] if args.style == "nll_sum" else []
+hidden = [nn.Linear(features, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU()]
+model = nn.Sequential(*hidden, nn.Linear(256, 1 if binary else classes), *head)
+optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+criterion = nn.BCEWithLogitsLoss() if binary else nn.CrossEntropyLoss()
+train_loader = DataLoader(TensorDataset(xt, yt), batch_size=32, shuffle=True)
+val_loader = DataLoader(TensorDataset(xv, yv), batch_size=200)
+
+
+def train_loss(xb, yb):
+    out = model(xb)
+    return F.nll_loss(out, yb) if args.style == "nll_sum" else criterion(out, yb)
+
+
+if args.style == "train_in_eval":
+    model.eval()
+last = None
+for _ in range(args.epochs):
+    if args.style == "eval_grad":
+        model.train()
+        order = torch.randperm(len(xt))
+        for i in range(0, len(xt), 32):
+            idx = order[i : i + 32]
+            optimizer.zero_grad()
+            loss = criterion(model(xt[idx]), yt[idx])
+            loss.backward()
+            optimizer.step()
+            last = loss.item()
+        model.eval()
+        out = model(xv)
+        val = criterion(out, yv).item()
+        accuracy = ((out > 0).float() == yv).float().mean().item()
+        print(f"VAL {val!r} {accuracy!r}")
+        continue
+    if args.style != "train_in_eval":
+        model.train()
+    for xb, yb in train_loader:
+        optimizer.zero_grad()
+        loss = train_loss(xb, yb)
+        loss.backward()
+        optimizer.step()
+        last = loss.item()
+    if args.style == "train_in_eval":
+        continue
+    model.eval()
+    total, correct = 0.0, 0
+    with torch.no_grad():
+        for xb, yb in val_loader:
+            out = model(xb)
+            if args.style == "nll_sum":
+                total += F.nll_loss(out, yb, reduction="sum").item()
+            else:
+                total += criterion(out, yb).item() * len(xb)
+            correct += (out.argmax(1) == yb).sum().item()
+    print(f"VAL {total / len(xv)!r} {correct / len(xv)!r}")
+print(f"LAST {last!r}")

@@ -1,0 +1,119 @@
+"""Validation passes of plain PyTorch loops (validation.py): the loss a loop computes without
+training on it becomes the `val` of the epoch it follows, equal to what the script computes
+itself, so that `traindx run` on an unchanged script can show overfitting; a loss the loop
+trains on is never taken for one."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+from conftest import SCRIPTS, diagnose, read_trace, run_traindx, top_cause
+
+SCRIPT = str(SCRIPTS / "torch_validation.py")
+
+
+def _printed(stdout: str) -> tuple[list[tuple[float, float]], float]:
+    lines = stdout.splitlines()
+    passes = [tuple(float(v) for v in line.split()[1:]) for line in lines if line.startswith("VAL ")]
+    last = [float(line.split()[1]) for line in lines if line.startswith("LAST ")]
+    return passes, last[0]  # type: ignore[return-value]
+
+
+def _recorded(tmp_path, style: str, *extra: str):
+    out = tmp_path / f"{style}.jsonl"
+    done = run_traindx(["run", "--out", str(out), "--", SCRIPT, "--style", style, *extra])
+    assert done.returncode == 0, done.stderr
+    return out, read_trace(out), _printed(done.stdout)
+
+
+def _close(a: float, b: float) -> bool:
+    return math.isclose(a, b, rel_tol=2e-6, abs_tol=1e-9)  # the trace holds six digits
+
+
+@pytest.mark.parametrize("style", ["no_grad", "nll_sum", "eval_grad"])
+def test_each_validation_pass_is_the_val_of_its_epoch(tmp_path, style):
+    """With a DataLoader (a loss module, or the MNIST example's summed nll_loss) and without one
+    (batches sliced by hand, model.eval() without no_grad): the epochs' val loss and accuracy
+    are the ones the script prints, epoch by epoch, the last epoch's included."""
+    _, events, (passes, _) = _recorded(tmp_path, style, "--epochs", "3")
+    epochs = [e for e in events if e["type"] == "epoch"]
+    assert [e["epoch"] for e in epochs] == [0, 1, 2]
+    assert len(passes) == 3
+    for event, (loss, accuracy) in zip(epochs, passes):
+        assert _close(event["val"]["loss"], loss), (event, loss)
+        assert _close(event["val"]["accuracy"], accuracy), (event, accuracy)
+        assert event["train"]["loss"] > 0
+    # The classifier's eval event: the last pass's predictions, all 600 validation examples.
+    (evaluation,) = [e for e in events if e["type"] == "eval"]
+    assert sum(map(sum, evaluation["confusion"])) == 600
+    assert _close(evaluation["metrics"]["accuracy"], passes[-1][1])
+    assert events[-1]["type"] == "end" and events[-1]["status"] == "completed"
+
+
+def test_a_loop_that_trains_in_eval_mode_gets_no_invented_validation(tmp_path):
+    """model.eval() left on while training: its losses look like an evaluation's until backward
+    is called on them, and then they are not one."""
+    _, events, _ = _recorded(tmp_path, "train_in_eval", "--epochs", "3")
+    epochs = [e for e in events if e["type"] == "epoch"]
+    assert len(epochs) == 3 and not any("val" in e for e in epochs)
+    assert not any(e["type"] == "eval" for e in events)
+
+
+def test_recording_the_validation_changes_no_loss():
+    """The wrapped loss functions return what the originals return: the last training loss and
+    every validation number are bit-identical with and without traindx."""
+    args = [SCRIPT, "--style", "no_grad", "--epochs", "2"]
+    bare = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=300)
+    watched = run_traindx(["run", "--", *args])
+    assert bare.returncode == 0 and watched.returncode == 0, bare.stderr + watched.stderr
+    assert _printed(bare.stdout) == _printed(watched.stdout)
+
+
+def test_overfitting_of_an_unchanged_loop_is_diagnosed(tmp_path):
+    """A large model on 256 noisy examples for 40 epochs: the training loss falls towards 0 while
+    the validation loss climbs. Before validation passes were read, `traindx run` called this
+    run healthy; a run on 4,096 examples for 4 epochs is still called healthy."""
+    overfit, _, _ = _recorded(tmp_path, "no_grad", "--epochs", "40", "--train-size", "256")
+    healthy = tmp_path / "healthy.jsonl"
+    done = run_traindx(["run", "--out", str(healthy), "--", SCRIPT, "--epochs", "4", "--train-size", "4096"])
+    assert done.returncode == 0, done.stderr
+    code, body, err = diagnose(overfit)
+    assert code == 0, err
+    assert top_cause(body) == "insufficient_regularization"
+    assert any(s["id"] == "overfitting" for s in body["symptoms"])
+    code, body, err = diagnose(healthy)
+    assert code == 0, err
+    assert not any(s["id"] == "overfitting" for s in body.get("symptoms") or [])
+
+
+def test_torchscript_still_compiles_modules_that_compute_a_loss():
+    """TorchScript compiles a loss function's source, found through the wrapper's `__wrapped__`,
+    and resolves its names through the wrapper: the wrapper keeps torch.nn.functional's globals."""
+    import torch
+    from torch import nn
+    from torch.nn import functional as F
+
+    from traindx.pytorch import capture
+
+    class WithLoss(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.layer = nn.Linear(4, 3)
+            self.criterion = nn.CrossEntropyLoss()
+
+        def forward(self, x: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+            out = self.layer(x)
+            return self.criterion(out, y) + F.nll_loss(F.log_softmax(out, 1), y)
+
+    capture.install()
+    try:
+        assert F.cross_entropy.__wrapped__ is not None  # the wrapped function is the one scripted
+        model = WithLoss()
+        x, y = torch.randn(5, 4), torch.tensor([0, 1, 2, 0, 1])
+        assert torch.equal(torch.jit.script(model)(x, y), model(x, y))
+    finally:
+        capture.uninstall()
