@@ -328,3 +328,34 @@ def test_a_tf_data_pipeline_is_described_from_its_arrays_and_trains_as_without_t
     code, body, err = diagnose_all([out])[0]
     assert code == 0, err
     assert top_cause(body) == "unnormalized_inputs"
+
+
+@pytest.mark.parametrize("source", ["generator", "pydataset"])
+def test_fit_on_a_generator_or_a_py_dataset_is_described_from_its_first_batch(tmp_path, source):
+    """Keras reads a stream's first batch itself (a generator's adapter peeks at it, a PyDataset's
+    puts it through `_standardize_batch`): that read gives the data facts and the probe, so
+    planted unscaled inputs are diagnosed, and the losses stay those without traindx."""
+    script = str(SCRIPTS / "keras_streams.py")
+    bare = subprocess.run(
+        [sys.executable, script, "--source", source], capture_output=True, text=True, timeout=600
+    )
+    assert bare.returncode == 0, bare.stderr
+    healthy, scaled = tmp_path / "healthy.jsonl", tmp_path / "scaled.jsonl"
+    watched = run_traindx(["run", "--out", str(healthy), "--", script, "--source", source])
+    assert watched.returncode == 0, watched.stderr
+    losses = [s for s in bare.stdout.splitlines() if s.startswith("losses")]
+    assert losses and [s for s in watched.stdout.splitlines() if s.startswith("losses")] == losses
+    done = run_traindx(["run", "--out", str(scaled), "--", script, "--source", source, "--scale", "300"])
+    assert done.returncode == 0, done.stderr
+    events = read_trace(healthy)
+    run = events[0]
+    assert run["batchSize"] == 64
+    dataset = run["dataset"]
+    assert dataset["inputShape"] == [12] and "trainSize" not in dataset  # one batch seen
+    assert sum(dataset["classCounts"]) == 64 and abs(dataset["inputStats"]["mean"]) < 1
+    first = run["model"]["layers"][0]["name"]
+    assert "actMean" in next(e for e in events if e["type"] == "step" and "layers" in e)["layers"][first]
+    results = diagnose_all([healthy, scaled])
+    assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
+    assert top_cause(results[1][1]) == "unnormalized_inputs"
+    assert not any(c["id"] == "unnormalized_inputs" for c in results[0][1].get("causes") or [])

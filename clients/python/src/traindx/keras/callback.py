@@ -11,6 +11,7 @@ import numpy as np
 from ..encode import round6
 from ..guard import guarded
 from ..run import Run
+from . import first_batches
 from .data_facts import as_array, class_indices, dataset_arrays, describe_data, one_hot
 from .layer_stats import KerasLayerStats
 from .model_facts import (
@@ -65,6 +66,12 @@ class TraindxCallback(keras.callbacks.Callback):
         if self._x is None and x is not None:  # a tf.data pipeline over arrays: read its arrays
             self._x, self._y, pipeline_batch = dataset_arrays(x)
             batch_size = batch_size or pipeline_batch
+        # A generator or PyDataset: its first batch as Keras reads it (first_batches.py).
+        self._stream = x if self._x is None and x is not None else None
+        # Keras reads a PyDataset's first batch when training starts on torch and JAX (on
+        # TensorFlow, and a generator's on all, before): describing the run waits for it.
+        self._stream_starts_late = isinstance(x, keras.utils.PyDataset)
+        first_batches.install()
         self._val = validation_data
         if validation_data is not None and not isinstance(validation_data, (tuple, list)):
             vx, vy, _ = dataset_arrays(validation_data)
@@ -86,16 +93,23 @@ class TraindxCallback(keras.callbacks.Callback):
 
     @guarded
     def on_train_begin(self, logs: Optional[dict[str, Any]] = None) -> None:
-        self._ready()
+        self._ready(before_batches=True)
 
-    def _ready(self) -> bool:
+    def _ready(self, before_batches: bool = False) -> bool:
         """Prepares the statistics and describes the run, once the model is built. A model
         without an Input (a Sequential of bare layers, a subclassed model) is built by its first
-        batch: until then it has no layers, weights or parameter count to describe."""
+        batch: until then it has no layers, weights or parameter count to describe. So is a run
+        fed by a stream whose first batch Keras reads only once training starts (a PyDataset on
+        the torch and JAX backends): its data facts come from that batch."""
         if self._stats is not None:
             return True
         if not getattr(self.model, "built", True):
             return False
+        if self._stream is not None and self._x is None:
+            batch = first_batches.first_batch(self._stream)
+            if batch is None and before_batches and self._stream_starts_late:
+                return False
+            self._take_stream_batch(batch)
         self._stats = KerasLayerStats(self.model)
         if not self.run.started:
             self._describe()
@@ -176,6 +190,16 @@ class TraindxCallback(keras.callbacks.Callback):
             self.run.finish("stopped" if self.run.should_stop else None, self.run.stop_reason)
         else:
             self.run.flush()  # the run may go on in a later fit: the trace is current meanwhile
+
+    def _take_stream_batch(self, batch: Any) -> None:
+        """x and y of a stream's first batch, `(x,)`, `(x, y)` or `(x, y, sample_weight)`: the
+        data facts of one batch (no training-set size) and the probe's examples."""
+        if isinstance(batch, (tuple, list)) and batch:
+            self._x = as_array(batch[0])
+            self._y = as_array(batch[1]) if len(batch) > 1 and self._x is not None else None
+            if self._x is not None:
+                self.batch_only = True
+                self._batch_size = self._batch_size or len(self._x)
 
     # -- what the run is -----------------------------------------------------------------------
 
