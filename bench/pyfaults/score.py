@@ -41,10 +41,8 @@ def verdict(label: dict, body: dict) -> tuple[bool, bool]:
     return bool(ranked[:1]) and ranked[0] in accepted, any(c in accepted for c in ranked[:3])
 
 
-def main() -> int:
-    labels = json.loads((HERE / "labels.json").read_text())["labels"]
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        bodies = list(pool.map(lambda item: diagnose(HERE / "traces" / f"{item['id']}.jsonl.gz"), labels))
+def report(labels: list[dict], bodies: list[dict]) -> None:
+    """Prints each split's scores: tune misses one by one, the test split as counts only."""
     for split in ("tune", "test"):
         rows = [
             (item, body, *verdict(item, body)) for item, body in zip(labels, bodies) if item["split"] == split
@@ -69,6 +67,13 @@ def main() -> int:
                         else (body.get("causes") or [{"id": body.get("error")}])[0]["id"]
                     )
                     print(f"  miss {item['id']:40s} planted {item['primaryCause']:28s} top {got}")
+
+
+def main() -> int:
+    labels = json.loads((HERE / "labels.json").read_text())["labels"]
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        bodies = list(pool.map(lambda item: diagnose(HERE / "traces" / f"{item['id']}.jsonl.gz"), labels))
+    report(labels, bodies)
     return 0
 
 

@@ -16,18 +16,19 @@ from conftest import SCRIPTS, diagnose, read_trace, run_traindx, top_cause
 SCRIPT = str(SCRIPTS / "torch_validation.py")
 
 
-def _printed(stdout: str) -> tuple[list[tuple[float, float]], float]:
-    lines = stdout.splitlines()
-    passes = [tuple(float(v) for v in line.split()[1:]) for line in lines if line.startswith("VAL ")]
-    last = [float(line.split()[1]) for line in lines if line.startswith("LAST ")]
-    return passes, last[0]  # type: ignore[return-value]
+def _printed(stdout: str, kind: str = "VAL") -> list[tuple[float, ...]]:
+    return [
+        tuple(float(v) for v in line.split()[1:])
+        for line in stdout.splitlines()
+        if line.startswith(kind + " ")
+    ]
 
 
 def _recorded(tmp_path, style: str, *extra: str):
     out = tmp_path / f"{style}.jsonl"
     done = run_traindx(["run", "--out", str(out), "--", SCRIPT, "--style", style, *extra])
     assert done.returncode == 0, done.stderr
-    return out, read_trace(out), _printed(done.stdout)
+    return out, read_trace(out), done.stdout
 
 
 def _close(a: float, b: float) -> bool:
@@ -39,7 +40,8 @@ def test_each_validation_pass_is_the_val_of_its_epoch(tmp_path, style):
     """With a DataLoader (a loss module, or the MNIST example's summed nll_loss) and without one
     (batches sliced by hand, model.eval() without no_grad): the epochs' val loss and accuracy
     are the ones the script prints, epoch by epoch, the last epoch's included."""
-    _, events, (passes, _) = _recorded(tmp_path, style, "--epochs", "3")
+    _, events, stdout = _recorded(tmp_path, style, "--epochs", "3")
+    passes, trained = _printed(stdout), _printed(stdout, "TRAIN")
     epochs = [e for e in events if e["type"] == "epoch"]
     assert [e["epoch"] for e in epochs] == [0, 1, 2]
     assert len(passes) == 3
@@ -47,6 +49,11 @@ def test_each_validation_pass_is_the_val_of_its_epoch(tmp_path, style):
         assert _close(event["val"]["loss"], loss), (event, loss)
         assert _close(event["val"]["accuracy"], accuracy), (event, accuracy)
         assert event["train"]["loss"] > 0
+    # The training accuracy over each epoch's batches; `traindx run` meets the run at its first
+    # step, so epoch 0's leaves out the first batch.
+    assert 0 < epochs[0]["train"]["accuracy"] < 1
+    for event, (accuracy,) in zip(epochs[1:], trained[1:]):
+        assert _close(event["train"]["accuracy"], accuracy), (event, accuracy)
     # The classifier's eval event: the last pass's predictions, all 600 validation examples.
     (evaluation,) = [e for e in events if e["type"] == "eval"]
     assert sum(map(sum, evaluation["confusion"])) == 600
@@ -60,6 +67,8 @@ def test_a_loop_that_trains_in_eval_mode_gets_no_invented_validation(tmp_path):
     _, events, _ = _recorded(tmp_path, "train_in_eval", "--epochs", "3")
     epochs = [e for e in events if e["type"] == "epoch"]
     assert len(epochs) == 3 and not any("val" in e for e in epochs)
+    # Its losses are training losses (backward follows each): they count for its accuracy.
+    assert all(0 < e["train"]["accuracy"] <= 1 for e in epochs[1:])
     assert not any(e["type"] == "eval" for e in events)
 
 
@@ -70,7 +79,8 @@ def test_recording_the_validation_changes_no_loss():
     bare = subprocess.run([sys.executable, *args], capture_output=True, text=True, timeout=300)
     watched = run_traindx(["run", "--", *args])
     assert bare.returncode == 0 and watched.returncode == 0, bare.stderr + watched.stderr
-    assert _printed(bare.stdout) == _printed(watched.stdout)
+    for kind in ("VAL", "TRAIN", "LAST"):
+        assert _printed(bare.stdout, kind) == _printed(watched.stdout, kind), kind
 
 
 def test_overfitting_of_an_unchanged_loop_is_diagnosed(tmp_path):

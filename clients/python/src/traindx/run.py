@@ -197,9 +197,9 @@ class Run:
         """Records the end of an epoch with its training and validation loss and metrics (and
         `extra` fields, e.g. the data splits' `sampleSketch`)."""
         self.flush()
-        if train is None and self._epoch_losses:
+        if self._epoch_losses and (train is None or "loss" not in train):
             # The epoch's training loss: the mean of its batch losses, as Keras reports it.
-            train = {"loss": sum(self._epoch_losses) / len(self._epoch_losses)}
+            train = {"loss": sum(self._epoch_losses) / len(self._epoch_losses), **(train or {})}
         self._epoch_losses = []
         event: dict[str, Any] = {"type": "epoch", "epoch": int(epoch)}
         self.next_epoch = max(self.next_epoch, int(epoch) + 1)

@@ -7,8 +7,9 @@
                  without torch.no_grad()
   train_in_eval  no validation at all, and the model left in eval mode while it trains
 
-Prints `VAL <loss> <accuracy>` per validation pass and `LAST <loss>` (the last training loss),
-as the script computes them, for the tests to compare with the trace.
+Prints `TRAIN <accuracy>` per epoch (over its training batches), `VAL <loss> <accuracy>` per
+validation pass and `LAST <loss>` (the last training loss), as the script computes them, for the
+tests to compare with the trace.
 """
 
 import argparse
@@ -49,11 +50,6 @@ train_loader = DataLoader(TensorDataset(xt, yt), batch_size=32, shuffle=True)
 val_loader = DataLoader(TensorDataset(xv, yv), batch_size=200)
 
 
-def train_loss(xb, yb):
-    out = model(xb)
-    return F.nll_loss(out, yb) if args.style == "nll_sum" else criterion(out, yb)
-
-
 if args.style == "train_in_eval":
     model.eval()
 last = None
@@ -61,13 +57,17 @@ for _ in range(args.epochs):
     if args.style == "eval_grad":
         model.train()
         order = torch.randperm(len(xt))
+        hits = 0
         for i in range(0, len(xt), 32):
             idx = order[i : i + 32]
             optimizer.zero_grad()
-            loss = criterion(model(xt[idx]), yt[idx])
+            out = model(xt[idx])
+            loss = criterion(out, yt[idx])
             loss.backward()
             optimizer.step()
             last = loss.item()
+            hits += ((out > 0).float() == yt[idx]).sum().item()
+        print(f"TRAIN {hits / len(xt)!r}")
         model.eval()
         out = model(xv)
         val = criterion(out, yv).item()
@@ -76,12 +76,16 @@ for _ in range(args.epochs):
         continue
     if args.style != "train_in_eval":
         model.train()
+    hits = 0
     for xb, yb in train_loader:
         optimizer.zero_grad()
-        loss = train_loss(xb, yb)
+        out = model(xb)
+        loss = F.nll_loss(out, yb) if args.style == "nll_sum" else criterion(out, yb)
         loss.backward()
         optimizer.step()
         last = loss.item()
+        hits += (out.argmax(1) == yb).sum().item()
+    print(f"TRAIN {hits / len(xt)!r}")
     if args.style == "train_in_eval":
         continue
     model.eval()

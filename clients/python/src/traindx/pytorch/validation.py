@@ -8,10 +8,12 @@ a training step taken in eval mode by mistake calls `backward`, so its losses ar
 for an evaluation). Each such call adds its loss, weighted by its examples, and for a
 classifier its correct predictions to the pass, which the watcher writes as the `val` of the
 epoch it follows (watcher.py holds the epoch event back until the next training step for that).
+A classifier's training losses give the epoch's training accuracy (`TrainingAccuracy`).
 
 The losses are seen at `torch.nn.functional`'s loss functions, which the `torch.nn` loss modules
 call too. Seeing them never changes them: the wrapper calls the original with the same
-arguments and returns its result; during training it reads one flag and returns.
+arguments and returns its result; a training step costs it a flag or two and, for a classifier,
+one argmax.
 """
 
 from __future__ import annotations
@@ -37,6 +39,10 @@ _FUNCTIONS: dict[str, tuple[str, Optional[str]]] = {
     "smooth_l1_loss": ("SmoothL1Loss", None),
     "huber_loss": ("HuberLoss", None),
 }
+
+# Loss classes that are one loss for a classifier: a model ending in log_softmax trained with
+# nll_loss is named CrossEntropyLoss by its autograd graph (loss_facts.py).
+_SAME = {"NLLLoss": "CrossEntropyLoss", "BCELoss": "BCEWithLogitsLoss"}
 
 # Predictions kept per pass for the run's eval event (a confusion matrix): as many as the Keras
 # callback predicts of a validation set.
@@ -97,6 +103,68 @@ class ValidationPass:
         return predicted, truth, max(self.classes, 2)
 
 
+class TrainingAccuracy:
+    """A classifier's correct predictions over an epoch's training batches. Each batch costs one
+    operation (its argmax, or its threshold for a binary loss) and keeps that and its target by
+    reference; they are compared in bulk once FOLD values are kept and at the epoch's end, so a
+    step pays for no comparison and no sum of its own."""
+
+    FOLD = 1 << 16
+
+    def __init__(self) -> None:
+        self.predicted: list[torch.Tensor] = []
+        self.truth: list[torch.Tensor] = []
+        self.kept = 0
+        self.hits: list[torch.Tensor] = []
+        self.judged: list[torch.Tensor] = []
+        self.counted = 0  # binary targets: every value is an example
+
+    def add(self, judged_as: str, prediction: torch.Tensor, target: torch.Tensor) -> None:
+        with torch.no_grad():
+            if judged_as == "classes":
+                if prediction.dim() < 2 or target.is_floating_point() or target.dim() != prediction.dim() - 1:
+                    return  # class probabilities as targets: no single true class
+                predicted = prediction.detach().argmax(1)
+            else:
+                if prediction.shape != target.shape:
+                    return
+                predicted = prediction.detach() > (0.0 if judged_as == "logits" else 0.5)
+                target = target.detach() > 0.5
+        self.predicted.append(predicted)
+        self.truth.append(target.detach())
+        self.kept += predicted.numel()
+        if self.kept >= self.FOLD:
+            self._fold()
+
+    def _fold(self) -> None:
+        if not self.predicted:
+            return
+        with torch.no_grad():
+            predicted, truth = (
+                torch.cat([p.reshape(-1) for p in self.predicted]),
+                torch.cat([t.reshape(-1) for t in self.truth]),
+            )
+            self.hits.append((predicted == truth).sum())
+            if truth.dtype == torch.bool:
+                self.counted += truth.numel()
+            else:  # a sequence loss's padding (ignore_index -100) is no example, and never a hit
+                self.judged.append((truth >= 0).sum())
+        self.predicted, self.truth, self.kept = [], [], 0
+
+    def summary(self) -> dict[str, float]:
+        """`{"accuracy"}` over the epoch's batches so far (one read), or {} for no classifier."""
+        self._fold()
+        if not self.hits:
+            return {}
+        with torch.no_grad():
+            sums = [torch.stack(self.hits).sum()]
+            if self.judged:
+                sums.append(torch.stack(self.judged).sum())
+            numbers = torch.stack(sums).tolist()  # the epoch's one read
+        judged = self.counted + (numbers[1] if self.judged else 0)
+        return {"accuracy": numbers[0] / judged} if judged > 0 else {}
+
+
 class Observer:
     """Where evaluation losses go: the pass of the watcher that stepped last (`owner`)."""
 
@@ -118,15 +186,38 @@ class Observer:
         elif not owner.model.training:
             self.tentative = (owner, name, args, kwargs, result)
             self._tentative_backwards = self.backwards
+        else:  # the training loss that settled a tentative one
+            self.trained(name, args, kwargs)
 
     def settle(self) -> None:
-        """Decides the tentative loss: an evaluation if no backward followed it."""
+        """Decides the tentative loss: an evaluation if no backward followed it, else a training
+        step's (taken in eval mode)."""
         if self.tentative is None:
             return
         owner, name, args, kwargs, result = self.tentative
         self.tentative = None
-        if self.backwards == self._tentative_backwards and not owner.run.finished:
+        if owner.run.finished:
+            return
+        if self.backwards == self._tentative_backwards:
             _add(current_pass(owner), name, args, kwargs, result)
+        else:
+            self.trained(name, args, kwargs)
+
+    def trained(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """A training loss of the run's loss function: its batch's predictions, for the epoch's
+        training accuracy (a classifier's only)."""
+        owner = self.owner
+        loss_class, judged_as = _FUNCTIONS[name]
+        if (
+            judged_as is None
+            or owner is None
+            or _SAME.get(loss_class, loss_class) != _SAME.get(owner.loss_class, owner.loss_class)
+        ):
+            return
+        prediction = args[0] if args else kwargs.get("input")
+        target = args[1] if len(args) > 1 else kwargs.get("target")
+        if isinstance(prediction, torch.Tensor) and isinstance(target, torch.Tensor):
+            owner.train_accuracy.add(judged_as, prediction, target)
 
 
 observer = Observer()
@@ -137,6 +228,7 @@ def current_pass(owner: Any) -> ValidationPass:
     epoch ends (a validation every few hundred steps), the last one is the epoch's."""
     if owner.validation.after_step != owner.step:
         owner.validation = ValidationPass(after_step=owner.step)
+        owner.pass_began()
     return owner.validation
 
 
@@ -216,9 +308,12 @@ def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
 
     def loss(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
-        if seen.owner is not None and (seen.tentative is not None or evaluating()):
+        if seen.owner is not None:
             try:
-                seen.seen(name, args, kwargs, result)
+                if seen.tentative is not None or evaluating():
+                    seen.seen(name, args, kwargs, result)
+                else:
+                    seen.trained(name, args, kwargs)
             except Exception:  # an odd loss call costs the pass, never the loss
                 seen.tentative = None
         return result

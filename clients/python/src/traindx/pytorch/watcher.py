@@ -20,7 +20,7 @@ from .loss_facts import describe_loss, loss_class_of, task_of
 from .model_facts import describe_model, track_layers, units_of
 from .optimizer_facts import describe_optimizer, learning_rate_of
 from .split_sketch import SplitSketches
-from .validation import ValidationPass, observer
+from .validation import TrainingAccuracy, ValidationPass, observer
 
 if TYPE_CHECKING:
     from ..run import Run
@@ -81,9 +81,10 @@ class TorchWatcher:
         self._epochs_from_loaders = epochs_from_loaders
         # The evaluation losses since the last training step (validation.py), and the epoch a
         # training loader ended, held back until the next training step so that the validation
-        # pass which follows it is written as its `val` (number, its last step).
+        # pass which follows it is written as its `val` (number, last step, training accuracy).
         self.validation = ValidationPass()
-        self._ended: Optional[tuple[int, int]] = None
+        self.train_accuracy = TrainingAccuracy()  # a classifier's, over the epoch's batches
+        self._ended: Optional[tuple[int, int, TrainingAccuracy]] = None
         self._loader_fed = False  # batches from a DataLoader: epochs are the loaders' passes
         self._predictions: Optional[tuple[list[int], list[int], int]] = None
         if optimizer is not None:
@@ -179,7 +180,7 @@ class TorchWatcher:
         """After an error inside traindx (guard.py): the hooks come off, the training goes on
         (and what was held back for the next step is not written: it may be what failed)."""
         self._ended = self._predictions = None
-        self.validation = ValidationPass()
+        self.validation, self.train_accuracy = ValidationPass(), TrainingAccuracy()
         self.detach()
 
     def detach(self) -> None:
@@ -270,27 +271,34 @@ class TorchWatcher:
         # Only the run whose optimizer stepped during the loader's pass has ended an epoch.
         if self.run.finished or self.run.current_epoch is None or self._last_global_step <= since:
             return
+        self._close_epoch()
+
+    def pass_began(self) -> None:
+        """A validation pass began after a training step (validation.py). Without a DataLoader
+        there are no loader passes to end epochs: there the validation pass ends one."""
+        if not self._loader_fed and self._ended is None and self.step > 0:
+            self._close_epoch()
+
+    def _close_epoch(self) -> None:
+        """The epoch's training is over: its number, last step and training accuracy are kept
+        until the validation pass after it has been seen (`_end_epoch`)."""
         self._end_epoch()  # (a pass without steps in between: its epoch is complete)
-        self._ended = (self.run.current_epoch, self.step - 1)
-        self.run.current_epoch += 1
+        epoch = self.run.current_epoch or 0
+        self._ended = (epoch, self.step - 1, self.train_accuracy)
+        self.train_accuracy = TrainingAccuracy()
+        self.run.current_epoch = epoch + 1
 
     def _end_epoch(self) -> None:
-        """Writes the epoch a training loader ended, with the validation pass computed since
-        (at the next training step, or at the end of the run). A loop fed without a DataLoader
-        has no loader passes: there a validation pass between training steps ends the epoch."""
-        ended = self._ended
-        if ended is None and not self._loader_fed and self.validation.totals and self.step > 0:
-            ended = (self.run.current_epoch or 0, self.step - 1)
-            self.run.current_epoch = ended[0] + 1
-        if ended is None:
+        """Writes the epoch ended last, with the validation pass computed since (at the next
+        training step, or at the end of the run)."""
+        if self._ended is None:
             return
-        self._ended = None
-        epoch, step = ended
+        (epoch, step, accuracy), self._ended = self._ended, None
         val = self.validation.summary(self.loss_class)
         self._predictions = self.validation.predictions() or self._predictions
         self.validation = ValidationPass()
         extra = {**self.sketches.take(), **no_grad_mode.fields(self._no_grad)}
-        self.run.log_epoch(epoch, val=val or None, step=step, extra=extra)
+        self.run.log_epoch(epoch, train=accuracy.summary() or None, val=val or None, step=step, extra=extra)
 
     def _write_eval(self) -> None:
         """The eval event of a classifier: the last validation pass's predictions."""
