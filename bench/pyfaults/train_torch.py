@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Callable, NamedTuple
+
+import numpy as np
 import torch
 from prepare import prepare
 from scenarios import Spec
@@ -51,7 +54,24 @@ def naive_log_loss(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
     return -torch.log(torch.softmax(logits, dim=1)[torch.arange(len(y)), y]).mean()
 
 
-def train(spec: Spec, seed: int, out: str, run_id: str) -> None:
+class Setup(NamedTuple):
+    """A Spec's data, model, optimizer and loss, made in the order the recorded runs made them
+    (the seed's draws: data, then the model's initial weights, then the loader's order)."""
+
+    xt: torch.Tensor
+    yt: torch.Tensor
+    xv: torch.Tensor
+    yv: torch.Tensor
+    yv_array: np.ndarray
+    model: nn.Sequential
+    optimizer: torch.optim.Optimizer
+    loss_of: Callable[[torch.Tensor, torch.Tensor], torch.Tensor]
+    regression: bool
+    outputs: int
+    loader: DataLoader
+
+
+def setup(spec: Spec, seed: int) -> Setup:
     torch.manual_seed(seed)
     xt, yt, xv, yv = prepare(spec, seed)
     regression = spec.loss == "mse"
@@ -77,11 +97,14 @@ def train(spec: Spec, seed: int, out: str, run_id: str) -> None:
 
     yt_t = torch.tensor(yt, dtype=torch.float32 if regression else torch.long)
     yv_t = torch.tensor(yv, dtype=torch.float32 if regression else torch.long)
-    xv_t = torch.tensor(xv)
+    xt_t = torch.tensor(xt)
     generator = torch.Generator().manual_seed(seed)
-    loader = DataLoader(
-        TensorDataset(torch.tensor(xt), yt_t), batch_size=spec.batch, shuffle=True, generator=generator
-    )
+    loader = DataLoader(TensorDataset(xt_t, yt_t), batch_size=spec.batch, shuffle=True, generator=generator)
+    return Setup(xt_t, yt_t, torch.tensor(xv), yv_t, yv, model, opt, loss_of, regression, outputs, loader)
+
+
+def train(spec: Spec, seed: int, out: str, run_id: str) -> None:
+    _, _, xv_t, yv_t, yv, model, opt, loss_of, regression, outputs, loader = setup(spec, seed)
     with traindx.init(out=out, run_id=run_id, name=run_id, every=5, config={"epochs": spec.epochs}) as run:
         run.watch(model, opt, epochs_from_loaders=False)
         if regression:
