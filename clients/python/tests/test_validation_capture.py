@@ -35,11 +35,12 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=2e-6, abs_tol=1e-9)  # the trace holds six digits
 
 
-@pytest.mark.parametrize("style", ["no_grad", "nll_sum", "eval_grad"])
+@pytest.mark.parametrize("style", ["no_grad", "nll_sum", "eval_grad", "three_splits"])
 def test_each_validation_pass_is_the_val_of_its_epoch(tmp_path, style):
     """With a DataLoader (a loss module, or the MNIST example's summed nll_loss) and without one
     (batches sliced by hand, model.eval() without no_grad): the epochs' val loss and accuracy
-    are the ones the script prints, epoch by epoch, the last epoch's included."""
+    are the ones the script prints, epoch by epoch, the last epoch's included. A script that
+    also evaluates its training loader and a test loader gets the validation loader's."""
     _, events, stdout = _recorded(tmp_path, style, "--epochs", "3")
     passes, trained = _printed(stdout), _printed(stdout, "TRAIN")
     epochs = [e for e in events if e["type"] == "epoch"]

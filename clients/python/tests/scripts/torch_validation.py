@@ -6,6 +6,9 @@
   eval_grad      no DataLoader (batches sliced by hand), BCEWithLogitsLoss, model.eval()
                  without torch.no_grad()
   train_in_eval  no validation at all, and the model left in eval mode while it trains
+  three_splits   no_grad's loop, whose evaluation also passes over the training loader before
+                 the validation loader and over a test loader after it (only the validation
+                 pass is printed as VAL)
 
 Prints `TRAIN <accuracy>` per epoch (over its training batches), `VAL <loss> <accuracy>` per
 validation pass and `LAST <loss>` (the last training loss), as the script computes them, for the
@@ -48,6 +51,7 @@ optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
 criterion = nn.BCEWithLogitsLoss() if binary else nn.CrossEntropyLoss()
 train_loader = DataLoader(TensorDataset(xt, yt), batch_size=32, shuffle=True)
 val_loader = DataLoader(TensorDataset(xv, yv), batch_size=200)
+test_loader = DataLoader(TensorDataset(*make(300)), batch_size=100)
 
 
 if args.style == "train_in_eval":
@@ -91,6 +95,9 @@ for _ in range(args.epochs):
     model.eval()
     total, correct = 0.0, 0
     with torch.no_grad():
+        if args.style == "three_splits":  # the training data's loss, as some scripts print it
+            for xb, yb in train_loader:
+                criterion(model(xb), yb)
         for xb, yb in val_loader:
             out = model(xb)
             if args.style == "nll_sum":
@@ -99,4 +106,8 @@ for _ in range(args.epochs):
                 total += criterion(out, yb).item() * len(xb)
             correct += (out.argmax(1) == yb).sum().item()
     print(f"VAL {total / len(xv)!r} {correct / len(xv)!r}")
+    if args.style == "three_splits":
+        with torch.no_grad():
+            for xb, yb in test_loader:
+                criterion(model(xb), yb)
 print(f"LAST {last!r}")

@@ -25,6 +25,7 @@ class Capture:
         self.last_grad_fn: Any = None  # the loss's autograd node, for naming the loss function
         self.last_batch: Any = None
         self.last_loader: Any = None
+        self.last_iterator: Any = None  # a weak reference to the loader pass that gave last_batch
         self.optimizer_steps = 0
         self.epoch_listeners: list[EpochListener] = []
         self.loader_listeners: list[Callable[[Any], None]] = []  # a DataLoader began a pass
@@ -102,6 +103,13 @@ _compiling: Callable[[], bool] = getattr(getattr(torch, "compiler", None), "is_c
 capture = Capture()
 
 
+def _weak(obj: Any) -> Any:
+    try:
+        return weakref.ref(obj)
+    except TypeError:
+        return None
+
+
 def install() -> None:
     """Wraps `Tensor.backward` and the DataLoader iterator's `__next__` (idempotent)."""
     with capture.lock:
@@ -139,6 +147,7 @@ def install() -> None:
             raise
         capture.last_batch = batch
         capture.last_loader = getattr(self, "_traindx_loader", None)
+        capture.last_iterator = _weak(self)
         return batch
 
     iterator.__next__ = next_batch  # type: ignore[method-assign]
@@ -178,5 +187,6 @@ def uninstall() -> None:
             capture.restore.pop()()
         capture.installed = False
         capture.last_loss = capture.last_grad_fn = capture.last_batch = capture.last_loader = None
+        capture.last_iterator = None
         capture.first_inputs.clear()
         capture.first_target = None

@@ -124,6 +124,7 @@ class SplitSketches:
         self._seen: set[int] = set()
         self._pending: dict[str, dict[str, Any]] = {}
         self._others = 0
+        self._names: dict[int, str] = {}  # id(dataset) → its split
 
     def see_train(self, loader: Any) -> None:
         dataset = getattr(loader, "dataset", None)
@@ -140,6 +141,15 @@ class SplitSketches:
         self._others += 1
         self._take(dataset, "val" if self._others == 1 else f"val{self._others}")
 
+    def split_of(self, loader: Any) -> Optional[str]:
+        """ "train", "val", "val2", ... for a loader's dataset, None for one not seen."""
+        dataset = getattr(loader, "dataset", None)
+        if dataset is None:
+            return None
+        if dataset is self._train:
+            return "train"
+        return self._names.get(id(dataset))
+
     def take(self) -> dict[str, Any]:
         """The sketches not sent yet, as the epoch event's extra field (empty when none)."""
         if not self._pending:
@@ -149,6 +159,7 @@ class SplitSketches:
 
     def _take(self, dataset: Any, split: str) -> None:
         self._seen.add(id(dataset))
+        self._names[id(dataset)] = split
         # Odd data costs the run its sketch, never its training.
         with contextlib.suppress(Exception):
             sketch = sketch_dataset(dataset)

@@ -120,16 +120,18 @@ class TrainingAccuracy:
         self.counted = 0  # binary targets: every value is an example
 
     def add(self, judged_as: str, prediction: torch.Tensor, target: torch.Tensor) -> None:
-        with torch.no_grad():
-            if judged_as == "classes":
-                if prediction.dim() < 2 or target.is_floating_point() or target.dim() != prediction.dim() - 1:
-                    return  # class probabilities as targets: no single true class
-                predicted = prediction.detach().argmax(1)
-            else:
-                if prediction.shape != target.shape:
-                    return
-                predicted = prediction.detach() > (0.0 if judged_as == "logits" else 0.5)
-                target = target.detach() > 0.5
+        # Detached first: nothing is recorded for autograd (a no_grad context per step would
+        # cost more than the argmax).
+        prediction = prediction.detach()
+        if judged_as == "classes":
+            if prediction.dim() < 2 or target.is_floating_point() or target.dim() != prediction.dim() - 1:
+                return  # class probabilities as targets: no single true class
+            predicted = prediction.argmax(1)
+        else:
+            if prediction.shape != target.shape:
+                return
+            predicted = prediction > (0.0 if judged_as == "logits" else 0.5)
+            target = target.detach() > 0.5
         self.predicted.append(predicted)
         self.truth.append(target.detach())
         self.kept += predicted.numel()
@@ -172,7 +174,7 @@ class Observer:
         self.owner: Any = None  # a TorchWatcher: has .model, .run and .validation
         # A loss computed with gradients on while the model was in eval mode: an evaluation only
         # if no backward comes before the next loss (see the module's docstring).
-        self.tentative: Optional[tuple[Any, str, tuple[Any, ...], dict[str, Any], Any]] = None
+        self.tentative: Optional[tuple[Any, str, tuple[Any, ...], dict[str, Any], Any, bool]] = None
         self.backwards = 0  # `backward` calls so far (capture.py counts them)
         self._tentative_backwards = 0
 
@@ -182,9 +184,11 @@ class Observer:
             return
         self.settle()
         if not torch.is_grad_enabled():
-            _add(current_pass(owner), name, args, kwargs, result)
+            if owner.validates():
+                _add(current_pass(owner), name, args, kwargs, result)
         elif not owner.model.training:
-            self.tentative = (owner, name, args, kwargs, result)
+            # Whose data it is is read now: by the time it is settled a new batch may be out.
+            self.tentative = (owner, name, args, kwargs, result, owner.validates())
             self._tentative_backwards = self.backwards
         else:  # the training loss that settled a tentative one
             self.trained(name, args, kwargs)
@@ -194,12 +198,13 @@ class Observer:
         step's (taken in eval mode)."""
         if self.tentative is None:
             return
-        owner, name, args, kwargs, result = self.tentative
+        owner, name, args, kwargs, result, validates = self.tentative
         self.tentative = None
         if owner.run.finished:
             return
         if self.backwards == self._tentative_backwards:
-            _add(current_pass(owner), name, args, kwargs, result)
+            if validates:
+                _add(current_pass(owner), name, args, kwargs, result)
         else:
             self.trained(name, args, kwargs)
 

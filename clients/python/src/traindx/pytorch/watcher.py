@@ -86,6 +86,7 @@ class TorchWatcher:
         self.train_accuracy = TrainingAccuracy()  # a classifier's, over the epoch's batches
         self._ended: Optional[tuple[int, int, TrainingAccuracy]] = None
         self._loader_fed = False  # batches from a DataLoader: epochs are the loaders' passes
+        self._training_pass: Any = None  # a weak reference to the loader pass the steps train on
         self._predictions: Optional[tuple[list[int], list[int], int]] = None
         if optimizer is not None:
             amp_scaler.register(self, optimizer)
@@ -118,6 +119,7 @@ class TorchWatcher:
         if self.step == 0 and not self.run.started:
             self.describe_run(optimizer or self.optimizer)
         self._end_epoch()
+        self._training_pass = capture.last_iterator
         sampled = self.sampled()
         self._grads = self.plan.read_grads(detailed=sampled)
         # No parameter got a gradient (a loss on a detached tensor): on sampled steps that is
@@ -272,6 +274,18 @@ class TorchWatcher:
         if self.run.finished or self.run.current_epoch is None or self._last_global_step <= since:
             return
         self._close_epoch()
+
+    def validates(self) -> bool:
+        """Whether an evaluation loss computed now is of the validation data (validation.py):
+        not of a new pass over the training set's loader (a script that also evaluates its
+        training data), nor of a second evaluation split (a test set evaluated every epoch).
+        Tensors evaluated outside any loader pass (a validation set held in memory) are."""
+        ref = capture.last_iterator
+        passing = ref() if ref is not None else None
+        training = self._training_pass() if self._training_pass is not None else None
+        if passing is None or passing is training:
+            return True  # no loader gave this batch (the training pass's are all consumed)
+        return self.sketches.split_of(capture.last_loader) in (None, "val")
 
     def pass_began(self) -> None:
         """A validation pass began after a training step (validation.py). Without a DataLoader
