@@ -309,11 +309,14 @@ def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     (torch.nn.functional's): TorchScript, scripting a module whose loss calls it, compiles the
     original's source (found through `__wrapped__`) but resolves its names through the function
     it was given, so everything the wrapper needs of its own comes through its closure."""
-    seen, evaluating = observer, _evaluating
+    seen, evaluating, compiling = observer, _evaluating, _compiling
 
     def loss(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
-        if seen.owner is not None:
+        # Traced by TorchDynamo (a compiled step that computes its loss): nothing here may enter
+        # the graph, which stays the one the step gets without traindx (the flag is read first,
+        # so that the tracer puts no guard on the observer's state either: no recompilation).
+        if not compiling() and seen.owner is not None:
             try:
                 if seen.tentative is not None or evaluating():
                     seen.seen(name, args, kwargs, result)
@@ -332,8 +335,6 @@ def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
 
 def _evaluating() -> bool:
     """A loss that may be an evaluation: gradients off, or the watched model in eval mode."""
-    if _compiling():
-        return False
     return not torch.is_grad_enabled() or not observer.owner.model.training
 
 
