@@ -9,6 +9,7 @@ import torch
 from torch import nn
 
 from ..guard import report
+from .compiled import compiling
 from .model_facts import ACTIVATIONS, TrackedLayer
 from .step_vector import np
 
@@ -167,7 +168,7 @@ class ActivationTaps:
         slots = self.slots[at : at + ACT_SLOTS]
 
         def hook(module: nn.Module, inputs: Any, output: Any) -> None:
-            if self.disabled:
+            if compiling() or self.disabled:  # (compiled.py: traced, it is nothing)
                 return
             tensor = output if type(output) is torch.Tensor else _first_tensor(output)
             try:

@@ -27,6 +27,7 @@ from torch import nn
 
 from ..deferred import DeferredStats
 from ..guard import report
+from .compiled import compiling
 from .model_facts import TrackedLayer
 
 # Slots per attention layer in the step vector: max |logit| and mean row entropy.
@@ -169,7 +170,7 @@ class AttentionTaps:
         top_slot, entropy_slot = self.slots[at], self.slots[at + 1]
 
         def hook(module: nn.Module, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-            if not torch.is_grad_enabled():
+            if compiling() or not torch.is_grad_enabled():  # (compiled.py: traced, it is nothing)
                 return
             try:
                 query = args[0] if args else kwargs["query"]

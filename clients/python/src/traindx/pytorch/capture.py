@@ -12,6 +12,7 @@ import torch
 from torch.utils.data import dataloader as _dataloader
 
 from . import validation
+from .compiled import compiling
 
 # Called with the global optimizer step count when the loader started its pass.
 EpochListener = Callable[[int], None]
@@ -95,9 +96,7 @@ class Capture:
 
 # True while TorchDynamo traces (torch.compile): the module-call taps then do nothing, so the
 # compiled graph is the one the model gets without traindx (the same kernels, the same numbers).
-_compiling: Callable[[], bool] = getattr(getattr(torch, "compiler", None), "is_compiling", None) or (
-    lambda: False
-)
+_compiling = compiling
 
 
 capture = Capture()

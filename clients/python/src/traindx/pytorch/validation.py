@@ -26,6 +26,8 @@ from typing import Any, Callable, Optional
 import torch
 from torch.nn import functional as F
 
+from .compiled import compiling
+
 # Each function → the loss class the trace names it by (loss_facts.py), and how its prediction
 # is read for accuracy: "classes" (argmax over dim 1 against class indices), "logits" (> 0),
 # "probabilities" (> 0.5), or None (a regression loss: no accuracy).
@@ -309,14 +311,14 @@ def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
     (torch.nn.functional's): TorchScript, scripting a module whose loss calls it, compiles the
     original's source (found through `__wrapped__`) but resolves its names through the function
     it was given, so everything the wrapper needs of its own comes through its closure."""
-    seen, evaluating, compiling = observer, _evaluating, _compiling
+    seen, evaluating, tracing = observer, _evaluating, compiling
 
     def loss(*args: Any, **kwargs: Any) -> Any:
         result = original(*args, **kwargs)
         # Traced by TorchDynamo (a compiled step that computes its loss): nothing here may enter
         # the graph, which stays the one the step gets without traindx (the flag is read first,
         # so that the tracer puts no guard on the observer's state either: no recompilation).
-        if not compiling() and seen.owner is not None:
+        if not tracing() and seen.owner is not None:
             try:
                 if seen.tentative is not None or evaluating():
                     seen.seen(name, args, kwargs, result)
@@ -336,11 +338,6 @@ def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
 def _evaluating() -> bool:
     """A loss that may be an evaluation: gradients off, or the watched model in eval mode."""
     return not torch.is_grad_enabled() or not observer.owner.model.training
-
-
-_compiling: Callable[[], bool] = getattr(getattr(torch, "compiler", None), "is_compiling", None) or (
-    lambda: False
-)
 
 
 def install() -> Callable[[], None]:

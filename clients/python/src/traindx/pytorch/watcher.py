@@ -13,7 +13,7 @@ from . import capture as capture_module
 from .activation_taps import ActivationTaps
 from .attention_taps import AttentionTaps
 from .capture import capture
-from .compiled import is_compiled
+from .compiled import compiling, is_compiled, traced_loss
 from .data_facts import class_indices, describe_data, loader_facts, one_hot, split_batch
 from .layer_stats import GradReading, LayerStatsPlan
 from .loss_facts import describe_loss, loss_class_of, task_of
@@ -171,7 +171,9 @@ class TorchWatcher:
         self._last_global_step = capture.optimizer_steps
         if self._epochs_from_loaders:
             observer.owner = self  # evaluation losses from here on are this run's (validation.py)
-        if self.sampled():
+        if self.compiled:
+            pass  # the hooks stay as they are (see describe_run)
+        elif self.sampled():
             self.taps.attach()  # (already attached when this step was sampled too)
             self.attention.attach()
         else:
@@ -226,6 +228,10 @@ class TorchWatcher:
         if x is None:  # no DataLoader: what the model's first call and the loss module received
             x = self._first_input if self._first_input is not None else capture.first_input_of(self.model)
             y = capture.first_target if y is None else y
+        if not self.compiled and traced_loss(capture.last_grad_fn):
+            # Called inside a compiled function: its hooks stay as the first trace saw them (doing
+            # nothing there); any change to them would recompile the function.
+            self.compiled = self.taps.disabled = self.attention.disabled = True
         if not self.compiled:  # described: module calls go back to torch's fast path
             capture.disarm_inputs()  # (a compiled graph would be recompiled without the taps)
         facts = loader_facts(capture.last_loader) if capture.last_loader is not None else {}
@@ -259,6 +265,8 @@ class TorchWatcher:
 
     @guarded
     def _see_input(self, module: nn.Module, inputs: Any) -> None:
+        if compiling() or self.compiled:  # kept as the trace saw it (describe_run)
+            return
         if self._first_input is None and inputs and isinstance(inputs[0], torch.Tensor):
             self._first_input = inputs[0]
         self._drop_input_hook()  # one look is enough
