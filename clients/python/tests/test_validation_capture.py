@@ -128,3 +128,38 @@ def test_torchscript_still_compiles_modules_that_compute_a_loss():
         assert torch.equal(torch.jit.script(model)(x, y), model(x, y))
     finally:
         capture.uninstall()
+
+
+def test_accumulated_gradients_give_the_loss_the_loop_computes_not_its_share(tmp_path):
+    """`(loss / 2).backward()` over two batches per step: the step's loss is the mean of the loss
+    function's two values (the tensor backward got is half of one), so the epoch's training loss
+    is on the scale of its validation loss, as the script's own mean is."""
+    _, events, stdout = _recorded(tmp_path, "accumulate", "--epochs", "3")
+    epochs = [e for e in events if e["type"] == "epoch"]
+    losses, passes = _printed(stdout, "LOSS"), _printed(stdout)
+    # Epoch 0's first step is taken before `traindx run` finds the run: its loss is the share.
+    for event, (loss,), (val, _) in zip(epochs[1:], losses[1:], passes[1:]):
+        assert math.isclose(event["train"]["loss"], loss, rel_tol=1e-5), (event, loss)
+        assert _close(event["val"]["loss"], val)
+
+
+def test_a_loss_of_the_loops_own_gives_a_validation_accuracy_and_no_validation_loss(tmp_path):
+    """A focal loss built on cross_entropy(reduction="none"): the cross-entropy values the
+    validation computes are not the training loss, so no validation loss is written beside the
+    training one; the accuracy compares and is written."""
+    _, events, stdout = _recorded(tmp_path, "focal", "--epochs", "3")
+    epochs = [e for e in events if e["type"] == "epoch"]
+    assert len(epochs) == 3
+    for event, (_, accuracy) in zip(epochs, _printed(stdout)):
+        assert "loss" not in event["val"] and _close(event["val"]["accuracy"], accuracy)
+
+
+def test_two_runs_stepping_in_turn_get_no_validation_and_no_training_accuracy(tmp_path):
+    """Two models trained in turn on each batch (a GAN's two optimizers): their losses cannot be
+    told apart, so neither run gets a validation or a training accuracy made of the other's."""
+    out, _, _ = _recorded(tmp_path, "two_models", "--epochs", "3")
+    second = out.with_name(out.name.replace(".jsonl", "-2.jsonl"))
+    for path in (out, second):
+        epochs = [e for e in read_trace(path) if e["type"] == "epoch"]
+        assert len(epochs) == 3, path
+        assert not any("val" in e or "accuracy" in e.get("train", {}) for e in epochs), epochs

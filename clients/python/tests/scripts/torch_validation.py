@@ -9,10 +9,14 @@
   three_splits   no_grad's loop, whose evaluation also passes over the training loader before
                  the validation loader and over a test loader after it (only the validation
                  pass is printed as VAL)
+  accumulate     no_grad's loop accumulating gradients over two batches (`loss / 2`)
+  focal          no_grad's loop with a focal loss of its own, built on cross_entropy
+  two_models     two classifiers trained in turn on each batch, each validated (as a GAN's
+                 generator and discriminator step in turn)
 
-Prints `TRAIN <accuracy>` per epoch (over its training batches), `VAL <loss> <accuracy>` per
-validation pass and `LAST <loss>` (the last training loss), as the script computes them, for the
-tests to compare with the trace.
+Prints `TRAIN <accuracy>` and `LOSS <mean batch loss>` per epoch (over its training batches),
+`VAL <loss> <accuracy>` per validation pass and `LAST <loss>` (the last training loss), as the
+script computes them, for the tests to compare with the trace.
 """
 
 import argparse
@@ -54,6 +58,15 @@ val_loader = DataLoader(TensorDataset(xv, yv), batch_size=200)
 test_loader = DataLoader(TensorDataset(*make(300)), batch_size=100)
 
 
+def focal(out, y):
+    ce = F.cross_entropy(out, y, reduction="none")
+    return ((1 - torch.exp(-ce)) ** 2 * ce).mean()
+
+
+if args.style == "focal":
+    criterion = focal
+other = nn.Sequential(nn.Linear(features, 32), nn.ReLU(), nn.Linear(32, classes))
+other_optimizer = torch.optim.SGD(other.parameters(), lr=0.05)
 if args.style == "train_in_eval":
     model.eval()
 last = None
@@ -80,16 +93,28 @@ for _ in range(args.epochs):
         continue
     if args.style != "train_in_eval":
         model.train()
-    hits = 0
-    for xb, yb in train_loader:
-        optimizer.zero_grad()
+    hits, losses = 0, []
+    for i, (xb, yb) in enumerate(train_loader):
         out = model(xb)
         loss = F.nll_loss(out, yb) if args.style == "nll_sum" else criterion(out, yb)
-        loss.backward()
-        optimizer.step()
+        losses.append(loss.item())
+        if args.style == "accumulate":
+            (loss / 2).backward()
+            if i % 2 == 1:
+                optimizer.step()
+                optimizer.zero_grad()
+        else:
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+        if args.style == "two_models":
+            other_optimizer.zero_grad()
+            criterion(other(xb), yb).backward()
+            other_optimizer.step()
         last = loss.item()
         hits += (out.argmax(1) == yb).sum().item()
     print(f"TRAIN {hits / len(xt)!r}")
+    print(f"LOSS {sum(losses) / len(losses)!r}")
     if args.style == "train_in_eval":
         continue
     model.eval()
@@ -99,6 +124,8 @@ for _ in range(args.epochs):
             for xb, yb in train_loader:
                 criterion(model(xb), yb)
         for xb, yb in val_loader:
+            if args.style == "two_models":
+                criterion(other(xb), yb)
             out = model(xb)
             if args.style == "nll_sum":
                 total += F.nll_loss(out, yb, reduction="sum").item()

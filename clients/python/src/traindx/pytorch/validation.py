@@ -179,6 +179,8 @@ class Observer:
         self.tentative: Optional[tuple[Any, str, tuple[Any, ...], dict[str, Any], Any, bool]] = None
         self.backwards = 0  # `backward` calls so far (capture.py counts them)
         self._tentative_backwards = 0
+        self.previous: Any = None  # the owner before the current one
+        self.shared = False  # two runs stepped in turn (see `stepped`)
 
     def seen(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> None:
         owner = self.owner
@@ -193,7 +195,7 @@ class Observer:
             self.tentative = (owner, name, args, kwargs, result, owner.validates())
             self._tentative_backwards = self.backwards
         else:  # the training loss that settled a tentative one
-            self.trained(name, args, kwargs)
+            self.trained(name, args, kwargs, result)
 
     def settle(self) -> None:
         """Decides the tentative loss: an evaluation if no backward followed it, else a training
@@ -208,23 +210,37 @@ class Observer:
             if validates:
                 _add(current_pass(owner), name, args, kwargs, result)
         else:
-            self.trained(name, args, kwargs)
+            self.trained(name, args, kwargs, result)
 
-    def trained(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
-        """A training loss of the run's loss function: its batch's predictions, for the epoch's
+    def trained(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> None:
+        """A training loss of the run's loss function: its value, for the step's loss (several
+        per step when gradients are accumulated), and its batch's predictions, for the epoch's
         training accuracy (a classifier's only)."""
         owner = self.owner
         loss_class, judged_as = _FUNCTIONS[name]
-        if (
-            judged_as is None
-            or owner is None
-            or _SAME.get(loss_class, loss_class) != _SAME.get(owner.loss_class, owner.loss_class)
+        if owner is None or _SAME.get(loss_class, loss_class) != _SAME.get(
+            owner.loss_class, owner.loss_class
         ):
+            return
+        if isinstance(result, torch.Tensor) and result.dim() == 0:
+            owner.step_losses.append((result.detach(), result.grad_fn))
+        if judged_as is None:
             return
         prediction = args[0] if args else kwargs.get("input")
         target = args[1] if len(args) > 1 else kwargs.get("target")
         if isinstance(prediction, torch.Tensor) and isinstance(target, torch.Tensor):
             owner.train_accuracy.add(judged_as, prediction, target)
+
+    def stepped(self, watcher: Any) -> None:
+        """`watcher`'s optimizer stepped: evaluation and training losses from here on are its run's.
+        Two runs that step in turn (a GAN's generator and discriminator) cannot be told apart by
+        their losses, which would land on either: the observer then stands aside for good."""
+        if self.shared or self.owner is watcher:
+            return
+        if self.owner is not None and self.previous is watcher and not self.owner.run.finished:
+            self.shared, self.owner, self.tentative = True, None, None
+            return
+        self.previous, self.owner = self.owner, watcher
 
 
 observer = Observer()
@@ -323,7 +339,7 @@ def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
                 if seen.tentative is not None or evaluating():
                     seen.seen(name, args, kwargs, result)
                 else:
-                    seen.trained(name, args, kwargs)
+                    seen.trained(name, args, kwargs, result)
             except Exception:  # an odd loss call costs the pass, never the loss
                 seen.tentative = None
         return result
@@ -349,6 +365,22 @@ def install() -> Callable[[], None]:
     def restore() -> None:
         for name, original in originals.items():
             setattr(F, name, original)
-        observer.owner = observer.tentative = None
+        observer.owner = observer.tentative = observer.previous = None
+        observer.shared = False
 
     return restore
+
+
+def reaches(node: Any, target: Any, depth: int = 4) -> bool:
+    """Whether the autograd node `target` is `node` or lies within `depth` steps below it: the
+    loss `backward` got was made from that loss function's value (itself, a share of it when
+    gradients are accumulated, or it plus a regulariser)."""
+    frontier = [(node, 0)]
+    while frontier:
+        current, d = frontier.pop()
+        if current is None or d > depth:
+            continue
+        if current is target:
+            return True
+        frontier.extend((n, d + 1) for n, _ in getattr(current, "next_functions", ()) if n is not None)
+    return False

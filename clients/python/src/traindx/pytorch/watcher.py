@@ -20,7 +20,7 @@ from .loss_facts import describe_loss, loss_class_of, task_of
 from .model_facts import describe_model, track_layers, units_of
 from .optimizer_facts import describe_optimizer, learning_rate_of
 from .split_sketch import SplitSketches
-from .validation import TrainingAccuracy, ValidationPass, observer
+from .validation import TrainingAccuracy, ValidationPass, observer, reaches
 
 if TYPE_CHECKING:
     from ..run import Run
@@ -84,6 +84,10 @@ class TorchWatcher:
         # pass which follows it is written as its `val` (number, last step, training accuracy).
         self.validation = ValidationPass()
         self.train_accuracy = TrainingAccuracy()  # a classifier's, over the epoch's batches
+        # The values of the run's loss function since the last step (validation.py), and whether
+        # the last step's loss was theirs: a validation loss is comparable with it only then.
+        self.step_losses: list[tuple[torch.Tensor, Any]] = []  # (value, its autograd node)
+        self._comparable = False
         self._ended: Optional[tuple[int, int, TrainingAccuracy]] = None
         self._loader_fed = False  # batches from a DataLoader: epochs are the loaders' passes
         self._training_pass: Any = None  # a weak reference to the loader pass the steps train on
@@ -138,7 +142,7 @@ class TorchWatcher:
         opt = optimizer or self.optimizer
         sampled = self.sampled()
         if loss is None:
-            loss = capture.take_loss()
+            loss = self._loss_of_step(capture.take_loss())
         layers = None
         if sampled:
             histograms = bool(self.histogram_every) and self.step % self.histogram_every == 0
@@ -170,7 +174,7 @@ class TorchWatcher:
         capture.optimizer_steps += 1
         self._last_global_step = capture.optimizer_steps
         if self._epochs_from_loaders:
-            observer.owner = self  # evaluation losses from here on are this run's (validation.py)
+            observer.stepped(self)  # evaluation losses from here on are this run's (validation.py)
         if self.compiled:
             pass  # the hooks stay as they are (see describe_run)
         elif self.sampled():
@@ -179,6 +183,21 @@ class TorchWatcher:
         else:
             self.taps.detach()
             self.attention.detach()
+
+    def _loss_of_step(self, trained_on: Any) -> Any:
+        """The step's loss: the value of the run's loss function when the loop called it (their
+        mean when it accumulates gradients over several calls: the tensor `backward` got is then
+        a share of it), else the tensor `backward` was called on (a loss of the loop's own)."""
+        values, self.step_losses = self.step_losses, []
+        # Only values the tensor backward got was made from: another run's loss seen on this
+        # run's watch (two runs stepping in turn, before the observer stands aside) is not.
+        self._comparable = bool(values) and reaches(capture.last_grad_fn, values[-1][1])
+        if not self._comparable:
+            return trained_on
+        if len(values) == 1:
+            return values[0][0]
+        with torch.no_grad():
+            return torch.stack([v.float() for v, _ in values]).mean()
 
     def stop_recording(self, error: BaseException) -> None:
         """After an error inside traindx (guard.py): the hooks come off, the training goes on
@@ -316,11 +335,16 @@ class TorchWatcher:
         if self._ended is None:
             return
         (epoch, step, accuracy), self._ended = self._ended, None
-        val = self.validation.summary(self.loss_class)
-        self._predictions = self.validation.predictions() or self._predictions
+        val, train = self.validation.summary(self.loss_class), accuracy.summary()
+        if not self._comparable:  # a loss of the loop's own: only the accuracy compares
+            val.pop("loss", None)
+        if observer.shared:  # two runs stepped in turn: whose losses were seen is unknown
+            val, train = {}, {}
+        else:
+            self._predictions = self.validation.predictions() or self._predictions
         self.validation = ValidationPass()
         extra = {**self.sketches.take(), **no_grad_mode.fields(self._no_grad)}
-        self.run.log_epoch(epoch, train=accuracy.summary() or None, val=val or None, step=step, extra=extra)
+        self.run.log_epoch(epoch, train=train or None, val=val or None, step=step, extra=extra)
 
     def _write_eval(self) -> None:
         """The eval event of a classifier: the last validation pass's predictions."""
