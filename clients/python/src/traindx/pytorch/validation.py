@@ -8,7 +8,10 @@ a training step taken in eval mode by mistake calls `backward`, so its losses ar
 for an evaluation). Each such call adds its loss, weighted by its examples, and for a
 classifier its correct predictions to the pass, which the watcher writes as the `val` of the
 epoch it follows (watcher.py holds the epoch event back until the next training step for that).
-A classifier's training losses give the epoch's training accuracy (`TrainingAccuracy`).
+A classifier's training losses give the epoch's training accuracy (`TrainingAccuracy`), and
+the values of the run's loss function give its step's loss (watcher.py: a share of it is what
+`backward` gets when gradients are accumulated). Two runs that step in turn cannot be told
+apart by their losses: the observer then stands aside (`Observer.stepped`).
 
 The losses are seen at `torch.nn.functional`'s loss functions, which the `torch.nn` loss modules
 call too. Seeing them never changes them: the wrapper calls the original with the same
