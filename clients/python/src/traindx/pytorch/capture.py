@@ -73,7 +73,9 @@ class Capture:
         self.input_hooks = []
 
     def _see_call(self, module: Any, args: Any) -> None:
-        if _compiling():  # traced by TorchDynamo: nothing here may enter a compiled graph
+        # Traced by TorchDynamo (torch.compile): nothing here may enter the compiled graph, which
+        # stays the one the model gets without traindx (the same kernels, the same numbers).
+        if compiling():
             return
         if self.depth == 0 and args and isinstance(args[0], torch.Tensor):
             # Kept under the module a compiled wrapper runs (the model the optimizer trains).
@@ -90,13 +92,8 @@ class Capture:
         self.depth += 1
 
     def _end_call(self, module: Any, args: Any, output: Any) -> None:
-        if not _compiling():
+        if not compiling():
             self.depth = max(0, self.depth - 1)
-
-
-# True while TorchDynamo traces (torch.compile): the module-call taps then do nothing, so the
-# compiled graph is the one the model gets without traindx (the same kernels, the same numbers).
-_compiling = compiling
 
 
 capture = Capture()

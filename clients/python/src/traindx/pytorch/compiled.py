@@ -12,6 +12,8 @@ from typing import Any, Callable
 import torch
 from torch import nn
 
+from .loss_facts import autograd_nodes
+
 # True while TorchDynamo traces. Read first in every hook: the tracer folds it to a constant and
 # puts no guard on anything the hook would have read after it.
 compiling: Callable[[], bool] = getattr(getattr(torch, "compiler", None), "is_compiling", None) or (
@@ -38,13 +40,4 @@ def is_compiled(model: nn.Module) -> bool:
 def traced_loss(grad_fn: Any, depth: int = 8) -> bool:
     """Whether a loss came out of a compiled graph (its autograd graph holds AOTAutograd's node
     within a few steps): a step function under `@torch.compile` that calls an uncompiled model."""
-    frontier, seen = [(grad_fn, 0)], set()
-    while frontier:
-        node, d = frontier.pop()
-        if node is None or id(node) in seen or d > depth:
-            continue
-        seen.add(id(node))
-        if type(node).__name__.startswith("CompiledFunction"):
-            return True
-        frontier.extend((n, d + 1) for n, _ in getattr(node, "next_functions", ()) if n is not None)
-    return False
+    return any(type(node).__name__.startswith("CompiledFunction") for node in autograd_nodes(grad_fn, depth))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import deque
+from collections.abc import Iterator
 from typing import Any, Optional
 
 # Autograd node of each loss function → the loss class, the trace's loss name, whether it takes
@@ -33,13 +35,7 @@ def loss_class_of(grad_fn: Any, model_ends_in_log_softmax: bool = False) -> Opti
     >>> loss_class_of(torch.nn.functional.cross_entropy(logits, y).grad_fn)
     'CrossEntropyLoss'
     """
-    frontier = [(grad_fn, 0)]
-    seen: set[int] = set()
-    while frontier:
-        node, depth = frontier.pop(0)
-        if node is None or id(node) in seen or depth > _MAX_DEPTH:
-            continue
-        seen.add(id(node))
+    for node in autograd_nodes(grad_fn, _MAX_DEPTH):
         kind = type(node).__name__
         if kind in _NODES:
             cls = _NODES[kind][0]
@@ -48,8 +44,21 @@ def loss_class_of(grad_fn: Any, model_ends_in_log_softmax: bool = False) -> Opti
                 if "LogSoftmaxBackward0" in below:
                     return "CrossEntropyLoss"
             return cls
-        frontier.extend((n, depth + 1) for n, _ in getattr(node, "next_functions", ()) if n is not None)
     return None
+
+
+def autograd_nodes(grad_fn: Any, depth: int) -> Iterator[Any]:
+    """The autograd nodes from `grad_fn` down to `depth` steps below it, nearest first, each once:
+    where a loss's graph shows its loss function, a compiled graph, or the value it was made of."""
+    frontier = deque([(grad_fn, 0)])
+    seen: set[int] = set()
+    while frontier:
+        node, d = frontier.popleft()
+        if node is None or id(node) in seen or d > depth:
+            continue
+        seen.add(id(node))
+        yield node
+        frontier.extend((n, d + 1) for n, _ in getattr(node, "next_functions", ()) if n is not None)
 
 
 def describe_loss(loss_class: Optional[str]) -> dict[str, Any]:

@@ -30,6 +30,7 @@ import torch
 from torch.nn import functional as F
 
 from .compiled import compiling
+from .loss_facts import autograd_nodes
 
 # Each function → the loss class the trace names it by (loss_facts.py), and how its prediction
 # is read for accuracy: "classes" (argmax over dim 1 against class indices), "logits" (> 0),
@@ -127,18 +128,12 @@ class TrainingAccuracy:
     def add(self, judged_as: str, prediction: torch.Tensor, target: torch.Tensor) -> None:
         # Detached first: nothing is recorded for autograd (a no_grad context per step would
         # cost more than the argmax).
-        prediction = prediction.detach()
-        if judged_as == "classes":
-            if prediction.dim() < 2 or target.is_floating_point() or target.dim() != prediction.dim() - 1:
-                return  # class probabilities as targets: no single true class
-            predicted = prediction.argmax(1)
-        else:
-            if prediction.shape != target.shape:
-                return
-            predicted = prediction > (0.0 if judged_as == "logits" else 0.5)
-            target = target.detach() > 0.5
+        pair = _predicted_and_true(judged_as, prediction.detach(), target.detach())
+        if pair is None:
+            return
+        predicted, truth = pair
         self.predicted.append(predicted)
-        self.truth.append(target.detach())
+        self.truth.append(truth)
         self.kept += predicted.numel()
         if self.kept >= self.FOLD:
             self._fold()
@@ -298,31 +293,45 @@ def _judge(
     target: torch.Tensor,
     kwargs: dict[str, Any],
 ) -> None:
+    pair = _predicted_and_true(judged_as, prediction, target)
+    if pair is None:
+        return
+    predicted, truth = pair
     if judged_as == "classes":
-        if prediction.dim() < 2 or target.is_floating_point() or target.dim() != prediction.dim() - 1:
-            return  # class probabilities as targets: no single true class to compare with
-        predicted = prediction.argmax(1)
-        valid = target != kwargs.get("ignore_index", -100)  # padding a sequence loss skips
-        totals.correct.append(((predicted == target) & valid).sum())
+        valid = truth != kwargs.get("ignore_index", -100)  # padding a sequence loss skips
+        totals.correct.append(((predicted == truth) & valid).sum())
         totals.judged.append(valid.sum())
         if prediction.dim() == 2 and into.kept < PREDICTION_LIMIT:
             take = min(PREDICTION_LIMIT - into.kept, predicted.shape[0])
             into.predicted.append(predicted[:take])
-            into.truth.append(target[:take])
+            into.truth.append(truth[:take])
             into.kept += take
             into.classes = max(into.classes, int(prediction.shape[1]))
-    elif judged_as is not None:
-        if prediction.shape != target.shape:
-            return
-        predicted = prediction > (0.0 if judged_as == "logits" else 0.5)
-        totals.correct.append((predicted == (target > 0.5)).sum())
-        totals.judged.append(target.numel())
+    else:
+        totals.correct.append((predicted == truth).sum())
+        totals.judged.append(truth.numel())
         if prediction.numel() == prediction.shape[0] and into.kept < PREDICTION_LIMIT:
             take = min(PREDICTION_LIMIT - into.kept, prediction.shape[0])
             into.predicted.append(predicted.reshape(-1)[:take].long())
-            into.truth.append((target.reshape(-1)[:take] > 0.5).long())
+            into.truth.append(truth.reshape(-1)[:take].long())
             into.kept += take
             into.classes = 2
+
+
+def _predicted_and_true(
+    judged_as: Optional[str], prediction: torch.Tensor, target: torch.Tensor
+) -> Optional[tuple[torch.Tensor, torch.Tensor]]:
+    """A batch's predicted classes and its true ones, as its loss function reads them: the
+    argmax over dim 1 against class indices, or a binary loss's threshold (logits > 0,
+    probabilities > 0.5) against targets > 0.5. None when they do not compare: a regression
+    loss, class probabilities as targets (no single true class), or shapes that differ."""
+    if judged_as == "classes":
+        if prediction.dim() < 2 or target.is_floating_point() or target.dim() != prediction.dim() - 1:
+            return None
+        return prediction.argmax(1), target
+    if judged_as is None or prediction.shape != target.shape:
+        return None
+    return prediction > (0.0 if judged_as == "logits" else 0.5), target > 0.5
 
 
 def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
@@ -378,12 +387,4 @@ def reaches(node: Any, target: Any, depth: int = 4) -> bool:
     """Whether the autograd node `target` is `node` or lies within `depth` steps below it: the
     loss `backward` got was made from that loss function's value (itself, a share of it when
     gradients are accumulated, or it plus a regulariser)."""
-    frontier = [(node, 0)]
-    while frontier:
-        current, d = frontier.pop()
-        if current is None or d > depth:
-            continue
-        if current is target:
-            return True
-        frontier.extend((n, d + 1) for n, _ in getattr(current, "next_functions", ()) if n is not None)
-    return False
+    return any(current is target for current in autograd_nodes(node, depth))

@@ -176,8 +176,8 @@ class TorchWatcher:
         if self._epochs_from_loaders:
             observer.stepped(self)  # evaluation losses from here on are this run's (validation.py)
         if self.compiled:
-            pass  # the hooks stay as they are (see describe_run)
-        elif self.sampled():
+            return  # the hooks stay as they are (see describe_run)
+        if self.sampled():
             self.taps.attach()  # (already attached when this step was sampled too)
             self.attention.attach()
         else:
