@@ -29,6 +29,7 @@ def test_records_an_unchanged_script_the_reader_accepts(tmp_path):
         "nesterov": False,
     }
     assert run["batchSize"] == 32 and run["dataset"]["trainSize"] == 512
+    assert run["epochs"] == 2  # the script's `for epoch in range(args.epochs)` (planned_epochs.py)
     assert sum(run["dataset"]["classCounts"]) == 512 and run["dataset"]["numClasses"] == 4
     steps = [e for e in events if e["type"] == "step"]
     assert len(steps) == 32 and all("loss" in e and "gradNorm" in e for e in steps)

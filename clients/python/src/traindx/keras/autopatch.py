@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import keras
 
 from ..patching import has_instance, wrap_method
+from ..planned_epochs import planned_epochs
 from ..run import Run, end_status_of
 from .callback import TraindxCallback
 
@@ -100,6 +101,8 @@ def patch_fit(session: AutologSession) -> None:
                 finish=False,
             )
             callback.batch_only = True
+            # The script's own loop around its batches: `for epoch in range(n)` (planned_epochs.py).
+            run.describe(epochs=planned_epochs())
             callback.set_model(model)
             drivers[id(model)] = (weakref.ref(model), callback)
             callback.on_train_begin()

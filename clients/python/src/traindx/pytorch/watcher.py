@@ -8,6 +8,7 @@ import torch
 from torch import nn
 
 from ..guard import guarded
+from ..planned_epochs import planned_epochs
 from . import amp_scaler, no_grad_mode, pretrained
 from . import capture as capture_module
 from .activation_taps import ActivationTaps
@@ -264,6 +265,9 @@ class TorchWatcher:
         if task == "binary-classification":
             num_classes = 2
         run.describe(task=task)
+        # A hand-written loop's `for epoch in range(n)`, read from the running script (kept
+        # second to a number the run was given: Lightning's and HF's callbacks describe theirs).
+        run.describe(epochs=planned_epochs())
         try:
             dataset = describe_data(
                 x,

@@ -1,0 +1,217 @@
+"""The planned number of epochs of a hand-written training loop, read from the loop itself.
+
+A plain PyTorch loop (or a Keras `train_on_batch` loop) says how many epochs it will run only in
+its own code: `for epoch in range(args.epochs):` around the loop over batches. The diagnosis
+needs that number to tell a run that stopped early from one that used its whole budget (an
+underfit model after all its epochs is short of capacity; after a tenth of them it may only be
+short of time). The run's event is written at its first step, before any epoch has ended, so
+the number is read then, from the running script:
+
+- the stack of the call that steps the optimizer is walked outward through the script's own
+  frames (not the frameworks', not the standard library's);
+- each frame's source is parsed once, and the loops that enclose the line it is running are
+  listed, innermost first;
+- the innermost loop is the loop over batches; the next `for ... in range(...)` outward (across
+  frames: `for epoch in range(n): train_one_epoch(...)`) is the loop over epochs, possibly with
+  other loops in between (`for phase in ("train", "val")`). A loop over steps with no loop inside
+  it (`for it in range(max_iters)`) has no epoch loop around it: nothing is read;
+- its `range` arguments are evaluated in that frame with a small evaluator: names, attributes,
+  subscripts with constant keys, integer arithmetic and `int()`; no call of the script's
+  functions (an attribute that is a property runs its getter, as the loop's own read did, and
+  an error there costs only this fact). `tqdm(range(n))` and `trange(n)` are read as
+  `range(n)`.
+
+Anything else (a `while` loop, epochs from a list, an expression the evaluator refuses) gives
+None: the run then has no planned epochs, as before. What is read is the loop's actual bound in
+this process, not a guess from names.
+"""
+
+from __future__ import annotations
+
+import ast
+import functools
+import operator
+import os
+import sys
+import sysconfig
+from types import FrameType
+from typing import Any, Callable, Optional
+
+_LOOPS = (ast.For, ast.AsyncFor, ast.While)
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_OPERATORS: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: operator.add,
+    ast.Sub: operator.sub,
+    ast.Mult: operator.mul,
+    ast.FloorDiv: operator.floordiv,
+}
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+class _Refused(Exception):
+    """An expression the evaluator does not evaluate."""
+
+
+def planned_epochs(frame: Optional[FrameType] = None) -> Optional[int]:
+    """The length of the `range` the epoch loop around the current training step iterates, or
+    None. `frame`: where to start the walk (default: the caller's)."""
+    try:
+        return _read(frame if frame is not None else sys._getframe(1))
+    except Exception:  # an odd frame or source costs the run this fact, never its training
+        return None
+
+
+def _read(frame: Optional[FrameType]) -> Optional[int]:
+    inner_seen = False
+    while frame is not None:
+        if _is_script(frame.f_code.co_filename):
+            for loop in _enclosing_loops(frame.f_code.co_filename, frame.f_code.co_name, frame.f_lineno):
+                if not inner_seen:
+                    inner_seen = True  # the loop over batches (or steps)
+                    continue
+                if isinstance(loop, ast.While):
+                    return None  # epochs counted by hand: no bound to read
+                n = _range_length(loop.iter, frame)
+                if n is not None:
+                    return n
+                if _is_range_call(loop.iter):
+                    return None  # a range whose bound the evaluator refuses: unknown, not guessed
+        frame = frame.f_back
+    return None
+
+
+def _is_script(filename: str) -> bool:
+    """The user's own code: a source file outside the installed packages, the standard library
+    and traindx itself."""
+    if not filename.endswith(".py") or filename.startswith("<"):
+        return False
+    path = os.path.abspath(filename)
+    if path.startswith(_PACKAGE) or os.sep + "site-packages" + os.sep in path:
+        return False
+    if os.sep + "dist-packages" + os.sep in path:
+        return False
+    return not any(path.startswith(p) for p in _library_paths())
+
+
+@functools.lru_cache(maxsize=1)
+def _library_paths() -> tuple[str, ...]:
+    paths = sysconfig.get_paths()
+    kinds = ("stdlib", "platstdlib", "purelib", "platlib")
+    return tuple({os.path.abspath(paths[k]) + os.sep for k in kinds if k in paths})
+
+
+@functools.lru_cache(maxsize=64)
+def _tree(filename: str) -> Optional[ast.Module]:
+    try:
+        with open(filename, encoding="utf-8") as f:
+            return ast.parse(f.read(), filename)
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError):
+        return None
+
+
+def _enclosing_loops(filename: str, scope_name: str, line: int) -> list[ast.AST]:
+    """The loops around `line` in the scope named `scope_name` that contains it (`<module>` for
+    the script's top level), innermost first."""
+    tree = _tree(filename)
+    if tree is None:
+        return []
+    scope: ast.AST = tree
+    # The innermost function (or class body) around the line: its loops are the frame's.
+    while True:
+        inner = next(
+            (
+                node
+                for node in ast.walk(scope)
+                if node is not scope and isinstance(node, _SCOPES) and _spans(node, line)
+            ),
+            None,
+        )
+        if inner is None:
+            break
+        scope = inner
+    if scope_name != "<module>" and getattr(scope, "name", None) != scope_name:
+        return []  # the frame is not the scope found (a lambda, a comprehension): nothing read
+    loops: list[ast.AST] = []
+    _collect(scope, line, loops)
+    return loops[::-1]
+
+
+def _collect(node: ast.AST, line: int, into: list[ast.AST]) -> None:
+    """Appends the loops around `line` below `node`, outermost first, without entering nested
+    scopes. A loop's own header (its `iter`) is not inside its body."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, _SCOPES) or not _spans(child, line):
+            continue
+        if isinstance(child, _LOOPS):
+            if any(_spans(stmt, line) for stmt in [*child.body, *child.orelse]):
+                into.append(child)
+                _collect(child, line, into)
+            return
+        _collect(child, line, into)
+        return
+
+
+def _spans(node: ast.AST, line: int) -> bool:
+    start = getattr(node, "lineno", None)
+    end = getattr(node, "end_lineno", None)
+    return start is not None and end is not None and start <= line <= end
+
+
+def _callee(call: ast.Call) -> str:
+    func = call.func
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return ""
+
+
+def _is_range_call(node: ast.AST) -> bool:
+    return isinstance(node, ast.Call) and _callee(node) in ("range", "trange", "tqdm")
+
+
+def _range_length(node: ast.AST, frame: FrameType) -> Optional[int]:
+    """len(range(...)) of a loop's iterable, when it is a range (or tqdm around one)."""
+    if not isinstance(node, ast.Call):
+        return None
+    name = _callee(node)
+    if name == "tqdm" and node.args:
+        return _range_length(node.args[0], frame)
+    if name not in ("range", "trange") or node.keywords or not 1 <= len(node.args) <= 3:
+        return None
+    try:
+        bounds = [_evaluate(arg, frame) for arg in node.args]
+        if not all(isinstance(b, int) and not isinstance(b, bool) for b in bounds):
+            return None
+        return len(range(*bounds))
+    except (_Refused, ArithmeticError, ValueError, TypeError, LookupError, AttributeError):
+        return None
+
+
+def _evaluate(node: ast.AST, frame: FrameType) -> Any:
+    """A bound as the loop computed it: constants, names (the frame's, then its module's),
+    attributes, subscripts with constant keys, + - * // and int(). No function is called."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, (int, str)):
+        return node.value
+    if isinstance(node, ast.Name):
+        if node.id in frame.f_locals:
+            return frame.f_locals[node.id]
+        if node.id in frame.f_globals:
+            return frame.f_globals[node.id]
+        raise _Refused(node.id)
+    if isinstance(node, ast.Attribute):
+        return getattr(_evaluate(node.value, frame), node.attr)
+    if isinstance(node, ast.Subscript):
+        key = node.slice
+        if not isinstance(key, ast.Constant):
+            raise _Refused("subscript")
+        return _evaluate(node.value, frame)[key.value]
+    if isinstance(node, ast.BinOp) and type(node.op) in _OPERATORS:
+        return _OPERATORS[type(node.op)](_evaluate(node.left, frame), _evaluate(node.right, frame))
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        return -_evaluate(node.operand, frame)
+    if isinstance(node, ast.Call) and _callee(node) == "int" and len(node.args) == 1 and not node.keywords:
+        value = _evaluate(node.args[0], frame)
+        if isinstance(value, (int, float, str)):
+            return int(value)
+    raise _Refused(type(node).__name__)

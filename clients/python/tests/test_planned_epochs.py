@@ -1,0 +1,169 @@
+"""The planned epochs of a hand-written loop, read from the loop that runs (planned_epochs.py):
+each shape of loop is a small module of its own, imported from a file, whose innermost statement
+asks as the optimizer's step hook would."""
+
+from __future__ import annotations
+
+import importlib.util
+import textwrap
+from pathlib import Path
+from typing import Any, Optional
+
+import pytest
+
+from traindx.planned_epochs import planned_epochs
+
+SHAPES = {
+    "epochs around a loader": (
+        """
+        def train(args, loader, step):
+            for epoch in range(args.epochs):
+                for x, y in loader:
+                    step()
+        result = run(lambda step: train(Args(), [(1, 2)] * 3, step))
+        """,
+        7,
+    ),
+    "start and stop": (
+        """
+        EPOCHS = 5
+        def train(step):
+            for epoch in range(1, EPOCHS + 1):
+                for i in range(0, 100, 10):
+                    step()
+        result = run(train)
+        """,
+        5,
+    ),
+    "the epoch loop in the caller's frame": (
+        """
+        def one_epoch(step):
+            for i, batch in enumerate([1, 2]):
+                if batch:
+                    step()
+        def train(step, config):
+            for epoch in range(config["epochs"] * 2):
+                one_epoch(step)
+        result = run(lambda step: train(step, {"epochs": 3}))
+        """,
+        6,
+    ),
+    "a phase loop between": (
+        """
+        def train(step):
+            for epoch in range(int("4")):
+                for phase in ("train", "val"):
+                    for batch in range(3):
+                        step()
+        result = run(train)
+        """,
+        4,
+    ),
+    "tqdm around the range": (
+        """
+        def tqdm(it, **kwargs):
+            return it
+        def train(step, n):
+            for epoch in tqdm(range(n), desc="epochs"):
+                for batch in range(2):
+                    step()
+        result = run(lambda step: train(step, 9))
+        """,
+        9,
+    ),
+    "steps with no epoch loop": (
+        """
+        def train(step):
+            for it in range(100):
+                step()
+        result = run(train)
+        """,
+        None,
+    ),
+    "epochs counted in a while loop": (
+        """
+        def train(step):
+            epoch = 0
+            while epoch < 3:
+                for batch in range(2):
+                    step()
+                epoch += 1
+        result = run(train)
+        """,
+        None,
+    ),
+    "a bound the evaluator refuses": (
+        """
+        def train(step, schedule):
+            for epoch in range(len(schedule)):
+                for batch in range(2):
+                    step()
+        result = run(lambda step: train(step, [1, 2, 3]))
+        """,
+        None,
+    ),
+    "epochs from a list": (
+        """
+        def train(step):
+            for epoch in [0, 1, 2]:
+                for batch in range(2):
+                    step()
+        result = run(train)
+        """,
+        None,
+    ),
+}
+
+PRELUDE = """
+from traindx.planned_epochs import planned_epochs
+
+class Args:
+    epochs = 7
+
+def run(train):
+    seen = []
+    def step():
+        if not seen:
+            seen.append(planned_epochs())
+    train(step)
+    return seen[0]
+"""
+
+
+def _result_of(tmp_path: Path, name: str, source: str) -> Optional[int]:
+    path = tmp_path / f"{name.replace(' ', '_')}.py"
+    path.write_text(PRELUDE + textwrap.dedent(source))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module: Any = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.result
+
+
+@pytest.mark.parametrize("shape", list(SHAPES))
+def test_reads_the_range_of_the_epoch_loop_and_nothing_else(tmp_path, shape):
+    source, expected = SHAPES[shape]
+    assert _result_of(tmp_path, shape, source) == expected
+
+
+def test_a_bound_that_raises_when_read_again_costs_only_the_fact(tmp_path):
+    source = """
+    class Config:
+        reads = 0
+        @property
+        def epochs(self):
+            Config.reads += 1
+            if Config.reads > 1:
+                raise RuntimeError("read once")
+            return 3
+    def train(step, config):
+        for epoch in range(config.epochs):
+            for batch in range(2):
+                step()
+    result = run(lambda step: train(step, Config()))
+    """
+    assert _result_of(tmp_path, "raising", source) is None
+
+
+def test_pytest_frames_hold_no_epoch_loop():
+    assert planned_epochs() is None
