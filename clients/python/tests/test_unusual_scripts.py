@@ -279,6 +279,7 @@ def test_a_train_on_batch_loop_is_recorded_and_trains_as_without_traindx(tmp_pat
     run = events[0]
     assert run["batchSize"] == 64 and run["task"] == "classification"
     assert run["dataset"]["inputShape"] == [12] and "trainSize" not in run["dataset"]  # one batch seen
+    assert run["epochs"] == 3  # the script's `for _ in range(3)` around its batches (planned_epochs.py)
     steps = [e for e in events if e["type"] == "step"]
     assert [e["step"] for e in steps] == list(range(48)) and all("accuracy" in e["metrics"] for e in steps)
     assert [e["step"] for e in steps if "layers" in e] == [0, 10, 20, 30, 40]

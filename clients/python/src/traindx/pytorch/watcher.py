@@ -265,9 +265,11 @@ class TorchWatcher:
         if task == "binary-classification":
             num_classes = 2
         run.describe(task=task)
-        # A hand-written loop's `for epoch in range(n)`, read from the running script (kept
-        # second to a number the run was given: Lightning's and HF's callbacks describe theirs).
-        run.describe(epochs=planned_epochs())
+        # A hand-written loop's `for epoch in range(n)`, read from the running script. Not for a
+        # trainer's run (Lightning, HF: epochs_from_loaders off), whose loops are the library's
+        # and which describes its own: a script's loops around `fit()` are folds or sweeps.
+        if self._epochs_from_loaders:
+            run.describe(epochs=planned_epochs())
         try:
             dataset = describe_data(
                 x,
