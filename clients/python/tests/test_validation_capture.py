@@ -154,6 +154,32 @@ def test_a_loss_of_the_loops_own_gives_a_validation_accuracy_and_no_validation_l
         assert "loss" not in event["val"] and _close(event["val"]["accuracy"], accuracy)
 
 
+def test_a_validation_that_computes_no_loss_gets_the_accuracy_of_the_models_outputs(tmp_path):
+    """The CIFAR-10 tutorial's test loop: `torch.max(outputs.data, 1)` against the labels, no loss
+    function called. The model's outputs under no_grad, judged against the labels the validation
+    loader gave, are the pass's accuracy and its eval event; no loss is written. The test loader
+    the script also evaluates every epoch is left out, as with a loss."""
+    _, events, stdout = _recorded(tmp_path, "accuracy_only", "--epochs", "3")
+    epochs = [e for e in events if e["type"] == "epoch"]
+    passes = _printed(stdout)
+    assert len(epochs) == 3 and len(passes) == 3
+    for event, (loss, accuracy) in zip(epochs, passes):
+        assert math.isnan(loss) and event["val"] == {"accuracy": event["val"]["accuracy"]}
+        assert _close(event["val"]["accuracy"], accuracy), (event, accuracy)
+    (evaluation,) = [e for e in events if e["type"] == "eval"]
+    assert sum(map(sum, evaluation["confusion"])) == 600
+    assert _close(evaluation["metrics"]["accuracy"], passes[-1][1])
+
+
+def test_outputs_computed_without_gradients_inside_training_steps_are_no_validation(tmp_path):
+    """A forward of the training batch under no_grad inside each step (pseudo-labels, a teacher
+    pass), and no validation: its outputs are not judged as one."""
+    _, events, _ = _recorded(tmp_path, "pseudo_labels", "--epochs", "2")
+    epochs = [e for e in events if e["type"] == "epoch"]
+    assert len(epochs) == 2 and not any("val" in e for e in epochs)
+    assert not any(e["type"] == "eval" for e in events)
+
+
 def test_two_runs_stepping_in_turn_get_no_validation_and_no_training_accuracy(tmp_path):
     """Two models trained in turn on each batch (a GAN's two optimizers): their losses cannot be
     told apart, so neither run gets a validation or a training accuracy made of the other's."""

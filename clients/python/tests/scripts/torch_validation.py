@@ -13,6 +13,11 @@
   focal          no_grad's loop with a focal loss of its own, built on cross_entropy
   two_models     two classifiers trained in turn on each batch, each validated (as a GAN's
                  generator and discriminator step in turn)
+  pseudo_labels  no validation, and a forward of the training batch under torch.no_grad()
+                 inside each training step (as pseudo-labelling or a teacher pass does)
+  accuracy_only  no_grad's loop whose validation computes no loss, only hits of
+                 `torch.max(outputs.data, 1)` (the CIFAR-10 tutorial's test loop), after
+                 `model.train()`'s training under a loader that also passes over the test set
 
 Prints `TRAIN <accuracy>` and `LOSS <mean batch loss>` per epoch (over its training batches),
 `VAL <loss> <accuracy>` per validation pass and `LAST <loss>` (the last training loss), as the
@@ -95,6 +100,9 @@ for _ in range(args.epochs):
         model.train()
     hits, losses = 0, []
     for i, (xb, yb) in enumerate(train_loader):
+        if args.style == "pseudo_labels":
+            with torch.no_grad():
+                model(xb).argmax(1)
         out = model(xb)
         loss = F.nll_loss(out, yb) if args.style == "nll_sum" else criterion(out, yb)
         losses.append(loss.item())
@@ -115,7 +123,7 @@ for _ in range(args.epochs):
         hits += (out.argmax(1) == yb).sum().item()
     print(f"TRAIN {hits / len(xt)!r}")
     print(f"LOSS {sum(losses) / len(losses)!r}")
-    if args.style == "train_in_eval":
+    if args.style in ("train_in_eval", "pseudo_labels"):
         continue
     model.eval()
     total, correct = 0.0, 0
@@ -127,13 +135,18 @@ for _ in range(args.epochs):
             if args.style == "two_models":
                 criterion(other(xb), yb)
             out = model(xb)
+            if args.style == "accuracy_only":
+                _, predicted = torch.max(out.data, 1)
+                correct += (predicted == yb).sum().item()
+                continue
             if args.style == "nll_sum":
                 total += F.nll_loss(out, yb, reduction="sum").item()
             else:
                 total += criterion(out, yb).item() * len(xb)
             correct += (out.argmax(1) == yb).sum().item()
-    print(f"VAL {total / len(xv)!r} {correct / len(xv)!r}")
-    if args.style == "three_splits":
+    val_loss = float("nan") if args.style == "accuracy_only" else total / len(xv)
+    print(f"VAL {val_loss!r} {correct / len(xv)!r}")
+    if args.style in ("three_splits", "accuracy_only"):  # a test set evaluated every epoch
         with torch.no_grad():
             for xb, yb in test_loader:
                 criterion(model(xb), yb)

@@ -17,6 +17,10 @@ The losses are seen at `torch.nn.functional`'s loss functions, which the `torch.
 call too. Seeing them never changes them: the wrapper calls the original with the same
 arguments and returns its result; a training step costs it a flag or two and, for a classifier,
 one argmax.
+
+A validation loop that calls no loss function (it counts `torch.max(outputs, 1)` hits itself) is
+seen at the model instead: its outputs under no_grad, judged against the labels of the batch its
+loader gave (`see_output`), give that pass an accuracy and the eval event, and no loss.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ import torch
 from torch.nn import functional as F
 
 from .compiled import compiling
+from .data_facts import split_batch
 from .loss_facts import autograd_nodes
 
 # Each function → the loss class the trace names it by (loss_facts.py), and how its prediction
@@ -75,12 +80,16 @@ class ValidationPass:
     truth: list[torch.Tensor] = field(default_factory=list)
     kept: int = 0
     classes: int = 0
+    # The model's own outputs in the pass, judged against the loader's labels (`see_output`):
+    # the accuracy of a pass that computes no loss (a loop counting `torch.max(out, 1)` hits).
+    outputs: Optional[ValidationPass] = None
 
     def summary(self, loss_class: Optional[str]) -> dict[str, float]:
         """`{"loss", "accuracy"?}` of the training's loss function (else of the one called most
-        often), mean per example over the pass; read back in one transfer."""
+        often), mean per example over the pass; read back in one transfer. A pass without a loss
+        gives the accuracy of the model's outputs, if they were judged."""
         if not self.totals:
-            return {}
+            return self.outputs.accuracy() if self.outputs is not None else {}
         calls = {k: len(t.loss) for k, t in self.totals.items()}
         key = loss_class if loss_class in calls else max(calls, key=calls.__getitem__)
         totals = self.totals[key]
@@ -99,10 +108,22 @@ class ValidationPass:
             out["accuracy"] = numbers[1] / numbers[2]
         return out
 
+    def accuracy(self) -> dict[str, float]:
+        """`{"accuracy"}` of the predictions judged, whatever their loss (one read), or {}."""
+        correct = [c for t in self.totals.values() for c in t.correct]
+        judged = [torch.as_tensor(j).reshape(()).float() for t in self.totals.values() for j in t.judged]
+        if not correct:
+            return {}
+        with torch.no_grad():
+            sums = [torch.stack(correct).sum().float(), torch.stack(judged).sum()]
+            hits, total = torch.stack(sums).tolist()
+        return {"accuracy": hits / total} if total > 0 else {}
+
     def predictions(self) -> Optional[tuple[list[int], list[int], int]]:
-        """The class predictions and targets kept (up to PREDICTION_LIMIT) and the class count."""
+        """The class predictions and targets kept (up to PREDICTION_LIMIT) and the class count
+        (of the loss calls, else of the model's outputs)."""
         if not self.predicted:
-            return None
+            return self.outputs.predictions() if self.outputs is not None else None
         with torch.no_grad():
             predicted = torch.cat([p.reshape(-1).cpu() for p in self.predicted]).tolist()
             truth = torch.cat([t.reshape(-1).cpu() for t in self.truth]).tolist()
@@ -251,6 +272,34 @@ def current_pass(owner: Any) -> ValidationPass:
         owner.validation = ValidationPass(after_step=owner.step)
         owner.pass_began()
     return owner.validation
+
+
+def see_output(owner: Any, inputs: Any, output: Any, batch: Any) -> None:
+    """A forward of the watched model with gradients off, of a classifier: its predicted classes
+    (argmax over dim 1) against the labels of the batch its loader just gave (`batch`, whose
+    inputs are the model's), kept beside the pass's losses. A pass that computes no loss (an
+    accuracy loop of the script's own) gets its accuracy and eval event from them; any other
+    is judged by its loss calls, as before. Outputs inside a training step (pseudo-labels
+    computed under no_grad) are dropped when the epoch is written (watcher.py)."""
+    if not isinstance(output, torch.Tensor) or output.dim() != 2 or output.shape[1] < 2:
+        return
+    if not output.is_floating_point() or not inputs or not isinstance(inputs[0], torch.Tensor):
+        return
+    x, y = split_batch(batch)
+    if x is None or y is None or y.dim() != 1 or y.is_floating_point() or y.dtype == torch.bool:
+        return
+    given = inputs[0]
+    if len(y) != output.shape[0] or (given is not x and (given.device == x.device or given.shape != x.shape)):
+        return  # not the batch the loader gave (a slice of it, another input), nor its copy on a device
+    if not owner.validates():
+        return
+    into = current_pass(owner)
+    if into.outputs is None:
+        into.outputs = ValidationPass(after_step=into.after_step)
+    judged = into.outputs
+    totals = judged.totals.setdefault("outputs", LossTotals())
+    totals.examples += len(y)
+    _judge(judged, totals, "classes", output.detach(), y.detach().to(output.device), {})
 
 
 def _add(into: ValidationPass, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any, Optional
 
 import torch
@@ -21,7 +22,7 @@ from .loss_facts import describe_loss, loss_class_of, task_of
 from .model_facts import describe_model, track_layers, units_of
 from .optimizer_facts import describe_optimizer, learning_rate_of
 from .split_sketch import SplitSketches
-from .validation import TrainingAccuracy, ValidationPass, observer, reaches
+from .validation import TrainingAccuracy, ValidationPass, observer, reaches, see_output
 
 if TYPE_CHECKING:
     from ..run import Run
@@ -99,6 +100,9 @@ class TorchWatcher:
             self._handles.append(optimizer.register_step_pre_hook(lambda opt, a, k: self.before_step(opt)))
             self._handles.append(optimizer.register_step_post_hook(lambda opt, a, k: self.after_step(opt)))
         self._input_hook: Any = model.register_forward_pre_hook(self._see_input)
+        # Forwards with gradients off: the outputs of an accuracy loop that computes no loss
+        # (validation.see_output). A training forward costs it one flag read.
+        self._output_hook: Any = model.register_forward_hook(self._see_output)
         if epochs_from_loaders:
             capture.epoch_listeners.append(self._epoch_ended)
         # Validation forwards without model.eval() (no_grad_mode.py); None without Dropout/BatchNorm.
@@ -220,6 +224,9 @@ class TorchWatcher:
             handle.remove()
         self._handles = []
         self._drop_input_hook()
+        if self._output_hook is not None:
+            self._output_hook.remove()
+            self._output_hook = None
         self.taps.detach()
         self.attention.detach()
         if self._epoch_ended in capture.epoch_listeners:
@@ -296,6 +303,12 @@ class TorchWatcher:
             self._first_input = inputs[0]
         self._drop_input_hook()  # one look is enough
 
+    def _see_output(self, module: nn.Module, inputs: Any, output: Any) -> None:
+        if compiling() or torch.is_grad_enabled() or observer.owner is not self or self.compiled:
+            return
+        with contextlib.suppress(Exception):  # an odd output costs the pass its accuracy, never the forward
+            see_output(self, inputs, output, capture.last_batch)
+
     def _drop_input_hook(self) -> None:
         if self._input_hook is not None:
             self._input_hook.remove()
@@ -341,6 +354,10 @@ class TorchWatcher:
         if self._ended is None:
             return
         (epoch, step, accuracy), self._ended = self._ended, None
+        if self.validation.after_step <= step:
+            # Begun before the epoch's last step: outputs seen with gradients off inside a training
+            # step (pseudo-labels, a teacher pass) are no validation. Losses keep the older rule.
+            self.validation.outputs = None
         val, train = self.validation.summary(self.loss_class), accuracy.summary()
         if not self._comparable:  # a loss of the loop's own: only the accuracy compares
             val.pop("loss", None)
