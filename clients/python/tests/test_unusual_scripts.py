@@ -290,6 +290,48 @@ def test_a_train_on_batch_loop_is_recorded_and_trains_as_without_traindx(tmp_pat
     assert not any(c["id"] == "unnormalized_inputs" for c in results[0][1].get("causes") or [])
 
 
+@pytest.mark.parametrize("mode", ["eager", "function"])
+def test_a_gradient_tape_loop_is_recorded_and_trains_as_without_traindx(tmp_path, mode):
+    """A loop of the script's own (tf.GradientTape, optimizer.apply_gradients, tf.data batches),
+    run eagerly or traced by @tf.function: each apply is a step with the tape's loss and the
+    applied gradients' norm, sampled steps carry layer statistics taken around the update, the
+    dataset's passes are epochs, and the losses are those without traindx. Inputs scaled by 300
+    are diagnosed as unnormalized."""
+    script = str(SCRIPTS / "keras_gradient_tape.py")
+    flags = ["--function"] if mode == "function" else []
+    bare = subprocess.run([sys.executable, script, *flags], capture_output=True, text=True, timeout=600)
+    assert bare.returncode == 0, bare.stderr
+    healthy, scaled = tmp_path / "healthy.jsonl", tmp_path / "scaled.jsonl"
+    watched = run_traindx(["run", "--out", str(healthy), "--", script, *flags])
+    assert watched.returncode == 0, watched.stderr
+    assert "stopped recording" not in watched.stderr, watched.stderr
+    assert [s for s in watched.stdout.splitlines() if s.startswith("last loss")] == [
+        s for s in bare.stdout.splitlines() if s.startswith("last loss")
+    ]
+    assert run_traindx(["run", "--out", str(scaled), "--", script, *flags, "--scale", "300"]).returncode == 0
+    events = read_trace(healthy)
+    run = events[0]
+    assert run["framework"] == "keras" and run["task"] == "classification" and run["epochs"] == 3
+    assert run["loss"] == "sparse_categorical_crossentropy" and run["fromLogits"] is True
+    assert run["optimizer"]["name"] == "adam" and run["batchSize"] == 64
+    assert run["dataset"]["inputShape"] == [12] and sum(run["dataset"]["classCounts"]) == 64
+    steps = [e for e in events if e["type"] == "step"]
+    assert [e["step"] for e in steps] == list(range(24))
+    assert all(e["loss"] > 0 and e["gradNorm"] > 0 for e in steps)
+    # The printed last loss is the last step's (six digits in the trace).
+    last = float(watched.stdout.split("last loss")[1].split()[0])
+    assert abs(steps[-1]["loss"] - last) <= 1e-5 * last
+    sampled = [e for e in steps if "layers" in e]
+    assert [e["step"] for e in sampled] == [0, 10, 20]
+    assert all(0 < e["layers"]["dense"]["updateRatio"] < 0.1 for e in sampled[1:])  # copied before the update
+    assert "deadFraction" in sampled[1]["layers"]["dense"]
+    assert [(e["epoch"], e["step"]) for e in events if e["type"] == "epoch"] == [(0, 7), (1, 15), (2, 23)]
+    results = diagnose_all([healthy, scaled])
+    assert [code for code, _, _ in results] == [0, 0], [err for _, _, err in results]
+    assert top_cause(results[1][1]) == "unnormalized_inputs"
+    assert not any(c["id"] == "unnormalized_inputs" for c in results[0][1].get("causes") or [])
+
+
 def test_a_tf_data_pipeline_is_described_from_its_arrays_and_trains_as_without_traindx(tmp_path):
     """Keras gets a shuffled `tf.data` pipeline: the data facts, the probe and the eval event
     come from the arrays it was built on, read without iterating it, so the shuffle's order,

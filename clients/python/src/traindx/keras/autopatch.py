@@ -114,6 +114,11 @@ def patch_fit(session: AutologSession) -> None:
         return result
 
     wrap_method(keras.Model, "train_on_batch", train_on_batch)
+    # Loops of the script's own: tf.GradientTape and optimizer.apply_gradients (gradient_tape.py).
+    if keras.backend.backend() == "tensorflow":
+        from .gradient_tape import patch_tape_loops
+
+        patch_tape_loops(session)
 
 
 def _logs_of(model: Any, result: Any) -> dict[str, Any]:

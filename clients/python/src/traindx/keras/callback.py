@@ -88,6 +88,10 @@ class TraindxCallback(keras.callbacks.Callback):
         self._epoch_offset: Optional[int] = None
         # x and y are train_on_batch's first batch (autopatch.py), not the training set.
         self.batch_only = False
+        # A loop of the script's own (gradient_tape.py): the optimizer and the loss function it
+        # uses, where the model was never compiled with them.
+        self.loop_optimizer: Any = None
+        self.loop_loss: Any = None
 
     # -- fit's calls ---------------------------------------------------------------------------
 
@@ -110,7 +114,7 @@ class TraindxCallback(keras.callbacks.Callback):
             if batch is None and before_batches and self._stream_starts_late:
                 return False
             self._take_stream_batch(batch)
-        self._stats = KerasLayerStats(self.model)
+        self._stats = KerasLayerStats(self.model, self.loop_optimizer)
         if not self.run.started:
             self._describe()
         else:  # a run this fit continues (autopatch.py): the first fit described it
@@ -128,7 +132,7 @@ class TraindxCallback(keras.callbacks.Callback):
         epoch += self._epoch_offset
         self.run.current_epoch = epoch
         self._epoch_started = time.perf_counter()
-        self._learning_rate = learning_rate_of(self.model.optimizer)
+        self._learning_rate = learning_rate_of(self._optimizer())
         if self._stats is not None:
             self._stats.new_epoch()  # a callback may have set the rate between epochs: read again
 
@@ -145,10 +149,14 @@ class TraindxCallback(keras.callbacks.Callback):
             if self._stats is not None:
                 self._before = self._stats.begin_sampled()
                 rate = self._stats.rate
-            self._learning_rate = round6(rate) if rate is not None else learning_rate_of(self.model.optimizer)
+            self._learning_rate = round6(rate) if rate is not None else learning_rate_of(self._optimizer())
 
     @guarded
-    def on_train_batch_end(self, batch: int, logs: Optional[dict[str, Any]] = None) -> None:
+    def on_train_batch_end(
+        self, batch: int, logs: Optional[dict[str, Any]] = None, grad_norm: Optional[float] = None
+    ) -> None:
+        """`grad_norm`: the global gradient norm, where the loop that drives this callback has the
+        gradients (a GradientTape loop, gradient_tape.py); `fit` gives none."""
         if self._stats is None:
             self._ready()  # built by this batch: its statistics are read after its update
         logs = dict(logs or {})
@@ -166,6 +174,7 @@ class TraindxCallback(keras.callbacks.Callback):
             loss=loss,
             metrics={k: v for k, v in logs.items() if _is_number(v)} or None,
             learning_rate=self._learning_rate,
+            grad_norm=grad_norm,
             layers=layers or None,
         )
         if layers:
@@ -191,6 +200,11 @@ class TraindxCallback(keras.callbacks.Callback):
         else:
             self.run.flush()  # the run may go on in a later fit: the trace is current meanwhile
 
+    def _optimizer(self) -> Any:
+        return (
+            self.loop_optimizer if self.loop_optimizer is not None else getattr(self.model, "optimizer", None)
+        )
+
     def _take_stream_batch(self, batch: Any) -> None:
         """x and y of a stream's first batch, `(x,)`, `(x, y)` or `(x, y, sample_weight)`: the
         data facts of one batch (no training-set size) and the probe's examples."""
@@ -207,8 +221,10 @@ class TraindxCallback(keras.callbacks.Callback):
         model, run = self.model, self.run
         run.describe(framework="keras", tags={"keras": keras.__version__, "backend": keras.backend.backend()})
         run.describe(model=describe_model(model))
-        run.describe(optimizer=describe_optimizer(getattr(model, "optimizer", None)))
-        loss_fields = describe_loss(getattr(model, "loss", None))
+        run.describe(optimizer=describe_optimizer(self._optimizer()))
+        loss_fields = describe_loss(
+            self.loop_loss if self.loop_loss is not None else getattr(model, "loss", None)
+        )
         run.describe(**loss_fields)
         units = output_units(model)
         task = task_of(loss_fields.get("loss"), units)

@@ -34,7 +34,9 @@ PROBE_VALUES = 1 << 19
 
 
 class KerasLayerStats:
-    def __init__(self, model: Any) -> None:
+    def __init__(self, model: Any, optimizer: Any = None) -> None:
+        """`optimizer`: the one that trains `model`, when it is not `model.optimizer` (a loop of
+        the script's own, gradient_tape.py)."""
         import keras
 
         self._keras = keras
@@ -60,7 +62,7 @@ class KerasLayerStats:
                     self.families,
                     len(self.layers),
                     self.probe_model,
-                    _rate_reader(getattr(model, "optimizer", None)),
+                    _rate_reader(optimizer if optimizer is not None else getattr(model, "optimizer", None)),
                 )
             except Exception:  # an odd model keeps the numpy path
                 self.fast = None
