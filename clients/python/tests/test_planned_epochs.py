@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import pytest
 
-from traindx.planned_epochs import planned_epochs
+from traindx.planned_epochs import epochs_of_fit_loop, planned_epochs
 
 SHAPES = {
     "epochs around a loader": (
@@ -167,3 +167,73 @@ def test_a_bound_that_raises_when_read_again_costs_only_the_fact(tmp_path):
 
 def test_pytest_frames_hold_no_epoch_loop():
     assert planned_epochs() is None
+
+
+FIT_LOOPS = {
+    "the same model fitted once per epoch": (
+        """
+        model = Model()
+        for epoch in range(4):
+            history = model.fit(
+                [1, 2], epochs=1
+            )
+        result = model.seen
+        """,
+        4,
+    ),
+    "a model built in each pass (folds)": (
+        """
+        for fold in range(5):
+            model = Model()
+            model.fit([1, 2], epochs=1)
+        result = model.seen
+        """,
+        None,
+    ),
+    "a model built in the call": (
+        """
+        for trial in range(3):
+            Model().fit([1, 2])
+        result = Model.last
+        """,
+        None,
+    ),
+    "a loop over settings": (
+        """
+        model = Model()
+        for rate in [0.1, 0.01]:
+            model.fit([1, 2])
+        result = model.seen
+        """,
+        None,
+    ),
+}
+
+# `fit` stands for Keras' (a frame of an installed package, which the walk passes over): it
+# hands its caller's frame over, as traindx's wrapper of it is reached from that frame.
+FIT_PRELUDE = """
+import sys
+from traindx.planned_epochs import epochs_of_fit_loop
+
+class Model:
+    last = None
+    def __init__(self):
+        self.seen = "unset"
+    def fit(self, x, epochs=1):
+        if self.seen == "unset":
+            self.seen = epochs_of_fit_loop(sys._getframe(1))
+        Model.last = self.seen
+"""
+
+
+@pytest.mark.parametrize("shape", list(FIT_LOOPS))
+def test_reads_a_fit_loops_range_only_where_it_loops_over_epochs(tmp_path, shape):
+    source, expected = FIT_LOOPS[shape]
+    path = tmp_path / f"{shape.replace(' ', '_').replace('(', '').replace(')', '')}.py"
+    path.write_text(FIT_PRELUDE + textwrap.dedent(source))
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    assert spec is not None and spec.loader is not None
+    module: Any = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.result == expected
+    assert epochs_of_fit_loop() is None  # pytest's frames: no fit loop around this line

@@ -253,7 +253,8 @@ def test_fit_called_once_per_epoch_is_one_run_with_all_its_epochs(tmp_path):
     assert [e["epoch"] for e in epochs] == [0, 1, 2, 3] and [e["step"] for e in epochs] == [7, 15, 23, 31]
     assert all("val" in e for e in epochs)
     assert [e["step"] for e in events if e["type"] == "step"] == list(range(32))
-    assert "epochs" not in events[0]  # one fit's epochs=1 is not the run's budget
+    # One fit's epochs=1 is not the run's budget; the loop's `range(4)` around it is.
+    assert events[0]["epochs"] == 4
     assert events[-1]["type"] == "end" and events[-1]["status"] == "completed"
     second = read_trace(tmp_path / "loop-2.jsonl")
     assert second[0]["epochs"] == 2 and [e["epoch"] for e in second if e["type"] == "epoch"] == [0, 1]

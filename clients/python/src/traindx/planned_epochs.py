@@ -22,7 +22,8 @@ the number is read then, from the running script:
   `range(n)`.
 
 Anything else (a `while` loop, epochs from a list, an expression the evaluator refuses) gives
-None: the run then has no planned epochs, as before. What is read is the loop's actual bound in
+None: the run then has no planned epochs, as before. A Keras `fit(epochs=1)` called once per
+epoch has its loop read by `epochs_of_fit_loop`, where the batches are iterated inside Keras. What is read is the loop's actual bound in
 this process, not a guess from names.
 """
 
@@ -78,6 +79,60 @@ def _read(frame: Optional[FrameType]) -> Optional[int]:
                     return None  # a range whose bound the evaluator refuses: unknown, not guessed
         frame = frame.f_back
     return None
+
+
+def epochs_of_fit_loop(frame: Optional[FrameType] = None) -> Optional[int]:
+    """The length of the `range` a `model.fit(..., epochs=1)` call is looped over, once per epoch
+    (`for epoch in range(n): model.fit(x, y, epochs=1)`), or None. Read only where the loop is
+    plainly one over epochs: the innermost loop around the call, in the frame that makes it,
+    iterates a range, and its body never assigns the name the model is called through (a loop
+    that builds a model each time is over folds or trials, not epochs)."""
+    try:
+        frame = frame if frame is not None else sys._getframe(1)
+        while frame is not None and not _is_script(frame.f_code.co_filename):
+            frame = frame.f_back
+        if frame is None:
+            return None
+        code = frame.f_code
+        loops = _enclosing_loops(code.co_filename, code.co_name, frame.f_lineno)
+        if not loops or not isinstance(loops[0], (ast.For, ast.AsyncFor)):
+            return None
+        loop = loops[0]
+        model = _fitted_name(loop, frame.f_lineno)
+        if model is None or model in _assigned(loop):
+            return None
+        return _range_length(loop.iter, frame)
+    except Exception:  # an odd frame or source costs the run this fact, never its training
+        return None
+
+
+def _fitted_name(loop: ast.AST, line: int) -> Optional[str]:
+    """`name` of a `name.fit(...)` call on `line` inside `loop`."""
+    for node in ast.walk(loop):
+        if (
+            isinstance(node, ast.Call)
+            and _spans(node, line)
+            and isinstance(node.func, ast.Attribute)
+            and node.func.attr == "fit"
+            and isinstance(node.func.value, ast.Name)
+        ):
+            return node.func.value.id
+    return None
+
+
+def _assigned(loop: ast.AST) -> set[str]:
+    """Names the loop (its target and its body, not nested scopes) binds."""
+    names: set[str] = set()
+    todo = [loop]
+    while todo:
+        node = todo.pop()
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, _SCOPES):
+                continue
+            if isinstance(child, ast.Name) and isinstance(child.ctx, (ast.Store, ast.Del)):
+                names.add(child.id)
+            todo.append(child)
+    return names
 
 
 def _is_script(filename: str) -> bool:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any, Callable
 import keras
 
 from ..patching import has_instance, wrap_method
-from ..planned_epochs import planned_epochs
+from ..planned_epochs import epochs_of_fit_loop, planned_epochs
 from ..run import Run, end_status_of
 from .callback import TraindxCallback
 
@@ -59,6 +59,9 @@ def patch_fit(session: AutologSession) -> None:
         if has_instance(callbacks, TraindxCallback):
             return original(model, *args, **kwargs)
         run = run_of(model)
+        if not run.started and given.get("epochs", 1) == 1:
+            # `for epoch in range(n): model.fit(x, y, epochs=1)`: the loop's epochs make the run's.
+            run.describe(epochs=epochs_of_fit_loop())
         callback = TraindxCallback(
             run,
             x=given.get("x"),
