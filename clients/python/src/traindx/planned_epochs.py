@@ -23,8 +23,8 @@ the number is read then, from the running script:
 
 Anything else (a `while` loop, epochs from a list, an expression the evaluator refuses) gives
 None: the run then has no planned epochs, as before. A Keras `fit(epochs=1)` called once per
-epoch has its loop read by `epochs_of_fit_loop`, where the batches are iterated inside Keras. What is read is the loop's actual bound in
-this process, not a guess from names.
+epoch has its loop read by `epochs_of_fit_loop` (the batches are iterated inside Keras there).
+What is read is the loop's actual bound in this process, not a guess from names.
 """
 
 from __future__ import annotations
