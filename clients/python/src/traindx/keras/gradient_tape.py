@@ -31,12 +31,13 @@ import weakref
 from typing import TYPE_CHECKING, Any, Optional
 
 import keras
-import numpy as np
 import tensorflow as tf
 
 from ..guard import report
+from ..patching import wrap_method
 from ..planned_epochs import planned_epochs
 from .callback import TraindxCallback
+from .data_facts import as_array
 
 if TYPE_CHECKING:
     from ..autolog import AutologSession
@@ -123,61 +124,53 @@ class TapeRun:
 def _first_batch() -> tuple[Any, Any]:
     """x and y of the batch the last tf.data iterator gave, as arrays (or None, None)."""
     batch = _last_batch[0]
-    if isinstance(batch, (tuple, list)) and batch:
-        try:
-            x = np.asarray(batch[0])
-            y = np.asarray(batch[1]) if len(batch) > 1 else None
-        except Exception:
-            return None, None
-        if x.dtype != object and x.ndim >= 1:
-            return x, y if y is not None and y.dtype != object and len(y) == len(x) else None
-    return None, None
+    if not isinstance(batch, (tuple, list)) or not batch:
+        return None, None
+    x = as_array(batch[0])
+    y = as_array(batch[1]) if len(batch) > 1 and x is not None else None
+    return x, y if y is not None and len(y) == len(x) else None
 
 
 def patch_tape_loops(session: AutologSession) -> None:
-    """Wraps `tf.GradientTape.gradient`, the Keras optimizers' `apply` and `tf.data`'s iterator
-    (once; TensorFlow backend only)."""
+    """Wraps `tf.GradientTape.gradient`, Keras' `Loss.__call__`, the Keras optimizers' `apply`,
+    `tf.data`'s iterator and `tf.function` calls (once each: `wrap_method`; TensorFlow backend
+    only)."""
     from keras.src.optimizers.base_optimizer import BaseOptimizer
     from tensorflow.python.data.ops.iterator_ops import OwnedIterator
     from tensorflow.python.eager.polymorphic_function.polymorphic_function import Function
     from tensorflow.python.ops import control_flow_util
 
-    if getattr(BaseOptimizer.apply, "_traindx", False):
-        return
     runs: dict[int, TapeRun] = {}  # by id of the model
     owners: dict[tuple[int, frozenset[int]], Any] = {}  # (optimizer, variables) -> model ref
 
-    original_gradient = tf.GradientTape.gradient
-
-    def gradient(self: Any, target: Any, *args: Any, **kwargs: Any) -> Any:
+    def gradient(original: Any, tape: Any, args: tuple, kwargs: dict) -> Any:
+        target = args[0] if args else kwargs.get("target")
         if isinstance(target, tf.Tensor) and target.shape.rank == 0:
             _local.target = target
-        return original_gradient(self, target, *args, **kwargs)
+        return original(tape, *args, **kwargs)
 
-    original_loss_call = keras.losses.Loss.__call__
-
-    def loss_call(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def loss_call(original: Any, loss: Any, args: tuple, kwargs: dict) -> Any:
         if not session.managed:
-            _local.loss = self  # the loss function of a loop's step, for the run's description
-        return original_loss_call(self, *args, **kwargs)
+            _local.loss = loss  # the loss function of a loop's step, for the run's description
+        return original(loss, *args, **kwargs)
 
-    original_apply = BaseOptimizer.apply
-
-    def apply(self: Any, grads: Any, trainable_variables: Any = None) -> Any:
-        if session.managed or getattr(_local, "applying", False) or trainable_variables is None:
-            return original_apply(self, grads, trainable_variables)
-        variables = list(trainable_variables)
+    def apply(original: Any, optimizer: Any, args: tuple, kwargs: dict) -> Any:
+        grads = args[0] if args else kwargs.get("grads")
+        given = args[1] if len(args) > 1 else kwargs.get("trainable_variables")
+        if session.managed or getattr(_local, "applying", False) or given is None:
+            return original(optimizer, *args, **kwargs)
+        variables = list(given)
         target, _local.target = getattr(_local, "target", None), None
-        tape_run = _tape_run(self, variables)
+        tape_run = _tape_run(optimizer, variables)
         if tape_run is None:
-            return original_apply(self, grads, variables)
+            return original(optimizer, grads, variables)
         tape_run.look()
         _local.applying = True
         try:
             present = [g for g in grads if g is not None]
             if not tf.inside_function():
                 tape_run_call(tape_run.begin)
-                result = original_apply(self, grads, variables)
+                result = original(optimizer, grads, variables)
                 norm = float(tf.linalg.global_norm(present)) if present else None
                 loss = float(target) if target is not None else None
                 tape_run_call(tape_run.end, loss, norm)
@@ -189,7 +182,7 @@ def patch_tape_loops(session: AutologSession) -> None:
                 or tf.distribute.has_strategy()
                 or not calling
             ):
-                return original_apply(self, grads, variables)
+                return original(optimizer, grads, variables)
             # The outermost function the script called is the step function (one it calls inside
             # is traced into it). Its first call is being traced now, after its call began: the
             # step begins here, in the script's thread, with the variables as they are.
@@ -200,7 +193,7 @@ def patch_tape_loops(session: AutologSession) -> None:
                 known[1].append(tape_run)  # a GAN's step function applies two optimizers
             with tf.init_scope():
                 tape_run_call(tape_run.begin)
-            result = original_apply(self, grads, variables)
+            result = original(optimizer, grads, variables)
             reads = [tf.identity(v.value) for v in variables]
             norm = tf.linalg.global_norm(present) if present else tf.constant(float("nan"))
             loss = target if target is not None and getattr(target, "graph", None) is graph else None
@@ -230,18 +223,16 @@ def patch_tape_loops(session: AutologSession) -> None:
     # tf.functions whose trace applied gradients, with the runs they step.
     step_functions: dict[int, tuple[Any, list[TapeRun]]] = {}
 
-    original_call = Function.__call__
-
-    def call(self: Any, *args: Any, **kwargs: Any) -> Any:
+    def call(original: Any, function: Any, args: tuple, kwargs: dict) -> Any:
         calling = getattr(_local, "calling", None)
         if calling is None:
             calling = _local.calling = []
-        known = step_functions.get(id(self)) if not calling else None
-        for tape_run in known[1] if known is not None and known[0]() is self else ():
+        known = step_functions.get(id(function)) if not calling else None
+        for tape_run in known[1] if known is not None and known[0]() is function else ():
             tape_run_call(tape_run.begin)
-        calling.append(self)
+        calling.append(function)
         try:
-            result = original_call(self, *args, **kwargs)
+            result = original(function, *args, **kwargs)
         finally:
             calling.pop()
         if not calling:
@@ -252,33 +243,26 @@ def patch_tape_loops(session: AutologSession) -> None:
                         tape_run_call(tape_run.end, loss, norm)
         return result
 
-    original_next = OwnedIterator.__next__
-
-    def next_batch(self: Any) -> Any:
-        steps = getattr(self, "_traindx_steps", None)
+    def next_batch(original: Any, iterator: Any, args: tuple, kwargs: dict) -> Any:
+        steps = getattr(iterator, "_traindx_steps", None)
         if steps is None:
-            steps = self._traindx_steps = {id(r): r.steps for r in runs.values()}
+            steps = iterator._traindx_steps = {id(r): r.steps for r in runs.values()}
         try:
-            batch = original_next(self)
+            batch = original(iterator, *args, **kwargs)
         except StopIteration:
             for tape_run in list(runs.values()):
                 tape_run_call(tape_run.pass_ended, steps.get(id(tape_run), 0))
-            self._traindx_steps = None
+            iterator._traindx_steps = None
             raise
         if not session.managed:
             _last_batch[0] = batch
         return batch
 
-    for owner, name, wrapper in (
-        (tf.GradientTape, "gradient", gradient),
-        (keras.losses.Loss, "__call__", loss_call),
-        (BaseOptimizer, "apply", apply),
-        (OwnedIterator, "__next__", next_batch),
-        (Function, "__call__", call),
-    ):
-        wrapper.__wrapped__ = getattr(owner, name)  # type: ignore[attr-defined]
-        wrapper._traindx = True  # type: ignore[attr-defined]
-        setattr(owner, name, wrapper)
+    wrap_method(tf.GradientTape, "gradient", gradient)
+    wrap_method(keras.losses.Loss, "__call__", loss_call)
+    wrap_method(BaseOptimizer, "apply", apply)
+    wrap_method(OwnedIterator, "__next__", next_batch)
+    wrap_method(Function, "__call__", call)
 
 
 def _hand(tape_run: TapeRun, loss: Any, norm: Any) -> None:
