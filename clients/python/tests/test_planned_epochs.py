@@ -5,6 +5,7 @@ asks as the optimizer's step hook would."""
 from __future__ import annotations
 
 import importlib.util
+import re
 import textwrap
 from pathlib import Path
 from typing import Any, Optional
@@ -130,9 +131,10 @@ def run(train):
 """
 
 
-def _result_of(tmp_path: Path, name: str, source: str) -> Optional[int]:
-    path = tmp_path / f"{name.replace(' ', '_')}.py"
-    path.write_text(PRELUDE + textwrap.dedent(source))
+def _result_of(tmp_path: Path, name: str, source: str, prelude: str = PRELUDE) -> Optional[int]:
+    """`result` of `prelude` + `source` run as a module of its own file (a script's frames)."""
+    path = tmp_path / f"{re.sub(r'[^A-Za-z0-9]+', '_', name)}.py"
+    path.write_text(prelude + textwrap.dedent(source))
     spec = importlib.util.spec_from_file_location(path.stem, path)
     assert spec is not None and spec.loader is not None
     module: Any = importlib.util.module_from_spec(spec)
@@ -229,11 +231,5 @@ class Model:
 @pytest.mark.parametrize("shape", list(FIT_LOOPS))
 def test_reads_a_fit_loops_range_only_where_it_loops_over_epochs(tmp_path, shape):
     source, expected = FIT_LOOPS[shape]
-    path = tmp_path / f"{shape.replace(' ', '_').replace('(', '').replace(')', '')}.py"
-    path.write_text(FIT_PRELUDE + textwrap.dedent(source))
-    spec = importlib.util.spec_from_file_location(path.stem, path)
-    assert spec is not None and spec.loader is not None
-    module: Any = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    assert module.result == expected
+    assert _result_of(tmp_path, shape, source, FIT_PRELUDE) == expected
     assert epochs_of_fit_loop() is None  # pytest's frames: no fit loop around this line
