@@ -70,6 +70,8 @@ export const DatasetInfo = z.looseObject({
   valSize: Count.optional(),
   numClasses: Count.optional(),
   classCounts: z.array(z.number().nonnegative()).optional(),
+  /** classCounts are of a sample of the training labels (one batch), not all of them. */
+  classCountsSampled: z.boolean().optional(),
   inputStats: ValueStats.optional(),
   labelStats: ValueStats.optional(),
 });

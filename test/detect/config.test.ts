@@ -325,6 +325,36 @@ describe('input data findings', () => {
       await findings({ dataset: { ...balancedDataset(2), classCounts: [600, 61] }, layers: kerasMlp(2) }),
     ).toEqual([]);
   });
+
+  it('label_imbalance judges the counts of one batch with their sampling error', async () => {
+    const imbalance = async (dataset: Record<string, unknown>, k: number) =>
+      ofSymptom(
+        await findings({ dataset: { ...balancedDataset(k), ...dataset }, layers: kerasMlp(k) }),
+        'label_imbalance',
+      );
+    // 32 labels of ten balanced classes: some class is missing by chance, no imbalance shown.
+    expect(
+      await imbalance({ classCounts: [4, 6, 0, 3, 5, 2, 4, 1, 3, 4], classCountsSampled: true }, 10),
+    ).toEqual([]);
+    // The same counts as a whole training set of 32: an empty class is an empty class.
+    expect(await imbalance({ classCounts: [4, 6, 0, 3, 5, 2, 4, 1, 3, 4], trainSize: 32 }, 10)).toHaveLength(
+      1,
+    );
+    // 31 of 32 in one of four classes: past 10:1 even at the limits of sampling.
+    const [skewed] = await imbalance({ classCounts: [31, 0, 1, 0], classCountsSampled: true }, 4);
+    expect(skewed?.evidence[0]).toMatch(
+      /classCounts \(a sample of 32 labels\).*allowing for sampling the ratio is at least 11\.2/,
+    );
+    // 29 of 32: too large a share for any four classes within 10:1.
+    const [share] = await imbalance({ classCounts: [29, 1, 1, 1], classCountsSampled: true }, 4);
+    expect(share?.evidence[0]).toMatch(
+      /allowing for sampling its share is at least 78\.\d%, above the 76\.9% any 4 classes within the bound allow/,
+    );
+    // Fewer labels counted than trainSize is a sample too; a large one keeps a clear ratio.
+    const [large] = await imbalance({ classCounts: [3000, 100], trainSize: 50000 }, 2);
+    expect(large?.evidence[0]).toMatch(/allowing for sampling the ratio is at least 2\d\./);
+    expect(await imbalance({ classCounts: [22, 2], trainSize: 5000 }, 2)).toEqual([]);
+  });
 });
 
 describe('capacity and initialisation findings', () => {

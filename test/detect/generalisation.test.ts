@@ -234,6 +234,19 @@ describe('overfitting', () => {
     expect(wide.o.evidence[0]).toContain('2× that bound or more');
   });
 
+  it('judges the accuracy gap of a validation that computes no loss (a script counting its hits)', async () => {
+    const withoutValLoss = (events: TraceEvent[]): TraceEvent[] =>
+      events.map((e) => (e.type === 'epoch' && e.val ? { ...e, val: { accuracy: e.val.accuracy } } : e));
+    const gapped = withoutValLoss(eventsOf({ seed: 1, faults: [accuracyGap(3, 0.25)] }));
+    const [o] = ofSymptom(await detect(gapped), 'overfitting');
+    expect(o).toMatchObject({ severity: 'warning' });
+    expect(o!.evidence[0]).toMatch(/^train accuracy [\d.]+% against val accuracy [\d.]+%/);
+    for (const seed of [1, 2, 3]) {
+      const healthy = withoutValLoss(eventsOf({ seed, noise: 0.3 }));
+      expect(ofSymptom(await detect(healthy), 'overfitting')).toEqual([]);
+    }
+  });
+
   it('does not call an accuracy gap overfitting while val loss still improves every epoch', async () => {
     const events = eventsOf({ seed: 1, faults: [accuracyGap(3)] });
     expect(ofSymptom(await detect(events), 'overfitting')).toEqual([]);

@@ -74,9 +74,18 @@ export function checkInputScale(input: ConfigInput<DataThresholds>): Finding[] {
   ];
 }
 
-/** label_imbalance: largest/smallest class count above the ratio (SageMaker ClassImbalance). */
+/**
+ * label_imbalance: largest/smallest class count above the ratio (SageMaker
+ * ClassImbalance). Counts of a sample of the labels (`classCountsSampled`, or
+ * fewer than `trainSize`: a recorder that saw one batch) are judged with their
+ * sampling error: a batch of 32 labels of ten classes leaves some class out by
+ * chance, so the ratio must exceed the bound even with the largest share at
+ * the low end and the smallest at the high end of their 95% ranges, or the
+ * majority's share must be too large for any distribution within the bound.
+ */
 export function checkLabelImbalance(input: ConfigInput<DataThresholds>): Finding[] {
-  const counts = input.run.dataset?.classCounts;
+  const dataset = input.run.dataset;
+  const counts = dataset?.classCounts;
   if (!counts || counts.length < 2) return [];
   const total = counts.reduce((a, b) => a + b, 0);
   if (total <= 0) return [];
@@ -86,20 +95,54 @@ export function checkLabelImbalance(input: ConfigInput<DataThresholds>): Finding
     if (c > counts[hi]!) hi = i;
     if (c < counts[lo]!) lo = i;
   });
+  const bound = input.t.labelImbalanceRatio;
   const ratio = counts[lo]! > 0 ? counts[hi]! / counts[lo]! : Number.POSITIVE_INFINITY;
-  if (ratio <= input.t.labelImbalanceRatio) return [];
+  if (ratio <= bound) return [];
+  const sampled =
+    dataset?.classCountsSampled === true || (dataset?.trainSize !== undefined && total < dataset.trainSize);
+  const sampleText = sampled ? sampledImbalance(counts[hi]!, counts[lo]!, total, counts.length, bound) : '';
+  if (sampled && sampleText === undefined) return [];
   const ratioText = Number.isFinite(ratio) ? `ratio ${fmt(ratio)}` : 'the smallest class is empty';
   return [
     {
       symptomId: 'label_imbalance',
       severity: 'warning',
-      confidence: 0.9,
+      confidence: sampled ? 0.75 : 0.9,
       evidence: [
-        `classCounts: class ${hi} has ${counts[hi]} examples, class ${lo} has ${counts[lo]} (${ratioText}, ` +
-          `bound ${fmt(input.t.labelImbalanceRatio)}); the majority class holds ${pct(counts[hi]! / total)} of ${total} labels`,
+        `classCounts${sampled ? ` (a sample of ${total} labels)` : ''}: class ${hi} has ${counts[hi]} examples, ` +
+          `class ${lo} has ${counts[lo]} (${ratioText}, bound ${fmt(bound)}); ` +
+          `the majority class holds ${pct(counts[hi]! / total)} of ${total} labels${sampleText}`,
       ],
     },
   ];
+}
+
+/** One-sided 95% normal quantile: the limits below are 95% one-sided limits. */
+const Z95 = 1.645;
+
+/** Wilson score limit of the share count/n (z = Z95): the lower one, or the upper (`upper`). */
+function wilson(count: number, n: number, upper: boolean): number {
+  const p = count / n;
+  const z2 = Z95 * Z95;
+  const spread = Z95 * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n));
+  return (p + z2 / (2 * n) + (upper ? spread : -spread)) / (1 + z2 / n);
+}
+
+/**
+ * Why counts of a sample still show an imbalance past `bound`, or undefined:
+ * the largest class's share at its lower 95% limit over the smallest's at its
+ * upper one (Wilson score limits) is past the bound, or the largest share's
+ * lower limit alone is above bound / (bound + k - 1), the largest share any k
+ * classes within the bound allow (one class at `bound` times each other one).
+ */
+function sampledImbalance(hi: number, lo: number, n: number, k: number, bound: number): string | undefined {
+  const hiLow = wilson(hi, n, false);
+  const ratioLow = hiLow / wilson(lo, n, true);
+  if (ratioLow > bound) return `; allowing for sampling the ratio is at least ${fmt(ratioLow)}`;
+  const most = bound / (bound + k - 1);
+  if (hiLow > most)
+    return `; allowing for sampling its share is at least ${pct(hiLow)}, above the ${pct(most)} any ${k} classes within the bound allow`;
+  return undefined;
 }
 
 /**

@@ -91,6 +91,10 @@ export function checkOverfit(
   }
   const f = epochProgress(run.epochs, e.epoch);
   const judged = g.epochs >= th.overfitMinEpochs && !(f < th.overfitJudgmentFraction);
+  // The accuracy arm counts the epochs that carry both accuracies (generalisation-label-noise.ts
+  // counts them): a script's own validation may count hits and compute no loss.
+  const accJudged =
+    Math.max(g.epochs, g.accEpochs ?? 0) >= th.overfitMinEpochs && !(f < th.overfitJudgmentFraction);
   const chance = Number.isNaN(task.chanceLoss) ? 0 : task.chanceLoss;
   const scale = Math.max(g.firstTrain, g.firstTrain + g.firstGap, chance);
   // A model that has not learned anything (train loss near chance, or its first epoch's) cannot overfit.
@@ -174,7 +178,7 @@ export function checkOverfit(
     valImproving = true;
   }
   const accGapped = accGap >= need && learned && !valImproving;
-  if (advance(g.accGap, accGapped, step) >= th.overfitPatience && judged) {
+  if (advance(g.accGap, accGapped, step) >= th.overfitPatience && accJudged) {
     const stalled =
       losses && g.valBest !== undefined
         ? ` while val loss has not improved on ${fmt(g.valBest)} (step ${g.valBestStep})`
