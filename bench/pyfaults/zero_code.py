@@ -1,11 +1,16 @@
-"""The PyTorch runs of bench/pyfaults as users' plain scripts, recorded with no change to them:
-each Spec is trained by `plain_torch.py` (a DataLoader loop with a validation pass per epoch, no
-traindx in it) under `python -m traindx run`, then diagnosed and scored as `score.py` scores the
-recorded runs: what `traindx run` makes of an unchanged loop, where `generate.py`'s runs use the
-explicit API (`run.watch`, `run.log_epoch` with the validation numbers).
+"""The runs of bench/pyfaults as users' plain scripts, recorded with no change to them: each Spec
+is trained by a script with no traindx in it under `python -m traindx run`, then diagnosed and
+scored as `score.py` scores the recorded runs: what `traindx run` makes of an unchanged script,
+where `generate.py`'s runs use the explicit API (`run.watch`, `run.log_epoch` with the
+validation numbers). Three styles of script, each scored on its own:
 
-    clients/python/.venv/bin/python bench/pyfaults/zero_code.py             # every PyTorch run (~4 min)
-    clients/python/.venv/bin/python bench/pyfaults/zero_code.py --split tune
+- `loader` (`plain_torch.py`, the PyTorch runs): a DataLoader loop, a validation loss per epoch;
+- `tensors` (`plain_torch_tensors.py`, the PyTorch runs): tensors sliced by hand, the functional
+  loss, an accuracy-only validation pass over the whole validation tensor;
+- `keras` (`plain_keras.py`, the Keras runs): `compile` and `fit(validation_data=...)`.
+
+    clients/python/.venv/bin/python bench/pyfaults/zero_code.py                  # every style (~12 min)
+    clients/python/.venv/bin/python bench/pyfaults/zero_code.py --split tune --style keras
 
 Traces go to a temporary folder (`--out DIR` to keep them). Tune runs are listed one by one;
 the test split is reported as counts only.
@@ -23,11 +28,18 @@ from pathlib import Path
 
 from score import HERE, diagnose, report
 
+# style -> (the plain script, the framework of the Specs it trains)
+STYLES = {
+    "loader": ("plain_torch.py", "pytorch"),
+    "tensors": ("plain_torch_tensors.py", "pytorch"),
+    "keras": ("plain_keras.py", "keras"),
+}
 
-def record(spec_id: str, out: Path) -> dict:
+
+def record(spec_id: str, style: str, out: Path) -> dict:
     """Trains one Spec as a plain script under `traindx run`; its diagnosis (or the failure)."""
-    trace = out / f"{spec_id}.jsonl.gz"
-    script = str(HERE / "plain_torch.py")
+    trace = out / style / f"{spec_id}.jsonl.gz"
+    script = str(HERE / STYLES[style][0])
     done = subprocess.run(
         [sys.executable, "-m", "traindx", "run", "--out", str(trace), "--", script, spec_id],
         capture_output=True,
@@ -43,19 +55,26 @@ def record(spec_id: str, out: Path) -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--split", choices=["tune", "test"], help="only this split's runs")
+    parser.add_argument("--style", nargs="*", choices=list(STYLES), help="only these styles of script")
     parser.add_argument("--out", type=Path, help="keep the traces here")
     args = parser.parse_args()
-    labels = [
-        item
-        for item in json.loads((HERE / "labels.json").read_text())["labels"]
-        if item["framework"] == "pytorch" and (args.split is None or item["split"] == args.split)
-    ]
     out = args.out or Path(tempfile.mkdtemp(prefix="pyfaults-zero-code-"))
-    out.mkdir(parents=True, exist_ok=True)
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        bodies = list(pool.map(lambda item: record(item["id"], out), labels))
-    print(f"PyTorch runs recorded by `traindx run` from plain scripts ({len(labels)}; traces in {out})")
-    report(labels, bodies)
+    everything = json.loads((HERE / "labels.json").read_text())["labels"]
+    for style in args.style or list(STYLES):
+        script, framework = STYLES[style]
+        labels = [
+            item
+            for item in everything
+            if item["framework"] == framework and (args.split is None or item["split"] == args.split)
+        ]
+        (out / style).mkdir(parents=True, exist_ok=True)
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            bodies = list(
+                pool.map(record, [item["id"] for item in labels], [style] * len(labels), [out] * len(labels))
+            )
+        where = f"{len(labels)}; traces in {out / style}"
+        print(f"\n{style}: {framework} runs as `{script}` under `traindx run` ({where})")
+        report(labels, bodies)
     return 0
 
 

@@ -24,7 +24,8 @@ NO_LOADER = str(SCRIPTS / "torch_no_loader.py")
 
 def test_batches_without_a_data_loader_still_describe_the_data(tmp_path):
     """`traindx run` meets the model at its first optimizer step, after four forwards: the data
-    facts come from the first call of the model and of its loss module."""
+    facts come from the first call of the model and of its loss module, and the whole training
+    set from the tensor the script slices its batches from (data_source.py)."""
     healthy, scaled = tmp_path / "healthy.jsonl", tmp_path / "scaled.jsonl"
     for out, extra in ((healthy, []), (scaled, ["--scale", "500"])):
         done = run_traindx(["run", "--out", str(out), "--", NO_LOADER, "--epochs", "3", *extra])
@@ -33,7 +34,7 @@ def test_batches_without_a_data_loader_still_describe_the_data(tmp_path):
     assert run["batchSize"] == 16 and run["task"] == "classification"
     dataset = run["dataset"]
     assert dataset["inputShape"] == [20] and abs(dataset["inputStats"]["mean"]) < 1
-    assert dataset["numClasses"] == 3 and sum(dataset["classCounts"]) == 16  # the first batch's labels
+    assert dataset["numClasses"] == 3 and sum(dataset["classCounts"]) == 1600 == dataset["trainSize"]
     scaled_run = read_trace(scaled)[0]
     assert scaled_run["dataset"]["inputStats"]["mean"] > 100
     results = diagnose_all([healthy, scaled])

@@ -189,3 +189,34 @@ def test_two_runs_stepping_in_turn_get_no_validation_and_no_training_accuracy(tm
         epochs = [e for e in read_trace(path) if e["type"] == "epoch"]
         assert len(epochs) == 3, path
         assert not any("val" in e or "accuracy" in e.get("train", {}) for e in epochs), epochs
+
+
+@pytest.mark.parametrize("val_every", [1, 2])
+def test_a_loop_without_loader_or_loss_module_gets_its_epochs_and_validation_accuracy(tmp_path, val_every):
+    """Batches sliced from a tensor, `F.cross_entropy`, an accuracy counted by the script on the
+    whole validation tensor: the epochs are the passes of the script's `for epoch in range(...)`
+    (16 steps each), the validation accuracy is the script's own, found through the labels beside
+    the validation inputs, and the script's evaluation of its training tensor is left out (it
+    shares the training batches' memory). The data facts are the whole training tensor's, found
+    beside the batches in the script (data_source.py)."""
+    script = str(SCRIPTS / "torch_tensors.py")
+    out = tmp_path / "tensors.jsonl"
+    done = run_traindx(["run", "--out", str(out), "--", script, "--val-every", str(val_every)])
+    assert done.returncode == 0, done.stderr
+    events = read_trace(out)
+    run = events[0]
+    assert run["epochs"] == 4 and run["dataset"]["numClasses"] == 4
+    assert run["dataset"]["trainSize"] == 800 and sum(run["dataset"]["classCounts"]) == 800
+    assert "classCountsSampled" not in run["dataset"]
+    epochs = [e for e in events if e["type"] == "epoch"]
+    assert [(e["epoch"], e["step"]) for e in epochs] == [(k, 16 * k + 15) for k in range(4)]
+    printed = {int(epoch): accuracy for epoch, accuracy in _printed(done.stdout)}
+    assert len(printed) == 4 // val_every
+    for event in epochs:
+        if event["epoch"] + 1 in printed:
+            assert event["val"] == {"accuracy": pytest.approx(printed[event["epoch"] + 1], abs=1e-6)}
+        else:
+            assert "val" not in event
+        assert 0 < event["train"]["accuracy"] <= 1
+    (evaluation,) = [e for e in events if e["type"] == "eval"]
+    assert sum(map(sum, evaluation["confusion"])) == 200

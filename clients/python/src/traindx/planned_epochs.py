@@ -57,28 +57,73 @@ def planned_epochs(frame: Optional[FrameType] = None) -> Optional[int]:
     """The length of the `range` the epoch loop around the current training step iterates, or
     None. `frame`: where to start the walk (default: the caller's)."""
     try:
-        return _read(frame if frame is not None else sys._getframe(1))
+        found = epoch_loop(frame if frame is not None else sys._getframe(1))
+        return _range_length(found[1].iter, found[0]) if found is not None else None
     except Exception:  # an odd frame or source costs the run this fact, never its training
         return None
 
 
-def _read(frame: Optional[FrameType]) -> Optional[int]:
+def epoch_loop(frame: Optional[FrameType]) -> Optional[tuple[FrameType, ast.For]]:
+    """The epoch loop around the training step running in `frame` (or a frame it was called
+    from), with the frame that runs it: the first `for ... in range(...)` outward of the loop
+    over batches (see the module's docstring), or None (a `while` loop comes first, or none)."""
     inner_seen = False
     while frame is not None:
-        if _is_script(frame.f_code.co_filename):
+        if is_script(frame.f_code.co_filename):
             for loop in _enclosing_loops(frame.f_code.co_filename, frame.f_code.co_name, frame.f_lineno):
                 if not inner_seen:
                     inner_seen = True  # the loop over batches (or steps)
                     continue
                 if isinstance(loop, ast.While):
                     return None  # epochs counted by hand: no bound to read
-                n = _range_length(loop.iter, frame)
-                if n is not None:
-                    return n
-                if _is_range_call(loop.iter):
-                    return None  # a range whose bound the evaluator refuses: unknown, not guessed
+                if isinstance(loop, ast.For) and _is_range_call(loop.iter):
+                    return frame, loop
         frame = frame.f_back
     return None
+
+
+class EpochCounter:
+    """The epoch loop's variable (`epoch` in `for epoch in range(n)`), read where the loop runs:
+    where no DataLoader reaching its end marks the epochs (batches sliced from tensors by hand),
+    the variable moving on does. Read once per training step: one dictionary lookup in the
+    frame's locals (a function's locals are copied into that dictionary by the read, a few
+    dozen names)."""
+
+    def __init__(self, frame: FrameType, name: str) -> None:
+        self.frame: Optional[FrameType] = frame
+        self.name = name
+        self.value = self._read()
+
+    @classmethod
+    def around(cls, frame: Optional[FrameType] = None) -> Optional[EpochCounter]:
+        """The counter of the epoch loop around the caller's training step, or None."""
+        try:
+            found = epoch_loop(frame if frame is not None else sys._getframe(1))
+            if found is None or not isinstance(found[1].target, ast.Name):
+                return None
+            counter = cls(found[0], found[1].target.id)
+            return counter if isinstance(counter.value, int) else None
+        except Exception:  # an odd frame or source costs the run this fact, never its training
+            return None
+
+    def _read(self) -> Any:
+        return self.frame.f_locals.get(self.name) if self.frame is not None else None
+
+    def moved_on(self) -> bool:
+        """Whether the loop has begun another pass since the last call. A value that is no
+        longer an int (the name rebound by the script) ends the counting."""
+        value = self._read()
+        if value == self.value:
+            return False
+        if not isinstance(value, int):
+            self.release()
+            return False
+        self.value = value
+        return True
+
+    def release(self) -> None:
+        """Lets go of the frame (and so of the locals it holds)."""
+        self.frame = None
 
 
 def epochs_of_fit_loop(frame: Optional[FrameType] = None) -> Optional[int]:
@@ -89,7 +134,7 @@ def epochs_of_fit_loop(frame: Optional[FrameType] = None) -> Optional[int]:
     that builds a model each time is over folds or trials, not epochs)."""
     try:
         frame = frame if frame is not None else sys._getframe(1)
-        while frame is not None and not _is_script(frame.f_code.co_filename):
+        while frame is not None and not is_script(frame.f_code.co_filename):
             frame = frame.f_back
         if frame is None:
             return None
@@ -135,7 +180,7 @@ def _assigned(loop: ast.AST) -> set[str]:
     return names
 
 
-def _is_script(filename: str) -> bool:
+def is_script(filename: str) -> bool:
     """The user's own code: a source file outside the installed packages, the standard library
     and traindx itself."""
     if not filename.endswith(".py") or filename.startswith("<"):

@@ -64,6 +64,7 @@ class Run:
         self.stop_reason: Optional[str] = None
         self.finished = False
         self.status: Optional[str] = None
+        self.ending: Optional[str] = None  # the status `finish` was given, while it detaches the watchers
         self.dropped = 0
         self.current_epoch: Optional[int] = None
         self.next_epoch = 0  # one past the last epoch logged (a run continued by a later fit)
@@ -246,6 +247,7 @@ class Run:
         with self._lock:
             if self.finished:
                 return
+            self.ending = status  # what the watchers' last epoch is written by (None: a normal end)
             for watcher in self._watchers:
                 watcher.detach()
             self.flush()

@@ -127,6 +127,8 @@ def describe_data(
         k = max(num_classes or 0, int(classes.max()) + 1)
         info["numClasses"] = k
         info["classCounts"] = np.bincount(classes, minlength=k).tolist()
+        if batch_only:
+            info["classCountsSampled"] = True  # one batch's labels (trace-format-extensions.md)
     elif np.issubdtype(y.dtype, np.number):
         stats = value_stats(y)
         stats.pop("nanCount", None)

@@ -60,6 +60,7 @@ class Capture:
             return
         self.depth = 0
         self.first_target = None  # a target seen before belongs to a run already described
+        validation.observer.want_target, validation.observer.first_target = True, None
         hooks = torch.nn.modules.module
         try:  # always_call: the depth comes back down when a forward raises (torch >= 2.0)
             end = hooks.register_module_forward_hook(self._end_call, always_call=True)
@@ -68,6 +69,7 @@ class Capture:
         self.input_hooks = [hooks.register_module_forward_pre_hook(self._see_call), end]
 
     def disarm_inputs(self) -> None:
+        validation.observer.want_target = False
         for handle in self.input_hooks:
             handle.remove()
         self.input_hooks = []
@@ -186,3 +188,4 @@ def uninstall() -> None:
         capture.last_iterator = None
         capture.first_inputs.clear()
         capture.first_target = None
+        validation.observer.first_target = None

@@ -84,7 +84,8 @@ def describe_data(
 ) -> dict[str, Any]:
     """Input statistics of the first batch, or of `all_inputs` when the whole training set is at
     hand (over finite values, NaN/Inf counted beside them),
-    class counts (over `all_labels` when the whole label set is at hand, else the batch) or label
+    class counts (over `all_labels` when the whole label set is at hand, else the batch's, marked
+    `classCountsSampled`: a few dozen labels of ten classes leave some class out by chance) or label
     statistics for regression, and sizes. One host transfer."""
     info: dict[str, Any] = {}
     if train_size is not None:
@@ -118,6 +119,8 @@ def describe_data(
     if classes is not None and classes.numel() > 0 and k:
         info["numClasses"] = k
         info["classCounts"] = [int(c) for c in values[at : at + k]]
+        if all_labels is None:
+            info["classCountsSampled"] = True  # one batch's labels (trace-format-extensions.md)
     elif y is not None and y.numel() > 0 and y.dtype.is_floating_point and len(values) >= at + 5:
         stats = _read_stats(values[at : at + 5], y.numel())
         stats.pop("nanCount", None)

@@ -20,19 +20,23 @@ one argmax.
 
 A validation loop that calls no loss function (it counts `torch.max(outputs, 1)` hits itself) is
 seen at the model instead: its outputs under no_grad, judged against the labels of the batch its
-loader gave (`see_output`), give that pass an accuracy and the eval event, and no loss.
+loader gave, or without a loader the labels beside its inputs in the script (`see_output`), give
+that pass an accuracy and the eval event, and no loss.
 """
 
 from __future__ import annotations
 
 import functools
+import sys
 import types
 from dataclasses import dataclass, field
+from types import FrameType
 from typing import Any, Callable, Optional
 
 import torch
 from torch.nn import functional as F
 
+from ..planned_epochs import is_script
 from .compiled import compiling
 from .data_facts import split_batch
 from .loss_facts import autograd_nodes
@@ -200,6 +204,16 @@ class Observer:
         self._tentative_backwards = 0
         self.previous: Any = None  # the owner before the current one
         self.shared = False  # two runs stepped in turn (see `stepped`)
+        # The target of the first loss function call while capture's module taps are armed (a
+        # run not yet described): the labels of a loop without a DataLoader that calls the
+        # functional loss (`F.cross_entropy(out, y)`), which no loss module's call shows.
+        self.want_target = False
+        self.first_target: Optional[torch.Tensor] = None
+
+    def see_target(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        target = args[1] if len(args) > 1 else kwargs.get("target")
+        if isinstance(target, torch.Tensor) and self.first_target is None:
+            self.first_target = target.detach()
 
     def seen(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> None:
         owner = self.owner
@@ -237,6 +251,8 @@ class Observer:
         training accuracy (a classifier's only)."""
         owner = self.owner
         loss_class, judged_as = _FUNCTIONS[name]
+        if owner is not None:
+            owner.training_loss_seen()  # may end an epoch first (watcher.py)
         if owner is None or _SAME.get(loss_class, loss_class) != _SAME.get(
             owner.loss_class, owner.loss_class
         ):
@@ -285,13 +301,15 @@ def see_output(owner: Any, inputs: Any, output: Any, batch: Any) -> None:
         return
     if not output.is_floating_point() or not inputs or not isinstance(inputs[0], torch.Tensor):
         return
-    x, y = split_batch(batch)
-    if x is None or y is None or y.dim() != 1 or y.is_floating_point() or y.dtype == torch.bool:
-        return
     given = inputs[0]
-    if len(y) != output.shape[0] or (given is not x and (given.device == x.device or given.shape != x.shape)):
-        return  # not the batch the loader gave (a slice of it, another input), nor its copy on a device
-    if not owner.validates():
+    x, y = split_batch(batch)
+    if x is None or y is None or not _class_labels(y, output.shape[0]):
+        y = None
+    elif given is not x and (given.device == x.device or given.shape != x.shape):
+        y = None  # not the batch the loader gave (a slice of it, another input), nor its copy on a device
+    if y is None and not _shares_memory(given, owner.train_input):  # (the training data evaluated)
+        y = labels_beside(given, output.shape[0], output.shape[1], sys._getframe(1))
+    if y is None or not owner.validates():
         return
     into = current_pass(owner)
     if into.outputs is None:
@@ -300,6 +318,50 @@ def see_output(owner: Any, inputs: Any, output: Any, batch: Any) -> None:
     totals = judged.totals.setdefault("outputs", LossTotals())
     totals.examples += len(y)
     _judge(judged, totals, "classes", output.detach(), y.detach().to(output.device), {})
+
+
+def _class_labels(y: torch.Tensor, rows: int) -> bool:
+    """Whether `y` can be the class labels of `rows` outputs: one integer per row."""
+    return y.dim() == 1 and len(y) == rows and not y.is_floating_point() and y.dtype != torch.bool
+
+
+def _shares_memory(a: torch.Tensor, b: Optional[torch.Tensor]) -> bool:
+    """Whether `a` and `b` are views of overlapping memory: the training data evaluated whole
+    (`model(x_train)`) overlaps the run's first batch, its slice (`x_train[0:32]`); a validation
+    split sliced off the same array (`x[800:]`) does not."""
+    if b is None or a.device != b.device or a.untyped_storage().data_ptr() != b.untyped_storage().data_ptr():
+        return False
+
+    def span(t: torch.Tensor) -> tuple[int, int]:
+        reach = sum((n - 1) * abs(s) for n, s in zip(t.shape, t.stride())) + 1 if t.numel() else 0
+        return t.storage_offset(), t.storage_offset() + reach
+
+    (a0, a1), (b0, b1) = span(a), span(b)
+    return a.element_size() == b.element_size() and a0 < b1 and b0 < a1
+
+
+def labels_beside(given: torch.Tensor, rows: int, classes: int, frame: Optional[FrameType]) -> Any:
+    """The labels of a batch no loader gave (`out = model(x_val)`, `model(xb)` with `xb, yb` sliced
+    by hand), found beside its inputs: in the first frame of the script's own code, outward from
+    `frame`, that holds the tensor the model was given, the one integer tensor of one label per
+    row whose values are classes of the outputs. Nothing when there is no such frame, or not
+    exactly one such tensor there: a guess between two tensors would be an invented accuracy."""
+    while frame is not None and not is_script(frame.f_code.co_filename):
+        frame = frame.f_back
+    if frame is None:
+        return None
+    names = frame.f_locals
+    if not any(value is given for value in names.values()):
+        return None
+    found = [
+        value
+        for value in names.values()
+        if isinstance(value, torch.Tensor) and value is not given and _class_labels(value, rows)
+    ]
+    if len(found) != 1 or rows == 0:
+        return None
+    low, high = (int(v) for v in torch.aminmax(found[0].detach()))
+    return found[0] if low >= 0 and high < classes else None
 
 
 def _add(into: ValidationPass, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], result: Any) -> None:
@@ -395,6 +457,8 @@ def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
         # Traced by TorchDynamo (a compiled step that computes its loss): nothing here may enter
         # the graph, which stays the one the step gets without traindx (the flag is read first,
         # so that the tracer puts no guard on the observer's state either: no recompilation).
+        if seen.want_target and not tracing():
+            seen.see_target(args, kwargs)
         if not tracing() and seen.owner is not None:
             try:
                 if seen.tentative is not None or evaluating():

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import sys
 from typing import TYPE_CHECKING, Any, Optional
 
 import torch
 from torch import nn
 
 from ..guard import guarded
-from ..planned_epochs import planned_epochs
+from ..planned_epochs import EpochCounter, planned_epochs
 from . import amp_scaler, no_grad_mode, pretrained
 from . import capture as capture_module
 from .activation_taps import ActivationTaps
@@ -17,6 +18,7 @@ from .attention_taps import AttentionTaps
 from .capture import capture
 from .compiled import compiling, is_compiled, traced_loss
 from .data_facts import class_indices, describe_data, loader_facts, one_hot, split_batch
+from .data_source import tensors_beside
 from .layer_stats import GradReading, LayerStatsPlan
 from .loss_facts import describe_loss, loss_class_of, task_of
 from .model_facts import describe_model, track_layers, units_of
@@ -79,6 +81,9 @@ class TorchWatcher:
         self._ungraded: Optional[set[int]] = None
         self._before: Optional[list[torch.Tensor]] = None
         self._first_input: Optional[torch.Tensor] = None
+        # The first training batch's inputs when no DataLoader gave them: a no_grad forward of
+        # memory they share is the training data evaluated, no validation (validation.see_output).
+        self.train_input: Optional[torch.Tensor] = None
         self._handles: list[Any] = []
         self._epochs_from_loaders = epochs_from_loaders
         # The evaluation losses since the last training step (validation.py), and the epoch a
@@ -92,6 +97,10 @@ class TorchWatcher:
         self._comparable = False
         self._ended: Optional[tuple[int, int, TrainingAccuracy]] = None
         self._loader_fed = False  # batches from a DataLoader: epochs are the loaders' passes
+        # Without one, the script's `for epoch in range(n)` variable moving on ends an epoch
+        # (planned_epochs.EpochCounter); without that either, a validation pass does.
+        self._epoch_counter: Optional[EpochCounter] = None
+        self._epoch_start = 0  # the step the current epoch began with
         self._training_pass: Any = None  # a weak reference to the loader pass the steps train on
         self._predictions: Optional[tuple[list[int], list[int], int]] = None
         if optimizer is not None:
@@ -127,6 +136,8 @@ class TorchWatcher:
             return
         if self.step == 0 and not self.run.started:
             self.describe_run(optimizer or self.optimizer)
+        else:
+            self.training_loss_seen()  # (a loss of the loop's own is seen here first)
         self._end_epoch()
         self._training_pass = capture.last_iterator
         sampled = self.sampled()
@@ -216,8 +227,12 @@ class TorchWatcher:
         epoch and the last validation pass are written before it)."""
         if not self.run.finished:
             observer.settle()
+            if self._last_counted_epoch_open():
+                self._close_epoch()  # no next step will see the script's epoch loop move on
             self._end_epoch()
             self._write_eval()
+        if self._epoch_counter is not None:
+            self._epoch_counter.release()
         if observer.owner is self:
             observer.owner = None
         for handle in self._handles:
@@ -235,6 +250,13 @@ class TorchWatcher:
             self._no_grad.remove()
         if self.sketches.see_loader in capture.loader_listeners:
             capture.loader_listeners.remove(self.sketches.see_loader)
+
+    def _last_counted_epoch_open(self) -> bool:
+        """At the run's end: whether the steps since the last epoch counted by the script's epoch
+        loop variable make one more (not when the run crashed or was interrupted in it)."""
+        if self._epoch_counter is None or self._ended is not None or self.step <= self._epoch_start:
+            return False
+        return self.run.ending not in ("crashed", "interrupted")
 
     # -- what the run is -----------------------------------------------------------------------
 
@@ -254,14 +276,19 @@ class TorchWatcher:
         x, y = split_batch(capture.last_batch)
         if x is None:  # no DataLoader: what the model's first call and the loss module received
             x = self._first_input if self._first_input is not None else capture.first_input_of(self.model)
-            y = capture.first_target if y is None else y
+            if y is None:  # a loss module's target, else a functional loss's (validation.Observer)
+                y = capture.first_target if capture.first_target is not None else observer.first_target
+            self.train_input = x if isinstance(x, torch.Tensor) else None
         if not self.compiled and traced_loss(capture.last_grad_fn):
             # Called inside a compiled function: its hooks stay as the first trace saw them (doing
             # nothing there); any change to them would recompile the function.
             self.compiled = self.taps.disabled = self.attention.disabled = True
         if not self.compiled:  # described: module calls go back to torch's fast path
             capture.disarm_inputs()  # (a compiled graph would be recompiled without the taps)
-        facts = loader_facts(capture.last_loader) if capture.last_loader is not None else {}
+        if capture.last_loader is not None:
+            facts = loader_facts(capture.last_loader)
+        else:  # batches sliced by hand: the tensors they come from, in the script (data_source.py)
+            facts = tensors_beside(x, y, sys._getframe())
         self.sketches.see_train(capture.last_loader)
         units = next((u for u in (units_of(layer.module) for layer in reversed(self.layers)) if u), None)
         labels = facts.get("all_labels", y)
@@ -277,6 +304,8 @@ class TorchWatcher:
         # and which describes its own: a script's loops around `fit()` are folds or sweeps.
         if self._epochs_from_loaders:
             run.describe(epochs=planned_epochs())
+            if not self._loader_fed:
+                self._epoch_counter = EpochCounter.around()
         try:
             dataset = describe_data(
                 x,
@@ -333,10 +362,19 @@ class TorchWatcher:
             return True  # no loader gave this batch (the training pass's are all consumed)
         return self.sketches.split_of(capture.last_loader) in (None, "val")
 
+    def training_loss_seen(self) -> None:
+        """A training loss was computed (validation.Observer), or a step is about to be taken: if
+        the script's epoch loop has moved on since the last one, the epoch before has ended (seen
+        at the new epoch's first loss, before its batch counts toward any training accuracy)."""
+        if self._epoch_counter is not None and self._epoch_counter.moved_on() and self._ended is None:
+            self._close_epoch()
+
     def pass_began(self) -> None:
         """A validation pass began after a training step (validation.py). Without a DataLoader
-        there are no loader passes to end epochs: there the validation pass ends one."""
-        if not self._loader_fed and self._ended is None and self.step > 0:
+        there are no loader passes to end epochs: there the validation pass ends one, unless the
+        script's epoch loop variable is read (its moving on ends them then: a validation every
+        few hundred steps is no epoch end)."""
+        if not self._loader_fed and self._epoch_counter is None and self._ended is None and self.step > 0:
             self._close_epoch()
 
     def _close_epoch(self) -> None:
@@ -345,6 +383,7 @@ class TorchWatcher:
         self._end_epoch()  # (a pass without steps in between: its epoch is complete)
         epoch = self.run.current_epoch or 0
         self._ended = (epoch, self.step - 1, self.train_accuracy)
+        self._epoch_start = self.step
         self.train_accuracy = TrainingAccuracy()
         self.run.current_epoch = epoch + 1
 

@@ -1,0 +1,110 @@
+"""The whole training set of a loop without a DataLoader, found beside its batches.
+
+A script that slices its batches from tensors by hand (`x_train[idx]`, `x_train[i : i + 32]`)
+shows traindx only its first batch, yet the data facts want the whole set: its size (a tiny
+training set), every class's count (an imbalance one batch cannot tell from chance), a NaN in
+one row of a thousand. The tensors it slices are in the script's own frames, around the training
+step, as the loop's local (or module) variables. The training inputs are the smallest such tensor
+with the batch's trailing shape and dtype that holds the batch's first rows (compared value by
+value); the labels, the one tensor of labels the same length whose values at those rows are the
+batch's labels. Anything less certain gives nothing: the facts stay the batch's.
+"""
+
+from __future__ import annotations
+
+from types import FrameType
+from typing import Any, Optional
+
+import torch
+
+from ..planned_epochs import is_script
+
+# Tensors larger than this (in values) are not searched: comparing rows costs a pass over them.
+_LARGEST = 1 << 22
+_ROWS = 4  # batch rows looked up
+_FRAMES = 3  # script frames searched, outward from the training step
+
+
+def tensors_beside(x: Any, y: Any, frame: Optional[FrameType]) -> dict[str, Any]:
+    """`{"train_size", "all_inputs", "all_labels"?}` of the tensors the batch `x` (labels `y`) was
+    sliced from, or {}: the same keys as `data_facts.loader_facts` gives for a TensorDataset."""
+    if not isinstance(x, torch.Tensor) or x.dim() < 2 or x.shape[0] == 0:
+        return {}
+    try:
+        with torch.no_grad():
+            return _search(x.detach(), y.detach() if isinstance(y, torch.Tensor) else None, frame)
+    except Exception:  # odd variables cost the run these facts, never its training
+        return {}
+
+
+def _search(x: torch.Tensor, y: Optional[torch.Tensor], frame: Optional[FrameType]) -> dict[str, Any]:
+    """The facts of the smallest candidate larger than the batch that holds its first finite rows."""
+    candidates = _script_tensors(frame)
+    finite = torch.isfinite(x.reshape(x.shape[0], -1)).all(1).nonzero().reshape(-1)[:_ROWS]
+    if finite.numel() == 0:
+        return {}
+    rows = x[finite]
+    best: Optional[tuple[torch.Tensor, torch.Tensor]] = None
+    for t in candidates:
+        if t.shape[1:] != x.shape[1:] or t.dtype != x.dtype or t.device != x.device:
+            continue
+        # Not the batch itself, bound to a name (`xb = x_train[idx]`), nor a copy of it: a set
+        # used whole in each step (full-batch training) is not told from a batch here.
+        if t.shape[0] <= x.shape[0] or t.numel() > _LARGEST or (best is not None and len(t) >= len(best[0])):
+            continue
+        at = _row_positions(t, rows)
+        if at is not None:
+            best = (t, at)
+    if best is None:
+        return {}
+    return _with_labels(best[0], best[1], finite, y, candidates)
+
+
+def _script_tensors(frame: Optional[FrameType]) -> list[torch.Tensor]:
+    """The tensors bound to names in the first few script frames outward from `frame`."""
+    found: dict[int, torch.Tensor] = {}
+    seen = 0
+    while frame is not None and seen < _FRAMES:
+        if is_script(frame.f_code.co_filename):
+            seen += 1
+            for value in list(frame.f_locals.values()):
+                if isinstance(value, torch.Tensor) and not value.requires_grad and value.dim() >= 1:
+                    found.setdefault(id(value), value)
+        frame = frame.f_back
+    return list(found.values())
+
+
+def _row_positions(t: torch.Tensor, rows: torch.Tensor) -> Optional[torch.Tensor]:
+    """Where in `t` each of `rows` is (the first equal row), or None if one is missing."""
+    flat, wanted = t.reshape(len(t), -1), rows.reshape(len(rows), -1)
+    equal = (flat.unsqueeze(0) == wanted.unsqueeze(1)).all(-1)  # [rows, len(t)]
+    found, at = equal.max(1)
+    return at if bool(found.all()) else None
+
+
+def _with_labels(
+    inputs: torch.Tensor,
+    at: torch.Tensor,
+    rows: torch.Tensor,
+    y: Optional[torch.Tensor],
+    candidates: list[torch.Tensor],
+) -> dict[str, Any]:
+    facts: dict[str, Any] = {"train_size": len(inputs)}
+    if inputs.numel() <= _LARGEST and inputs.is_floating_point():
+        facts["all_inputs"] = inputs
+    if y is None or y.dim() == 0 or len(y) <= int(rows.max()):
+        return facts  # no labels beside the batch's rows
+    wanted = y[rows.to(y.device)]
+    labels = [
+        t
+        for t in candidates
+        if t is not inputs
+        and len(t) == len(inputs)
+        and t.shape[1:] == y.shape[1:]
+        and t.dtype == y.dtype
+        and t.device == y.device
+        and bool((t[at.to(t.device)] == wanted).all())
+    ]
+    if len(labels) == 1:
+        facts["all_labels"] = labels[0]
+    return facts
