@@ -1,13 +1,15 @@
-"""data_source.tensors_beside: the whole training set of a loop without a DataLoader, found as the
-script's own tensors beside its first batch, or nothing when that is not certain."""
+"""The whole training set behind the first batch: data_source.tensors_beside for a loop without a
+DataLoader (the script's own tensors beside its first batch, or nothing when that is not
+certain), data_facts.loader_facts for a DataLoader's data set."""
 
 from __future__ import annotations
 
 import sys
 
 import torch
+from torch.utils.data import DataLoader, Dataset, TensorDataset, random_split
 
-from traindx.pytorch.data_facts import describe_data
+from traindx.pytorch.data_facts import describe_data, loader_facts
 from traindx.pytorch.data_source import tensors_beside
 
 
@@ -51,3 +53,35 @@ def test_rows_with_nan_are_looked_up_by_the_finite_ones():
     x_train[3, 0] = float("nan")
     facts = tensors_beside(x_train[:8], y_train[:8], sys._getframe())
     assert facts["all_inputs"] is x_train and facts["all_labels"] is y_train
+
+
+def test_a_random_split_of_a_tensor_dataset_gives_its_own_examples():
+    x, y = _data()
+    train, val = random_split(TensorDataset(x, y), [240, 60], generator=torch.Generator().manual_seed(0))
+    half = torch.utils.data.Subset(train, list(range(0, 240, 2)))  # a Subset of a Subset
+    for subset, size in ((train, 240), (half, 120)):
+        facts = loader_facts(DataLoader(subset, batch_size=16))
+        rows = [subset[i] for i in range(size)]
+        assert facts["train_size"] == size and facts["batch_size"] == 16
+        assert torch.equal(facts["all_labels"], torch.stack([label for _, label in rows]))
+        assert torch.equal(facts["all_inputs"], torch.stack([inputs for inputs, _ in rows]))
+    assert len(val) == 60
+
+
+class _Images(Dataset):
+    """torchvision's convention: a `targets` list of class indices beside items read one by one."""
+
+    def __init__(self) -> None:
+        self.targets = [i % 3 for i in range(90)] + [0] * 30
+
+    def __len__(self) -> int:
+        return len(self.targets)
+
+    def __getitem__(self, i: int) -> tuple[torch.Tensor, int]:
+        return torch.zeros(2, 4, 4), self.targets[i]
+
+
+def test_a_data_set_with_targets_gives_every_label_and_no_inputs():
+    facts = loader_facts(DataLoader(_Images(), batch_size=8))
+    assert facts["train_size"] == 120 and "all_inputs" not in facts
+    assert torch.bincount(facts["all_labels"]).tolist() == [60, 30, 30]

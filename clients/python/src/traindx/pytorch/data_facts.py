@@ -133,9 +133,12 @@ _WHOLE_INPUTS = 1 << 22
 
 
 def loader_facts(loader: Any) -> dict[str, Any]:
-    """Batch size, training-set size and, for a TensorDataset, the whole label tensor and (up to
-    `_WHOLE_INPUTS` values) the whole input tensor: a NaN in one row of a thousand is rarely in
-    the first batch, and one pass over a small data set at the run's start costs nothing."""
+    """Batch size, training-set size and, when the data set holds them, the whole label tensor
+    and (up to `_WHOLE_INPUTS` values) the whole input tensor: a NaN in one row of a thousand is
+    rarely in the first batch, and one pass over a small data set at the run's start costs
+    nothing. Held means a TensorDataset, a Subset of one (`random_split`), or torchvision's
+    convention of a `targets` list or tensor of class indices (MNIST, CIFAR, ImageFolder), for
+    the labels alone."""
     facts: dict[str, Any] = {}
     batch_size = getattr(loader, "batch_size", None)
     if isinstance(batch_size, int):
@@ -143,9 +146,35 @@ def loader_facts(loader: Any) -> dict[str, Any]:
     dataset = getattr(loader, "dataset", None)
     with contextlib.suppress(TypeError):
         facts["train_size"] = len(dataset)  # type: ignore[arg-type]
-    tensors = getattr(dataset, "tensors", None)
-    if isinstance(tensors, tuple) and len(tensors) >= 2:
-        facts["all_labels"] = tensors[1]
-        if tensors[0].is_floating_point() and tensors[0].numel() <= _WHOLE_INPUTS:
-            facts["all_inputs"] = tensors[0]
+    with contextlib.suppress(Exception):  # an odd data set costs the run these facts only
+        inputs, labels = _whole_set(dataset)
+        if labels is not None:
+            facts["all_labels"] = labels
+        if inputs is not None and inputs.is_floating_point() and inputs.numel() <= _WHOLE_INPUTS:
+            facts["all_inputs"] = inputs
     return facts
+
+
+def _whole_set(dataset: Any) -> tuple[Optional[torch.Tensor], Optional[torch.Tensor]]:
+    """(inputs, labels) of every example of `dataset`, as far as it holds them as tensors."""
+    indices: Optional[torch.Tensor] = None
+    while hasattr(dataset, "indices") and hasattr(dataset, "dataset"):  # Subsets, innermost last
+        inner = torch.as_tensor(list(dataset.indices), dtype=torch.long)
+        indices = inner if indices is None else inner[indices]
+        dataset = dataset.dataset
+
+    def pick(t: torch.Tensor) -> torch.Tensor:
+        return t if indices is None else t[indices.to(t.device)]
+
+    tensors = getattr(dataset, "tensors", None)
+    if isinstance(tensors, tuple) and len(tensors) >= 2 and isinstance(tensors[1], torch.Tensor):
+        inputs = tensors[0]
+        rows = len(indices) if indices is not None else len(inputs)
+        small = isinstance(inputs, torch.Tensor) and rows * inputs[0].numel() <= _WHOLE_INPUTS
+        return (pick(inputs) if small else None), pick(tensors[1])
+    targets = getattr(dataset, "targets", None)
+    if isinstance(targets, (list, torch.Tensor)) and len(targets) == len(dataset):
+        labels = torch.as_tensor(targets)
+        if labels.dim() == 1 and not labels.is_floating_point() and labels.dtype != torch.bool:
+            return None, pick(labels)
+    return None, None
