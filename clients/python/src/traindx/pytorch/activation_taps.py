@@ -50,6 +50,9 @@ def summarise_output(
     y = output.detach()
     if y.dtype != torch.float32 and y.dtype != torch.float64:
         y = y.float()
+    if layer.applied is not None:  # the activation the forward applies as a function, as it applied it
+        _, function, arguments = layer.applied
+        y = function(y, **arguments)
     flat = y.reshape(-1)
     here = y.device == slots[0].device
     direct = here and y.dtype == torch.float32

@@ -117,14 +117,6 @@ class LayerStatsPlan:
         for p, n in zip(self.params, self._numel):
             (self._b_numel if p.bias else self._w_numel)[p.owner] += n
         self._bias_tensors = [p.tensor for p in self.biases]
-        # Zero gradients are counted for ReLU-family layers (the TS monitor's rule): a dead unit's
-        # incoming weights get exactly 0. A torch Linear is ReLU-family when a ReLU module follows.
-        self.zero_counted = {
-            i
-            for i, layer in enumerate(layers)
-            if layer.family == "relu"
-            or (i + 1 < len(layers) and layers[i + 1].family == "relu" and not layers[i + 1].params)
-        }
         # An Embedding(sparse=True) gets sparse gradients: the reductions here want dense ones.
         self.sparse_grads = any(bool(getattr(layer.module, "sparse", False)) for layer in layers)
         first = next((p.tensor for p in self.params), None)
@@ -150,6 +142,21 @@ class LayerStatsPlan:
         self._dims = [tuple(range(t.dim())) if fast(t, self.device) else None for t in self._tensors]
         self._kernel_dims = [self._dims[k] for k, p in enumerate(self.params) if not p.bias]
         self._bias_dims = [self._dims[k] for k, p in enumerate(self.params) if p.bias]
+        self.count_zeros()
+        self._buffers: list[torch.Tensor] = []
+
+    def count_zeros(self) -> None:
+        """Which layers' zero gradients are counted: ReLU-family layers (the TS monitor's rule: a
+        dead unit's incoming weights get exactly 0). A torch Linear is ReLU-family when a ReLU
+        module follows, or a functional ReLU is applied to its output (functional_activations.py:
+        known once the model has been called, so this runs again then)."""
+        layers = self.layers
+        self.zero_counted = {
+            i
+            for i, layer in enumerate(layers)
+            if layer.family == "relu"
+            or (i + 1 < len(layers) and layers[i + 1].family == "relu" and not layers[i + 1].params)
+        }
         # `g != 0` for the non-zero counts is written here (CPU): as long as the largest counted
         # gradient, bools for numpy's count, else float32 for torch's sum (put_nonzero).
         counted_sizes = [n for p, n in zip(self.params, self._numel) if p.owner in self.zero_counted]
@@ -160,7 +167,6 @@ class LayerStatsPlan:
             if counted_sizes and not self.fused and self.uniform and self._bools is None
             else None
         )
-        self._buffers: list[torch.Tensor] = []
 
     def snapshot(self) -> list[torch.Tensor]:
         """The kernels before the update, copied into buffers kept between sampled steps (one

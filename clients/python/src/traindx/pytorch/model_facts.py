@@ -10,6 +10,8 @@ import torch
 from torch import nn
 
 from ..activation_family import family_of
+from . import functional_activations
+from .functional_activations import Applied
 
 # The trace names layer types as Keras does (spec/trace-format.md); `torchType` keeps PyTorch's.
 _TYPES = {
@@ -93,6 +95,9 @@ class TrackedLayer:
     family: str  # relu | sigmoid | tanh | other: how its output is judged (dead or saturated units)
     channel_first: bool
     params: list[tuple[str, nn.Parameter]] = field(default_factory=list)
+    # An activation the model's forward applies to this layer's output as a function
+    # (functional_activations.py): its name, the function and its other arguments.
+    applied: Optional[Applied] = None
 
     @property
     def torch_type(self) -> str:
@@ -115,7 +120,22 @@ def track_layers(model: nn.Module) -> list[TrackedLayer]:
         previous_cf = layers[-1].channel_first if layers else False
         channel_first = kind.startswith(_CHANNEL_FIRST) or (activation is not None and previous_cf)
         layers.append(TrackedLayer(name or kind.lower(), module, family_of(activation), channel_first, own))
+    note_functional_activations(layers)
     return layers
+
+
+def note_functional_activations(layers: list[TrackedLayer]) -> list[int]:
+    """Gives the layers without an activation of their own the one the model's forward applied
+    to their output as a function, if it was seen (the model must have been called while the
+    capture was armed). The positions of the layers that got one."""
+    changed = []
+    for index, layer in enumerate(layers):
+        if layer.applied is None and layer.torch_type not in ACTIVATIONS:
+            applied = functional_activations.state.of(layer.module)
+            if applied is not None:
+                layer.applied, layer.family = applied, family_of(applied[0])
+                changed.append(index)
+    return changed
 
 
 def _not_a_layer(module: nn.Module) -> bool:
@@ -142,10 +162,10 @@ def describe_model(layers: list[TrackedLayer], model: nn.Module) -> dict[str, An
     described = []
     for layer in layers:
         kind = layer.torch_type
-        activation = ACTIVATIONS.get(kind)
+        activation = ACTIVATIONS.get(kind) or (layer.applied[0] if layer.applied else None)
         info: dict[str, Any] = {
             "name": layer.name,
-            "type": "Activation" if activation else _TYPES.get(kind, kind),
+            "type": "Activation" if kind in ACTIVATIONS else _TYPES.get(kind, kind),
             "torchType": kind,
         }
         info["activation"] = activation or "linear"

@@ -21,7 +21,7 @@ from .data_facts import class_indices, describe_data, loader_facts, one_hot, spl
 from .data_source import tensors_beside
 from .layer_stats import GradReading, LayerStatsPlan
 from .loss_facts import describe_loss, loss_class_of, task_of
-from .model_facts import describe_model, track_layers, units_of
+from .model_facts import describe_model, note_functional_activations, track_layers, units_of
 from .optimizer_facts import describe_optimizer, learning_rate_of
 from .split_sketch import SplitSketches
 from .validation import TrainingAccuracy, ValidationPass, observer, reaches, see_output
@@ -56,6 +56,8 @@ class TorchWatcher:
         histogram_every: Optional[int] = None,
     ) -> None:
         capture_module.install()
+        if not capture.input_hooks:  # a run after another: the model's first calls are looked at again
+            capture.arm_inputs()
         amp_scaler.install()  # a GradScaler's scale and skipped steps (amp_scaler.py)
         pretrained.install()  # weights loaded before training: a fine-tuning run (pretrained.py)
         self.run = run
@@ -265,6 +267,11 @@ class TorchWatcher:
         still the initial ones here, so their initializers can be named)."""
         run = self.run
         run.describe(framework=self.framework, tags={"torch": torch.__version__})
+        changed = note_functional_activations(self.layers)  # (the model was first called after `watch`)
+        if changed:
+            self.plan.count_zeros()
+            for index in changed:  # this step's outputs were judged before the activation was known
+                self.taps.captured.pop(index, None)
         run.describe(model={**describe_model(self.layers, self.model), **pretrained.fields(self.model)})
         if optimizer is not None:
             run.describe(optimizer=describe_optimizer(optimizer))
