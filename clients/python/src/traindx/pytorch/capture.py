@@ -61,7 +61,7 @@ class Capture:
         self.depth = 0
         self.first_target = None  # a target seen before belongs to a run already described
         validation.observer.want_target, validation.observer.first_target = True, None
-        functional_activations.state.armed = True
+        functional_activations.state.clear()  # (nodes seen before belong to a run already described)
         hooks = torch.nn.modules.module
         try:  # always_call: the depth comes back down when a forward raises (torch >= 2.0)
             end = hooks.register_module_forward_hook(self._end_call, always_call=True)
@@ -71,8 +71,6 @@ class Capture:
 
     def disarm_inputs(self) -> None:
         validation.observer.want_target = False
-        functional_activations.state.armed = False
-        functional_activations.state.call_ended()
         for handle in self.input_hooks:
             handle.remove()
         self.input_hooks = []
@@ -99,9 +97,7 @@ class Capture:
     def _end_call(self, module: Any, args: Any, output: Any) -> None:
         if not compiling():
             self.depth = max(0, self.depth - 1)
-            if self.depth == 0:
-                functional_activations.state.call_ended()
-            else:  # (innermost first: a container returning its last child's output leaves it theirs)
+            if self.depth > 0:  # a layer's output, whose node an activation function may take
                 functional_activations.state.see_output(module, output)
 
 
@@ -183,8 +179,6 @@ def install() -> None:
     capture.restore.append(capture.disarm_inputs)
     # Losses computed without training: the validation passes of plain loops (validation.py).
     capture.restore.append(validation.install())
-    # Activations applied as functions to layer outputs (functional_activations.py).
-    capture.restore.append(functional_activations.install())
 
 
 def uninstall() -> None:
@@ -198,3 +192,4 @@ def uninstall() -> None:
         capture.first_inputs.clear()
         capture.first_target = None
         validation.observer.first_target = None
+        functional_activations.state.clear()

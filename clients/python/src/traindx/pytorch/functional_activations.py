@@ -1,136 +1,126 @@
-"""Activations a model applies as functions in its `forward` (`F.relu(self.fc1(x))`), not as
-modules of their own.
+"""Activations a model's forward applies as functions (`F.relu(self.fc1(x))`, `torch.sigmoid`,
+`x.relu()`), not as modules of their own, read from the autograd graph of the first step's loss.
 
-A model written as a class usually calls its activations from `torch.nn.functional`: no module
-shows them, so its Linear and Conv layers looked linear to traindx, their outputs were judged
-before the ReLU, and a network whose ReLU units had all died showed no dead unit. While the
-module-call taps are armed (capture.py: until a run is described), each leaf module's output is
-remembered for the length of the top-level call, and the functions of `torch.nn.functional`
-below note when they are applied to one of those outputs: that layer's activation is then the
-function (its arguments kept, `inplace` off), which the layer's description names and the
-activation taps apply to the output before judging it (activation_taps.py), as a Keras
-`Dense(activation=...)` layer's output is judged. Only an output passed straight to the function
-counts (`F.relu(self.fc1(x) + skip)` is no layer's). Unarmed, a call costs the wrappers one flag
-read.
+A model written as a class usually calls its activations as functions: no module shows them, so
+its Linear and Conv layers looked linear to traindx, their outputs were judged before the ReLU,
+and a network whose ReLU units had all died showed no dead unit. The graph shows them whatever
+form the call took: while capture's module-call taps are armed (capture.py: until the run is
+described), each module output's autograd node is noted with its module, and at the first step
+the loss's graph is walked once. An activation node (ReluBackward0, SigmoidBackward0, ...)
+whose input is a layer's output node, and whose own output is no module's (an nn.ReLU module is
+a layer of its own), makes that activation the layer's, with the arguments the node saved (a
+leaky ReLU's slope): the layer's description names it, and the activation taps apply it to the
+output before judging it (activation_taps.py), as a Keras `Dense(activation=...)` is judged. An
+activation of anything else (`F.relu(self.fc(x) + skip)`) is no layer's. Nothing is wrapped.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
-import types
-import weakref
-from typing import Any, Callable, Optional
+import math
+from collections import deque
+from typing import Any, Callable
 
 import torch
 from torch.nn import functional as F
 
-from .compiled import compiling
-
-# torch.nn.functional's activations, under the names the trace gives them (model_facts.ACTIVATIONS).
-NAMES = (
-    "relu",
-    "relu6",
-    "leaky_relu",
-    "elu",
-    "selu",
-    "celu",
-    "silu",
-    "mish",
-    "sigmoid",
-    "tanh",
-    "hardtanh",
-    "hardswish",
-    "hardsigmoid",
-)
-
-# The function, applied with the arguments the model gave it (an `inplace` turned off).
+# The function, applied with the arguments the model gave it.
 Applied = tuple[str, Callable[..., torch.Tensor], dict[str, Any]]
+
+# Nodes walked at most: a large transformer's loss graph has a few thousand.
+_LIMIT = 200_000
+
+
+def _saved(node: Any, name: str, default: Any) -> Any:
+    try:
+        value = getattr(node, "_saved_" + name)
+    except (AttributeError, RuntimeError):
+        return default
+    return value if isinstance(value, (int, float, str)) else default
+
+
+def _elu(node: Any) -> Applied:
+    alpha, scale = float(_saved(node, "alpha", 1.0)), float(_saved(node, "scale", 1.0))
+    if math.isclose(alpha, 1.6732632423543772) and math.isclose(scale, 1.0507009873554805):
+        return "selu", F.selu, {}
+    return "elu", F.elu, {"alpha": alpha}
+
+
+def _hardtanh(node: Any) -> Applied:
+    low, high = float(_saved(node, "min_val", -1.0)), float(_saved(node, "max_val", 1.0))
+    if low == 0 and high == 6:
+        return "relu6", F.relu6, {}
+    return "hardtanh", F.hardtanh, {"min_val": low, "max_val": high}
+
+
+# Autograd node type -> the activation it computed (its trace name, the function, its arguments).
+_NODES: dict[str, Callable[[Any], Applied]] = {
+    "ReluBackward0": lambda n: ("relu", F.relu, {}),
+    "ReluBackward1": lambda n: ("relu", F.relu, {}),
+    "SigmoidBackward0": lambda n: ("sigmoid", torch.sigmoid, {}),
+    "TanhBackward0": lambda n: ("tanh", torch.tanh, {}),
+    "LeakyReluBackward0": lambda n: (
+        "leaky_relu",
+        F.leaky_relu,
+        {"negative_slope": float(_saved(n, "negative_slope", 0.01))},
+    ),
+    "LeakyReluBackward1": lambda n: (
+        "leaky_relu",
+        F.leaky_relu,
+        {"negative_slope": float(_saved(n, "negative_slope", 0.01))},
+    ),
+    "EluBackward0": _elu,
+    "EluBackward1": _elu,
+    "CeluBackward0": lambda n: ("celu", F.celu, {"alpha": float(_saved(n, "alpha", 1.0))}),
+    "GeluBackward0": lambda n: ("gelu", F.gelu, {"approximate": str(_saved(n, "approximate", "none"))}),
+    "SiluBackward0": lambda n: ("silu", F.silu, {}),
+    "MishBackward0": lambda n: ("mish", F.mish, {}),
+    "HardtanhBackward0": _hardtanh,
+    "HardswishBackward0": lambda n: ("hardswish", F.hardswish, {}),
+    "HardsigmoidBackward0": lambda n: ("hardsigmoid", F.hardsigmoid, {}),
+    "SoftplusBackward0": lambda n: (
+        "softplus",
+        F.softplus,
+        {"beta": float(_saved(n, "beta", 1.0)), "threshold": float(_saved(n, "threshold", 20.0))},
+    ),
+}
 
 
 class Functional:
-    """The armed phase's layer outputs, and the activations seen applied to them."""
+    """The autograd nodes of module outputs seen while armed, and what the loss graph shows."""
 
     def __init__(self) -> None:
-        self.armed = False
-        self.outputs: dict[int, tuple[Any, torch.Tensor]] = {}  # id(output) -> (module, output)
-        self.applied: weakref.WeakKeyDictionary[Any, Applied] = weakref.WeakKeyDictionary()
+        self.nodes: dict[Any, Any] = {}  # a module output's grad_fn -> the module
 
     def see_output(self, module: Any, output: Any) -> None:
-        if isinstance(output, torch.Tensor):  # (held until the call ends: no id is reused meanwhile)
-            self.outputs.setdefault(id(output), (module, output))
+        """A module returned `output` (innermost first: a container returning its last child's
+        output leaves the node to the child)."""
+        node = output.grad_fn if isinstance(output, torch.Tensor) else None
+        if node is not None:
+            self.nodes.setdefault(node, module)
 
-    def call_ended(self) -> None:
-        """The top-level call returned: its outputs are no longer looked up (nor kept)."""
-        self.outputs.clear()
+    def clear(self) -> None:
+        self.nodes.clear()
 
-    def see(
-        self, name: str, original: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
-    ) -> None:
-        """`original`, the activation `name`, was called with `args` and `kwargs`: if on a
-        layer's output (and the layer has none yet), it is that layer's activation."""
-        given = args[0] if args else kwargs.get("input")
-        found = self.outputs.get(id(given))
-        if found is None or found[1] is not given:
-            return
-        module = found[0]
-        if module in self.applied:
-            return
-        bound = inspect.signature(original).bind(
-            given, *args[1:], **{k: v for k, v in kwargs.items() if k != "input"}
-        )
-        arguments = dict(list(bound.arguments.items())[1:])
-        if "inplace" in arguments:
-            arguments["inplace"] = False  # the taps' copy of the function must never write the output
-        self.applied[module] = (name, original, arguments)
-
-    def of(self, module: Any) -> Optional[Applied]:
-        try:
-            return self.applied.get(module)
-        except TypeError:  # a module that refuses weak references
-            return None
+    def applied(self, root: Any) -> dict[int, tuple[Any, Applied]]:
+        """id(module) -> (module, its activation) for the activations in the graph below `root`
+        (the loss's node) applied straight to a module's output by no module of their own."""
+        found: dict[int, tuple[Any, Applied]] = {}
+        if root is None or not self.nodes:
+            return found
+        seen, todo = {root}, deque([root])
+        while todo and len(seen) < _LIMIT:
+            node = todo.popleft()
+            describe = _NODES.get(type(node).__name__)
+            inputs = node.next_functions
+            if describe is not None and node not in self.nodes and inputs:
+                module = self.nodes.get(inputs[0][0])
+                if module is not None and id(module) not in found:
+                    found[id(module)] = (module, describe(node))
+            for child, _ in inputs:
+                if child is not None and child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        return found
 
 
 state = Functional()
-
-
-def _wrap(name: str, original: Callable[..., Any]) -> Callable[..., Any]:
-    """`original` with its application to a layer output seen. Built on the original's globals,
-    as validation._wrap builds the loss wrappers, so that TorchScript compiles the original."""
-    seen, tracing = state, compiling
-
-    def activation(*args: Any, **kwargs: Any) -> Any:
-        if seen.armed and not tracing():
-            # (try/except, not contextlib.suppress: the wrapper runs on torch.nn.functional's globals)
-            try:  # noqa: SIM105
-                seen.see(name, original, args, kwargs)
-            except Exception:  # an odd call costs the layer its activation name, never the forward
-                pass
-        return original(*args, **kwargs)
-
-    wrapper = types.FunctionType(
-        activation.__code__,
-        original.__globals__,
-        original.__name__,
-        activation.__defaults__,
-        activation.__closure__,
-    )
-    functools.update_wrapper(wrapper, original)
-    return wrapper
-
-
-def install() -> Callable[[], None]:
-    """Wraps the activations of `torch.nn.functional`; returns what puts them back. Only those
-    written in Python: a builtin (`F.gelu`, `F.softplus`) is compiled by TorchScript from its
-    entry in a table of builtins, which a wrapper would not be."""
-    originals = {name: getattr(F, name) for name in NAMES if inspect.isfunction(getattr(F, name, None))}
-    for name, original in originals.items():
-        setattr(F, name, _wrap(name, original))
-
-    def restore() -> None:
-        for name, original in originals.items():
-            setattr(F, name, original)
-        state.armed = False
-        state.call_ended()
-
-    return restore

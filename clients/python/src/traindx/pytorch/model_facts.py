@@ -120,21 +120,20 @@ def track_layers(model: nn.Module) -> list[TrackedLayer]:
         previous_cf = layers[-1].channel_first if layers else False
         channel_first = kind.startswith(_CHANNEL_FIRST) or (activation is not None and previous_cf)
         layers.append(TrackedLayer(name or kind.lower(), module, family_of(activation), channel_first, own))
-    note_functional_activations(layers)
     return layers
 
 
-def note_functional_activations(layers: list[TrackedLayer]) -> list[int]:
+def note_functional_activations(layers: list[TrackedLayer], root: Any) -> list[int]:
     """Gives the layers without an activation of their own the one the model's forward applied
-    to their output as a function, if it was seen (the model must have been called while the
-    capture was armed). The positions of the layers that got one."""
+    to their output as a function, as the autograd graph below `root` (the first step's loss)
+    shows it (functional_activations.py). The positions of the layers that got one."""
+    found = functional_activations.state.applied(root)
     changed = []
     for index, layer in enumerate(layers):
-        if layer.applied is None and layer.torch_type not in ACTIVATIONS:
-            applied = functional_activations.state.of(layer.module)
-            if applied is not None:
-                layer.applied, layer.family = applied, family_of(applied[0])
-                changed.append(index)
+        if layer.applied is None and layer.torch_type not in ACTIVATIONS and id(layer.module) in found:
+            layer.applied = found[id(layer.module)][1]
+            layer.family = family_of(layer.applied[0])
+            changed.append(index)
     return changed
 
 

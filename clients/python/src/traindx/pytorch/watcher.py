@@ -267,7 +267,8 @@ class TorchWatcher:
         still the initial ones here, so their initializers can be named)."""
         run = self.run
         run.describe(framework=self.framework, tags={"torch": torch.__version__})
-        changed = note_functional_activations(self.layers)  # (the model was first called after `watch`)
+        # Activations applied as functions, from the loss's autograd graph (functional_activations.py).
+        changed = note_functional_activations(self.layers, capture.last_grad_fn)
         if changed:
             self.plan.count_zeros()
             for index in changed:  # this step's outputs were judged before the activation was known
