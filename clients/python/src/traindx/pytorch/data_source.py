@@ -46,7 +46,8 @@ def _search(x: torch.Tensor, y: Optional[torch.Tensor], frame: Optional[FrameTyp
     rows = x[finite]
     best: Optional[tuple[torch.Tensor, torch.Tensor]] = None
     for t in candidates:
-        if t.shape[1:] != x.shape[1:] or t.dtype != x.dtype or t.device != x.device:
+        # (on any device: a batch is often moved to the GPU from a training set kept on the CPU)
+        if t.shape[1:] != x.shape[1:] or t.dtype != x.dtype:
             continue
         # Not the batch itself, bound to a name (`xb = x_train[idx]`), nor a copy of it: a set
         # used whole in each step (full-batch training) is not told from a batch here.
@@ -76,7 +77,7 @@ def _script_tensors(frame: Optional[FrameType]) -> list[torch.Tensor]:
 
 def _row_positions(t: torch.Tensor, rows: torch.Tensor) -> Optional[torch.Tensor]:
     """Where in `t` each of `rows` is (the first equal row), or None if one is missing."""
-    flat, wanted = t.reshape(len(t), -1), rows.reshape(len(rows), -1)
+    flat, wanted = t.reshape(len(t), -1), rows.reshape(len(rows), -1).to(t.device)
     equal = (flat.unsqueeze(0) == wanted.unsqueeze(1)).all(-1)  # [rows, len(t)]
     found, at = equal.max(1)
     return at if bool(found.all()) else None
@@ -102,8 +103,7 @@ def _with_labels(
         and len(t) == len(inputs)
         and t.shape[1:] == y.shape[1:]
         and t.dtype == y.dtype
-        and t.device == y.device
-        and bool((t[at.to(t.device)] == wanted).all())
+        and bool((t[at.to(t.device)] == wanted.to(t.device)).all())
     ]
     if len(labels) == 1:
         facts["all_labels"] = labels[0]
