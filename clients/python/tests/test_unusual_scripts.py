@@ -334,6 +334,19 @@ def test_a_gradient_tape_loop_is_recorded_and_trains_as_without_traindx(tmp_path
     assert not any(c["id"] == "unnormalized_inputs" for c in results[0][1].get("causes") or [])
 
 
+def test_a_gradient_tape_loop_over_numpy_slices_gets_the_epochs_of_its_loop(tmp_path):
+    """The same loop with batches sliced from the numpy arrays by hand: no tf.data pass ends an
+    epoch, the script's `for epoch in range(3)` does (its last pass at the run's end)."""
+    script = str(SCRIPTS / "keras_gradient_tape.py")
+    out = tmp_path / "numpy.jsonl"
+    watched = run_traindx(["run", "--out", str(out), "--", script, "--numpy"])
+    assert watched.returncode == 0, watched.stderr
+    events = read_trace(out)
+    assert events[0]["epochs"] == 3
+    assert [e["step"] for e in events if e["type"] == "step"] == list(range(24))
+    assert [(e["epoch"], e["step"]) for e in events if e["type"] == "epoch"] == [(0, 7), (1, 15), (2, 23)]
+
+
 def test_a_tf_data_pipeline_is_described_from_its_arrays_and_trains_as_without_traindx(tmp_path):
     """Keras gets a shuffled `tf.data` pipeline: the data facts, the probe and the eval event
     come from the arrays it was built on, read without iterating it, so the shuffle's order,

@@ -138,8 +138,13 @@ class Run:
         from .pytorch.watcher import TorchWatcher
 
         watcher = TorchWatcher(self, model, optimizer, every=every or self.every, **options)
-        self._watchers.append(watcher)
+        self.attach(watcher)
         return watcher
+
+    def attach(self, watcher: Any) -> None:
+        """Something that records into this run: its `detach()` is called when the run finishes,
+        before the end event (the last epoch it holds back is written then)."""
+        self._watchers.append(watcher)
 
     def log(
         self,

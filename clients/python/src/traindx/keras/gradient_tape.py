@@ -7,8 +7,9 @@ of the model that owns the variables it updates: the loss is the target the tape
 to differentiate, the gradient norm is the global norm of the gradients applied, and the step is
 recorded by a TraindxCallback driven as `fit` would drive it (the per-layer statistics of sampled
 steps, the run's description at its first step). Epochs are the passes of a `tf.data` iterator
-that end while the optimizer stepped; the planned epochs are the loop's own
-(`planned_epochs.py`).
+that end while the optimizer stepped, or, for batches sliced from arrays by hand, the passes of
+the loop's own `for epoch in range(n)` (its variable moving on, planned_epochs.EpochCounter);
+the planned epochs are that loop's `n` (`planned_epochs.py`).
 
 Inside a `tf.function` (the guide's `@tf.function def train_step`), Python runs once, while the
 function is traced, and no TensorFlow op may run inside the function's own host calls (with one
@@ -35,7 +36,7 @@ import tensorflow as tf
 
 from ..guard import report
 from ..patching import wrap_method
-from ..planned_epochs import planned_epochs
+from ..planned_epochs import EpochCounter, planned_epochs
 from .callback import TraindxCallback
 from .data_facts import as_array
 
@@ -61,6 +62,10 @@ class TapeRun:
         self.failed = False
         self.steps = 0  # optimizer steps so far: an iterator's pass that saw some is an epoch
         self.epoch = 0
+        self.epoch_began = 0  # the step count when the current epoch began
+        # Without tf.data passes ending epochs, the script's epoch loop variable ends them.
+        self.counter: Optional[EpochCounter] = None
+        self.data_epochs = False
         self.planned: Optional[int] = None
         self.began = False  # begin() ran for a step not yet ended
         # (loss, gradient norm) of a step function's step, handed over by its host call.
@@ -76,6 +81,8 @@ class TapeRun:
         if not self.looked:
             self.looked = True
             self.planned = planned_epochs(sys._getframe(1))
+            self.counter = EpochCounter.around(sys._getframe(1))
+            self.run.attach(self)
 
     def begin(self) -> None:
         """Before the update: describes the run at its first step; copies kernels when sampled."""
@@ -99,6 +106,8 @@ class TapeRun:
             callback.on_train_begin()
             callback.on_epoch_begin(0)
             self.callback = callback
+        elif self.counter is not None and not self.data_epochs and self.counter.moved_on():
+            self._next_epoch()
         if not self.began:
             self.began = True
             self.callback.on_train_batch_begin(self.run.last_step + 1)
@@ -116,9 +125,23 @@ class TapeRun:
         """A tf.data iterator ran out: an epoch, if the optimizer stepped during its pass."""
         if self.callback is None or self.run.finished or self.steps <= steps_before:
             return
-        self.callback.on_epoch_end(self.epoch, {})
+        self.data_epochs = True
+        self._next_epoch()
+
+    def _next_epoch(self) -> None:
+        self.callback.on_epoch_end(self.epoch, {})  # type: ignore[union-attr]
         self.epoch += 1
-        self.callback.on_epoch_begin(self.epoch)
+        self.epoch_began = self.steps
+        self.callback.on_epoch_begin(self.epoch)  # type: ignore[union-attr]
+
+    def detach(self) -> None:
+        """The run finishes (Run.attach): the last pass of the script's epoch loop is an epoch,
+        unless the run crashed or was interrupted in it."""
+        counting = self.counter is not None and not self.data_epochs and self.callback is not None
+        if counting and self.steps > self.epoch_began and self.run.ending not in ("crashed", "interrupted"):
+            self.callback.on_epoch_end(self.epoch, {})  # type: ignore[union-attr]
+        if self.counter is not None:
+            self.counter.release()
 
 
 def _first_batch() -> tuple[Any, Any]:
