@@ -236,7 +236,10 @@ describe('overfitting', () => {
 
   it('judges the accuracy gap of a validation that computes no loss (a script counting its hits)', async () => {
     const withoutValLoss = (events: TraceEvent[]): TraceEvent[] =>
-      events.map((e) => (e.type === 'epoch' && e.val ? { ...e, val: { accuracy: e.val.accuracy } } : e));
+      events.map((e) => {
+        if (e.type !== 'epoch' || e.val?.accuracy === undefined) return e;
+        return { ...e, val: { accuracy: e.val.accuracy } };
+      });
     const gapped = withoutValLoss(eventsOf({ seed: 1, faults: [accuracyGap(3, 0.25)] }));
     const [o] = ofSymptom(await detect(gapped), 'overfitting');
     expect(o).toMatchObject({ severity: 'warning' });
