@@ -56,11 +56,26 @@ class _Refused(Exception):
 def planned_epochs(frame: Optional[FrameType] = None) -> Optional[int]:
     """The length of the `range` the epoch loop around the current training step iterates, or
     None. `frame`: where to start the walk (default: the caller's)."""
+    return read_epoch_loop(frame if frame is not None else sys._getframe(1))[0]
+
+
+def read_epoch_loop(frame: Optional[FrameType] = None) -> tuple[Optional[int], Optional[EpochCounter]]:
+    """What the epoch loop around the current training step tells, from one walk of the frames:
+    its planned length (`planned_epochs`) and the counter of its variable (`EpochCounter`), each
+    None when it cannot be read. `frame`: where to start the walk (default: the caller's)."""
     try:
         found = epoch_loop(frame if frame is not None else sys._getframe(1))
-        return _range_length(found[1].iter, found[0]) if found is not None else None
-    except Exception:  # an odd frame or source costs the run this fact, never its training
-        return None
+        if found is None:
+            return None, None
+        loop_frame, loop = found
+        counter = None
+        if isinstance(loop.target, ast.Name):
+            counter = EpochCounter(loop_frame, loop.target.id)
+            if not isinstance(counter.value, int):
+                counter = None
+        return _range_length(loop.iter, loop_frame), counter
+    except Exception:  # an odd frame or source costs the run these facts, never its training
+        return None, None
 
 
 def epoch_loop(frame: Optional[FrameType]) -> Optional[tuple[FrameType, ast.For]]:
@@ -94,18 +109,6 @@ class EpochCounter:
         self.name = name
         self.value = self._read()
 
-    @classmethod
-    def around(cls, frame: Optional[FrameType] = None) -> Optional[EpochCounter]:
-        """The counter of the epoch loop around the caller's training step, or None."""
-        try:
-            found = epoch_loop(frame if frame is not None else sys._getframe(1))
-            if found is None or not isinstance(found[1].target, ast.Name):
-                return None
-            counter = cls(found[0], found[1].target.id)
-            return counter if isinstance(counter.value, int) else None
-        except Exception:  # an odd frame or source costs the run this fact, never its training
-            return None
-
     def _read(self) -> Any:
         return self.frame.f_locals.get(self.name) if self.frame is not None else None
 
@@ -133,9 +136,7 @@ def epochs_of_fit_loop(frame: Optional[FrameType] = None) -> Optional[int]:
     iterates a range, and its body never assigns the name the model is called through (a loop
     that builds a model each time is over folds or trials, not epochs)."""
     try:
-        frame = frame if frame is not None else sys._getframe(1)
-        while frame is not None and not is_script(frame.f_code.co_filename):
-            frame = frame.f_back
+        frame = first_script_frame(frame if frame is not None else sys._getframe(1))
         if frame is None:
             return None
         code = frame.f_code
@@ -178,6 +179,13 @@ def _assigned(loop: ast.AST) -> set[str]:
                 names.add(child.id)
             todo.append(child)
     return names
+
+
+def first_script_frame(frame: Optional[FrameType]) -> Optional[FrameType]:
+    """`frame` or the first frame outward from it that runs the script's own code, or None."""
+    while frame is not None and not is_script(frame.f_code.co_filename):
+        frame = frame.f_back
+    return frame
 
 
 def is_script(filename: str) -> bool:

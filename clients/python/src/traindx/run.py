@@ -122,6 +122,12 @@ class Run:
         return self._started
 
     @property
+    def ended_midway(self) -> bool:
+        """While `finish` detaches the watchers: whether the run crashed or was interrupted, so
+        that an epoch under way is no epoch (its pass over the data never ended)."""
+        return self.ending in ("crashed", "interrupted")
+
+    @property
     def last_step(self) -> int:
         """The highest step recorded so far (-1 before any)."""
         return max([self._last_step, *self._pending])

@@ -36,7 +36,7 @@ import tensorflow as tf
 
 from ..guard import report
 from ..patching import wrap_method
-from ..planned_epochs import EpochCounter, planned_epochs
+from ..planned_epochs import EpochCounter, read_epoch_loop
 from .callback import TraindxCallback
 from .data_facts import as_array
 
@@ -80,8 +80,7 @@ class TapeRun:
             self.loss = getattr(_local, "loss", None)
         if not self.looked:
             self.looked = True
-            self.planned = planned_epochs(sys._getframe(1))
-            self.counter = EpochCounter.around(sys._getframe(1))
+            self.planned, self.counter = read_epoch_loop(sys._getframe(1))
             self.run.attach(self)
 
     def begin(self) -> None:
@@ -138,7 +137,7 @@ class TapeRun:
         """The run finishes (Run.attach): the last pass of the script's epoch loop is an epoch,
         unless the run crashed or was interrupted in it."""
         counting = self.counter is not None and not self.data_epochs and self.callback is not None
-        if counting and self.steps > self.epoch_began and self.run.ending not in ("crashed", "interrupted"):
+        if counting and self.steps > self.epoch_began and not self.run.ended_midway:
             self.callback.on_epoch_end(self.epoch, {})  # type: ignore[union-attr]
         if self.counter is not None:
             self.counter.release()

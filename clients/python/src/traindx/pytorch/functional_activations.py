@@ -38,6 +38,10 @@ def _saved(node: Any, name: str, default: Any) -> Any:
     return value if isinstance(value, (int, float, str)) else default
 
 
+def _leaky_relu(node: Any) -> Applied:
+    return "leaky_relu", F.leaky_relu, {"negative_slope": float(_saved(node, "negative_slope", 0.01))}
+
+
 def _elu(node: Any) -> Applied:
     alpha, scale = float(_saved(node, "alpha", 1.0)), float(_saved(node, "scale", 1.0))
     if math.isclose(alpha, 1.6732632423543772) and math.isclose(scale, 1.0507009873554805):
@@ -58,16 +62,8 @@ _NODES: dict[str, Callable[[Any], Applied]] = {
     "ReluBackward1": lambda n: ("relu", F.relu, {}),
     "SigmoidBackward0": lambda n: ("sigmoid", torch.sigmoid, {}),
     "TanhBackward0": lambda n: ("tanh", torch.tanh, {}),
-    "LeakyReluBackward0": lambda n: (
-        "leaky_relu",
-        F.leaky_relu,
-        {"negative_slope": float(_saved(n, "negative_slope", 0.01))},
-    ),
-    "LeakyReluBackward1": lambda n: (
-        "leaky_relu",
-        F.leaky_relu,
-        {"negative_slope": float(_saved(n, "negative_slope", 0.01))},
-    ),
+    "LeakyReluBackward0": _leaky_relu,
+    "LeakyReluBackward1": _leaky_relu,  # (in place)
     "EluBackward0": _elu,
     "EluBackward1": _elu,
     "CeluBackward0": lambda n: ("celu", F.celu, {"alpha": float(_saved(n, "alpha", 1.0))}),

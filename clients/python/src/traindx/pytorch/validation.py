@@ -36,7 +36,7 @@ from typing import Any, Callable, Optional
 import torch
 from torch.nn import functional as F
 
-from ..planned_epochs import is_script
+from ..planned_epochs import first_script_frame
 from .compiled import compiling
 from .data_facts import split_batch
 from .loss_facts import autograd_nodes
@@ -342,12 +342,11 @@ def _shares_memory(a: torch.Tensor, b: Optional[torch.Tensor]) -> bool:
 
 def labels_beside(given: torch.Tensor, rows: int, classes: int, frame: Optional[FrameType]) -> Any:
     """The labels of a batch no loader gave (`out = model(x_val)`, `model(xb)` with `xb, yb` sliced
-    by hand), found beside its inputs: in the first frame of the script's own code, outward from
-    `frame`, that holds the tensor the model was given, the one integer tensor of one label per
-    row whose values are classes of the outputs. Nothing when there is no such frame, or not
-    exactly one such tensor there: a guess between two tensors would be an invented accuracy."""
-    while frame is not None and not is_script(frame.f_code.co_filename):
-        frame = frame.f_back
+    by hand), found beside its inputs: in the first frame of the script's own code outward from
+    `frame`, if it holds the tensor the model was given, the one integer tensor of one label per
+    row whose values are classes of the outputs. Nothing when that frame does not hold the input,
+    or not exactly one such tensor is there: a guess between two would be an invented accuracy."""
+    frame = first_script_frame(frame)
     if frame is None:
         return None
     names = frame.f_locals

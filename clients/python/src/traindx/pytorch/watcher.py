@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from ..guard import guarded
-from ..planned_epochs import EpochCounter, planned_epochs
+from ..planned_epochs import EpochCounter, read_epoch_loop
 from . import amp_scaler, no_grad_mode, pretrained
 from . import capture as capture_module
 from .activation_taps import ActivationTaps
@@ -258,7 +258,7 @@ class TorchWatcher:
         loop variable make one more (not when the run crashed or was interrupted in it)."""
         if self._epoch_counter is None or self._ended is not None or self.step <= self._epoch_start:
             return False
-        return self.run.ending not in ("crashed", "interrupted")
+        return not self.run.ended_midway
 
     # -- what the run is -----------------------------------------------------------------------
 
@@ -311,9 +311,12 @@ class TorchWatcher:
         # trainer's run (Lightning, HF: epochs_from_loaders off), whose loops are the library's
         # and which describes its own: a script's loops around `fit()` are folds or sweeps.
         if self._epochs_from_loaders:
-            run.describe(epochs=planned_epochs())
+            planned, counter = read_epoch_loop()
+            run.describe(epochs=planned)
             if not self._loader_fed:
-                self._epoch_counter = EpochCounter.around()
+                self._epoch_counter = counter
+            elif counter is not None:
+                counter.release()
         try:
             dataset = describe_data(
                 x,
