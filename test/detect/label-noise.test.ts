@@ -42,4 +42,35 @@ describe('training accuracy below validation accuracy', () => {
     }));
     expect(await found(events)).toEqual([]);
   });
+
+  it('is not reported for a gap crossed in scattered epochs of a long run (a healthy net a few points under in train mode)', async () => {
+    // 40 epochs with the gap at 0.07, crossing 0.1 in every seventh: 5 epochs over the run, never 3 of 5 in a row.
+    const events = eventsOf({ steps: 800, stepsPerEpoch: 20 }).map((e) =>
+      e.type === 'epoch'
+        ? {
+            ...e,
+            train: { accuracy: 0.9, loss: 0.3 },
+            val: { accuracy: e.epoch % 7 === 3 ? 1.0 : 0.97, loss: 0.1 },
+          }
+        : e,
+    );
+    expect(events.filter((e) => e.type === 'epoch' && e.val?.accuracy === 1).length).toBeGreaterThanOrEqual(
+      5,
+    );
+    expect(await found(events)).toEqual([]);
+  });
+
+  it('is reported for a gap held in 3 of 5 epochs, after epochs without it (labels memorised later in another run)', async () => {
+    const events = eventsOf({ steps: 400, stepsPerEpoch: 20 }).map((e) =>
+      e.type === 'epoch'
+        ? {
+            ...e,
+            train: { accuracy: 0.7, loss: 0.8 },
+            val: { accuracy: [8, 9, 11].includes(e.epoch) ? 0.85 : 0.72, loss: 0.6 },
+          }
+        : e,
+    );
+    const [f] = await found(events);
+    expect(f!.evidence[0]).toMatch(/in 3 of the last 5 epochs/);
+  });
 });

@@ -10,7 +10,12 @@ const TRAIN_ONLY_NOISE = /dropout|noise/i;
 /**
  * train_accuracy_below_val, each epoch: validation accuracy at least
  * `valAboveTrainGap` above the epoch's train accuracy in `valAboveTrainEpochs`
- * epochs after the first. A model scores better on data it has not seen than
+ * of the last `valAboveTrainWindow` epochs after the first. Within a window,
+ * not anywhere in the run: a healthy model whose train-mode accuracy runs a
+ * few points under its eval-mode one (batch normalisation on small batches,
+ * an epoch's accuracy averaging batches of a net still learning) crosses the
+ * gap in an epoch now and then, and a long run collects such epochs; noisy
+ * labels hold the gap epoch after epoch. A model scores better on data it has not seen than
  * on the data it trains on only when the training labels disagree with the
  * inputs more than the validation ones do (labels flipped or shuffled in the
  * training set: the net fits the clean majority first, so held-out accuracy
@@ -38,25 +43,27 @@ export function checkValAboveTrain(
   if (train === undefined || val === undefined || !Number.isFinite(train) || !Number.isFinite(val)) return;
   g.accEpochs = (g.accEpochs ?? 0) + 1;
   if (g.accEpochs === 1 || model.layers.some((l) => TRAIN_ONLY_NOISE.test(l.type))) return;
-  if (val - train < th.valAboveTrainGap) return;
   const trainLoss = e.train?.loss;
   const valLoss = e.val?.loss;
-  if (Number.isFinite(trainLoss) && Number.isFinite(valLoss) && valLoss! > trainLoss!) return;
-  const above = (g.valAbove ?? [0, step]) as [number, number];
-  above[0] += 1;
-  g.valAbove = above;
-  if (above[0] < th.valAboveTrainEpochs) return;
+  const lossAgrees = !(Number.isFinite(trainLoss) && Number.isFinite(valLoss) && valLoss! > trainLoss!);
+  const held = val - train >= th.valAboveTrainGap && lossAgrees;
+  const recent = g.valAboveRecent ?? [];
+  recent.push(held ? step : -1);
+  if (recent.length > th.valAboveTrainWindow) recent.shift();
+  g.valAboveRecent = recent;
+  const steps = recent.filter((s) => s >= 0);
+  if (!held || steps.length < th.valAboveTrainEpochs) return;
   g.valAboveFinding = reportFinding(
     g.valAboveFinding ?? null,
     {
       symptomId: 'train_accuracy_below_val',
       layer: null,
-      firstStep: above[1],
+      firstStep: steps[0]!,
       lastStep: step,
       severity: 'warning',
       confidence: Math.min(0.9, 0.6 + (val - train)),
       evidence: [
-        `val accuracy ${pct(val)} against train accuracy ${pct(train)} at step ${step} (epoch ${e.epoch}): ${fmt(val - train)} above it, in ${above[0]} epochs after the first since step ${above[1]}; rule: val at least ${fmt(th.valAboveTrainGap)} above train in ${th.valAboveTrainEpochs} epochs, in a model without dropout or noise layers`,
+        `val accuracy ${pct(val)} against train accuracy ${pct(train)} at step ${step} (epoch ${e.epoch}): ${fmt(val - train)} above it, in ${steps.length} of the last ${recent.length} epochs (since step ${steps[0]}); rule: val at least ${fmt(th.valAboveTrainGap)} above train in ${th.valAboveTrainEpochs} of ${th.valAboveTrainWindow} consecutive epochs after the first, in a model without dropout or noise layers`,
       ],
       latest: null,
     },

@@ -27,6 +27,8 @@ export const GeneralisationThresholds = z.object({
   underfitMinFraction: z.number().min(0).max(1).default(0.5),
   valAboveTrainGap: z.number().positive().default(0.1),
   valAboveTrainEpochs: z.number().int().positive().default(3),
+  /** ... of the last this many epochs (after the first): a gap that holds, not one noise reached now and then. */
+  valAboveTrainWindow: z.number().int().positive().default(5),
   /** Below the underfitting bounds, a run that learned only part of its task is noted (info). */
   partialFitChanceFraction: z.number().positive().default(0.5),
   partialFitAccuracyGain: z.number().min(0).max(1).default(0.6),
@@ -86,8 +88,11 @@ export interface GeneralisationState {
   underfit: Finding | null;
   /** Epochs with train and val accuracy; optional: state saved before it existed has none. */
   accEpochs?: number;
-  /** Epochs after the first with val accuracy above train by valAboveTrainGap, and the step of the first. */
-  valAbove?: Streak;
+  /**
+   * The last valAboveTrainWindow epochs after the first: the step of each where val accuracy
+   * was above train by valAboveTrainGap, -1 for each where it was not (oldest first).
+   */
+  valAboveRecent?: number[];
   valAboveFinding?: Finding | null;
 }
 
