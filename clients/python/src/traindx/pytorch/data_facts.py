@@ -134,7 +134,8 @@ _WHOLE_INPUTS = 1 << 22
 
 def loader_facts(loader: Any) -> dict[str, Any]:
     """Batch size, training-set size and, when the data set holds them, the whole label tensor
-    and (up to `_WHOLE_INPUTS` values) the whole input tensor: a NaN in one row of a thousand is
+    and (up to `_WHOLE_INPUTS` values) the whole input tensor (`train_inputs`; `all_inputs` too
+    when it is floating-point, for its statistics): a NaN in one row of a thousand is
     rarely in the first batch, and one pass over a small data set at the run's start costs
     nothing. Held means a TensorDataset, a Subset of one (`random_split`), or torchvision's
     convention of a `targets` list or tensor of class indices (MNIST, CIFAR, ImageFolder), for
@@ -150,8 +151,10 @@ def loader_facts(loader: Any) -> dict[str, Any]:
         inputs, labels = _whole_set(dataset)
         if labels is not None:
             facts["all_labels"] = labels
-        if inputs is not None and inputs.is_floating_point() and inputs.numel() <= _WHOLE_INPUTS:
-            facts["all_inputs"] = inputs
+        if inputs is not None and inputs.numel() <= _WHOLE_INPUTS:
+            facts["train_inputs"] = inputs  # (training_rows.py)
+            if inputs.is_floating_point():
+                facts["all_inputs"] = inputs
     return facts
 
 

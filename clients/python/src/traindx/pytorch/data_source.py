@@ -26,8 +26,9 @@ _FRAMES = 3  # script frames searched, outward from the training step
 
 
 def tensors_beside(x: Any, y: Any, frame: Optional[FrameType]) -> dict[str, Any]:
-    """`{"train_size", "all_inputs", "all_labels"?}` of the tensors the batch `x` (labels `y`) was
-    sliced from, or {}: the same keys as `data_facts.loader_facts` gives for a TensorDataset."""
+    """`{"train_size", "train_inputs", "all_inputs"?, "all_labels"?}` of the tensors the batch `x`
+    (labels `y`) was sliced from, or {}: the keys `data_facts.loader_facts` gives for a
+    TensorDataset (`all_inputs`: floating-point ones only, for their statistics)."""
     if not isinstance(x, torch.Tensor) or x.dim() < 2 or x.shape[0] == 0:
         return {}
     try:
@@ -90,7 +91,7 @@ def _with_labels(
     y: Optional[torch.Tensor],
     candidates: list[torch.Tensor],
 ) -> dict[str, Any]:
-    facts: dict[str, Any] = {"train_size": len(inputs)}
+    facts: dict[str, Any] = {"train_size": len(inputs), "train_inputs": inputs}
     if inputs.numel() <= _LARGEST and inputs.is_floating_point():
         facts["all_inputs"] = inputs
     if y is None or y.dim() == 0 or len(y) <= int(rows.max()):

@@ -87,6 +87,18 @@ class ValidationPass:
     # The model's own outputs in the pass, judged against the loader's labels (`see_output`):
     # the accuracy of a pass that computes no loss (a loop counting `torch.max(out, 1)` hits).
     outputs: Optional[ValidationPass] = None
+    # What the pass evaluated of the training set's rows (training_rows.py): nanoGPT's
+    # `estimate_loss()` evaluates both splits, a loop may evaluate `x_train` beside `x_val`.
+    # The validation only when the pass evaluated nothing else (`validation_part`).
+    training: Optional[ValidationPass] = None
+
+    def validation_part(self) -> ValidationPass:
+        """The pass without its evaluations of training rows, unless those are all it has: a
+        training set found too wide (a tensor that holds the validation rows as well) then
+        costs nothing."""
+        if not self.totals and self.outputs is None and self.training is not None:
+            return self.training
+        return self
 
     def summary(self, loss_class: Optional[str]) -> dict[str, float]:
         """`{"loss", "accuracy"?}` of the training's loss function (else of the one called most
@@ -199,7 +211,7 @@ class Observer:
         self.owner: Any = None  # a TorchWatcher: has .model, .run and .validation
         # A loss computed with gradients on while the model was in eval mode: an evaluation only
         # if no backward comes before the next loss (see the module's docstring).
-        self.tentative: Optional[tuple[Any, str, tuple[Any, ...], dict[str, Any], Any, bool]] = None
+        self.tentative: Optional[tuple[Any, str, tuple[Any, ...], dict[str, Any], Any, bool, bool]] = None
         self.backwards = 0  # `backward` calls so far (capture.py counts them)
         self._tentative_backwards = 0
         self.previous: Any = None  # the owner before the current one
@@ -222,10 +234,10 @@ class Observer:
         self.settle()
         if not torch.is_grad_enabled():
             if owner.validates():
-                _add(current_pass(owner), name, args, kwargs, result)
+                _add(current_pass(owner, owner.evaluating_training), name, args, kwargs, result)
         elif not owner.model.training:
             # Whose data it is is read now: by the time it is settled a new batch may be out.
-            self.tentative = (owner, name, args, kwargs, result, owner.validates())
+            self.tentative = (owner, name, args, kwargs, result, owner.validates(), owner.evaluating_training)
             self._tentative_backwards = self.backwards
         else:  # the training loss that settled a tentative one
             self.trained(name, args, kwargs, result)
@@ -235,13 +247,13 @@ class Observer:
         step's (taken in eval mode)."""
         if self.tentative is None:
             return
-        owner, name, args, kwargs, result, validates = self.tentative
+        owner, name, args, kwargs, result, validates, training_rows = self.tentative
         self.tentative = None
         if owner.run.finished:
             return
         if self.backwards == self._tentative_backwards:
             if validates:
-                _add(current_pass(owner), name, args, kwargs, result)
+                _add(current_pass(owner, training_rows), name, args, kwargs, result)
         else:
             self.trained(name, args, kwargs, result)
 
@@ -281,13 +293,19 @@ class Observer:
 observer = Observer()
 
 
-def current_pass(owner: Any) -> ValidationPass:
+def current_pass(owner: Any, training_rows: bool = False) -> ValidationPass:
     """The owner's pass, begun anew after a training step: of several passes between two
-    epoch ends (a validation every few hundred steps), the last one is the epoch's."""
+    epoch ends (a validation every few hundred steps), the last one is the epoch's. With
+    `training_rows` (the batch is rows of the training set), the part of it that holds those."""
     if owner.validation.after_step != owner.step:
         owner.validation = ValidationPass(after_step=owner.step)
         owner.pass_began()
-    return owner.validation
+    into = owner.validation
+    if not training_rows:
+        return into
+    if into.training is None:
+        into.training = ValidationPass(after_step=into.after_step)
+    return into.training
 
 
 def see_output(owner: Any, inputs: Any, output: Any, batch: Any) -> None:
@@ -311,7 +329,7 @@ def see_output(owner: Any, inputs: Any, output: Any, batch: Any) -> None:
         y = labels_beside(given, output.shape[0], output.shape[1], sys._getframe(1))
     if y is None or not owner.validates():
         return
-    into = current_pass(owner)
+    into = current_pass(owner, owner.evaluating_training)
     if into.outputs is None:
         into.outputs = ValidationPass(after_step=into.after_step)
     judged = into.outputs

@@ -24,6 +24,7 @@ from .loss_facts import describe_loss, loss_class_of, task_of
 from .model_facts import describe_model, note_functional_activations, track_layers, units_of
 from .optimizer_facts import describe_optimizer, learning_rate_of
 from .split_sketch import SplitSketches
+from .training_rows import TrainingRows, training_rows
 from .validation import TrainingAccuracy, ValidationPass, observer, reaches, see_output
 
 if TYPE_CHECKING:
@@ -86,6 +87,10 @@ class TorchWatcher:
         # The first training batch's inputs when no DataLoader gave them: a no_grad forward of
         # memory they share is the training data evaluated, no validation (validation.see_output).
         self.train_input: Optional[torch.Tensor] = None
+        # The training set's rows (training_rows.py), and whether the last evaluating forward of
+        # the model was given some of them: the training data evaluated, no validation.
+        self.train_rows: Optional[TrainingRows] = None
+        self.evaluating_training = False
         self._handles: list[Any] = []
         self._epochs_from_loaders = epochs_from_loaders
         # The evaluation losses since the last training step (validation.py), and the epoch a
@@ -189,6 +194,7 @@ class TorchWatcher:
             **fields,
         )
         self.step += 1
+        self.evaluating_training = False  # (seen anew at the next evaluation's forward)
         capture.optimizer_steps += 1
         self._last_global_step = capture.optimizer_steps
         if self._epochs_from_loaders:
@@ -298,6 +304,7 @@ class TorchWatcher:
         else:  # batches sliced by hand: the tensors they come from, in the script (data_source.py)
             facts = tensors_beside(x, y, sys._getframe())
         self.sketches.see_train(capture.last_loader)
+        self.train_rows = training_rows(facts.get("train_inputs"))
         units = next((u for u in (units_of(layer.module) for layer in reversed(self.layers)) if u), None)
         labels = facts.get("all_labels", y)
         task = task_of(loss_class, units, labels is not None and one_hot(labels))
@@ -344,10 +351,16 @@ class TorchWatcher:
         self._drop_input_hook()  # one look is enough
 
     def _see_output(self, module: nn.Module, inputs: Any, output: Any) -> None:
-        if compiling() or torch.is_grad_enabled() or observer.owner is not self or self.compiled:
-            return
-        with contextlib.suppress(Exception):  # an odd output costs the pass its accuracy, never the forward
-            see_output(self, inputs, output, capture.last_batch)
+        grads = torch.is_grad_enabled()
+        if (grads and module.training) or compiling() or observer.owner is not self or self.compiled:
+            return  # (a training forward: two flag reads)
+        with contextlib.suppress(Exception):  # an odd batch costs the pass, never the forward
+            # An evaluation (gradients off, or the model in eval mode) of training rows: its
+            # losses and outputs are kept apart from the pass's others (validation.current_pass).
+            rows = self.train_rows
+            self.evaluating_training = rows is not None and bool(inputs) and rows.holds(inputs[0])
+            if not grads:
+                see_output(self, inputs, output, capture.last_batch)
 
     def _drop_input_hook(self) -> None:
         if self._input_hook is not None:
@@ -365,7 +378,8 @@ class TorchWatcher:
         """Whether an evaluation loss computed now is of the validation data (validation.py):
         not of a new pass over the training set's loader (a script that also evaluates its
         training data), nor of a second evaluation split (a test set evaluated every epoch).
-        Tensors evaluated outside any loader pass (a validation set held in memory) are."""
+        Tensors evaluated outside any loader pass (a validation set held in memory) are; those
+        that are rows of the training set are kept apart in the pass (`evaluating_training`)."""
         ref = capture.last_iterator
         passing = ref() if ref is not None else None
         training = self._training_pass() if self._training_pass is not None else None
@@ -408,13 +422,16 @@ class TorchWatcher:
             # Begun before the epoch's last step: outputs seen with gradients off inside a training
             # step (pseudo-labels, a teacher pass) are no validation. Losses keep the older rule.
             self.validation.outputs = None
-        val, train = self.validation.summary(self.loss_class), accuracy.summary()
+            if self.validation.training is not None:
+                self.validation.training.outputs = None
+        validation = self.validation.validation_part()  # (not the training rows it evaluated)
+        val, train = validation.summary(self.loss_class), accuracy.summary()
         if not self._comparable:  # a loss of the loop's own: only the accuracy compares
             val.pop("loss", None)
         if observer.shared:  # two runs stepped in turn: whose losses were seen is unknown
             val, train = {}, {}
         else:
-            self._predictions = self.validation.predictions() or self._predictions
+            self._predictions = validation.predictions() or self._predictions
         self.validation = ValidationPass()
         extra = {**self.sketches.take(), **no_grad_mode.fields(self._no_grad)}
         self.run.log_epoch(epoch, train=train or None, val=val or None, step=step, extra=extra)
