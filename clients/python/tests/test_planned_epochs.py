@@ -233,3 +233,84 @@ def test_reads_a_fit_loops_range_only_where_it_loops_over_epochs(tmp_path, shape
     source, expected = FIT_LOOPS[shape]
     assert _result_of(tmp_path, shape, source, FIT_PRELUDE) == expected
     assert epochs_of_fit_loop() is None  # pytest's frames: no fit loop around this line
+
+
+# `step(x)` stands for the optimizer step of a loop that trained on `x` (the first batch).
+SAME_PRELUDE = """
+import sys
+import torch
+from traindx.planned_epochs import same_each_pass
+
+seen = []
+
+def step(x):
+    if not seen:
+        seen.append(same_each_pass(x.detach(), sys._getframe()))
+"""
+
+SAME_EACH_PASS = {
+    "the whole training tensor each epoch": (
+        """
+        X_train = torch.randn(40, 3)
+        for epoch in range(3):
+            step(X_train)
+        result = seen[0]
+        """,
+        True,
+    ),
+    "the tensors handed to a step function": (
+        """
+        def train_step(X, y):
+            step(X)
+        X, y = torch.randn(40, 3), torch.zeros(40)
+        for epoch in range(3):
+            train_step(X, y)
+        result = seen[0]
+        """,
+        True,
+    ),
+    "a batch bound by the loop": (
+        """
+        X = torch.randn(40, 3)
+        for epoch in range(3):
+            for i in range(0, 40, 10):
+                xb = X[i : i + 10]
+                step(xb)
+        result = seen[0]
+        """,
+        False,
+    ),
+    "a slice made in the call": (
+        """
+        X = torch.randn(40, 3)
+        for epoch in range(3):
+            for i in range(0, 40, 10):
+                step(X[i : i + 10])
+        result = seen[0]
+        """,
+        False,
+    ),
+    "a loop over a list of tensors": (
+        """
+        X1, X2 = torch.randn(40, 3), torch.randn(40, 3)
+        for xb in [X1, X2]:
+            step(xb)
+        result = seen[0]
+        """,
+        False,
+    ),
+    "no loop at all": (
+        """
+        X = torch.randn(40, 3)
+        step(X)
+        result = seen[0]
+        """,
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", list(SAME_EACH_PASS))
+def test_tells_a_set_trained_on_whole_in_each_pass_from_batches(tmp_path, shape):
+    source, expected = SAME_EACH_PASS[shape]
+    assert _result_of(tmp_path, shape, source, SAME_PRELUDE) is expected

@@ -242,3 +242,29 @@ def test_the_training_data_evaluated_beside_the_validation_data_is_no_validation
     assert len(epochs) == 3
     for event, loss in zip(epochs, val):
         assert _close(event["val"]["loss"], loss), (event, loss)
+
+
+@pytest.mark.parametrize("style", ["inline", "helper"])
+def test_full_batch_training_has_an_epoch_per_step_and_the_whole_set_as_its_data(tmp_path, style):
+    """A loop that trains on the whole training tensor each step (planned_epochs.same_each_pass):
+    its one loop is the loop over epochs (planned: 30; an epoch per step), the data facts are the
+    training tensor's own (not the wider tensor it was sliced from, which holds the validation
+    rows too) and its class counts are no sample; the validation losses land on their epochs."""
+    script = str(SCRIPTS / "torch_full_batch.py")
+    out = tmp_path / f"{style}.jsonl"
+    done = run_traindx(["run", "--out", str(out), "--", script, "--style", style])
+    assert done.returncode == 0, done.stderr
+    events = read_trace(out)
+    run = events[0]
+    assert run["epochs"] == 30 and run["batchSize"] == 240
+    assert run["dataset"]["trainSize"] == 240 and sum(run["dataset"]["classCounts"]) == 240
+    assert "classCountsSampled" not in run["dataset"]
+    epochs = [e for e in events if e["type"] == "epoch"]
+    assert [(e["epoch"], e["step"]) for e in epochs] == [(k, k) for k in range(30)]
+    printed = {int(epoch): loss for epoch, loss in _printed(done.stdout)}
+    assert sorted(printed) == [9, 19, 29]
+    for event in epochs:
+        if event["epoch"] in printed:
+            assert _close(event["val"]["loss"], printed[event["epoch"]]), event
+        else:
+            assert "val" not in event

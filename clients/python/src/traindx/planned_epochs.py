@@ -59,12 +59,16 @@ def planned_epochs(frame: Optional[FrameType] = None) -> Optional[int]:
     return read_epoch_loop(frame if frame is not None else sys._getframe(1))[0]
 
 
-def read_epoch_loop(frame: Optional[FrameType] = None) -> tuple[Optional[int], Optional[EpochCounter]]:
+def read_epoch_loop(
+    frame: Optional[FrameType] = None, full_batch: bool = False
+) -> tuple[Optional[int], Optional[EpochCounter]]:
     """What the epoch loop around the current training step tells, from one walk of the frames:
     its planned length (`planned_epochs`) and the counter of its variable (`EpochCounter`), each
-    None when it cannot be read. `frame`: where to start the walk (default: the caller's)."""
+    None when it cannot be read. `frame`: where to start the walk (default: the caller's).
+    `full_batch`: each step trains on the whole training set (`same_each_pass`), so the
+    innermost loop around it is the loop over epochs."""
     try:
-        found = epoch_loop(frame if frame is not None else sys._getframe(1))
+        found = epoch_loop(frame if frame is not None else sys._getframe(1), full_batch)
         if found is None:
             return None, None
         loop_frame, loop = found
@@ -78,11 +82,12 @@ def read_epoch_loop(frame: Optional[FrameType] = None) -> tuple[Optional[int], O
         return None, None
 
 
-def epoch_loop(frame: Optional[FrameType]) -> Optional[tuple[FrameType, ast.For]]:
+def epoch_loop(frame: Optional[FrameType], full_batch: bool = False) -> Optional[tuple[FrameType, ast.For]]:
     """The epoch loop around the training step running in `frame` (or a frame it was called
     from), with the frame that runs it: the first `for ... in range(...)` outward of the loop
-    over batches (see the module's docstring), or None (a `while` loop comes first, or none)."""
-    inner_seen = False
+    over batches (see the module's docstring), or None (a `while` loop comes first, or none).
+    With `full_batch` there is no loop over batches: the first loop outward is the epochs'."""
+    inner_seen = full_batch
     while frame is not None:
         if is_script(frame.f_code.co_filename):
             for loop in _enclosing_loops(frame.f_code.co_filename, frame.f_code.co_name, frame.f_lineno):
@@ -95,6 +100,47 @@ def epoch_loop(frame: Optional[FrameType]) -> Optional[tuple[FrameType, ast.For]
                     return frame, loop
         frame = frame.f_back
     return None
+
+
+def same_each_pass(value: Any, frame: Optional[FrameType]) -> bool:
+    """Whether `value` (the first training batch) is bound, in the first script frame outward
+    from `frame` that runs a loop around its current line, to a name that loop never binds
+    (its target, its body): the same object is trained on in every pass, the whole training
+    set each step (`for epoch in range(n): loss = criterion(model(X_train), y_train)`). A
+    batch sliced or drawn in the loop (`xb = x[idx]`, `for xb, yb in batches`, `model(x[i:j])`)
+    is bound there by the loop, or to no name."""
+    try:
+        while frame is not None:
+            code = frame.f_code
+            if is_script(code.co_filename):
+                loops = _enclosing_loops(code.co_filename, code.co_name, frame.f_lineno)
+                if loops:
+                    names = [name for name, bound in frame.f_locals.items() if _same(bound, value)]
+                    assigned = _assigned(loops[0])
+                    return bool(names) and all(name not in assigned for name in names)
+            frame = frame.f_back
+    except Exception:  # an odd frame or source: no claim
+        pass
+    return False
+
+
+def _same(bound: Any, value: Any) -> bool:
+    """`bound` is `value`, or the same tensor seen through another Python object (what a module
+    hook received, detached: the same memory, shape and strides)."""
+    if bound is value:
+        return True
+    try:
+        return (
+            type(bound).__name__ in ("Tensor", "Parameter")
+            and type(value).__name__ == "Tensor"
+            and bound.data_ptr() == value.data_ptr()
+            and bound.shape == value.shape
+            and bound.stride() == value.stride()
+            and bound.dtype == value.dtype
+            and bound.device == value.device
+        )
+    except Exception:
+        return False
 
 
 class EpochCounter:

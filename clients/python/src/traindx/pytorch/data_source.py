@@ -38,6 +38,19 @@ def tensors_beside(x: Any, y: Any, frame: Optional[FrameType]) -> dict[str, Any]
         return {}
 
 
+def whole_batch(x: Any, y: Any) -> dict[str, Any]:
+    """The facts `tensors_beside` gives, for a loop that trains on the whole set each step
+    (planned_epochs.same_each_pass): the batch is the training set."""
+    if not isinstance(x, torch.Tensor) or x.dim() == 0 or x.shape[0] == 0:
+        return {}
+    facts: dict[str, Any] = {"train_size": len(x), "train_inputs": x}
+    if x.numel() <= _LARGEST and x.is_floating_point():
+        facts["all_inputs"] = x
+    if isinstance(y, torch.Tensor) and y.dim() >= 1 and len(y) == len(x):
+        facts["all_labels"] = y
+    return facts
+
+
 def _search(x: torch.Tensor, y: Optional[torch.Tensor], frame: Optional[FrameType]) -> dict[str, Any]:
     """The facts of the smallest candidate larger than the batch that holds its first finite rows."""
     candidates = _script_tensors(frame)

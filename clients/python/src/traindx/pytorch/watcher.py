@@ -10,7 +10,7 @@ import torch
 from torch import nn
 
 from ..guard import guarded
-from ..planned_epochs import EpochCounter, read_epoch_loop
+from ..planned_epochs import EpochCounter, read_epoch_loop, same_each_pass
 from . import amp_scaler, no_grad_mode, pretrained
 from . import capture as capture_module
 from .activation_taps import ActivationTaps
@@ -18,7 +18,7 @@ from .attention_taps import AttentionTaps
 from .capture import capture
 from .compiled import compiling, is_compiled, traced_loss
 from .data_facts import class_indices, describe_data, loader_facts, one_hot, split_batch
-from .data_source import tensors_beside
+from .data_source import tensors_beside, whole_batch
 from .layer_stats import GradReading, LayerStatsPlan
 from .loss_facts import describe_loss, loss_class_of, task_of
 from .model_facts import describe_model, note_functional_activations, track_layers, units_of
@@ -299,8 +299,12 @@ class TorchWatcher:
             self.compiled = self.taps.disabled = self.attention.disabled = True
         if not self.compiled:  # described: module calls go back to torch's fast path
             capture.disarm_inputs()  # (a compiled graph would be recompiled without the taps)
+        full_batch = False
         if capture.last_loader is not None:
             facts = loader_facts(capture.last_loader)
+        elif same_each_pass(x, sys._getframe()):  # the whole set in each step: each is an epoch
+            full_batch = True
+            facts = whole_batch(x, y)
         else:  # batches sliced by hand: the tensors they come from, in the script (data_source.py)
             facts = tensors_beside(x, y, sys._getframe())
         self.sketches.see_train(capture.last_loader)
@@ -318,7 +322,7 @@ class TorchWatcher:
         # trainer's run (Lightning, HF: epochs_from_loaders off), whose loops are the library's
         # and which describes its own: a script's loops around `fit()` are folds or sweeps.
         if self._epochs_from_loaders:
-            planned, counter = read_epoch_loop()
+            planned, counter = read_epoch_loop(full_batch=full_batch)
             run.describe(epochs=planned)
             if not self._loader_fed:
                 self._epoch_counter = counter
