@@ -244,6 +244,20 @@ def test_the_training_data_evaluated_beside_the_validation_data_is_no_validation
         assert _close(event["val"]["loss"], loss), (event, loss)
 
 
+def test_a_validation_loader_that_shares_rows_with_the_training_set_is_still_the_validation(tmp_path):
+    """A validation DataLoader whose set holds a hundred training rows (a leak between the splits):
+    its batches are its split's, every one of them counted, as the script counts them."""
+    script = str(SCRIPTS / "torch_estimate_loss.py")
+    out = tmp_path / "overlap.jsonl"
+    done = run_traindx(["run", "--out", str(out), "--", script, "--style", "overlap"])
+    assert done.returncode == 0, done.stderr
+    val = [loss for (loss,) in _printed(done.stdout)]
+    epochs = [e for e in read_trace(out) if e["type"] == "epoch"]
+    assert len(val) == len(epochs) == 3
+    for event, loss in zip(epochs, val):
+        assert _close(event["val"]["loss"], loss), (event, loss)
+
+
 @pytest.mark.parametrize("style", ["inline", "helper"])
 def test_full_batch_training_has_an_epoch_per_step_and_the_whole_set_as_its_data(tmp_path, style):
     """A loop that trains on the whole training tensor each step (planned_epochs.same_each_pass):

@@ -4,8 +4,9 @@ of the split asked for (`get_batch`), and every `--eval-interval` iterations an 
 under `@torch.no_grad()` and `model.eval()` that evaluates random batches of both splits.
 `--style loader` trains over a DataLoader and ends each epoch with the loss of a copy of the
 whole training tensor beside the validation tensor's. `--style wide` slices its batches straight
-from the one tensor that holds both splits and evaluates its tail. Prints `VAL <loss>` for each evaluation of
-the validation split and `TRAIN <loss>` for the training split's."""
+from the one tensor that holds both splits and evaluates its tail. `--style overlap` validates
+over a DataLoader whose set shares a hundred rows with the training set. Prints `VAL <loss>` for
+each evaluation of the validation split and `TRAIN <loss>` for the training split's."""
 
 import argparse
 
@@ -34,7 +35,7 @@ def wide(evals: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--style", choices=["iters", "loader", "wide"], default="iters")
+    parser.add_argument("--style", choices=["iters", "loader", "wide", "overlap"], default="iters")
     parser.add_argument("--evals", type=int, default=3)
     args = parser.parse_args()
     torch.manual_seed(0)
@@ -81,6 +82,19 @@ def main() -> None:
             optimizer.step()
         return
     loader = DataLoader(TensorDataset(x_train, y_train), batch_size=batch_size, shuffle=True)
+    if args.style == "overlap":
+        val_loader = DataLoader(TensorDataset(x[300:], y[300:]), batch_size=50)
+        for _ in range(args.evals):
+            model.train()
+            for xb, yb in loader:
+                optimizer.zero_grad()
+                criterion(model(xb), yb).backward()
+                optimizer.step()
+            model.eval()
+            with torch.no_grad():
+                total = sum(criterion(model(xb), yb).item() * len(xb) for xb, yb in val_loader)
+            print(f"VAL {total / 300}")
+        return
     for _ in range(args.evals):
         model.train()
         for xb, yb in loader:

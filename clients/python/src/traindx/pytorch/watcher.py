@@ -359,10 +359,14 @@ class TorchWatcher:
         if (grads and module.training) or compiling() or observer.owner is not self or self.compiled:
             return  # (a training forward: two flag reads)
         with contextlib.suppress(Exception):  # an odd batch costs the pass, never the forward
-            # An evaluation (gradients off, or the model in eval mode) of training rows: its
-            # losses and outputs are kept apart from the pass's others (validation.current_pass).
+            # An evaluation (gradients off, or the model in eval mode) of training rows that no
+            # evaluation loader gave: its losses and outputs are kept apart from the pass's others
+            # (validation.current_pass). A loader's batches are its split's, as `validates` has
+            # it (a validation set that shares rows with the training set is still one).
             rows = self.train_rows
-            self.evaluating_training = rows is not None and bool(inputs) and rows.holds(inputs[0])
+            self.evaluating_training = (
+                rows is not None and bool(inputs) and self._loader_pass() is None and rows.holds(inputs[0])
+            )
             if not grads:
                 see_output(self, inputs, output, capture.last_batch)
 
@@ -384,12 +388,16 @@ class TorchWatcher:
         training data), nor of a second evaluation split (a test set evaluated every epoch).
         Tensors evaluated outside any loader pass (a validation set held in memory) are; those
         that are rows of the training set are kept apart in the pass (`evaluating_training`)."""
+        if self._loader_pass() is None:
+            return True  # no loader gave this batch (the training pass's are all consumed)
+        return self.sketches.split_of(capture.last_loader) in (None, "val")
+
+    def _loader_pass(self) -> Any:
+        """The pass of a loader other than the training one that gave the last batch, or None."""
         ref = capture.last_iterator
         passing = ref() if ref is not None else None
         training = self._training_pass() if self._training_pass is not None else None
-        if passing is None or passing is training:
-            return True  # no loader gave this batch (the training pass's are all consumed)
-        return self.sketches.split_of(capture.last_loader) in (None, "val")
+        return None if passing is training else passing
 
     def training_loss_seen(self) -> None:
         """A training loss was computed (validation.Observer), or a step is about to be taken: if
