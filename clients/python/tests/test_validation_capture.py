@@ -282,3 +282,19 @@ def test_full_batch_training_has_an_epoch_per_step_and_the_whole_set_as_its_data
             assert _close(event["val"]["loss"], printed[event["epoch"]]), event
         else:
             assert "val" not in event
+
+
+def test_a_loader_that_fetches_a_batch_ahead_ends_its_epoch_after_the_last_step(tmp_path):
+    """accelerate's DataLoaderShard ends the underlying loader's pass while handing out the last
+    batch, before the step on it: the epoch still ends after that step (32 batches of 1000
+    examples: steps 31, 63, 95), and each epoch's val is the pass that followed it, the last
+    epoch's included."""
+    script = str(SCRIPTS / "torch_accelerate.py")
+    out = tmp_path / "accelerate.jsonl"
+    done = run_traindx(["run", "--out", str(out), "--", script])
+    assert done.returncode == 0, done.stderr
+    printed = {int(epoch): loss for epoch, loss in _printed(done.stdout)}
+    epochs = [e for e in read_trace(out) if e["type"] == "epoch"]
+    assert [(e["epoch"], e["step"]) for e in epochs] == [(0, 31), (1, 63), (2, 95)]
+    for event in epochs:
+        assert _close(event["val"]["loss"], printed[event["epoch"]]), event

@@ -104,6 +104,8 @@ class TorchWatcher:
         self._comparable = False
         self._ended: Optional[tuple[int, int, TrainingAccuracy]] = None
         self._loader_fed = False  # batches from a DataLoader: epochs are the loaders' passes
+        # The training loader's pass has ended: the epoch ends at what follows it (`_epoch_ended`).
+        self._pass_ended = False
         # Without one, the script's `for epoch in range(n)` variable moving on ends an epoch
         # (planned_epochs.EpochCounter); without that either, a validation pass does.
         self._epoch_counter: Optional[EpochCounter] = None
@@ -121,6 +123,7 @@ class TorchWatcher:
         self._output_hook: Any = model.register_forward_hook(self._see_output)
         if epochs_from_loaders:
             capture.epoch_listeners.append(self._epoch_ended)
+            capture.loader_listeners.append(self._loader_began)
         # Validation forwards without model.eval() (no_grad_mode.py); None without Dropout/BatchNorm.
         self._no_grad = no_grad_mode.watch(model)
         self.sketches = SplitSketches()
@@ -237,6 +240,7 @@ class TorchWatcher:
             observer.settle()
             if self._last_counted_epoch_open():
                 self._close_epoch()  # no next step will see the script's epoch loop move on
+            self._after_training_pass()
             self._end_epoch()
             self._write_eval()
         if self._epoch_counter is not None:
@@ -254,6 +258,8 @@ class TorchWatcher:
         self.attention.detach()
         if self._epoch_ended in capture.epoch_listeners:
             capture.epoch_listeners.remove(self._epoch_ended)
+        if self._loader_began in capture.loader_listeners:
+            capture.loader_listeners.remove(self._loader_began)
         if self._no_grad is not None:
             self._no_grad.remove()
         if self.sketches.see_loader in capture.loader_listeners:
@@ -377,10 +383,23 @@ class TorchWatcher:
 
     @guarded
     def _epoch_ended(self, since: int) -> None:
-        # Only the run whose optimizer stepped during the loader's pass has ended an epoch.
+        """A loader's pass ended. Only the run whose optimizer stepped during it has ended an
+        epoch, and not quite yet: a loader that fetches a batch ahead (accelerate's
+        DataLoaderShard, a prefetcher around the loader) ends its pass as it hands out the last
+        batch, before the step on it. The epoch ends at what follows the pass: an evaluation,
+        another pass of a loader, the run's end (`_after_training_pass`)."""
         if self.run.finished or self.run.current_epoch is None or self._last_global_step <= since:
             return
-        self._close_epoch()
+        self._pass_ended = True
+
+    @guarded
+    def _loader_began(self, loader: Any) -> None:
+        self._after_training_pass()
+
+    def _after_training_pass(self) -> None:
+        if self._pass_ended:
+            self._pass_ended = False
+            self._close_epoch()
 
     def validates(self) -> bool:
         """Whether an evaluation loss computed now is of the validation data (validation.py):
@@ -411,6 +430,7 @@ class TorchWatcher:
         there are no loader passes to end epochs: there the validation pass ends one, unless the
         script's epoch loop variable is read (its moving on ends them then: a validation every
         few hundred steps is no epoch end)."""
+        self._after_training_pass()
         if not self._loader_fed and self._epoch_counter is None and self._ended is None and self.step > 0:
             self._close_epoch()
 
