@@ -3,9 +3,12 @@ keys of their bytes, checked against the rows themselves."""
 
 from __future__ import annotations
 
+import sys
+
 import torch
 
-from traindx.pytorch.training_rows import TrainingRows, training_rows
+from traindx.pytorch.data_source import stream_beside
+from traindx.pytorch.training_rows import TrainingRows, training_rows, training_windows
 
 
 def _split() -> tuple[torch.Tensor, torch.Tensor]:
@@ -64,3 +67,28 @@ def test_no_index_without_training_inputs():
     assert training_rows(torch.tensor(3.0)) is None
     assert training_rows(torch.empty(0, 4)) is None
     assert isinstance(training_rows(torch.randn(10, 4)), TrainingRows)
+
+
+def test_windows_of_a_token_stream_are_told_from_another_streams():
+    g = torch.Generator().manual_seed(5)
+    data = torch.randint(0, 30, (2000,), generator=g)
+    train, val = data[:1800], data[1800:]
+    windows = training_windows(train, 12)
+    assert windows is not None
+    ix = torch.randint(0, 1800 - 12, (8,), generator=g)
+    assert windows.holds(torch.stack([train[i : i + 12] for i in ix]))
+    assert not windows.holds(torch.stack([val[i : i + 12] for i in range(0, 40, 5)]))
+    assert not windows.holds(torch.stack([train[i : i + 11] for i in ix]))  # another width
+    assert not windows.holds(torch.stack([train[i : i + 12] for i in ix]).int())  # another dtype
+    assert training_windows(torch.tensor([-1, 2, 3, 4]), 2) is None  # ids the key cannot hold
+    assert training_windows(torch.randn(100), 4) is None
+
+
+def test_the_stream_batches_are_cut_from_is_found_beside_them():
+    data = torch.randint(0, 30, (500,), generator=torch.Generator().manual_seed(6))
+    train_data, val_data = data[:400], data[400:]
+    xb = torch.stack([train_data[i : i + 8] for i in (3, 50, 200)])
+    assert stream_beside(xb, sys._getframe()) is train_data  # the shortest that holds it
+    assert stream_beside(torch.stack([val_data[i : i + 8] for i in (1, 9)]), sys._getframe()) is val_data
+    assert stream_beside(xb.float(), sys._getframe()) is None
+    assert (data.numel(), val_data.numel()) == (500, 100)  # (both in this frame, as in a script's)

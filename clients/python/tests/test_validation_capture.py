@@ -298,3 +298,21 @@ def test_a_loader_that_fetches_a_batch_ahead_ends_its_epoch_after_the_last_step(
     assert [(e["epoch"], e["step"]) for e in epochs] == [(0, 31), (1, 63), (2, 95)]
     for event in epochs:
         assert _close(event["val"]["loss"], printed[event["epoch"]]), event
+
+
+def test_a_language_models_estimate_loss_over_windows_of_a_token_stream_gets_the_val_splits_loss(tmp_path):
+    """Karpathy's GPT lessons' loop: batches of windows of a 1-D token stream, the loss inside the
+    model's forward, `estimate_loss()` over both splits. The windows of the training stream are
+    told from the validation stream's (training_rows.TrainingWindows), before the forward that
+    computes the loss: each estimate's val is the validation split's, as the script prints it."""
+    script = str(SCRIPTS / "torch_token_windows.py")
+    out = tmp_path / "lm.jsonl"
+    done = run_traindx(["run", "--out", str(out), "--", script])
+    assert done.returncode == 0, done.stderr
+    val = [loss for (loss,) in _printed(done.stdout)]
+    train = [loss for (loss,) in _printed(done.stdout, "TRAIN")]
+    assert len(val) == len(train) == 3 and all(abs(v - t) > 1e-3 for v, t in zip(val, train))
+    epochs = [e for e in read_trace(out) if e["type"] == "epoch"]
+    assert len(epochs) == 3
+    for event, loss in zip(epochs, val):
+        assert _close(event["val"]["loss"], loss), (event, loss)

@@ -38,6 +38,33 @@ def tensors_beside(x: Any, y: Any, frame: Optional[FrameType]) -> dict[str, Any]
         return {}
 
 
+def stream_beside(x: Any, frame: Optional[FrameType]) -> Optional[torch.Tensor]:
+    """The token stream a batch of windows was cut from (`torch.stack([data[i : i + T] for i in
+    ix])`: a language model's loop), found in the script's frames: the shortest 1-D tensor of the
+    batch's dtype that holds the batch's first row as a window, or None."""
+    if not isinstance(x, torch.Tensor) or x.dim() != 2 or x.shape[1] < 2 or len(x) == 0:
+        return None
+    if x.is_floating_point() or x.dtype == torch.bool:
+        return None
+    try:
+        with torch.no_grad():
+            row = x[0].detach()
+            width = len(row)
+            found: Optional[torch.Tensor] = None
+            for t in _script_tensors(frame):
+                if t.dim() != 1 or t.dtype != x.dtype or len(t) <= width or t.numel() > _LARGEST:
+                    continue
+                if found is not None and len(t) >= len(found):
+                    continue
+                here = row.to(t.device)
+                starts = (t[: len(t) - width + 1] == here[0]).nonzero().reshape(-1)
+                if len(starts) and bool((t.unfold(0, width, 1)[starts] == here).all(1).any()):
+                    found = t
+            return found
+    except Exception:  # odd variables cost the run this fact, never its training
+        return None
+
+
 def whole_batch(x: Any, y: Any) -> dict[str, Any]:
     """The facts `tensors_beside` gives, for a loop that trains on the whole set each step
     (planned_epochs.same_each_pass): the batch is the training set."""

@@ -14,6 +14,11 @@ every product and partial sum is an integer below 2**53, so any summation order 
 key for the same bytes. A batch's first rows are looked up by key, and a candidate counts only
 if its bytes equal the row's: a key shared by different rows costs a comparison, never a wrong
 answer. NaN rows compare by their bytes too.
+
+A language model's loop (the shape of Karpathy's GPT lessons) batches windows of a token stream,
+`torch.stack([train_data[i : i + T] for i in ix])`: no row of any tensor. There the index is of
+the stream's windows (`TrainingWindows`), each position keyed by its first tokens, a window
+confirmed token by token.
 """
 
 from __future__ import annotations
@@ -69,6 +74,65 @@ class TrainingRows:
                 if not bool((self.bytes[candidates] == row).all(1).any()):
                     return False
         return True
+
+
+_GRAM = 8  # tokens keyed per window position
+_LARGEST_TOKEN = 1 << 24  # token ids keyed exactly: below this, times weights below 2**20, in int64
+
+
+class TrainingWindows:
+    """An index of the windows of `width` tokens of a training stream (a 1-D tensor of token ids,
+    kept by reference): the key of each position is its first tokens times fixed weights, summed
+    in int64 (exact: ids below 2**24, weights below 2**20, at most 8 of them)."""
+
+    def __init__(self, stream: torch.Tensor, width: int) -> None:
+        with torch.no_grad():
+            self.stream, self.width, self.dtype = stream.detach(), width, stream.dtype
+            self.gram = min(_GRAM, width)
+            generator = torch.Generator().manual_seed(20261208)  # its own: no draw from the script's
+            weights = torch.randint(1, 1 << 20, (self.gram,), generator=generator, dtype=torch.int64)
+            self.weights = weights.to(stream.device)
+            tokens = self.stream.to(torch.int64)
+            starts = len(tokens) - width + 1
+            keys = sum(tokens[j : j + starts] * self.weights[j] for j in range(self.gram))
+            self.keys, self.order = torch.sort(keys)  # type: ignore[arg-type]
+
+    def holds(self, batch: object) -> bool:
+        """Whether the first rows of `batch` (windows of `width` tokens, on any device) are all
+        windows of the training stream."""
+        if not isinstance(batch, torch.Tensor) or batch.dim() != 2 or len(batch) == 0:
+            return False
+        if batch.shape[1] != self.width or batch.dtype != self.dtype:
+            return False
+        with torch.no_grad():
+            rows = batch.detach()[:_ROWS].to(self.stream.device)
+            keys = (rows[:, : self.gram].to(torch.int64) * self.weights).sum(1)
+            low = torch.searchsorted(self.keys, keys, side="left").tolist()
+            high = torch.searchsorted(self.keys, keys, side="right").tolist()
+            windows = self.stream.unfold(0, self.width, 1)  # a view: no copy
+            for row, start, end in zip(rows, low, high):
+                if end == start:
+                    return False
+                candidates = self.order[start : min(end, start + _CANDIDATES)]
+                if not bool((windows[candidates] == row).all(1).any()):
+                    return False
+        return True
+
+
+def training_windows(stream: Optional[torch.Tensor], width: int) -> Optional[TrainingWindows]:
+    """The index of the windows of `width` tokens of `stream`, or None (no stream, or token ids
+    out of the exact key's range)."""
+    if not isinstance(stream, torch.Tensor) or stream.dim() != 1 or len(stream) < width or width < 1:
+        return None
+    if stream.is_floating_point() or stream.dtype == torch.bool or stream.is_complex():
+        return None
+    try:
+        low, high = (int(v) for v in torch.aminmax(stream))
+        if low < 0 or high >= _LARGEST_TOKEN:
+            return None
+        return TrainingWindows(stream, width)
+    except Exception:  # an odd tensor costs the run this check, never its training
+        return None
 
 
 def training_rows(inputs: Optional[torch.Tensor]) -> Optional[TrainingRows]:

@@ -18,13 +18,13 @@ from .attention_taps import AttentionTaps
 from .capture import capture
 from .compiled import compiling, is_compiled, traced_loss
 from .data_facts import class_indices, describe_data, loader_facts, one_hot, split_batch
-from .data_source import tensors_beside, whole_batch
+from .data_source import stream_beside, tensors_beside, whole_batch
 from .layer_stats import GradReading, LayerStatsPlan
 from .loss_facts import describe_loss, loss_class_of, task_of
 from .model_facts import describe_model, note_functional_activations, track_layers, units_of
 from .optimizer_facts import describe_optimizer, learning_rate_of
 from .split_sketch import SplitSketches
-from .training_rows import TrainingRows, training_rows
+from .training_rows import TrainingRows, TrainingWindows, training_rows, training_windows
 from .validation import TrainingAccuracy, ValidationPass, observer, reaches, see_output
 
 if TYPE_CHECKING:
@@ -89,7 +89,7 @@ class TorchWatcher:
         self.train_input: Optional[torch.Tensor] = None
         # The training set's rows (training_rows.py), and whether the last evaluating forward of
         # the model was given some of them: the training data evaluated, no validation.
-        self.train_rows: Optional[TrainingRows] = None
+        self.train_rows: Optional[TrainingRows | TrainingWindows] = None
         self.evaluating_training = False
         self._handles: list[Any] = []
         self._epochs_from_loaders = epochs_from_loaders
@@ -121,6 +121,10 @@ class TorchWatcher:
         # Forwards with gradients off: the outputs of an accuracy loop that computes no loss
         # (validation.see_output). A training forward costs it one flag read.
         self._output_hook: Any = model.register_forward_hook(self._see_output)
+        # Evaluating forwards of training rows (training_rows.py), seen before the forward: a model
+        # that computes its loss inside `forward` (nanoGPT's) calls the loss function before any
+        # forward hook runs. A training forward costs it two flag reads.
+        self._eval_input_hook: Any = model.register_forward_pre_hook(self._see_eval_input)
         if epochs_from_loaders:
             capture.epoch_listeners.append(self._epoch_ended)
             capture.loader_listeners.append(self._loader_began)
@@ -254,6 +258,9 @@ class TorchWatcher:
         if self._output_hook is not None:
             self._output_hook.remove()
             self._output_hook = None
+        if self._eval_input_hook is not None:
+            self._eval_input_hook.remove()
+            self._eval_input_hook = None
         self.taps.detach()
         self.attention.detach()
         if self._epoch_ended in capture.epoch_listeners:
@@ -315,6 +322,10 @@ class TorchWatcher:
             facts = tensors_beside(x, y, sys._getframe())
         self.sketches.see_train(capture.last_loader)
         self.train_rows = training_rows(facts.get("train_inputs"))
+        if self.train_rows is None and not facts and capture.last_loader is None:
+            stream = stream_beside(x, sys._getframe())  # batches of windows of a token stream?
+            if stream is not None and isinstance(x, torch.Tensor):
+                self.train_rows = training_windows(stream, x.shape[1])
         units = next((u for u in (units_of(layer.module) for layer in reversed(self.layers)) if u), None)
         labels = facts.get("all_labels", y)
         task = task_of(loss_class, units, labels is not None and one_hot(labels))
@@ -360,10 +371,11 @@ class TorchWatcher:
             self._first_input = inputs[0]
         self._drop_input_hook()  # one look is enough
 
-    def _see_output(self, module: nn.Module, inputs: Any, output: Any) -> None:
-        grads = torch.is_grad_enabled()
-        if (grads and module.training) or compiling() or observer.owner is not self or self.compiled:
-            return  # (a training forward: two flag reads)
+    def _see_eval_input(self, module: nn.Module, inputs: Any) -> None:
+        if (torch.is_grad_enabled() and module.training) or compiling() or observer.owner is not self:
+            return  # (a training forward)
+        if self.compiled:
+            return
         with contextlib.suppress(Exception):  # an odd batch costs the pass, never the forward
             # An evaluation (gradients off, or the model in eval mode) of training rows that no
             # evaluation loader gave: its losses and outputs are kept apart from the pass's others
@@ -373,8 +385,12 @@ class TorchWatcher:
             self.evaluating_training = (
                 rows is not None and bool(inputs) and self._loader_pass() is None and rows.holds(inputs[0])
             )
-            if not grads:
-                see_output(self, inputs, output, capture.last_batch)
+
+    def _see_output(self, module: nn.Module, inputs: Any, output: Any) -> None:
+        if compiling() or torch.is_grad_enabled() or observer.owner is not self or self.compiled:
+            return
+        with contextlib.suppress(Exception):  # an odd output costs the pass its accuracy, never the forward
+            see_output(self, inputs, output, capture.last_batch)
 
     def _drop_input_hook(self) -> None:
         if self._input_hook is not None:
