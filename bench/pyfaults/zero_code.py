@@ -7,9 +7,13 @@ validation numbers). Three styles of script, each scored on its own:
 - `loader` (`plain_torch.py`, the PyTorch runs): a DataLoader loop, a validation loss per epoch;
 - `tensors` (`plain_torch_tensors.py`, the PyTorch runs): tensors sliced by hand, the functional
   loss, an accuracy-only validation pass over the whole validation tensor;
-- `keras` (`plain_keras.py`, the Keras runs): `compile` and `fit(validation_data=...)`.
+- `keras` (`plain_keras.py`, the Keras runs): `compile` and `fit(validation_data=...)`;
+- `iters` (`plain_torch_iters.py`, the PyTorch runs): nanoGPT's shape, a loop over iterations
+  drawing random batches, and an `estimate_loss()` of both splits every so many iterations;
+- `full-batch` (`plain_torch_full_batch.py`, the PyTorch runs but those whose planted fault is
+  the batch size): each step on the whole training tensor, one loop, over epochs.
 
-    clients/python/.venv/bin/python bench/pyfaults/zero_code.py                  # every style (~12 min)
+    clients/python/.venv/bin/python bench/pyfaults/zero_code.py                  # every style (~20 min)
     clients/python/.venv/bin/python bench/pyfaults/zero_code.py --split tune --style keras
 
 Traces go to a temporary folder (`--out DIR` to keep them). Tune runs are listed one by one;
@@ -33,7 +37,11 @@ STYLES = {
     "loader": ("plain_torch.py", "pytorch"),
     "tensors": ("plain_torch_tensors.py", "pytorch"),
     "keras": ("plain_keras.py", "keras"),
+    "iters": ("plain_torch_iters.py", "pytorch"),
+    "full-batch": ("plain_torch_full_batch.py", "pytorch"),
 }
+# Causes a style's script cannot plant: a full-batch loop has no batch size to get wrong.
+LEFT_OUT = {"full-batch": {"batch_size_too_small"}}
 
 
 def record(spec_id: str, style: str, out: Path) -> dict:
@@ -65,7 +73,9 @@ def main() -> int:
         labels = [
             item
             for item in everything
-            if item["framework"] == framework and (args.split is None or item["split"] == args.split)
+            if item["framework"] == framework
+            and (args.split is None or item["split"] == args.split)
+            and item["primaryCause"] not in LEFT_OUT.get(style, set())
         ]
         (out / style).mkdir(parents=True, exist_ok=True)
         with ThreadPoolExecutor(max_workers=2) as pool:
