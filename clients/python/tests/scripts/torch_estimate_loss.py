@@ -82,19 +82,7 @@ def main() -> None:
             optimizer.step()
         return
     loader = DataLoader(TensorDataset(x_train, y_train), batch_size=batch_size, shuffle=True)
-    if args.style == "overlap":
-        val_loader = DataLoader(TensorDataset(x[300:], y[300:]), batch_size=50)
-        for _ in range(args.evals):
-            model.train()
-            for xb, yb in loader:
-                optimizer.zero_grad()
-                criterion(model(xb), yb).backward()
-                optimizer.step()
-            model.eval()
-            with torch.no_grad():
-                total = sum(criterion(model(xb), yb).item() * len(xb) for xb, yb in val_loader)
-            print(f"VAL {total / 300}")
-        return
+    val_loader = DataLoader(TensorDataset(x[300:], y[300:]), batch_size=50)  # (overlap)
     for _ in range(args.evals):
         model.train()
         for xb, yb in loader:
@@ -103,8 +91,12 @@ def main() -> None:
             optimizer.step()
         model.eval()
         with torch.no_grad():
-            print(f"TRAIN {criterion(model(x_train.clone()), y_train).item()}")
-            print(f"VAL {criterion(model(x_val), y_val).item()}")
+            if args.style == "overlap":
+                total = sum(criterion(model(xb), yb).item() * len(xb) for xb, yb in val_loader)
+                print(f"VAL {total / 300}")
+            else:
+                print(f"TRAIN {criterion(model(x_train.clone()), y_train).item()}")
+                print(f"VAL {criterion(model(x_val), y_val).item()}")
 
 
 if __name__ == "__main__":
