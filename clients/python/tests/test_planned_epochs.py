@@ -200,6 +200,49 @@ FIT_LOOPS = {
         """,
         None,
     ),
+    "a function that fits once, called once per epoch": (
+        """
+        def train_one_epoch(model, x):
+            history = model.fit(x, epochs=1)
+            return history
+        model = Model()
+        for epoch in range(6):
+            train_one_epoch(model, [1, 2])
+        result = model.seen
+        """,
+        6,
+    ),
+    "a function that fits a model it builds, called per fold": (
+        """
+        def train_fold(x):
+            model = Model()
+            model.fit(x, epochs=1)
+            return model
+        for fold in range(5):
+            last = train_fold([1, 2])
+        result = last.seen
+        """,
+        None,
+    ),
+    "a function called in a loop that rebinds the model": (
+        """
+        def fit_once(model):
+            model.fit([1, 2], epochs=1)
+        for trial in range(3):
+            model = Model()
+            fit_once(model)
+        result = model.seen
+        """,
+        None,
+    ),
+    "one fit at the top level": (
+        """
+        model = Model()
+        model.fit([1, 2], epochs=1)
+        result = model.seen
+        """,
+        None,
+    ),
     "a loop over settings": (
         """
         model = Model()
@@ -223,7 +266,7 @@ class Model:
         self.seen = "unset"
     def fit(self, x, epochs=1):
         if self.seen == "unset":
-            self.seen = epochs_of_fit_loop(sys._getframe(1))
+            self.seen = epochs_of_fit_loop(sys._getframe(1), model=self)
         Model.last = self.seen
 """
 

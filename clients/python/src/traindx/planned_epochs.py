@@ -175,27 +175,47 @@ class EpochCounter:
         self.frame = None
 
 
-def epochs_of_fit_loop(frame: Optional[FrameType] = None) -> Optional[int]:
+def epochs_of_fit_loop(frame: Optional[FrameType] = None, model: Any = None) -> Optional[int]:
     """The length of the `range` a `model.fit(..., epochs=1)` call is looped over, once per epoch
     (`for epoch in range(n): model.fit(x, y, epochs=1)`), or None. Read only where the loop is
     plainly one over epochs: the innermost loop around the call, in the frame that makes it,
     iterates a range, and its body never assigns the name the model is called through (a loop
-    that builds a model each time is over folds or trials, not epochs)."""
+    that builds a model each time is over folds or trials, not epochs). With `model` (the object
+    fitted), a call made in a function without a loop of its own (`def train_one_epoch(model):
+    model.fit(...)`) is read at the function's caller: the innermost loop around that call
+    iterates a range, and the caller holds `model` under names that loop never binds."""
     try:
         frame = first_script_frame(frame if frame is not None else sys._getframe(1))
         if frame is None:
             return None
         code = frame.f_code
         loops = _enclosing_loops(code.co_filename, code.co_name, frame.f_lineno)
+        if not loops and model is not None:
+            return _helper_loop_epochs(frame, model)
         if not loops or not isinstance(loops[0], (ast.For, ast.AsyncFor)):
             return None
         loop = loops[0]
-        model = _fitted_name(loop, frame.f_lineno)
-        if model is None or model in _assigned(loop):
+        fitted = _fitted_name(loop, frame.f_lineno)
+        if fitted is None or fitted in _assigned(loop):
             return None
         return _range_length(loop.iter, frame)
     except Exception:  # an odd frame or source costs the run this fact, never its training
         return None
+
+
+def _helper_loop_epochs(frame: FrameType, model: Any) -> Optional[int]:
+    """`epochs_of_fit_loop` for a fit made in a function without loops: its caller's loop."""
+    caller = first_script_frame(frame.f_back)
+    if caller is None:
+        return None
+    code = caller.f_code
+    loops = _enclosing_loops(code.co_filename, code.co_name, caller.f_lineno)
+    if not loops or not isinstance(loops[0], (ast.For, ast.AsyncFor)):
+        return None
+    names = [name for name, bound in caller.f_locals.items() if bound is model]
+    if not names or any(name in _assigned(loops[0]) for name in names):
+        return None
+    return _range_length(loops[0].iter, caller)
 
 
 def _fitted_name(loop: ast.AST, line: int) -> Optional[str]:

@@ -61,7 +61,7 @@ def patch_fit(session: AutologSession) -> None:
         run = run_of(model)
         if not run.started and given.get("epochs", 1) == 1:
             # `for epoch in range(n): model.fit(x, y, epochs=1)`: the loop's epochs make the run's.
-            run.describe(epochs=epochs_of_fit_loop())
+            run.describe(epochs=epochs_of_fit_loop(model=model))
         callback = TraindxCallback(
             run,
             x=given.get("x"),
