@@ -115,13 +115,19 @@ def same_each_pass(value: Any, frame: Optional[FrameType]) -> bool:
             if is_script(code.co_filename):
                 loops = _enclosing_loops(code.co_filename, code.co_name, frame.f_lineno)
                 if loops:
-                    names = [name for name, bound in frame.f_locals.items() if _same(bound, value)]
-                    assigned = _assigned(loops[0])
-                    return bool(names) and all(name not in assigned for name in names)
+                    return _held_through(loops[0], frame, value)
             frame = frame.f_back
     except Exception:  # an odd frame or source: no claim
         pass
     return False
+
+
+def _held_through(loop: ast.AST, frame: FrameType, value: Any) -> bool:
+    """Whether `frame` holds `value` under names, none of which `loop` binds: the same object in
+    every pass of the loop."""
+    names = [name for name, bound in frame.f_locals.items() if _same(bound, value)]
+    assigned = _assigned(loop)
+    return bool(names) and all(name not in assigned for name in names)
 
 
 def _same(bound: Any, value: Any) -> bool:
@@ -212,10 +218,7 @@ def _helper_loop_epochs(frame: FrameType, model: Any) -> Optional[int]:
     loops = _enclosing_loops(code.co_filename, code.co_name, caller.f_lineno)
     if not loops or not isinstance(loops[0], (ast.For, ast.AsyncFor)):
         return None
-    names = [name for name, bound in caller.f_locals.items() if bound is model]
-    if not names or any(name in _assigned(loops[0]) for name in names):
-        return None
-    return _range_length(loops[0].iter, caller)
+    return _range_length(loops[0].iter, caller) if _held_through(loops[0], caller, model) else None
 
 
 def _fitted_name(loop: ast.AST, line: int) -> Optional[str]:

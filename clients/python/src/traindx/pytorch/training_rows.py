@@ -44,9 +44,7 @@ class TrainingRows:
             width = self.bytes.shape[1]
             # Bytes (< 2**8) times weights (< 2**bits), summed over `width` bytes, stay below 2**52.
             bits = max(1, 52 - 8 - math.ceil(math.log2(max(2, width))))
-            generator = torch.Generator().manual_seed(20261208)  # its own: no draw from the script's
-            weights = torch.randint(1, 1 << min(bits, 30), (width,), generator=generator, dtype=torch.int64)
-            self.weights = weights.to(torch.float64).to(self.bytes.device)
+            self.weights = _weights(width, min(bits, 30), self.bytes.device).to(torch.float64)
             step = max(1, _CHUNK_BYTES // max(1, width))
             chunks = [self._keys(self.bytes[at : at + step]) for at in range(0, len(self.bytes), step)]
             self.keys, self.order = torch.sort(torch.cat(chunks))
@@ -64,16 +62,7 @@ class TrainingRows:
         with torch.no_grad():
             rows = batch.detach()[:_ROWS].reshape(min(_ROWS, len(batch)), -1)
             wanted = rows.to(self.bytes.device).contiguous().view(torch.uint8)
-            keys = self._keys(wanted)
-            low = torch.searchsorted(self.keys, keys, side="left").tolist()
-            high = torch.searchsorted(self.keys, keys, side="right").tolist()
-            for row, start, end in zip(wanted, low, high):
-                if end == start:
-                    return False
-                candidates = self.order[start : min(end, start + _CANDIDATES)]
-                if not bool((self.bytes[candidates] == row).all(1).any()):
-                    return False
-        return True
+            return _all_indexed(self.keys, self.order, self._keys(wanted), wanted, self.bytes)
 
 
 _GRAM = 8  # tokens keyed per window position
@@ -89,9 +78,7 @@ class TrainingWindows:
         with torch.no_grad():
             self.stream, self.width, self.dtype = stream.detach(), width, stream.dtype
             self.gram = min(_GRAM, width)
-            generator = torch.Generator().manual_seed(20261208)  # its own: no draw from the script's
-            weights = torch.randint(1, 1 << 20, (self.gram,), generator=generator, dtype=torch.int64)
-            self.weights = weights.to(stream.device)
+            self.weights = _weights(self.gram, 20, stream.device)
             tokens = self.stream.to(torch.int64)
             starts = len(tokens) - width + 1
             keys = sum(tokens[j : j + starts] * self.weights[j] for j in range(self.gram))
@@ -107,16 +94,31 @@ class TrainingWindows:
         with torch.no_grad():
             rows = batch.detach()[:_ROWS].to(self.stream.device)
             keys = (rows[:, : self.gram].to(torch.int64) * self.weights).sum(1)
-            low = torch.searchsorted(self.keys, keys, side="left").tolist()
-            high = torch.searchsorted(self.keys, keys, side="right").tolist()
             windows = self.stream.unfold(0, self.width, 1)  # a view: no copy
-            for row, start, end in zip(rows, low, high):
-                if end == start:
-                    return False
-                candidates = self.order[start : min(end, start + _CANDIDATES)]
-                if not bool((windows[candidates] == row).all(1).any()):
-                    return False
-        return True
+            return _all_indexed(self.keys, self.order, keys, rows, windows)
+
+
+def _weights(count: int, bits: int, device: torch.device) -> torch.Tensor:
+    """`count` fixed int64 weights in [1, 2**bits), the same in every run, from a generator of
+    their own: no draw from the script's random state."""
+    generator = torch.Generator().manual_seed(20261208)
+    return torch.randint(1, 1 << bits, (count,), generator=generator, dtype=torch.int64).to(device)
+
+
+def _all_indexed(
+    keys: torch.Tensor, order: torch.Tensor, wanted: torch.Tensor, rows: torch.Tensor, entries: torch.Tensor
+) -> bool:
+    """Whether each of `rows` (keyed `wanted`) equals one of the indexed `entries` that share its
+    key (`keys` sorted, `order` their entries' positions), comparing at most _CANDIDATES each."""
+    low = torch.searchsorted(keys, wanted, side="left").tolist()
+    high = torch.searchsorted(keys, wanted, side="right").tolist()
+    for row, start, end in zip(rows, low, high):
+        if end == start:
+            return False
+        candidates = order[start : min(end, start + _CANDIDATES)]
+        if not bool((entries[candidates] == row).all(1).any()):
+            return False
+    return True
 
 
 def training_windows(stream: Optional[torch.Tensor], width: int) -> Optional[TrainingWindows]:

@@ -373,8 +373,8 @@ class TorchWatcher:
 
     def _see_eval_input(self, module: nn.Module, inputs: Any) -> None:
         if (torch.is_grad_enabled() and module.training) or compiling() or observer.owner is not self:
-            return  # (a training forward)
-        if self.compiled:
+            return  # (a training forward: two flag reads)
+        if self.compiled:  # kept as the trace saw it (describe_run)
             return
         with contextlib.suppress(Exception):  # an odd batch costs the pass, never the forward
             # An evaluation (gradients off, or the model in eval mode) of training rows that no
